@@ -1,0 +1,30 @@
+/**
+ * Domain events: what happened, by whom, to which message. The audit trail (a later issue)
+ * subscribes here; services emit without knowing who listens. Events carry identifiers only,
+ * never message content.
+ */
+export type DomainEvent =
+  | { type: 'account.added'; accountId: string; at: number }
+  | { type: 'account.removed'; accountId: string; at: number }
+  | { type: 'message.opened'; accountId: string; mailbox: string; uid: number; at: number }
+  | { type: 'attachment.fetched'; accountId: string; mailbox: string; uid: number; partId: string; at: number }
+  | { type: 'message.flags-changed'; accountId: string; mailbox: string; uids: number[]; at: number }
+  | { type: 'message.moved'; accountId: string; mailbox: string; uids: number[]; destination: string; at: number }
+  | { type: 'message.deleted'; accountId: string; mailbox: string; uids: number[]; at: number };
+
+export interface DomainEventSource {
+  subscribe(listener: (event: DomainEvent) => void): () => void;
+}
+
+export class DomainEventBus implements DomainEventSource {
+  private readonly listeners = new Set<(event: DomainEvent) => void>();
+
+  subscribe(listener: (event: DomainEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: DomainEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What a host (the Electron layer or the browser host) gets from the composition root.
+ * Hosts only move requests and events; every decision lives behind the dispatcher.
+ */
+import type { Dispatcher } from './api/dispatcher.js';
+import type { MailEventSource } from './events/mail-events.js';
+import type { DomainEventSource } from './events/domain-events.js';
+import type { KeychainBackend } from './secrets/keychain.js';
+import type { SettingsBackend } from './settings/settings-backend.js';
+import type { Logger } from './logging/logger.js';
+
+export interface ServicesOptions {
+  host: 'electron' | 'browser';
+  version: string;
+  /** Directory for the encrypted secrets file (mode 0700). */
+  dataDir: string;
+  settingsBackend: SettingsBackend;
+  keychain: KeychainBackend;
+  /**
+   * Opens a vetted https:/mailto: URL outside the app (Electron: shell.openExternal).
+   * Absent in the browser host, where the renderer opens the vetted URL itself.
+   */
+  openExternal?: (url: string) => Promise<void>;
+  logger?: Logger;
+}
+
+export interface Services {
+  dispatcher: Dispatcher;
+  mailEvents: MailEventSource;
+  /** Seam for the audit trail: message opened, attachment fetched, moved, deleted, account added. */
+  domainEvents: DomainEventSource;
+  close(): Promise<void>;
+}

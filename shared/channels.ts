@@ -1,0 +1,30 @@
+/**
+ * The names of every request channel and the one event channel. Kept free of zod so the
+ * preload bundle can list them without carrying the schemas.
+ */
+export const REQUEST_CHANNELS = [
+  'app:info:get',
+  'settings:ui:get',
+  'settings:locale:set',
+  'accounts:list',
+  'accounts:connection:test',
+  'accounts:add',
+  'accounts:remove',
+  'mail:mailboxes:list',
+  'mail:messages:page',
+  'mail:message:open',
+  'mail:message:flags:set',
+  'mail:message:move',
+  'mail:message:delete',
+  'mail:attachment:get',
+  'app:link:open',
+] as const;
+
+export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
+
+/** Server-pushed mail events (new mail, expunges, flag changes, connection state). */
+export const MAIL_EVENT_CHANNEL = 'mail:events' as const;
+
+export function isRequestChannel(value: unknown): value is RequestChannel {
+  return typeof value === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,94 @@
+/**
+ * The one IPC contract between the renderer and the services. Every channel names a capability
+ * and maps a request schema to a response schema. Both hosts (Electron IPC and the loopback
+ * browser host) validate requests against these schemas in the main process before any service
+ * sees them; the renderer's API type is derived from here.
+ */
+import { z } from 'zod';
+import type { RequestChannel } from './channels.js';
+import {
+  accountInputSchema,
+  accountSummarySchema,
+  appInfoSchema,
+  attachmentContentSchema,
+  localeSchema,
+  mailboxGroupSchema,
+  mailboxRefSchema,
+  mailEventSchema,
+  messagePageSchema,
+  messageViewSchema,
+  sortOrderSchema,
+  uiSettingsSchema,
+} from './domain.js';
+import type { Result } from './result.js';
+
+const empty = z.object({}).strict();
+const uid = z.number().int().positive();
+const uidList = z.array(uid).min(1).max(5000);
+
+export const contract = {
+  'app:info:get': { request: empty, response: appInfoSchema },
+  'settings:ui:get': { request: empty, response: uiSettingsSchema },
+  'settings:locale:set': { request: z.object({ locale: localeSchema }).strict(), response: uiSettingsSchema },
+  'accounts:list': { request: empty, response: z.array(accountSummarySchema) },
+  'accounts:connection:test': { request: accountInputSchema.strict(), response: z.object({ capabilities: z.array(z.string()) }) },
+  'accounts:add': { request: accountInputSchema.strict(), response: accountSummarySchema },
+  'accounts:remove': { request: z.object({ accountId: z.string().min(1).max(100) }).strict(), response: z.object({}) },
+  'mail:mailboxes:list': { request: empty, response: z.array(mailboxGroupSchema) },
+  'mail:messages:page': {
+    request: z
+      .object({
+        mailbox: mailboxRefSchema,
+        offset: z.number().int().nonnegative(),
+        limit: z.number().int().min(1).max(500),
+        sort: sortOrderSchema,
+      })
+      .strict(),
+    response: messagePageSchema,
+  },
+  'mail:message:open': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: messageViewSchema },
+  'mail:message:flags:set': {
+    request: z
+      .object({
+        mailbox: mailboxRefSchema,
+        uids: uidList,
+        seen: z.boolean().optional(),
+        flagged: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({}),
+  },
+  'mail:message:move': {
+    request: z.object({ mailbox: mailboxRefSchema, uids: uidList, destination: z.string().min(1).max(1000) }).strict(),
+    response: z.object({}),
+  },
+  'mail:message:delete': { request: z.object({ mailbox: mailboxRefSchema, uids: uidList }).strict(), response: z.object({ movedTo: z.string().nullable() }) },
+  'mail:attachment:get': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, partId: z.string().regex(/^\d+(\.\d+)*$/) }).strict(),
+    response: attachmentContentSchema,
+  },
+  'app:link:open': {
+    request: z.object({ url: z.string().min(1).max(8192) }).strict(),
+    /** `delegated`: the host cannot open links itself (browser host); the renderer opens the vetted URL. */
+    response: z.object({ url: z.string(), delegated: z.boolean() }),
+  },
+} as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export type Contract = typeof contract;
+export type RequestOf<C extends RequestChannel> = z.input<Contract[C]['request']>;
+export type ParsedRequestOf<C extends RequestChannel> = z.output<Contract[C]['request']>;
+export type ResponseOf<C extends RequestChannel> = z.output<Contract[C]['response']>;
+
+export { mailEventSchema };
+
+/** What the renderer sees: one function per capability plus the event subscription. */
+export type SinettiApi = {
+  [C in RequestChannel]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+} & {
+  onMailEvent(listener: (event: z.infer<typeof mailEventSchema>) => void): () => void;
+};
+
+/** What the services implement: one handler per channel, receiving an already validated request. */
+export type ServiceHandlers = {
+  [C in RequestChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+};

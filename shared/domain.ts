@@ -1,0 +1,169 @@
+/** Domain types shared by services and renderer, defined as zod schemas so IPC can validate them. */
+import { z } from 'zod';
+
+export const LOCALES = ['fi', 'sv-FI', 'en'] as const;
+export const localeSchema = z.enum(LOCALES);
+export type Locale = z.infer<typeof localeSchema>;
+
+export const accountSecuritySchema = z.enum(['tls', 'starttls', 'plain']);
+export type AccountSecurity = z.infer<typeof accountSecuritySchema>;
+
+const hostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'host name contains invalid characters');
+
+export const accountInputSchema = z.object({
+  displayName: z.string().trim().min(1).max(120),
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535),
+  security: accountSecuritySchema,
+  username: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  /** A team mailbox configured as its own account is grouped under this team name. */
+  teamName: z.string().trim().min(1).max(120).optional(),
+});
+export type AccountInput = z.infer<typeof accountInputSchema>;
+
+export const accountSummarySchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  host: z.string(),
+  port: z.number(),
+  security: accountSecuritySchema,
+  username: z.string(),
+  teamName: z.string().optional(),
+});
+export type AccountSummary = z.infer<typeof accountSummarySchema>;
+
+export const mailboxRefSchema = z.object({
+  accountId: z.string().min(1).max(100),
+  path: z.string().min(1).max(1000),
+});
+export type MailboxRef = z.infer<typeof mailboxRefSchema>;
+
+export const mailboxSourceSchema = z.enum(['personal', 'shared', 'account']);
+
+export const mailboxInfoSchema = z.object({
+  accountId: z.string(),
+  path: z.string(),
+  name: z.string(),
+  /** Depth under its group, for indentation in the sidebar. */
+  depth: z.number().int(),
+  specialUse: z.string().optional(),
+  source: mailboxSourceSchema,
+  /** IMAP ACL rights (RFC 4314 letters) the server grants this person, when it says. */
+  rights: z.string().optional(),
+  selectable: z.boolean(),
+  readOnly: z.boolean(),
+});
+export type MailboxInfo = z.infer<typeof mailboxInfoSchema>;
+
+export const mailboxGroupSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['personal', 'team']),
+  label: z.string(),
+  accountId: z.string(),
+  mailboxes: z.array(mailboxInfoSchema),
+});
+export type MailboxGroup = z.infer<typeof mailboxGroupSchema>;
+
+export const addressSchema = z.object({ name: z.string(), address: z.string() });
+export type Address = z.infer<typeof addressSchema>;
+
+export const messageFlagsSchema = z.object({
+  seen: z.boolean(),
+  answered: z.boolean(),
+  flagged: z.boolean(),
+});
+export type MessageFlags = z.infer<typeof messageFlagsSchema>;
+
+export const messageRowSchema = z.object({
+  uid: z.number().int().positive(),
+  from: addressSchema,
+  subject: z.string(),
+  /** Milliseconds since epoch: the Date header, or the arrival time when the header is missing. */
+  date: z.number(),
+  size: z.number().int().nonnegative(),
+  flags: messageFlagsSchema,
+  hasAttachments: z.boolean(),
+  encrypted: z.boolean(),
+  signed: z.boolean(),
+});
+export type MessageRow = z.infer<typeof messageRowSchema>;
+
+export const sortOrderSchema = z.enum(['date-desc', 'date-asc']);
+export type SortOrder = z.infer<typeof sortOrderSchema>;
+
+export const messagePageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  /** null marks a row whose headers are not loaded yet (the list shows a placeholder). */
+  rows: z.array(messageRowSchema.nullable()),
+  /** True once every header in the mailbox is known, so date order is exact. */
+  complete: z.boolean(),
+});
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+export const attachmentInfoSchema = z.object({
+  partId: z.string(),
+  filename: z.string(),
+  mimeType: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
+
+export const messageViewSchema = z.object({
+  mailbox: mailboxRefSchema,
+  uid: z.number().int().positive(),
+  subject: z.string(),
+  from: addressSchema,
+  to: z.array(addressSchema),
+  cc: z.array(addressSchema),
+  date: z.number(),
+  flags: messageFlagsSchema,
+  /** Plain text body, shown as text. */
+  text: z.string().optional(),
+  /** Raw (unsanitized) HTML body: the renderer sanitizes it and renders it in a sandboxed frame. */
+  html: z.string().optional(),
+  attachments: z.array(attachmentInfoSchema),
+  encrypted: z.boolean(),
+  signed: z.boolean(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
+
+export const attachmentContentSchema = z.object({
+  filename: z.string(),
+  mimeType: z.string(),
+  contentBase64: z.string(),
+});
+export type AttachmentContent = z.infer<typeof attachmentContentSchema>;
+
+/** Pushed to subscribers when a mailbox changes on the server (IDLE, another client, our own actions). */
+export const mailEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('mailbox-changed'),
+    mailbox: mailboxRefSchema,
+    reason: z.enum(['new', 'expunged', 'flags', 'resync']),
+    total: z.number().int().nonnegative(),
+  }),
+  z.object({
+    type: z.literal('connection'),
+    accountId: z.string(),
+    state: z.enum(['connected', 'reconnecting', 'offline']),
+  }),
+]);
+export type MailEvent = z.infer<typeof mailEventSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'browser']),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const uiSettingsSchema = z.object({
+  locale: localeSchema,
+});
+export type UiSettings = z.infer<typeof uiSettingsSchema>;

@@ -1,0 +1,69 @@
+/**
+ * The result type every contract call returns. Errors never cross the process boundary as
+ * thrown exceptions: they carry a stable code the UI translates and a message for logs/tests.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'VALIDATION',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'KEYCHAIN_LOCKED',
+  'KEYCHAIN_UNAVAILABLE',
+  'SECRET_CORRUPT',
+  'SETTINGS_INVALID',
+  'DNS',
+  'CONNECTION_REFUSED',
+  'TLS_CERTIFICATE',
+  'TLS_FAILED',
+  'STARTTLS_REQUIRED',
+  'PREAUTH_REFUSED',
+  'INSECURE_NOT_ALLOWED',
+  'AUTH_FAILED',
+  'TIMEOUT',
+  'CONNECTION_LOST',
+  'MAILBOX_UNAVAILABLE',
+  'MESSAGE_GONE',
+  'MESSAGE_PARSE',
+  'TOO_LARGE',
+  'UNSAFE_URL',
+  'SERVER',
+  'INTERNAL',
+] as const;
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+export interface AppError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: z.object({ code: errorCodeSchema, message: z.string() }) }),
+  ]);
+}
+
+/** An error that services throw internally; the dispatcher turns it into a failed Result. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ServiceError';
+  }
+}
