@@ -21,6 +21,8 @@ export interface ServicesOptions {
    * Absent in the browser host, where the renderer opens the vetted URL itself.
    */
   openExternal?: (url: string) => Promise<void>;
+  /** Extra trusted CA certificates (PEM) for mail servers, added to the system roots. */
+  extraCaPem?: string;
   logger?: Logger;
 }
 

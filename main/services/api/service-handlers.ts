@@ -1,0 +1,53 @@
+/** Binds each contract channel to the service that owns the capability. No logic of its own. */
+import { vetExternalUrl } from '../../../shared/external-url.js';
+import { ServiceError } from '../../../shared/result.js';
+import type { ServiceHandlers } from '../../../shared/contract.js';
+import type { MailService } from '../mail/mail-service.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+
+export interface HandlerDeps {
+  host: 'electron' | 'browser';
+  version: string;
+  settings: SettingsStore;
+  mail: MailService;
+  openExternal?: (url: string) => Promise<void>;
+}
+
+export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
+  const { mail, settings } = deps;
+  return {
+    'app:info:get': async () => ({ version: deps.version, host: deps.host }),
+    'settings:ui:get': async () => settings.get().ui,
+    'settings:locale:set': async ({ locale }) => settings.setLocale(locale).ui,
+    'accounts:list': async () => mail.listAccounts(),
+    'accounts:connection:test': async (input) => mail.testConnection(input),
+    'accounts:add': async (input) => mail.addAccount(input),
+    'accounts:remove': async ({ accountId }) => {
+      await mail.removeAccount(accountId);
+      return {};
+    },
+    'mail:mailboxes:list': async () => mail.listMailboxes(),
+    'mail:messages:page': async ({ mailbox, offset, limit, sort }) => mail.page(mailbox, offset, limit, sort),
+    'mail:message:open': async ({ mailbox, uid }) => mail.openMessage(mailbox, uid),
+    'mail:message:flags:set': async ({ mailbox, uids, seen, flagged }) => {
+      await mail.setFlags(mailbox, uids, { seen, flagged });
+      return {};
+    },
+    'mail:message:move': async ({ mailbox, uids, destination }) => {
+      await mail.move(mailbox, uids, destination);
+      return {};
+    },
+    'mail:message:delete': async ({ mailbox, uids }) => mail.delete(mailbox, uids),
+    'mail:attachment:get': async ({ mailbox, uid, partId }) => {
+      const { filename, mimeType, content } = await mail.attachment(mailbox, uid, partId);
+      return { filename, mimeType, contentBase64: content.toString('base64') };
+    },
+    'app:link:open': async ({ url }) => {
+      const vetted = vetExternalUrl(url);
+      if (!vetted) throw new ServiceError('UNSAFE_URL', 'Only https: and mailto: links can be opened.');
+      if (!deps.openExternal) return { url: vetted, delegated: true };
+      await deps.openExternal(vetted);
+      return { url: vetted, delegated: false };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The composition root of the plain-Node services, shared by the Electron layer and the browser
+ * host. Builds everything from what the host passes in; nothing here has import-time effects.
+ */
+import { createDispatcher } from './api/dispatcher.js';
+import { createServiceHandlers } from './api/service-handlers.js';
+import { DomainEventBus } from './events/domain-events.js';
+import { MailEventHub } from './events/mail-events.js';
+import { createLogger } from './logging/logger.js';
+import { MailService } from './mail/mail-service.js';
+import { SecretStore } from './secrets/secret-store.js';
+import type { Services, ServicesOptions } from './services.js';
+import { SettingsStore } from './settings/settings-store.js';
+
+export interface CreatedServices extends Services {
+  /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
+  mail: MailService;
+}
+
+export async function createServices(options: ServicesOptions): Promise<CreatedServices> {
+  const logger = options.logger ?? createLogger('sinetti');
+  const settings = new SettingsStore(options.settingsBackend);
+  const secrets = new SecretStore(options.keychain, options.dataDir);
+  const mailEvents = new MailEventHub();
+  const domainEvents = new DomainEventBus();
+  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, logger: logger.child('mail'), extraCaPem: options.extraCaPem });
+  const handlers = createServiceHandlers({
+    host: options.host,
+    version: options.version,
+    settings,
+    mail,
+    openExternal: options.openExternal,
+  });
+  return {
+    dispatcher: createDispatcher(handlers, logger.child('ipc')),
+    mailEvents,
+    domainEvents,
+    mail,
+    close: () => mail.close(),
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * The mail capability: accounts, their connections, open mailboxes and message actions.
+ * Passwords come from the SecretStore only when a connection is made and are never returned.
+ * Every user action on a message emits a domain event (the audit trail's seam).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ImapFlow } from 'imapflow';
+import type { AccountInput, AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SortOrder } from '../../../shared/domain.js';
+import { ServiceError } from '../../../shared/result.js';
+import type { DomainEventBus } from '../events/domain-events.js';
+import type { MailEventHub } from '../events/mail-events.js';
+import type { Logger } from '../logging/logger.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { StoredAccount } from '../settings/settings-schema.js';
+import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
+import { classifyImapError } from './imap-errors.js';
+import { discoverMailboxes } from './mailbox-discovery.js';
+import { MailboxSession } from './mailbox-session.js';
+import type { MailboxState } from './mailbox-state.js';
+import { downloadAttachment, loadMessage } from './message-loader.js';
+
+/** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
+const MAX_OPEN_SESSIONS = 4;
+
+export interface MailServiceDeps {
+  settings: SettingsStore;
+  secrets: SecretStore;
+  mailEvents: MailEventHub;
+  domainEvents: DomainEventBus;
+  logger: Logger;
+  extraCaPem?: string;
+}
+
+const passwordKey = (accountId: string) => `imap-password:${accountId}`;
+
+export class MailService {
+  private readonly sessions = new Map<string, MailboxSession>();
+  private readonly states = new Map<string, MailboxState>();
+  private readonly control = new Map<string, ImapFlow>();
+
+  constructor(private readonly deps: MailServiceDeps) {}
+
+  listAccounts(): AccountSummary[] {
+    return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName }) => ({
+      id, displayName, host, port, security, username, ...(teamName ? { teamName } : {}),
+    }));
+  }
+
+  async testConnection(input: AccountInput): Promise<{ capabilities: string[] }> {
+    const client = this.newClient(input);
+    try {
+      await client.connect();
+      const capabilities = [...client.capabilities.keys()].sort();
+      await client.logout();
+      return { capabilities };
+    } catch (error) {
+      client.close();
+      throw classifyImapError(error);
+    }
+  }
+
+  async addAccount(input: AccountInput): Promise<AccountSummary> {
+    await this.testConnection(input);
+    const account: StoredAccount = {
+      id: randomUUID(),
+      displayName: input.displayName,
+      host: input.host,
+      port: input.port,
+      security: input.security,
+      username: input.username,
+      ...(input.teamName ? { teamName: input.teamName } : {}),
+    };
+    // Secret first: an account in settings without its password would be a half-added account.
+    await this.deps.secrets.set(passwordKey(account.id), input.password);
+    this.deps.settings.addAccount(account);
+    this.deps.domainEvents.emit({ type: 'account.added', accountId: account.id, at: Date.now() });
+    return this.listAccounts().find((a) => a.id === account.id)!;
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    this.account(accountId);
+    for (const [key, session] of this.sessions) {
+      if (session.ref.accountId === accountId) {
+        this.sessions.delete(key);
+        await session.close();
+      }
+    }
+    for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
+    const control = this.control.get(accountId);
+    this.control.delete(accountId);
+    if (control) await control.logout().catch(() => control.close());
+    this.deps.settings.removeAccount(accountId);
+    await this.deps.secrets.delete(passwordKey(accountId));
+    this.deps.domainEvents.emit({ type: 'account.removed', accountId, at: Date.now() });
+  }
+
+  async listMailboxes(): Promise<MailboxGroup[]> {
+    const groups: MailboxGroup[] = [];
+    for (const account of this.deps.settings.get().accounts) {
+      const client = await this.controlClient(account.id);
+      try {
+        groups.push(...(await discoverMailboxes(client, account)));
+      } catch (error) {
+        throw classifyImapError(error);
+      }
+    }
+    return groups;
+  }
+
+  async page(ref: MailboxRef, offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
+    return (await this.session(ref)).page(offset, limit, sort);
+  }
+
+  async openMessage(ref: MailboxRef, uid: number): Promise<MessageView> {
+    const session = await this.session(ref);
+    const view = await session.withClient((client) => loadMessage(client, ref, uid));
+    session.state?.updateFlags(uid, view.flags);
+    this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
+    return view;
+  }
+
+  async attachment(ref: MailboxRef, uid: number, partId: string) {
+    const session = await this.session(ref);
+    const result = await session.withClient((client) => downloadAttachment(client, uid, partId));
+    this.deps.domainEvents.emit({ type: 'attachment.fetched', accountId: ref.accountId, mailbox: ref.path, uid, partId, at: Date.now() });
+    return result;
+  }
+
+  async setFlags(ref: MailboxRef, uids: number[], change: { seen?: boolean; flagged?: boolean }): Promise<void> {
+    const session = await this.session(ref);
+    await session.withClient(async (client) => {
+      const range = uids.join(',');
+      for (const [flag, value] of [['\\Seen', change.seen], ['\\Flagged', change.flagged]] as const) {
+        if (value === true) await client.messageFlagsAdd(range, [flag], { uid: true });
+        if (value === false) await client.messageFlagsRemove(range, [flag], { uid: true });
+      }
+    });
+    this.deps.domainEvents.emit({ type: 'message.flags-changed', accountId: ref.accountId, mailbox: ref.path, uids, at: Date.now() });
+  }
+
+  async move(ref: MailboxRef, uids: number[], destination: string): Promise<void> {
+    const session = await this.session(ref);
+    await session.withClient(async (client) => {
+      const moved = await client.messageMove(uids.join(','), destination, { uid: true });
+      if (!moved) throw new ServiceError('SERVER', 'The server did not move the messages.');
+    });
+    this.deps.domainEvents.emit({ type: 'message.moved', accountId: ref.accountId, mailbox: ref.path, uids, destination, at: Date.now() });
+  }
+
+  /** Moves to the Trash of the same mailbox owner (a team's own Trash for team mail, never a personal one). */
+  async delete(ref: MailboxRef, uids: number[]): Promise<{ movedTo: string | null }> {
+    const trash = await this.trashFor(ref);
+    if (!trash) {
+      throw new ServiceError('NOT_FOUND', 'This mailbox has no Trash folder; the message was not deleted.');
+    }
+    if (trash === ref.path) throw new ServiceError('VALIDATION', 'The message is already in the Trash.');
+    await this.move(ref, uids, trash);
+    this.deps.domainEvents.emit({ type: 'message.deleted', accountId: ref.accountId, mailbox: ref.path, uids, at: Date.now() });
+    return { movedTo: trash };
+  }
+
+  /** For tests and the benchmark: the session behind a mailbox. */
+  async session(ref: MailboxRef): Promise<MailboxSession> {
+    this.account(ref.accountId);
+    const key = `${ref.accountId}\u0000${ref.path}`;
+    let session = this.sessions.get(key);
+    if (session) {
+      // Most recently used last.
+      this.sessions.delete(key);
+      this.sessions.set(key, session);
+    } else {
+      session = new MailboxSession({
+        ref,
+        connect: () => this.connect(ref.accountId),
+        previousState: this.states.get(key),
+        emit: (event) => this.deps.mailEvents.emit(event),
+        logger: this.deps.logger.child('mailbox'),
+      });
+      this.sessions.set(key, session);
+      await this.evictSessions();
+    }
+    await session.ready();
+    if (session.state) this.states.set(key, session.state);
+    return session;
+  }
+
+  /** Closes a mailbox's connection but keeps what is known of it, so a re-open is incremental. */
+  async closeMailbox(ref: MailboxRef): Promise<void> {
+    const key = `${ref.accountId}\u0000${ref.path}`;
+    const session = this.sessions.get(key);
+    this.sessions.delete(key);
+    await session?.close();
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((s) => s.close()));
+    const controls = [...this.control.values()];
+    this.control.clear();
+    await Promise.all(controls.map((c) => c.logout().catch(() => c.close())));
+  }
+
+  private async evictSessions(): Promise<void> {
+    while (this.sessions.size > MAX_OPEN_SESSIONS) {
+      const [oldestKey, oldest] = this.sessions.entries().next().value as [string, MailboxSession];
+      this.sessions.delete(oldestKey);
+      await oldest.close();
+    }
+  }
+
+  private async trashFor(ref: MailboxRef): Promise<string | null> {
+    const groups = await this.listMailboxes();
+    const group = groups.find((g) => g.accountId === ref.accountId && g.mailboxes.some((m) => m.path === ref.path));
+    return group?.mailboxes.find((m) => m.specialUse === '\\Trash' || /^(trash|roskakori|papperskorg)$/i.test(m.name))?.path ?? null;
+  }
+
+  private account(accountId: string): StoredAccount {
+    const account = this.deps.settings.get().accounts.find((a) => a.id === accountId);
+    if (!account) throw new ServiceError('NOT_FOUND', 'No such account.');
+    return account;
+  }
+
+  private newClient(endpoint: ImapEndpoint): ImapFlow {
+    return createImapClient(endpoint, { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem });
+  }
+
+  private async connect(accountId: string): Promise<ImapFlow> {
+    const account = this.account(accountId);
+    const password = await this.deps.secrets.get(passwordKey(accountId));
+    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
+    const client = this.newClient({ ...account, password });
+    try {
+      await client.connect();
+    } catch (error) {
+      client.close();
+      throw classifyImapError(error);
+    }
+    return client;
+  }
+
+  private async controlClient(accountId: string): Promise<ImapFlow> {
+    const existing = this.control.get(accountId);
+    if (existing?.usable) return existing;
+    const client = await this.connect(accountId);
+    client.on('close', () => {
+      if (this.control.get(accountId) === client) this.control.delete(accountId);
+    });
+    this.control.set(accountId, client);
+    return client;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Opens one message: BODYSTRUCTURE first, then only the parts worth showing (text/plain and
+ * text/html bodies, never attachments), reassembled with their MIME headers into a small
+ * multipart document that postal-mime parses — so charsets, transfer encodings and encoded words
+ * are decoded by the library, and a 50 MB attachment is never downloaded to show a paragraph.
+ * Malformed MIME becomes MESSAGE_PARSE, never a crash and never a partial guess.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ImapFlow } from 'imapflow';
+import PostalMime from 'postal-mime';
+import type { Address, AttachmentInfo, MailboxRef, MessageView } from '../../../shared/domain.js';
+import { ServiceError } from '../../../shared/result.js';
+import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
+
+/** Bodies larger than this are not rendered (a text body this size is not a letter). */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+
+interface BodyPart {
+  part: string;
+  type: string;
+}
+
+export function planParts(structure: BodyStructureNode): { bodies: BodyPart[]; attachments: AttachmentInfo[] } {
+  const bodies: BodyPart[] = [];
+  const attachments: AttachmentInfo[] = [];
+  const visit = (node: BodyStructureNode, fallbackPart: string) => {
+    const part = node.part ?? fallbackPart;
+    if (node.childNodes?.length) {
+      node.childNodes.forEach((child, i) => visit(child, part ? `${part}.${i + 1}` : String(i + 1)));
+      return;
+    }
+    const type = (node.type ?? 'text/plain').toLowerCase();
+    if (isAttachmentNode(node)) {
+      attachments.push({
+        partId: part || '1',
+        filename: node.dispositionParameters?.filename ?? node.parameters?.name ?? 'liite',
+        mimeType: type,
+        size: node.size ?? 0,
+      });
+    } else if ((type === 'text/plain' || type === 'text/html') && (node.disposition ?? '').toLowerCase() !== 'attachment') {
+      bodies.push({ part: part || '1', type });
+    }
+  };
+  visit(structure, '');
+  return { bodies, attachments };
+}
+
+function toAddresses(list: { name?: string; address?: string }[] | undefined): Address[] {
+  return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+}
+
+export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number): Promise<MessageView> {
+  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true }, { uid: true });
+  if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+  const structure = meta.bodyStructure as BodyStructureNode;
+  const { bodies, attachments } = planParts(structure);
+  const single = !structure.childNodes?.length;
+
+  let text: string | undefined;
+  let html: string | undefined;
+  if (bodies.length) {
+    const bodySize = single ? (meta.size ?? 0) : 0;
+    if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
+    const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, bodies);
+    const parsed = await parseMime(source);
+    text = parsed.text ?? undefined;
+    html = parsed.html ?? undefined;
+  }
+  const envelope = meta.envelope ?? {};
+  const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
+  const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
+  const flags = flagsFromSet(meta.flags);
+  if (!flags.seen) {
+    await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+    flags.seen = true;
+  }
+  return {
+    mailbox: ref,
+    uid,
+    subject: envelope.subject ?? '',
+    from: toAddresses(envelope.from)[0] ?? { name: '', address: '' },
+    to: toAddresses(envelope.to),
+    cc: toAddresses(envelope.cc),
+    date: Number.isFinite(headerDate) ? headerDate : internal,
+    flags,
+    text,
+    html,
+    attachments,
+    ...securityOf(structure),
+  };
+}
+
+async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
+  const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+  if (!message || !message.source) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+  return message.source;
+}
+
+async function fetchBodies(client: ImapFlow, uid: number, bodies: BodyPart[]): Promise<Buffer> {
+  const keys = ['HEADER', ...bodies.flatMap((b) => [`${b.part}.MIME`, b.part])];
+  const message = await client.fetchOne(String(uid), { uid: true, bodyParts: keys }, { uid: true });
+  if (!message || !message.bodyParts) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+  const get = (key: string) => message.bodyParts!.get(key.toLowerCase()) ?? message.bodyParts!.get(key) ?? Buffer.alloc(0);
+  let total = 0;
+  for (const b of bodies) total += get(b.part).length;
+  if (total > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
+  return assembleMultipart(get('HEADER'), bodies.map((b) => ({ mimeHeader: get(`${b.part}.MIME`), body: get(b.part) })));
+}
+
+/** Builds `top headers + multipart/mixed(parts)` so postal-mime sees an ordinary message. */
+export function assembleMultipart(header: Buffer, parts: { mimeHeader: Buffer; body: Buffer }[]): Buffer {
+  const boundary = `sinetti-${randomBytes(12).toString('hex')}`;
+  const topHeader = stripContentHeaders(header.toString('latin1'));
+  const chunks: Buffer[] = [Buffer.from(`${topHeader}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`, 'latin1')];
+  for (const part of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n`, 'latin1'), ensureBlankLine(part.mimeHeader), part.body, Buffer.from('\r\n', 'latin1'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+  return Buffer.concat(chunks);
+}
+
+function stripContentHeaders(header: string): string {
+  const lines = header.replace(/\r?\n\r?\n[\s\S]*$/, '').split(/\r?\n/);
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) kept.push(line);
+      continue;
+    }
+    skipping = /^(content-type|content-transfer-encoding|mime-version)\s*:/i.test(line);
+    if (!skipping && line) kept.push(line);
+  }
+  return kept.map((l) => `${l}\r\n`).join('');
+}
+
+function ensureBlankLine(mimeHeader: Buffer): Buffer {
+  const text = mimeHeader.toString('latin1').replace(/(\r?\n)+$/, '');
+  return Buffer.from(`${text}\r\n\r\n`, 'latin1');
+}
+
+export async function parseMime(source: Buffer): Promise<{ text?: string; html?: string }> {
+  try {
+    const email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
+    return { text: email.text, html: email.html };
+  } catch {
+    throw new ServiceError('MESSAGE_PARSE', 'The message is malformed and could not be read.');
+  }
+}
+
+export async function downloadAttachment(
+  client: ImapFlow,
+  uid: number,
+  partId: string,
+): Promise<{ filename: string; mimeType: string; content: Buffer }> {
+  const meta = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
+  if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+  const attachment = planParts(meta.bodyStructure as BodyStructureNode).attachments.find((a) => a.partId === partId);
+  if (!attachment) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
+  if (attachment.size > MAX_ATTACHMENT_BYTES * 1.4) throw new ServiceError('TOO_LARGE', 'The attachment is too large.');
+  // A few MiB per round trip: the 64 KiB default costs one round trip per chunk.
+  const { content } = await client.download(String(uid), partId, { uid: true, chunkSize: 4 * 1024 * 1024, maxBytes: MAX_ATTACHMENT_BYTES });
+  if (!content) throw new ServiceError('MESSAGE_GONE', 'The attachment could not be downloaded.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk as Buffer);
+  return { filename: attachment.filename, mimeType: attachment.mimeType, content: Buffer.concat(chunks) };
+}

@@ -1,0 +1,83 @@
+/** Turns what IMAP FETCH returns into the compact list row the UI shows. */
+import type { MessageRow } from '../../../shared/domain.js';
+
+export interface BodyStructureNode {
+  part?: string;
+  type?: string;
+  parameters?: Record<string, string>;
+  disposition?: string;
+  dispositionParameters?: Record<string, string>;
+  id?: string;
+  encoding?: string;
+  size?: number;
+  childNodes?: BodyStructureNode[];
+}
+
+interface EnvelopeAddress {
+  name?: string;
+  address?: string;
+}
+
+export interface FetchedHeaderData {
+  uid: number;
+  flags?: Set<string>;
+  size?: number;
+  internalDate?: Date | string;
+  envelope?: { date?: Date; subject?: string; from?: EnvelopeAddress[] };
+  bodyStructure?: BodyStructureNode;
+}
+
+export function flagsFromSet(flags: Set<string> | undefined): MessageRow['flags'] {
+  return {
+    seen: flags?.has('\\Seen') ?? false,
+    answered: flags?.has('\\Answered') ?? false,
+    flagged: flags?.has('\\Flagged') ?? false,
+  };
+}
+
+export function isAttachmentNode(node: BodyStructureNode): boolean {
+  if (node.childNodes?.length) return false;
+  const type = (node.type ?? '').toLowerCase();
+  const disposition = (node.disposition ?? '').toLowerCase();
+  if (disposition === 'attachment') return true;
+  if (type.startsWith('text/') || type.startsWith('multipart/')) return false;
+  if (type === 'message/rfc822') return true;
+  if (disposition === 'inline' && node.id && type.startsWith('image/')) return false;
+  return !type.startsWith('multipart/');
+}
+
+export function securityOf(structure: BodyStructureNode | undefined): { encrypted: boolean; signed: boolean } {
+  const type = (structure?.type ?? '').toLowerCase();
+  const smime = (structure?.parameters?.['smime-type'] ?? '').toLowerCase();
+  return {
+    encrypted: type === 'multipart/encrypted' || (type === 'application/pkcs7-mime' && smime !== 'signed-data'),
+    signed: type === 'multipart/signed' || (type === 'application/pkcs7-mime' && smime === 'signed-data'),
+  };
+}
+
+export function hasAttachments(structure: BodyStructureNode | undefined): boolean {
+  if (!structure) return false;
+  const stack = [structure];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (isAttachmentNode(node) && node !== structure) return true;
+    if (node.childNodes) stack.push(...node.childNodes);
+  }
+  return false;
+}
+
+export function toMessageRow(data: FetchedHeaderData): MessageRow {
+  const from = data.envelope?.from?.[0];
+  const internal = data.internalDate ? new Date(data.internalDate).getTime() : 0;
+  const headerDate = data.envelope?.date ? new Date(data.envelope.date).getTime() : NaN;
+  return {
+    uid: data.uid,
+    from: { name: from?.name ?? '', address: from?.address ?? '' },
+    subject: data.envelope?.subject ?? '',
+    date: Number.isFinite(headerDate) ? headerDate : internal,
+    size: data.size ?? 0,
+    flags: flagsFromSet(data.flags),
+    hasAttachments: hasAttachments(data.bodyStructure),
+    ...securityOf(data.bodyStructure),
+  };
+}
