@@ -62,7 +62,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   if (bodies.length) {
     const bodySize = single ? (meta.size ?? 0) : 0;
     if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
-    const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, bodies);
+    const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, structure, bodies);
     const parsed = await parseMime(source);
     text = parsed.text ?? undefined;
     html = parsed.html ?? undefined;
@@ -97,7 +97,7 @@ async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
   return message.source;
 }
 
-async function fetchBodies(client: ImapFlow, uid: number, bodies: BodyPart[]): Promise<Buffer> {
+async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<Buffer> {
   const keys = ['HEADER', ...bodies.flatMap((b) => [`${b.part}.MIME`, b.part])];
   const message = await client.fetchOne(String(uid), { uid: true, bodyParts: keys }, { uid: true });
   if (!message || !message.bodyParts) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
@@ -105,18 +105,39 @@ async function fetchBodies(client: ImapFlow, uid: number, bodies: BodyPart[]): P
   let total = 0;
   for (const b of bodies) total += get(b.part).length;
   if (total > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
-  return assembleMultipart(get('HEADER'), bodies.map((b) => ({ mimeHeader: get(`${b.part}.MIME`), body: get(b.part) })));
+  const parts = new Map(bodies.map((b) => [b.part, { mimeHeader: get(`${b.part}.MIME`), body: get(b.part) }]));
+  return assembleMessage(get('HEADER'), structure, parts);
 }
 
-/** Builds `top headers + multipart/mixed(parts)` so postal-mime sees an ordinary message. */
-export function assembleMultipart(header: Buffer, parts: { mimeHeader: Buffer; body: Buffer }[]): Buffer {
-  const boundary = `sinetti-${randomBytes(12).toString('hex')}`;
-  const topHeader = stripContentHeaders(header.toString('latin1'));
-  const chunks: Buffer[] = [Buffer.from(`${topHeader}MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`, 'latin1')];
-  for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`, 'latin1'), ensureBlankLine(part.mimeHeader), part.body, Buffer.from('\r\n', 'latin1'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+type FetchedPart = { mimeHeader: Buffer; body: Buffer };
+
+/**
+ * Rebuilds the message with the original multipart tree (so multipart/alternative stays an
+ * alternative) but only the fetched leaves, for postal-mime to parse like any message.
+ */
+export function assembleMessage(header: Buffer, structure: BodyStructureNode, parts: Map<string, FetchedPart>): Buffer {
+  const chunks: Buffer[] = [Buffer.from(stripContentHeaders(header.toString('latin1')) + 'MIME-Version: 1.0\r\n', 'latin1')];
+  const emit = (node: BodyStructureNode, path: string): boolean => {
+    if (node.childNodes?.length) {
+      const children = node.childNodes.map((child, i) => ({ child, path: child.part ?? (path ? `${path}.${i + 1}` : String(i + 1)) }));
+      if (!children.some(({ path: p }) => [...parts.keys()].some((k) => k === p || k.startsWith(`${p}.`)))) return false;
+      const boundary = `sinetti-${randomBytes(12).toString('hex')}`;
+      chunks.push(Buffer.from(`Content-Type: ${node.type ?? 'multipart/mixed'}; boundary="${boundary}"\r\n\r\n`, 'latin1'));
+      for (const { child, path: childPath } of children) {
+        if (!child.childNodes?.length && !parts.has(childPath)) continue;
+        chunks.push(Buffer.from(`--${boundary}\r\n`, 'latin1'));
+        if (emit(child, childPath)) chunks.push(Buffer.from('\r\n', 'latin1'));
+        else chunks.pop();
+      }
+      chunks.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+      return true;
+    }
+    const part = parts.get(path);
+    if (!part) return false;
+    chunks.push(ensureBlankLine(part.mimeHeader), part.body);
+    return true;
+  };
+  emit(structure, '');
   return Buffer.concat(chunks);
 }
 

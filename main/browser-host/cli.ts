@@ -1,0 +1,72 @@
+/**
+ * Starts Sinetti's services in plain Node and serves the renderer on loopback: how the app runs
+ * where no Electron binary exists, and how end-to-end tests drive the real UI.
+ *
+ * Environment:
+ *   SINETTI_DATA_DIR        settings and encrypted secrets (default: ~/.local/share/sinetti)
+ *   SINETTI_PORT            port on 127.0.0.1 (default: a free one)
+ *   SINETTI_EXTRA_CA_FILE   PEM file of extra trusted CAs for mail servers (e.g. the demo server's)
+ *   SINETTI_URL_FILE        where to write the launch URL (for scripts and tests)
+ *   SINETTI_PROVISION_FILE  JSON account to add at start-up through the normal add-account path (demo)
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServices } from '../services/create-services.js';
+import { createLogger } from '../services/logging/logger.js';
+import { KeytarKeychain } from '../services/secrets/keytar-keychain.js';
+import { ConfSettingsBackend } from '../services/settings/conf-settings-backend.js';
+import { startBrowserHost } from './browser-host-server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<void> {
+  const log = createLogger('browser-host');
+  const dataDir = resolve(process.env.SINETTI_DATA_DIR ?? join(homedir(), '.local', 'share', 'sinetti'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const staticDir = resolve(process.env.SINETTI_STATIC_DIR ?? join(here, '..', 'renderer'));
+  const extraCaPem = process.env.SINETTI_EXTRA_CA_FILE ? readFileSync(process.env.SINETTI_EXTRA_CA_FILE, 'utf8') : undefined;
+
+  const services = await createServices({
+    host: 'browser',
+    version: process.env.npm_package_version ?? '0.1.0',
+    dataDir,
+    settingsBackend: new ConfSettingsBackend(dataDir),
+    keychain: new KeytarKeychain(),
+    extraCaPem,
+    logger: log,
+  });
+
+  if (process.env.SINETTI_PROVISION_FILE) {
+    const account = JSON.parse(readFileSync(process.env.SINETTI_PROVISION_FILE, 'utf8')) as Record<string, unknown>;
+    const existing = await services.dispatcher.dispatch('accounts:list', {});
+    const known = existing.ok && (existing.value as { username: string; host: string }[]).some((a) => a.username === account.username && a.host === account.host);
+    if (!known) {
+      const added = await services.dispatcher.dispatch('accounts:add', account);
+      if (!added.ok) log.error('demo account could not be added', { code: added.error.code });
+    }
+  }
+
+  const host = await startBrowserHost({
+    services,
+    staticDir,
+    port: process.env.SINETTI_PORT ? Number(process.env.SINETTI_PORT) : 0,
+    logger: log,
+  });
+  if (process.env.SINETTI_URL_FILE) writeFileSync(process.env.SINETTI_URL_FILE, host.url, { mode: 0o600 });
+  process.stdout.write(`\nSinetti is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\n(Ctrl+C stops it.)\n`);
+
+  const stop = async () => {
+    await host.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Sinetti could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
+import { KEYCHAIN_ACCOUNT, KEYCHAIN_SERVICE, SecretStore } from '../../../main/services/secrets/secret-store.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'sinetti-secrets-'));
+
+describe('SecretStore', () => {
+  it('keeps only a 256-bit vault key in the keychain and the secret encrypted on disk', async () => {
+    const keychain = new MemoryKeychain();
+    const d = dir();
+    const store = new SecretStore(keychain, d);
+    await store.set('imap-password:a1', 'Salainen-salasana-123');
+    expect([...keychain.entries.keys()]).toEqual([`${KEYCHAIN_SERVICE}\u0000${KEYCHAIN_ACCOUNT}`]);
+    expect(Buffer.from([...keychain.entries.values()][0]!, 'base64')).toHaveLength(32);
+    const onDisk = readFileSync(join(d, 'secrets.json'), 'utf8');
+    expect(onDisk).not.toContain('Salainen');
+    expect(statSync(join(d, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await new SecretStore(keychain, d).get('imap-password:a1')).toBe('Salainen-salasana-123');
+  });
+
+  it('binds each secret to its name: a swapped entry does not decrypt', async () => {
+    const keychain = new MemoryKeychain();
+    const d = dir();
+    const store = new SecretStore(keychain, d);
+    await store.set('a', 'one');
+    await store.set('b', 'two');
+    const file = JSON.parse(readFileSync(join(d, 'secrets.json'), 'utf8'));
+    file.entries.a = file.entries.b;
+    writeFileSync(join(d, 'secrets.json'), JSON.stringify(file));
+    await expect(new SecretStore(keychain, d).get('a')).rejects.toMatchObject({ code: 'SECRET_CORRUPT' });
+  });
+
+  it('reports a locked keychain and writes nothing', async () => {
+    const keychain = new MemoryKeychain();
+    keychain.locked = true;
+    const d = dir();
+    await expect(new SecretStore(keychain, d).set('x', 'y')).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    expect(() => readFileSync(join(d, 'secrets.json'))).toThrow();
+  });
+
+  it('refuses to start over when the vault key vanished but sealed secrets exist', async () => {
+    const d = dir();
+    await new SecretStore(new MemoryKeychain(), d).set('x', 'y');
+    const before = readFileSync(join(d, 'secrets.json'), 'utf8');
+    const emptyKeychain = new MemoryKeychain();
+    await expect(new SecretStore(emptyKeychain, d).set('z', 'w')).rejects.toMatchObject({ code: 'SECRET_CORRUPT' });
+    expect(emptyKeychain.entries.size).toBe(0);
+    expect(readFileSync(join(d, 'secrets.json'), 'utf8')).toBe(before);
+  });
+
+  it('reports a damaged secrets file without overwriting it', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'secrets.json'), '{not json');
+    await expect(new SecretStore(new MemoryKeychain(), d).set('x', 'y')).rejects.toMatchObject({ code: 'SECRET_CORRUPT' });
+    expect(readFileSync(join(d, 'secrets.json'), 'utf8')).toBe('{not json');
+  });
+
+  it('deletes a secret', async () => {
+    const store = new SecretStore(new MemoryKeychain(), dir());
+    await store.set('x', 'y');
+    await store.delete('x');
+    expect(await store.get('x')).toBeNull();
+  });
+});
