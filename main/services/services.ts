@@ -23,6 +23,8 @@ export interface ServicesOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Extra trusted CA certificates (PEM) for mail servers, added to the system roots. */
   extraCaPem?: string;
+  /** How long to wait for a mail server to connect and greet (default 15 s). */
+  imapConnectTimeoutMs?: number;
   logger?: Logger;
 }
 

@@ -30,6 +30,7 @@ export interface MailServiceDeps {
   domainEvents: DomainEventBus;
   logger: Logger;
   extraCaPem?: string;
+  connectTimeoutMs?: number;
 }
 
 const passwordKey = (accountId: string) => `imap-password:${accountId}`;
@@ -223,7 +224,7 @@ export class MailService {
   }
 
   private newClient(endpoint: ImapEndpoint): ImapFlow {
-    return createImapClient(endpoint, { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem });
+    return createImapClient(endpoint, { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem, connectTimeoutMs: this.deps.connectTimeoutMs });
   }
 
   private async connect(accountId: string): Promise<ImapFlow> {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every test, in one command (`npm test`): static checks, unit tests, integration tests against a
+# real Dovecot and a real gnome-keyring, end-to-end tests in Debian's Chromium through the
+# browser host, and the Electron smoke test where an Electron binary exists.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+node scripts/require-node22.mjs
+
+results=.tmp/test-results
+rm -rf "$results" && mkdir -p "$results"
+
+step() { printf '\n=== %s ===\n' "$1"; }
+
+step "system packages"
+bash scripts/env/ensure-system-packages.sh
+
+step "type check and lint"
+tsc -p tsconfig.json --noEmit
+eslint . --max-warnings 0
+
+step "build"
+node scripts/build.mjs
+
+step "unit tests"
+vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
+
+step "integration tests (Dovecot, LMTP, gnome-keyring)"
+bash scripts/env/with-keyring.sh vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
+
+step "end-to-end tests (Chromium through the browser host)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" bash scripts/env/with-keyring.sh playwright test -c test/e2e/playwright.config.ts --reporter=list,json
+
+step "Electron smoke test"
+bash scripts/electron-smoke.sh
+
+node scripts/summarize-tests.mjs "$results"

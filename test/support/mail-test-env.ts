@@ -1,0 +1,22 @@
+/** What the integration global setup provides to every integration test file (via vitest inject). */
+export interface MailTestEnv {
+  host: '127.0.0.1';
+  imapPort: number;
+  imapsPort: number;
+  lmtpPort: number;
+  caCertPem: string;
+  configPath: string;
+  person: { username: string; password: string };
+  /** A second member of the Perhepalvelut team (for two-client tests). */
+  colleague: { username: string; password: string };
+  teams: { name: string; label: string }[];
+  /** Personal folder of `person` holding BULK_COUNT generated messages. */
+  bulkFolder: string;
+  bulkCount: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mailEnv: MailTestEnv;
+  }
+}
