@@ -9,6 +9,8 @@ export interface MailTestEnv {
   person: { username: string; password: string };
   /** A second member of the Perhepalvelut team (for two-client tests). */
   colleague: { username: string; password: string };
+  /** A user who belongs to no team. */
+  outsider: { username: string; password: string };
   teams: { name: string; label: string }[];
   /** Personal folder of `person` holding BULK_COUNT generated messages. */
   bulkFolder: string;

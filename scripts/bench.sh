@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# `npm run bench`: figures, not pass/fail. Needs the Debian packages the tests use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+node scripts/require-node22.mjs
+bash scripts/env/ensure-system-packages.sh
+exec node --expose-gc --import tsx bench/header-sync.bench.ts

@@ -1,0 +1,58 @@
+/**
+ * Starts one real Dovecot for the integration project (shared namespace + ACLs for two team
+ * mailboxes, LMTP, STARTTLS and implicit TLS with a self-signed CA) and seeds it. Every
+ * integration file reads the connection facts through `inject('mailEnv')`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startDovecot, type DovecotHandle } from './dovecot.js';
+import { generatedMessage } from './fixtures/demo-messages.js';
+import type { MailTestEnv } from './mail-test-env.js';
+
+const BULK_COUNT = 1000;
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const baseDir = mkdtempSync(join(tmpdir(), 'sinetti-dovecot-'));
+  const person = { name: 'anna.virtanen', password: 'Anna-salasana-1' };
+  const colleague = { name: 'mikko.korhonen', password: 'Mikko-salasana-2' };
+  const outsider = { name: 'ulla.ulkopuolinen', password: 'Ulla-salasana-3' };
+  const teams = [
+    { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name] },
+    { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityo', password: 'team-2-not-used', members: [person.name] },
+  ];
+  let dovecot: DovecotHandle | undefined;
+  try {
+    dovecot = await startDovecot({ baseDir, users: [person, colleague, outsider], teams });
+    await dovecot.createFolder(person.name, 'Archive');
+    await dovecot.appendMaildir(
+      person.name,
+      'Bulk',
+      Array.from({ length: BULK_COUNT }, (_, i) => ({ raw: generatedMessage(i), internalDate: new Date(Date.UTC(2026, 0, 1) + i * 60_000) })),
+    );
+  } catch (error) {
+    await dovecot?.stop();
+    throw error;
+  }
+  const env: MailTestEnv = {
+    host: '127.0.0.1',
+    imapPort: dovecot.imapPort,
+    imapsPort: dovecot.imapsPort,
+    lmtpPort: dovecot.lmtpPort,
+    caCertPem: dovecot.caCertPem,
+    configPath: dovecot.configPath,
+    person: { username: person.name, password: person.password },
+    colleague: { username: colleague.name, password: colleague.password },
+    outsider: { username: outsider.name, password: outsider.password },
+    teams: teams.map(({ name, label }) => ({ name, label })),
+    bulkFolder: 'Bulk',
+    bulkCount: BULK_COUNT,
+  };
+  project.provide('mailEnv', env);
+  const handle = dovecot;
+  return async () => {
+    await handle.stop();
+    rmSync(baseDir, { recursive: true, force: true });
+  };
+}
