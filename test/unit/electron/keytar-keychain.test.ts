@@ -28,7 +28,7 @@ describe('KeytarKeychain error mapping', () => {
 
   it('never puts the secret into the error message', async () => {
     const keychain = new KeytarKeychain(async () => failingKeytar('Cannot create an item in a locked collection'));
-    const error = await keychain.setPassword('svc', 'acct', 'top-secret-value').catch((e: unknown) => e as Error);
+    const error = (await keychain.setPassword('svc', 'acct', 'top-secret-value').catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain('top-secret-value');
   });
 
