@@ -7,7 +7,7 @@
  * - every permission request and check is denied;
  * - the renderer reaches no network: only requests to the app's own origin pass;
  * - app pages get the CSP as a response header;
- * - downloads only come from the app's own blobs/data and always ask where to save.
+ * - downloads only come from the app's own blob: URLs and always ask where to save.
  */
 import { basename, join } from 'node:path';
 import type { App, Event, Session, WebContents } from 'electron';
@@ -26,8 +26,9 @@ export interface WebSecurityOptions {
 
 /** May this request leave the renderer? Only the app's own origin (and DevTools in development). */
 export function isAllowedRequest(raw: string, isDev: boolean): boolean {
+  // data: subresources (img-src data:) are served inside the renderer and never reach here;
+  // a data: navigation that does is refused like any other foreign URL.
   if (isAppUrl(raw) || isAppBlobUrl(raw)) return true;
-  if (raw.startsWith('data:')) return true; // inline images (img-src data:) never touch the network
   if (isDev) {
     try {
       return new URL(raw).protocol === 'devtools:';
@@ -102,7 +103,7 @@ export function hardenSession(session: Session, options: WebSecurityOptions): vo
 
   session.on('will-download', (event, item) => {
     const source = item.getURL();
-    if (!isAppBlobUrl(source) && !source.startsWith('data:')) {
+    if (!isAppBlobUrl(source)) {
       event.preventDefault();
       log.warn('download blocked', { scheme: schemeOf(source) });
       return;
