@@ -1,0 +1,122 @@
+// Builds everything the app runs from, without the Electron binary:
+//   dist/renderer/            the React renderer (vite, vite.config.ts)
+//   dist/electron/main.cjs    Electron main process (esbuild; electron and @github/keytar stay external)
+//   dist/electron/preload.cjs sandboxed preload (CommonJS, browser platform, only `electron` external)
+//   dist/browser-host/cli.mjs the plain-Node browser host (ESM; npm packages stay external)
+//
+// Usage: node scripts/build.mjs [--skip-renderer]
+// Every part is attempted; the script exits non-zero and says which part failed and why.
+import './require-node22.mjs';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const at = (...parts) => join(root, ...parts);
+const args = new Set(process.argv.slice(2));
+const failures = [];
+
+function say(message) {
+  process.stdout.write(`[build] ${message}\n`);
+}
+
+async function step(name, run) {
+  const started = Date.now();
+  try {
+    const result = await run();
+    if (result === 'skipped') return;
+    say(`${name}: done in ${Date.now() - started} ms`);
+  } catch (error) {
+    failures.push(name);
+    process.stderr.write(`[build] ${name} FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+/** Native addons and Electron itself must stay on disk next to the app, never inside a bundle. */
+const NATIVE_EXTERNALS = ['electron', '@github/keytar'];
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+async function buildElectronMain() {
+  await build({
+    ...common,
+    entryPoints: [at('main/electron/entry.ts')],
+    outfile: at('dist/electron/main.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    // electron-store, conf, imapflow, zod … are bundled: the packaged app then needs only the
+    // externals in node_modules.
+    external: NATIVE_EXTERNALS,
+  });
+}
+
+async function buildPreload() {
+  await build({
+    ...common,
+    entryPoints: [at('preload/preload.ts')],
+    outfile: at('dist/electron/preload.cjs'),
+    // A sandboxed preload has no Node: browser platform, CommonJS, and only `electron` to require.
+    platform: 'browser',
+    format: 'cjs',
+    target: 'chrome140',
+    external: ['electron'],
+  });
+}
+
+async function buildBrowserHost() {
+  const entry = at('main/browser-host/cli.ts');
+  if (!existsSync(entry)) {
+    process.stderr.write(`[build] WARNING: ${relative(root, entry)} does not exist yet; browser host not built.\n`);
+    return 'skipped';
+  }
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: at('dist/browser-host/cli.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    // Runs from the repository with node_modules present: keep every package external (CommonJS
+    // packages and the keytar addon then load exactly as in development).
+    packages: 'external',
+  });
+}
+
+async function buildRenderer() {
+  if (args.has('--skip-renderer')) {
+    say('renderer: skipped (--skip-renderer)');
+    return 'skipped';
+  }
+  const config = at('vite.config.ts');
+  if (!existsSync(config)) {
+    throw new Error('vite.config.ts is missing, so the renderer cannot be built. It must build renderer/ into dist/renderer/ (with index.html at its root).');
+  }
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: config, root, logLevel: 'warn' });
+  if (!existsSync(at('dist/renderer/index.html'))) {
+    throw new Error('vite finished but dist/renderer/index.html does not exist: vite.config.ts must set build.outDir to dist/renderer.');
+  }
+}
+
+rmSync(at('dist/electron'), { recursive: true, force: true });
+rmSync(at('dist/browser-host'), { recursive: true, force: true });
+
+await step('electron main (dist/electron/main.cjs)', buildElectronMain);
+await step('preload (dist/electron/preload.cjs)', buildPreload);
+await step('browser host (dist/browser-host/cli.mjs)', buildBrowserHost);
+await step('renderer (dist/renderer)', buildRenderer);
+
+if (failures.length > 0) {
+  process.stderr.write(`[build] ${failures.length} part(s) failed: ${failures.join(', ')}\n`);
+  process.exit(1);
+}
+say('all parts built');

@@ -1,0 +1,107 @@
+/**
+ * The Electron composition root, run against the stub with the real services: what must happen
+ * before 'ready' (sandbox, privileged scheme, web hardening, single-instance lock), what happens
+ * after (protocol, IPC, one secure window on app://sinetti), and a clean quit.
+ */
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { REQUEST_CHANNELS } from '../../../shared/channels.js';
+import { app, BrowserWindow, fakeEvent, ipcMain, protocol, resetElectronStub, session } from '../../stubs/electron.js';
+
+// electron-store lives in node_modules, where vitest does not apply the `electron` alias, so its
+// own `import electron from 'electron'` would reach the real package (which tries to download the
+// binary). It is conf plus Electron's userData path; stand in with exactly that.
+vi.mock('electron-store', async () => {
+  const { default: Conf } = await import('conf');
+  const { app: stubApp } = await import('../../stubs/electron.js');
+  class ElectronStoreStandIn extends Conf<Record<string, unknown>> {
+    static lastOptions: Record<string, unknown> | null = null;
+    constructor(options: Record<string, unknown> & { name?: string }) {
+      ElectronStoreStandIn.lastOptions = options;
+      const { name, ...rest } = options;
+      super({ ...rest, configName: name ?? 'config', projectName: 'sinetti', cwd: stubApp.getPath('userData') });
+    }
+  }
+  return { default: ElectronStoreStandIn };
+});
+
+beforeEach(() => {
+  resetElectronStub();
+  const base = mkdtempSync(join(tmpdir(), 'sinetti-main-'));
+  app.paths = { userData: join(base, 'userData'), downloads: join(base, 'Downloads') };
+  app.appPath = join(base, 'app');
+});
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('main()', () => {
+  it('has no side effects at import time', async () => {
+    await import('../../../main/electron/main.js');
+    expect(app.sandboxEnabled).toBe(false);
+    expect(app.eventNames()).toEqual([]);
+    expect(protocol.privilegedSchemes).toEqual([]);
+  });
+
+  it('hardens everything before ready, then opens one secure window on app://sinetti', async () => {
+    const { main } = await import('../../../main/electron/main.js');
+    const started = main();
+    await flush();
+    // Before 'ready': nothing created yet, but the switches are in.
+    expect(app.sandboxEnabled).toBe(true);
+    expect(protocol.privilegedSchemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    expect(app.listenerCount('web-contents-created')).toBe(1);
+    expect(BrowserWindow.instances).toHaveLength(0);
+    expect(ipcMain.handlers.size).toBe(0);
+
+    app.becomeReady();
+    await started;
+
+    expect(protocol.handlers.has('app')).toBe(true);
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
+    expect(ipcMain.listenerCount('electron-store-get-data')).toBe(0);
+    expect(session.defaultSession.permissionRequestHandler).not.toBeNull();
+    expect(BrowserWindow.instances).toHaveLength(1);
+    const window = BrowserWindow.instances[0]!;
+    expect(window.webContents.loadedUrls).toEqual(['app://sinetti/index.html']);
+    expect(window.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      devTools: false,
+      preload: join(app.appPath, 'dist', 'electron', 'preload.cjs'),
+    });
+    // The settings file is electron-store's 'settings', in userData, readable only by the user.
+    const { default: Store } = (await import('electron-store')) as unknown as { default: { lastOptions: Record<string, unknown> } };
+    expect(Store.lastOptions).toMatchObject({ name: 'settings', configFileMode: 0o600, clearInvalidConfig: false });
+    const saved = await ipcMain.invoke('settings:locale:set', { sender: window.webContents, senderFrame: window.webContents.mainFrame }, { locale: 'sv-FI' });
+    expect(saved).toMatchObject({ ok: true });
+    expect(statSync(join(app.paths.userData!, 'settings.json')).mode & 0o777).toBe(0o600);
+
+    // A real request through the registered handler, from the window's main frame.
+    const contents = window.webContents;
+    const info = await ipcMain.invoke('app:info:get', { sender: contents, senderFrame: contents.mainFrame }, {});
+    expect(info).toEqual({ ok: true, value: { version: '0.0.0-stub', host: 'electron' } });
+
+    // Quit waits for the services to close, then quits for real.
+    const quitEvent = fakeEvent({});
+    app.emit('before-quit', quitEvent);
+    expect(quitEvent.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(app.quitCalls).toBe(1));
+    const second = fakeEvent({});
+    app.emit('before-quit', second);
+    expect(second.defaultPrevented).toBe(false);
+  });
+
+  it('quits at once when another instance holds the lock', async () => {
+    app.singleInstanceLock = false;
+    const { main } = await import('../../../main/electron/main.js');
+    await main();
+    expect(app.quitCalls).toBe(1);
+    expect(app.listenerCount('web-contents-created')).toBe(0);
+    expect(BrowserWindow.instances).toHaveLength(0);
+  });
+});
