@@ -15,6 +15,7 @@ import { registerAppProtocol, registerAppScheme } from './app-protocol.js';
 import { ElectronSettingsBackend } from './electron-settings-backend.js';
 import { createExternalOpener } from './external-links.js';
 import { forwardMailEvents, registerIpcHandlers } from './ipc-registration.js';
+import { provisionAccount, readLaunchOverrides } from './launch-overrides.js';
 import { createSecureWindow } from './secure-window.js';
 import { hardenSession, installWebSecurity, type WebSecurityOptions } from './web-security.js';
 
@@ -22,6 +23,10 @@ export async function main(): Promise<void> {
   const log = createLogger('electron');
 
   // --- before 'ready' (synchronous) ---
+  // Development/demo/test launches only; a packaged app ignores these (see launch-overrides.ts).
+  const overrides = readLaunchOverrides(process.env, app.isPackaged);
+  // Before the lock: the single-instance lock lives in the userData directory.
+  if (overrides.dataDir) app.setPath('userData', overrides.dataDir);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -77,8 +82,10 @@ export async function main(): Promise<void> {
     settingsBackend: new ElectronSettingsBackend(),
     keychain: new KeytarKeychain(),
     openExternal,
+    extraCaPem: overrides.extraCaPem,
     logger: log,
   });
+  if (overrides.provisionAccount) await provisionAccount(services.dispatcher, overrides.provisionAccount, log);
   registerIpcHandlers({ ipcMain, dispatcher: services.dispatcher, logger: log.child('ipc') });
 
   const openMainWindow = async (): Promise<void> => {

@@ -296,6 +296,9 @@ class FakeApp extends EventEmitter {
     if (!path) throw new Error(`stub app.getPath: unknown path ${name}`);
     return path;
   }
+  setPath(name: string, path: string): void {
+    this.paths[name] = path;
+  }
   getAppPath(): string {
     return this.appPath;
   }
