@@ -9,6 +9,7 @@
 import './require-node22.mjs';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 

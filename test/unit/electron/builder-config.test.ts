@@ -12,7 +12,18 @@ import { describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const require = createRequire(import.meta.url);
-const config = parse(readFileSync(`${repo}electron-builder.yml`, 'utf8')) as Record<string, any>;
+/** The parts of the configuration the assertions read (the schema checks cover the rest). */
+interface BuilderConfig {
+  [option: string]: unknown;
+  files: string[];
+  asarUnpack: string[];
+  nsis: Record<string, unknown>;
+  mac: Record<string, unknown> & { entitlements: string };
+  win: { target: unknown; signtoolOptions: { signingHashAlgorithms: string[] } };
+  linux: { target: { target: string }[]; category: string };
+  deb: { depends: string[] };
+}
+const config = parse(readFileSync(`${repo}electron-builder.yml`, 'utf8')) as BuilderConfig;
 const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
 
 function schemaValidator() {
@@ -49,7 +60,7 @@ describe('electron-builder.yml', () => {
   it('packs only the built app into an asar, with the keytar addon unpacked', () => {
     expect(config.asar).toBe(true);
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json']));
-    expect((config.files as string[]).filter((f) => !f.startsWith('!'))).toHaveLength(3);
+    expect(config.files.filter((f) => !f.startsWith('!'))).toHaveLength(3);
     expect(config.asarUnpack).toEqual(expect.arrayContaining([expect.stringMatching(/@github\/keytar.*\.node$/)]));
     const manifest = JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { main: string };
     expect(manifest.main).toBe('dist/electron/main.cjs');
@@ -75,7 +86,7 @@ describe('electron-builder.yml', () => {
   it('builds a hardened-runtime, notarized macOS dmg with minimal entitlements', () => {
     expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
     expect(config.mac).toMatchObject({ hardenedRuntime: true, notarize: true, category: 'public.app-category.productivity' });
-    const entitlements = readFileSync(`${repo}${config.mac.entitlements as string}`, 'utf8');
+    const entitlements = readFileSync(`${repo}${config.mac.entitlements}`, 'utf8');
     expect(entitlements).toContain('com.apple.security.cs.allow-jit');
     for (const risky of ['allow-unsigned-executable-memory', 'disable-library-validation', 'allow-dyld-environment-variables', 'get-task-allow']) {
       expect(entitlements).not.toContain(risky);
@@ -83,7 +94,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('builds deb and AppImage for Linux in the mail categories, with libsecret for the keychain', () => {
-    expect(config.linux.target.map((t: { target: string }) => t.target)).toEqual(['deb', 'AppImage']);
+    expect(config.linux.target.map((t) => t.target)).toEqual(['deb', 'AppImage']);
     expect(config.linux.category).toBe('Office;Network;Email');
     expect(config.deb.depends).toContain('libsecret-1-0');
   });

@@ -1,0 +1,132 @@
+/**
+ * Smoke test of the real desktop app: the built bundles in a real Electron binary. Checks the
+ * security posture from inside (sandboxed, isolated, no Node, no network, no popups, only the
+ * window.sinetti API) and, where the demo mail environment exists, adds the demo person's
+ * account through the UI and opens the team mailbox Perhepalvelut and a message in it.
+ * Skips with a visible reason where no Electron binary can be found.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const binary = findElectronBinary(root);
+if (!binary) process.stdout.write(`${ELECTRON_SKIP_REASON}\n`);
+
+interface DemoEnvironment {
+  info: { host: string; imapPort: number; caCertPem: string; person: { username: string; password: string } };
+  stop(): Promise<void>;
+}
+
+async function startDemoIfAvailable(baseDir: string): Promise<DemoEnvironment | null> {
+  const module = join(root, 'scripts', 'demo', 'start-demo-env.ts');
+  if (!existsSync(module)) return null;
+  const { startDemoEnvironment } = (await import(pathToFileURL(module).href)) as { startDemoEnvironment(dir: string): Promise<DemoEnvironment> };
+  return startDemoEnvironment(baseDir);
+}
+
+test.describe('Sinetti desktop (Electron)', () => {
+  test.skip(!binary, ELECTRON_SKIP_REASON);
+
+  let app: ElectronApplication;
+  let page: Page;
+  let demo: DemoEnvironment | null = null;
+  let work: string;
+
+  test.beforeAll(async () => {
+    for (const built of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html']) {
+      if (!existsSync(join(root, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+    }
+    work = mkdtempSync(join(tmpdir(), 'sinetti-electron-smoke-'));
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), SINETTI_DATA_DIR: join(work, 'app-data') };
+    delete env.ELECTRON_RUN_AS_NODE;
+    demo = await startDemoIfAvailable(join(work, 'demo'));
+    if (demo) {
+      const caFile = join(work, 'demo-ca.pem');
+      writeFileSync(caFile, demo.info.caCertPem);
+      env.SINETTI_EXTRA_CA_FILE = caFile;
+    }
+    // As root (CI containers) Chromium refuses to start without --no-sandbox; the renderer
+    // sandbox flag (webPreferences.sandbox) still applies to what the page can reach.
+    const args = [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+    app = await electron.launch({ executablePath: binary!, args, env, cwd: root });
+    page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+  });
+
+  test.afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    await demo?.stop().catch(() => undefined);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('serves the renderer from app://sinetti in a sandboxed renderer process', async () => {
+    expect(page.url()).toBe('app://sinetti/index.html');
+    const main = await app.evaluate(({ app: electronApp, webContents }) => ({
+      urls: webContents.getAllWebContents().map((contents) => contents.getURL()),
+      // `sandboxed` is reported on macOS and Windows; Linux leaves it undefined.
+      sandboxed: electronApp.getAppMetrics().filter((metric) => metric.type === 'Tab').map((metric) => metric.sandboxed),
+    }));
+    expect(main.urls).toEqual(['app://sinetti/index.html']);
+    for (const sandboxed of main.sandboxed) expect(sandboxed).not.toBe(false);
+  });
+
+  test('exposes only the sinetti API to the page, and no Node', async () => {
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      return {
+        require: typeof w.require,
+        process: typeof w.process,
+        ipcRenderer: typeof w.ipcRenderer,
+        api: Object.keys((w.sinetti as object) ?? {}).sort(),
+      };
+    });
+    expect(seen.require).toBe('undefined');
+    expect(seen.process).toBe('undefined');
+    expect(seen.ipcRenderer).toBe('undefined');
+    expect(seen.api).toContain('onMailEvent');
+    expect(seen.api).toContain('mail:message:open');
+    const info = await page.evaluate(() => (window as unknown as { sinetti: { 'app:info:get'(r: object): Promise<unknown> } }).sinetti['app:info:get']({}));
+    expect(info).toMatchObject({ ok: true, value: { host: 'electron' } });
+  });
+
+  test('blocks popups, foreign navigation and network from the renderer', async () => {
+    const popup = await page.evaluate(() => window.open('https://example.org/') === null);
+    expect(popup).toBe(true);
+    const network = await page.evaluate(() => fetch('https://example.org/').then(() => 'reached', () => 'blocked'));
+    expect(network).toBe('blocked');
+    await page.evaluate(() => {
+      window.location.href = 'https://example.org/';
+    });
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe('app://sinetti/index.html');
+  });
+
+  test('adds the demo account through the UI and opens a message in Perhepalvelut', async () => {
+    test.skip(!demo, 'Demo mail environment (scripts/demo/start-demo-env.ts) not available');
+    const info = demo!.info;
+    // Labels in Finnish, Swedish or English: the UI language follows the system locale.
+    await page.getByRole('button', { name: /lisää tili|lägg till konto|add account/i }).first().click();
+    await page.getByLabel(/palvelin|server/i).first().fill(info.host);
+    await page.getByLabel(/portti|port/i).first().fill(String(info.imapPort));
+    await page.getByLabel(/käyttäjätunnus|användarnamn|user ?name/i).first().fill(info.person.username);
+    await page.getByLabel(/salasana|lösenord|password/i).first().fill(info.person.password);
+    await page.getByRole('button', { name: /^(lisää|tallenna|lägg till|spara|add|save)/i }).last().click();
+
+    const team = page.getByText('Perhepalvelut', { exact: true }).first();
+    await expect(team).toBeVisible({ timeout: 60_000 });
+    await team.click();
+
+    const firstMessage = page.getByRole('option').or(page.getByRole('row').filter({ has: page.getByRole('gridcell') })).first();
+    await expect(firstMessage).toBeVisible();
+    await firstMessage.click();
+
+    // The message body is rendered in a sandboxed iframe that may not run scripts.
+    const body = page.locator('iframe[sandbox]').first();
+    await expect(body).toBeVisible();
+    expect(await body.getAttribute('sandbox')).not.toContain('allow-scripts');
+  });
+});
