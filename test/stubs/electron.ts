@@ -170,6 +170,8 @@ export class BrowserWindow extends EventEmitter {
   constructor(readonly options: Record<string, unknown> & { webPreferences?: Record<string, unknown> } = {}) {
     super();
     BrowserWindow.instances.push(this);
+    // As in Electron: every new web contents is announced app-wide.
+    app.emit('web-contents-created', new FakeEvent(), this.webContents);
   }
 
   static getAllWindows(): BrowserWindow[] {

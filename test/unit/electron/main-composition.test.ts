@@ -74,6 +74,12 @@ describe('main()', () => {
       devTools: false,
       preload: join(app.appPath, 'dist', 'electron', 'preload.cjs'),
     });
+    // The app-wide hardening reached the window's contents.
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    const away = fakeEvent({ url: 'https://evil.example/', isMainFrame: true });
+    window.webContents.emit('will-navigate', away);
+    expect(away.defaultPrevented).toBe(true);
+
     // The settings file is electron-store's 'settings', in userData, readable only by the user.
     const { default: Store } = (await import('electron-store')) as unknown as { default: { lastOptions: Record<string, unknown> } };
     expect(Store.lastOptions).toMatchObject({ name: 'settings', configFileMode: 0o600, clearInvalidConfig: false });
