@@ -6,7 +6,13 @@ import tseslint from 'typescript-eslint';
 const noElectron = {
   'no-restricted-imports': [
     'error',
-    { paths: [{ name: 'electron', message: 'Only main/electron and preload may import electron.' }] },
+    {
+      paths: [
+        { name: 'electron', message: 'Only main/electron and preload may import electron.' },
+        // electron-store imports electron at module top: it belongs to the Electron layer too.
+        { name: 'electron-store', message: 'Only main/electron may use electron-store; services use the SettingsBackend interface.' },
+      ],
+    },
   ],
 };
 
@@ -24,4 +30,9 @@ export default tseslint.config(
   },
   { files: ['main/services/**', 'main/browser-host/**', 'shared/**', 'renderer/**'], rules: noElectron },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // Plain-Node build and test scripts.
+    files: ['scripts/**/*.mjs', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
 );

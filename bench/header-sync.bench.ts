@@ -29,7 +29,7 @@ const FETCH_ITEMS = `(${Object.keys(HEADER_QUERY)
 /** The baseline: log in over a raw socket and time `UID FETCH 1:* <same items>` until its tagged OK. */
 async function rawFetchMs(port: number, folder: string): Promise<number> {
   const socket = connect(port, '127.0.0.1');
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let waiting: { tag: string; resolve: () => void } | null = null;
   socket.on('data', (chunk: Buffer) => {
     buffer = buffer.length > 65536 ? chunk : Buffer.concat([buffer, chunk]);

@@ -25,6 +25,8 @@ export interface ServicesOptions {
   extraCaPem?: string;
   /** How long to wait for a mail server to connect and greet (default 15 s). */
   imapConnectTimeoutMs?: number;
+  /** Headers fetched per background window (default 1000); smaller only to exercise sync in tests. */
+  headerWindowSize?: number;
   logger?: Logger;
 }
 

@@ -110,14 +110,16 @@ describe('header sync', () => {
     const ref = { accountId, path: env.bulkFolder };
     await t.services.mail.closeMailbox(ref);
     // A fresh service so the sync starts from nothing, then the socket dies under it.
-    const fresh = await createTestServices({ caCertPem: env.caCertPem });
+    // Small windows, so the backfill is still running when the socket dies.
+    const fresh = await createTestServices({ caCertPem: env.caCertPem, headerWindowSize: 50 });
     try {
       const added = await fresh.value('accounts:add', { displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password });
       const freshRef = { accountId: added.id, path: env.bulkFolder };
       await fresh.value('mail:messages:page', { mailbox: freshRef, offset: 0, limit: 50, sort: 'date-desc' });
       const session = await fresh.services.mail.session(freshRef);
       expect(session.state!.complete).toBe(false);
-      (session as unknown as { client: ImapFlow }).client.socket?.destroy();
+      // The socket is imapflow-internal: destroying it is what a network failure looks like.
+      (session as unknown as { client: ImapFlow & { socket?: { destroy(): void } } }).client.socket?.destroy();
       await vi.waitFor(() => expect(fresh.events).toContainEqual(expect.objectContaining({ type: 'connection', state: 'reconnecting' })), { timeout: 5000 });
       await vi.waitFor(() => expect(fresh.events).toContainEqual(expect.objectContaining({ type: 'connection', state: 'connected' })), { timeout: 15000 });
       await session.whenComplete();

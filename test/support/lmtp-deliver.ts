@@ -3,7 +3,8 @@ import { connect } from 'node:net';
 
 export async function deliverLmtp(port: number, recipient: string, raw: string | Buffer, domain = 'sinetti.test'): Promise<void> {
   const rcpt = recipient.includes('@') ? recipient : `${recipient}@${domain}`;
-  const body = Buffer.isBuffer(raw) ? raw.toString('latin1') : raw;
+  // The protocol is 8-bit clean: send the message's bytes (UTF-8 for strings) unchanged.
+  const body = (Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8')).toString('latin1');
   // Dot-stuffing and CRLF line ends, as RFC 5321 requires.
   const data = body.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
   const socket = connect(port, '127.0.0.1');

@@ -22,7 +22,7 @@ export interface TestServices {
   close(): Promise<void>;
 }
 
-export async function createTestServices(options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string } = {}): Promise<TestServices> {
+export async function createTestServices(options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number } = {}): Promise<TestServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinetti-it-'));
   const services = await createServices({
     host: 'browser',
@@ -32,6 +32,7 @@ export async function createTestServices(options: { caCertPem?: string; keychain
     keychain: options.keychain ?? new MemoryKeychain(),
     extraCaPem: options.caCertPem,
     imapConnectTimeoutMs: options.timeoutMs,
+    headerWindowSize: options.headerWindowSize,
     logger: createLogger('it', { sink: () => undefined }),
   });
   const events: MailEvent[] = [];

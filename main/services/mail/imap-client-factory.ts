@@ -59,6 +59,8 @@ export function buildImapOptions(endpoint: ImapEndpoint, options: ImapClientFact
     greetingTimeout: timeout,
     socketTimeout: 5 * 60_000,
     disableAutoIdle: false,
+    // imapflow waits 15 s of quiet before IDLE; a selected mailbox must show new mail at once.
+    autoIdleDelay: 300,
     logRaw: false,
     emitLogs: false,
     logger: {

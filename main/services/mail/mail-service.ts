@@ -31,6 +31,7 @@ export interface MailServiceDeps {
   logger: Logger;
   extraCaPem?: string;
   connectTimeoutMs?: number;
+  headerWindowSize?: number;
 }
 
 const passwordKey = (accountId: string) => `imap-password:${accountId}`;
@@ -177,6 +178,7 @@ export class MailService {
         previousState: this.states.get(key),
         emit: (event) => this.deps.mailEvents.emit(event),
         logger: this.deps.logger.child('mailbox'),
+        windowSize: this.deps.headerWindowSize,
       });
       this.sessions.set(key, session);
       await this.evictSessions();

@@ -15,12 +15,20 @@ export interface DiscoveryAccount {
 
 export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAccount): Promise<MailboxGroup[]> {
   const listed = await client.list();
-  const sharedPrefixes = (client.namespaces?.shared || []).map((ns) => ({ prefix: ns.prefix, delimiter: ns.delimiter ?? '/' }));
+  // RFC 2342: team mailboxes shared per user ("shared/<team>/", Dovecot's type=shared) are in the
+  // other-users namespace; public folders (type=public) in the shared namespace. Either way the
+  // first level under the prefix names the team.
+  const namespaces = client.namespaces;
+  const sharedPrefixes = [...(namespaces?.other || []), ...(namespaces?.shared || [])]
+    .filter((ns) => ns.prefix)
+    .map((ns) => ({ prefix: ns.prefix, delimiter: ns.delimiter ?? '/' }));
   const hasAcl = client.capabilities.has('ACL');
 
   const personal: MailboxInfo[] = [];
   const teams = new Map<string, MailboxInfo[]>();
   for (const box of listed) {
+    // The namespace root itself ("shared", a \Noselect placeholder) belongs to no one.
+    if (sharedPrefixes.some((ns) => `${box.path}${box.delimiter || ns.delimiter}` === ns.prefix)) continue;
     const shared = sharedPrefixes.find((ns) => ns.prefix && box.path.startsWith(ns.prefix));
     if (!shared) {
       personal.push(toInfo(account.id, box, account.teamName ? 'account' : 'personal', box.path.split(box.delimiter || '/').length - 1));
@@ -95,8 +103,10 @@ export function teamLabel(team: string): string {
 async function myRights(client: ImapFlow, path: string): Promise<string | undefined> {
   let rights: string | undefined;
   try {
-    // imapflow has no MYRIGHTS helper; exec runs the raw command through its parser.
-    await (client as unknown as { exec: ImapExec }).exec('MYRIGHTS', [{ type: 'STRING', value: path }], {
+    // imapflow has no MYRIGHTS helper; exec runs the raw command through its parser. Like
+    // imapflow's own commands, the caller must release the response with next(), or the
+    // connection's reader stays parked and every later command hangs.
+    const response = await (client as unknown as { exec: ImapExec }).exec('MYRIGHTS', [{ type: 'STRING', value: path }], {
       untagged: {
         MYRIGHTS: async (untagged: { attributes?: { value?: unknown }[] }) => {
           const value = untagged.attributes?.[1]?.value;
@@ -104,6 +114,7 @@ async function myRights(client: ImapFlow, path: string): Promise<string | undefi
         },
       },
     });
+    response.next();
   } catch {
     return undefined;
   }
@@ -114,4 +125,4 @@ type ImapExec = (
   command: string,
   attributes: { type: string; value: string }[],
   options: { untagged: Record<string, (untagged: { attributes?: { value?: unknown }[] }) => Promise<void>> },
-) => Promise<unknown>;
+) => Promise<{ next: () => void }>;

@@ -23,7 +23,7 @@ export const HEADER_QUERY = {
   bodyStructure: true,
 } as const;
 
-const WINDOW = 1000;
+const DEFAULT_WINDOW = 1000;
 
 export interface MailboxSessionDeps {
   ref: MailboxRef;
@@ -33,6 +33,8 @@ export interface MailboxSessionDeps {
   emit: (event: MailEvent) => void;
   logger: Logger;
   reconnectDelaysMs?: number[];
+  /** Headers fetched per background window. */
+  windowSize?: number;
 }
 
 export class MailboxSession {
@@ -185,7 +187,7 @@ export class MailboxSession {
     this.backfill = (async () => {
       try {
         while (this.client && this.state && !this.state.complete && !this.closed) {
-          await this.fetchRows(this.state.missing(WINDOW));
+          await this.fetchRows(this.state.missing(this.deps.windowSize ?? DEFAULT_WINDOW));
         }
       } catch (error) {
         this.deps.logger.info('header backfill interrupted', { code: (error as { code?: string }).code });

@@ -44,7 +44,7 @@ describe('IMAP error classification', () => {
     [{ tlsFailed: true, message: 'STARTTLS is not possible after a PREAUTH greeting' }, 'PREAUTH_REFUSED'],
     [{ code: 'CONNECT_TIMEOUT', message: 'Failed to establish connection in required time' }, 'TIMEOUT'],
   ])('%o → %s', (error, code) => {
-    expect(classifyImapError(Object.assign(new Error(error.message ?? 'x'), error)).code).toBe(code);
+    expect(classifyImapError(Object.assign(new Error('message' in error ? error.message : 'x'), error)).code).toBe(code);
   });
 });
 

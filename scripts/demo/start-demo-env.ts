@@ -1,0 +1,80 @@
+/**
+ * The local demo environment: a real Dovecot on loopback with the demo person, a colleague and
+ * two team mailboxes (Perhepalvelut, Aikuissosiaalityö) shared with them through IMAP ACLs, seeded
+ * with realistic client mail. Used by `npm run demo` and by the end-to-end tests.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { startDovecot, type DovecotHandle } from '../../test/support/dovecot.js';
+import { DEMO, demoMessages, toRfc822 } from '../../test/support/fixtures/demo-messages.js';
+
+export interface DemoInfo {
+  host: '127.0.0.1';
+  imapPort: number;
+  imapsPort: number;
+  lmtpPort: number;
+  caCertPem: string;
+  person: { username: string; password: string };
+  colleague: { username: string; password: string };
+  teams: { name: string; label: string }[];
+}
+
+export interface DemoEnvironment {
+  info: DemoInfo;
+  dovecot: DovecotHandle;
+  stop(): Promise<void>;
+}
+
+export async function startDemoEnvironment(baseDir: string): Promise<DemoEnvironment> {
+  rmSync(baseDir, { recursive: true, force: true });
+  mkdirSync(baseDir, { recursive: true });
+  const person = { name: DEMO.person.username, password: DEMO.person.password };
+  const colleague = { name: DEMO.colleague.username, password: DEMO.colleague.password };
+  const dovecot = await startDovecot({
+    baseDir,
+    users: [person, colleague],
+    teams: [
+      { name: 'perhepalvelut', password: randomPassword(), members: [person.name, colleague.name] },
+      { name: 'aikuissosiaalityo', password: randomPassword(), members: [person.name] },
+    ],
+  });
+  try {
+    const seeded = demoMessages();
+    for (const [team, messages] of Object.entries(seeded)) {
+      await dovecot.appendMaildir(
+        team,
+        'INBOX',
+        // Oldest first, so UIDs follow arrival order.
+        [...messages].reverse().map((m) => ({ raw: toRfc822(m), seen: m.seen, flagged: m.flagged, internalDate: m.date })),
+      );
+    }
+    await dovecot.deliver(person.name, toRfc822({
+      from: { name: 'Tiimin esihenkilö', address: 'esihenkilo@sinetti.test' },
+      to: `${person.name}@${DEMO.domain}`,
+      subject: 'Tervetuloa Sinettiin',
+      text: 'Hei,\n\ntiimisi postilaatikot näkyvät vasemmalla: Perhepalvelut ja Aikuissosiaalityö.\n\nTerveisin\nEsihenkilö',
+      date: new Date(),
+    }));
+  } catch (error) {
+    await dovecot.stop();
+    throw error;
+  }
+  return {
+    dovecot,
+    info: {
+      host: dovecot.host,
+      imapPort: dovecot.imapPort,
+      imapsPort: dovecot.imapsPort,
+      lmtpPort: dovecot.lmtpPort,
+      caCertPem: dovecot.caCertPem,
+      person: { username: person.name, password: person.password },
+      colleague: { username: colleague.name, password: colleague.password },
+      teams: DEMO.teams.map((t) => ({ name: t.name, label: t.label })),
+    },
+    stop: () => dovecot.stop(),
+  };
+}
+
+function randomPassword(): string {
+  // Team mailboxes are reached through ACLs, never by logging in as the team.
+  return `team-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+}
