@@ -32,7 +32,8 @@ async function rawFetchMs(port: number, folder: string): Promise<number> {
   let buffer: Buffer = Buffer.alloc(0);
   let waiting: { tag: string; resolve: () => void } | null = null;
   socket.on('data', (chunk: Buffer) => {
-    buffer = buffer.length > 65536 ? chunk : Buffer.concat([buffer, chunk]);
+    // Keep only a short tail: enough to find a tagged reply split across two chunks.
+    buffer = Buffer.concat([buffer.subarray(-256), chunk]);
     if (waiting && buffer.includes(`\r\n${waiting.tag} OK`)) {
       const w = waiting;
       waiting = null;
@@ -42,7 +43,8 @@ async function rawFetchMs(port: number, folder: string): Promise<number> {
   const run = (tag: string, command: string) =>
     new Promise<void>((resolve) => {
       waiting = { tag, resolve };
-      buffer = Buffer.alloc(0);
+      // A line break in front lets the tagged reply match even when it is the first line.
+      buffer = Buffer.from('\r\n');
       socket.write(`${tag} ${command}\r\n`);
     });
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
