@@ -33,8 +33,8 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     baseDir,
     users: [person, colleague],
     teams: [
-      { name: 'perhepalvelut', password: randomPassword(), members: [person.name, colleague.name] },
-      { name: 'aikuissosiaalityo', password: randomPassword(), members: [person.name] },
+      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name] },
+      { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });
   try {

@@ -29,6 +29,8 @@ export interface DovecotTeam extends DovecotUser {
   members: string[];
   /** Folders created in the team mailbox besides INBOX (default: Trash, Archive). */
   folders?: string[];
+  /** The team's display name, published as IMAP METADATA on the team INBOX (RFC 5464). */
+  label?: string;
 }
 
 export interface StartDovecotOptions {
@@ -66,6 +68,8 @@ export interface DovecotHandle {
 /** The rights a team member gets on every team folder (RFC 4314 via Dovecot's names). */
 const MEMBER_RIGHTS = ['lookup', 'read', 'write', 'write-seen', 'write-deleted', 'insert', 'expunge'];
 const TEAM_FOLDERS = ['Trash', 'Archive'];
+/** Where the server keeps a team mailbox's display name (read by main/services/mail/mailbox-discovery.ts). */
+export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
 
 export async function startDovecot(options: StartDovecotOptions): Promise<DovecotHandle> {
   for (const binary of ['/usr/sbin/dovecot', '/usr/lib/dovecot/lmtp']) {
@@ -177,6 +181,7 @@ async function shareTeamMailbox(doveadm: (args: string[]) => Promise<string>, te
   }
   // `acl set` does not update the shared-mailbox dictionary; without this members see nothing in LIST.
   await doveadm(['acl', 'recalc', '-u', team.name]);
+  if (team.label) await doveadm(['mailbox', 'metadata', 'set', '-u', team.name, 'INBOX', TEAM_NAME_METADATA, team.label]);
 }
 
 interface Owner {
@@ -260,6 +265,8 @@ userdb {
 }
 mail_location = maildir:~/Maildir
 mail_plugins = acl
+# Mailbox METADATA (RFC 5464): team mailboxes publish their display name, e.g. "Aikuissosiaalityö".
+mail_attribute_dict = file:%h/dovecot-attributes
 
 namespace inbox {
   inbox = yes
@@ -295,6 +302,7 @@ plugin {
 }
 protocol imap {
   mail_plugins = $mail_plugins imap_acl
+  imap_metadata = yes
 }
 protocol lmtp {
   # LMTP recipients arrive as full addresses; mailbox users have no domain.

@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const outsider = { name: 'ulla.ulkopuolinen', password: 'Ulla-salasana-3' };
   const teams = [
     { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name] },
-    { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityo', password: 'team-2-not-used', members: [person.name] },
+    { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: 'team-2-not-used', members: [person.name] },
   ];
   let dovecot: DovecotHandle | undefined;
   try {

@@ -55,6 +55,14 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
     }
   }
 
+  const canReadMetadata = client.capabilities.has('METADATA');
+  const labels = new Map<string, string>();
+  for (const [team, boxes] of teams) {
+    const inbox = boxes.find((b) => b.specialUse === '\\Inbox');
+    const published = canReadMetadata && inbox ? await teamDisplayName(client, inbox.path) : undefined;
+    labels.set(team, published ?? teamLabel(team));
+  }
+
   const groups: MailboxGroup[] = [
     {
       id: `${account.id}:own`,
@@ -65,7 +73,7 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
     },
   ];
   for (const [team, boxes] of [...teams.entries()].sort(([a], [b]) => a.localeCompare(b, 'fi'))) {
-    groups.push({ id: `${account.id}:shared:${team}`, kind: 'team', label: teamLabel(team), accountId: account.id, mailboxes: sortMailboxes(boxes) });
+    groups.push({ id: `${account.id}:shared:${team}`, kind: 'team', label: labels.get(team)!, accountId: account.id, mailboxes: sortMailboxes(boxes) });
   }
   return groups;
 }
@@ -98,6 +106,36 @@ function sortMailboxes(boxes: MailboxInfo[]): MailboxInfo[] {
 export function teamLabel(team: string): string {
   const spaced = team.replace(/[._-]+/g, ' ').trim();
   return spaced.charAt(0).toLocaleUpperCase('fi') + spaced.slice(1);
+}
+
+/**
+ * The display name the server publishes for a team mailbox (RFC 5464 METADATA on its INBOX),
+ * e.g. "Aikuissosiaalityö" for the mailbox "aikuissosiaalityo"; IT sets it once on the server.
+ */
+export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
+
+async function teamDisplayName(client: ImapFlow, path: string): Promise<string | undefined> {
+  let name: string | undefined;
+  try {
+    const response = await (client as unknown as { exec: ImapExec }).exec(
+      'GETMETADATA',
+      [{ type: 'STRING', value: path }, [{ type: 'ATOM', value: TEAM_NAME_METADATA }] as unknown as { type: string; value: string }],
+      {
+        untagged: {
+          METADATA: async (untagged: { attributes?: { value?: unknown }[] }) => {
+            const entries = untagged.attributes?.[1] as unknown as { value?: unknown }[] | undefined;
+            const value = Array.isArray(entries) ? entries[1]?.value : undefined;
+            const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
+            if (text && text.trim()) name = text.trim().slice(0, 120);
+          },
+        },
+      },
+    );
+    response.next();
+  } catch {
+    return undefined;
+  }
+  return name;
 }
 
 async function myRights(client: ImapFlow, path: string): Promise<string | undefined> {
