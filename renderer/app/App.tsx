@@ -1,0 +1,178 @@
+import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
+import type { AppError } from '../../shared/result.js';
+import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
+import { WelcomePanel } from '../accounts/WelcomePanel.js';
+import { useApi } from '../api/api-context.js';
+import { useT } from '../i18n/use-t.js';
+import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
+import { Sidebar } from '../mailboxes/Sidebar.js';
+import type { MessageRemoved } from '../message/MessageView.js';
+import { MessageView } from '../message/MessageView.js';
+import { MessageList } from '../messages/MessageList.js';
+import { ErrorBar, NoticeBar } from './ErrorBar.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
+import { Header } from './Header.js';
+import { useConnectionState } from './use-connection-state.js';
+
+const useStyles = makeStyles({
+  app: { display: 'flex', flexDirection: 'column', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  skip: {
+    position: 'absolute',
+    left: '-10000px',
+    top: 'auto',
+    ':focus': { left: tokens.spacingHorizontalS, top: tokens.spacingVerticalS, zIndex: 1000, padding: tokens.spacingHorizontalS, backgroundColor: tokens.colorNeutralBackground1 },
+  },
+  body: { display: 'grid', gridTemplateColumns: 'minmax(200px, 260px) 1fr', flexGrow: 1, minHeight: 0 },
+  main: { display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, outline: 'none' },
+  listPane: { height: '42%', minHeight: '180px', borderBottom: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}`, display: 'flex', flexDirection: 'column' },
+  viewPane: { flexGrow: 1, overflowY: 'auto', minHeight: 0 },
+  hint: { padding: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground2, margin: 0 },
+  welcomeMain: { flexGrow: 1, overflowY: 'auto' },
+});
+
+function firstInbox(groups: MailboxGroup[]): MailboxRef | null {
+  const boxes = groups.flatMap((g) => g.mailboxes).filter((m) => m.selectable);
+  const box = boxes.find((m) => m.specialUse === '\\Inbox') ?? boxes[0];
+  return box ? { accountId: box.accountId, path: box.path } : null;
+}
+
+type Notice = MessageRemoved;
+
+export function App() {
+  const api = useApi();
+  const t = useT();
+  const styles = useStyles();
+  const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
+  const [groups, setGroups] = useState<MailboxGroup[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [mailbox, setMailbox] = useState<MailboxRef | null>(null);
+  const [uid, setUid] = useState<number | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
+  const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
+
+  const load = useCallback(async () => {
+    const listed = await api['accounts:list']({});
+    if (!listed.ok) return setError(listed.error);
+    setAccounts(listed.value);
+    const ids = listed.value.map((a) => a.id);
+    if (ids.length === 0) return setGroups([]);
+    const boxes = await api['mail:mailboxes:list']({});
+    if (!boxes.ok) {
+      setGroups([]);
+      markOffline(ids);
+      return setError(boxes.error);
+    }
+    setError(null);
+    setGroups(boxes.value);
+    markConnected(ids);
+    setMailbox((current) => current ?? firstInbox(boxes.value));
+  }, [api, markConnected, markOffline]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const onAccountSaved = () => {
+    setDialogOpen(false);
+    setNotice({ key: 'account.saved' });
+    void load();
+  };
+
+  const onAddAccount = () => {
+    if (accounts?.length === 0) {
+      // The form is already on screen: take the user to it instead of stacking a dialog.
+      document.querySelector<HTMLInputElement>('[data-testid="account-form"] input')?.focus();
+    } else setDialogOpen(true);
+  };
+
+  const selectMailbox = (ref: MailboxRef) => {
+    setMailbox(ref);
+    setUid(null);
+  };
+
+  const currentBox = mailbox ? groups?.flatMap((g) => g.mailboxes).find((m) => m.accountId === mailbox.accountId && m.path === mailbox.path) : undefined;
+  const mailboxName = currentBox ? mailboxDisplayName(t, currentBox) : (mailbox?.path ?? '');
+  const bumpList = useCallback(() => setRefreshKey((k) => k + 1), []);
+
+  const messages = (
+    <>
+      {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
+      {notice ? <NoticeBar text={t(notice.key, notice.values)} onDismiss={() => setNotice(null)} /> : null}
+    </>
+  );
+
+  return (
+    <div className={styles.app}>
+      <a
+        href="#main-content"
+        className={styles.skip}
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main-content')?.focus();
+        }}
+      >
+        {t('app.skipToContent')}
+      </a>
+      <Header connection={connection} onAddAccount={onAddAccount} onLocaleError={setError} />
+      {accounts === null ? (
+        <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
+          {messages}
+          {error ? null : <Spinner className={styles.hint} label={t('app.loading')} />}
+        </main>
+      ) : accounts.length === 0 ? (
+        <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
+          {messages}
+          <WelcomePanel onSaved={onAccountSaved} />
+        </main>
+      ) : (
+        <div className={styles.body}>
+          <Sidebar groups={groups} selected={mailbox} onSelect={selectMailbox} />
+          <main id="main-content" tabIndex={-1} className={styles.main}>
+            {messages}
+            <div className={styles.listPane}>
+              {mailbox ? (
+                <ErrorBoundary resetKey={`${mailbox.accountId}\u0000${mailbox.path}`}>
+                  <MessageList
+                    key={`${mailbox.accountId}\u0000${mailbox.path}`}
+                    mailbox={mailbox}
+                    mailboxName={mailboxName}
+                    selectedUid={uid}
+                    refreshKey={refreshKey}
+                    onOpen={setUid}
+                  />
+                </ErrorBoundary>
+              ) : (
+                <p className={styles.hint}>{t('list.noMailbox')}</p>
+              )}
+            </div>
+            <div className={styles.viewPane}>
+              {mailbox && uid !== null ? (
+                <ErrorBoundary resetKey={uid}>
+                  <MessageView
+                    mailbox={mailbox}
+                    uid={uid}
+                    groups={groups ?? []}
+                    onFlagsChanged={bumpList}
+                    onRemoved={(removed) => {
+                      setUid(null);
+                      setNotice(removed);
+                      bumpList();
+                    }}
+                  />
+                </ErrorBoundary>
+              ) : (
+                <p className={styles.hint}>{t('view.none')}</p>
+              )}
+            </div>
+          </main>
+        </div>
+      )}
+      <AddAccountDialog open={dialogOpen} onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} />
+    </div>
+  );
+}

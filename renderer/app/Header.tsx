@@ -1,0 +1,68 @@
+import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
+import { PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
+import { LOCALES } from '../../shared/domain.js';
+import type { AppError } from '../../shared/result.js';
+import { isLocale } from '../i18n/catalogs.js';
+import { useLocale } from '../i18n/LocaleProvider.js';
+import { useT } from '../i18n/use-t.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
+import type { ConnectionState } from './use-connection-state.js';
+
+const useStyles = makeStyles({
+  root: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: tokens.spacingHorizontalL,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+  },
+  brand: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, marginInlineEnd: 'auto' },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
+  language: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
+});
+
+interface Props {
+  connection: ConnectionState;
+  onAddAccount: () => void;
+  onLocaleError: (error: AppError) => void;
+}
+
+export function Header({ connection, onAddAccount, onLocaleError }: Props) {
+  const t = useT();
+  const styles = useStyles();
+  const { locale, setLocale } = useLocale();
+  return (
+    <header className={styles.root}>
+      <div className={styles.brand}>
+        <ShieldLockRegular fontSize={24} aria-hidden="true" />
+        <h1 className={styles.title}>{t('app.name')}</h1>
+      </div>
+      <ConnectionIndicator state={connection} />
+      <Field label={t('header.language')} orientation="horizontal" className={styles.language}>
+        <Select
+          data-testid="language-select"
+          size="small"
+          value={locale}
+          onChange={(_event, data) => {
+            if (!isLocale(data.value)) return;
+            void setLocale(data.value).then((error) => {
+              if (error) onLocaleError(error);
+            });
+          }}
+        >
+          {LOCALES.map((code) => (
+            <option key={code} value={code} lang={code}>
+              {t(`language.${code}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Button data-testid="add-account" appearance="primary" icon={<PersonAddRegular />} onClick={onAddAccount}>
+        {t('header.addAccount')}
+      </Button>
+    </header>
+  );
+}
