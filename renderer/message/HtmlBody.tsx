@@ -1,0 +1,92 @@
+import { makeStyles, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLocale } from '../i18n/LocaleProvider.js';
+import { useT } from '../i18n/use-t.js';
+import { buildMessageSrcdoc, sanitizeEmailHtml } from './sanitize-html.js';
+
+const useStyles = makeStyles({
+  frame: { display: 'block', width: '100%', border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, backgroundColor: '#fff' },
+});
+
+const MIN_HEIGHT = 120;
+
+interface Props {
+  html: string;
+  /** A link was activated inside the message; the caller asks before anything opens. */
+  onLink: (url: string) => void;
+}
+
+/**
+ * Sanitized mail HTML in an iframe sandboxed without allow-scripts, popups or top navigation.
+ * allow-same-origin is there only so this component can reach into the inert document to catch
+ * link clicks and measure its height; with scripts disabled the mail itself can do neither.
+ */
+export function HtmlBody({ html, onLink }: Props) {
+  const t = useT();
+  const styles = useStyles();
+  const { locale } = useLocale();
+  const sanitized = useMemo(() => sanitizeEmailHtml(html), [html]);
+  const srcdoc = useMemo(() => buildMessageSrcdoc(sanitized.html, locale), [sanitized, locale]);
+  const frameRef = useRef<HTMLIFrameElement>(null);
+  const [height, setHeight] = useState(MIN_HEIGHT);
+  const onLinkRef = useRef(onLink);
+  onLinkRef.current = onLink;
+  const cleanup = useRef<(() => void) | null>(null);
+
+  const attach = useCallback(() => {
+    cleanup.current?.();
+    const doc = frameRef.current?.contentDocument;
+    if (!doc) return;
+    const measure = () => setHeight(Math.max(MIN_HEIGHT, doc.documentElement.scrollHeight + 2));
+    const intercept = (event: MouseEvent) => {
+      const target = event.target as Element | null;
+      const anchor = typeof target?.closest === 'function' ? target.closest('a') : null;
+      if (!anchor) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (event.type !== 'click') return;
+      const href = anchor.getAttribute('href');
+      if (href) onLinkRef.current(href);
+    };
+    doc.addEventListener('click', intercept, true);
+    doc.addEventListener('auxclick', intercept, true);
+    // Images decode after load and change the height.
+    const images = [...doc.images];
+    for (const image of images) image.addEventListener('load', measure);
+    let observer: ResizeObserver | null = null;
+    if (typeof ResizeObserver === 'function' && doc.body) {
+      observer = new ResizeObserver(measure);
+      observer.observe(doc.body);
+    }
+    measure();
+    cleanup.current = () => {
+      doc.removeEventListener('click', intercept, true);
+      doc.removeEventListener('auxclick', intercept, true);
+      for (const image of images) image.removeEventListener('load', measure);
+      observer?.disconnect();
+    };
+  }, []);
+
+  useEffect(() => () => cleanup.current?.(), []);
+
+  return (
+    <>
+      {sanitized.blockedRemote > 0 ? (
+        <MessageBar intent="warning" data-testid="remote-content-blocked" data-count={sanitized.blockedRemote}>
+          <MessageBarBody>{t('view.remoteBlocked', { count: sanitized.blockedRemote })}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      <iframe
+        ref={frameRef}
+        className={styles.frame}
+        title={t('view.content')}
+        data-testid="message-html-frame"
+        sandbox="allow-same-origin"
+        referrerPolicy="no-referrer"
+        srcDoc={srcdoc}
+        style={{ height: `${height}px` }}
+        onLoad={attach}
+      />
+    </>
+  );
+}

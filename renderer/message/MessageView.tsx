@@ -1,0 +1,154 @@
+import { makeStyles, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
+import { useEffect, useState } from 'react';
+import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '../../shared/domain.js';
+import type { AppError } from '../../shared/result.js';
+import { useApi } from '../api/api-context.js';
+import { ErrorBar } from '../app/ErrorBar.js';
+import type { MessageKey } from '../i18n/catalogs.js';
+import { useT } from '../i18n/use-t.js';
+import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
+import { AttachmentList } from './AttachmentList.js';
+import { HtmlBody } from './HtmlBody.js';
+import { LinkConfirmDialog } from './LinkConfirmDialog.js';
+import { MessageHeader } from './MessageHeader.js';
+import { MessageToolbar } from './MessageToolbar.js';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalL },
+  text: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontFamily: tokens.fontFamilyBase, fontSize: tokens.fontSizeBase300, lineHeight: tokens.lineHeightBase300, margin: 0 },
+});
+
+export interface MessageRemoved {
+  key: MessageKey;
+  values?: Record<string, string>;
+}
+
+interface Props {
+  mailbox: MailboxRef;
+  uid: number;
+  groups: MailboxGroup[];
+  /** Flags changed (including the implicit \Seen of opening): the list should refresh. */
+  onFlagsChanged: () => void;
+  onRemoved: (notice: MessageRemoved) => void;
+}
+
+export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }: Props) {
+  const api = useApi();
+  const t = useT();
+  const styles = useStyles();
+  const [view, setView] = useState<MessageViewData | null>(null);
+  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const [actionError, setActionError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [linkUrl, setLinkUrl] = useState<string | null>(null);
+  const { accountId, path } = mailbox;
+
+  useEffect(() => {
+    let cancelled = false;
+    setView(null);
+    setLoadError(null);
+    setActionError(null);
+    void api['mail:message:open']({ mailbox: { accountId, path }, uid }).then((result) => {
+      if (cancelled) return;
+      if (!result.ok) return setLoadError(result.error);
+      setView(result.value);
+      // Opening marks the message \Seen on the server (message-loader): show that in the list.
+      onFlagsChanged();
+    });
+    return () => {
+      cancelled = true;
+    };
+    // onFlagsChanged is a notification, not an input: re-opening when it changes would loop.
+  }, [api, accountId, path, uid]);
+
+  const ownGroups = groups.filter((g) => g.accountId === accountId);
+  const current = ownGroups.flatMap((g) => g.mailboxes).find((m) => m.path === path);
+  const folderName = (target: string) => {
+    const box = ownGroups.flatMap((g) => g.mailboxes).find((m) => m.path === target);
+    return box ? mailboxDisplayName(t, box) : target;
+  };
+
+  const act = async (run: () => Promise<AppError | null>) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const error = await run();
+      if (error) setActionError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const setFlags = (change: { seen?: boolean; flagged?: boolean }) =>
+    void act(async () => {
+      const result = await api['mail:message:flags:set']({ mailbox: { accountId, path }, uids: [uid], ...change });
+      if (!result.ok) return result.error;
+      setView((v) => (v ? { ...v, flags: { ...v.flags, ...change } } : v));
+      onFlagsChanged();
+      return null;
+    });
+
+  const move = (destination: string) =>
+    void act(async () => {
+      const result = await api['mail:message:move']({ mailbox: { accountId, path }, uids: [uid], destination });
+      if (!result.ok) return result.error;
+      onRemoved({ key: 'view.moved', values: { folder: folderName(destination) } });
+      return null;
+    });
+
+  const remove = () =>
+    void act(async () => {
+      const result = await api['mail:message:delete']({ mailbox: { accountId, path }, uids: [uid] });
+      if (!result.ok) return result.error;
+      const movedTo = result.value.movedTo;
+      onRemoved(movedTo ? { key: 'view.deleted', values: { folder: folderName(movedTo) } } : { key: 'view.deletedNoTrash' });
+      return null;
+    });
+
+  const openLink = (url: string) => {
+    setLinkUrl(null);
+    void api['app:link:open']({ url }).then((result) => {
+      if (!result.ok) return setActionError(result.error);
+      // The browser host cannot open links itself: it vetted the URL and hands it back.
+      if (result.value.delegated) window.open(result.value.url, '_blank', 'noopener,noreferrer');
+    });
+  };
+
+  return (
+    <section aria-label={t('view.label')} className={styles.root} data-testid="message-view" data-uid={uid} aria-busy={view === null && loadError === null}>
+      {loadError ? <ErrorBar error={loadError} /> : null}
+      {view === null && loadError === null ? <Spinner size="small" label={t('view.loading')} /> : null}
+      {view ? (
+        <>
+          <MessageHeader view={view} />
+          {current?.readOnly ? (
+            <MessageBar intent="info">
+              <MessageBarBody>{t('view.readOnly')}</MessageBarBody>
+            </MessageBar>
+          ) : null}
+          <MessageToolbar
+            flags={view.flags}
+            moveTargets={ownGroups}
+            currentPath={path}
+            disabled={busy || current?.readOnly === true}
+            onSetFlags={setFlags}
+            onMove={move}
+            onDelete={remove}
+          />
+          {actionError ? <ErrorBar error={actionError} onDismiss={() => setActionError(null)} /> : null}
+          {view.html ? (
+            <HtmlBody html={view.html} onLink={setLinkUrl} />
+          ) : view.text ? (
+            <div className={styles.text} data-testid="message-text">
+              {view.text}
+            </div>
+          ) : (
+            <p>{t('view.noBody')}</p>
+          )}
+          <AttachmentList mailbox={mailbox} uid={uid} attachments={view.attachments} onError={setActionError} />
+          <LinkConfirmDialog url={linkUrl} onCancel={() => setLinkUrl(null)} onConfirm={openLink} />
+        </>
+      ) : null}
+    </section>
+  );
+}
