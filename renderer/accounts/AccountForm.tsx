@@ -1,9 +1,9 @@
-import { Button, Field, Input, makeStyles, MessageBar, MessageBarBody, Select, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
 import { useId, useState, type FormEvent } from 'react';
 import type { AccountSecurity, AccountSummary } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
-import { ErrorBar } from '../app/ErrorBar.js';
+import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
 import { defaultPort, EMPTY_DRAFT, validateDraft, type AccountDraft, type DraftField } from './account-validation.js';
 
@@ -91,7 +91,7 @@ export function AccountForm({ onSaved, onCancel, heading = true }: Props) {
         <Input name="displayName" value={draft.displayName} onChange={(_e, d) => update('displayName', d.value)} />
       </Field>
       <div className={styles.row}>
-        <Field label={t('account.host')} required {...field('host')}>
+        <Field label={t('account.host')} hint={t('account.hostHint')} required {...field('host')}>
           <Input name="host" value={draft.host} autoComplete="off" spellCheck={false} onChange={(_e, d) => update('host', d.value)} />
         </Field>
         <Field label={t('account.port')} required className={styles.port} {...field('port')}>
@@ -118,9 +118,9 @@ export function AccountForm({ onSaved, onCancel, heading = true }: Props) {
       </Field>
       {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
       {tested ? (
-        <MessageBar intent="success" data-testid="connection-test-ok">
-          <MessageBarBody>{t('account.testOk')}</MessageBarBody>
-        </MessageBar>
+        <Bar intent="success" data-testid="connection-test-ok">
+          {t('account.testOk')}
+        </Bar>
       ) : null}
       <div className={styles.actions}>
         <Button type="button" data-testid="account-test" disabled={busy !== null} onClick={() => void run('test')}>

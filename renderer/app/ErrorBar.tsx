@@ -1,19 +1,30 @@
-import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, type MessageBarIntent } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
+import type { ReactNode } from 'react';
 import type { AppError } from '../../shared/result.js';
 import { describeError } from '../i18n/error-text.js';
 import { useT } from '../i18n/use-t.js';
 
-/** A failed contract call, explained in the user's language. */
-export function ErrorBar({ error, onDismiss }: { error: AppError; onDismiss?: () => void }) {
+interface BarProps {
+  intent: MessageBarIntent;
+  title?: string;
+  children: ReactNode;
+  onDismiss?: () => void;
+  'data-testid'?: string;
+  [data: `data-${string}`]: string | number | undefined;
+}
+
+/**
+ * A MessageBar with a live-region role: errors are alerts, everything else is status. Without
+ * a title, Fluent's aria-labelledby would point at nothing, so it is dropped.
+ */
+export function Bar({ intent, title, children, onDismiss, ...data }: BarProps) {
   const t = useT();
-  const { text, details } = describeError(t, error);
   return (
-    <MessageBar intent="error" data-testid="error-bar" data-code={error.code}>
+    <MessageBar intent={intent} role={intent === 'error' ? 'alert' : 'status'} {...(title ? {} : { 'aria-labelledby': undefined })} {...data}>
       <MessageBarBody>
-        <MessageBarTitle>{t('error.title')}</MessageBarTitle>
-        {text}
-        {details ? <div>{details}</div> : null}
+        {title ? <MessageBarTitle>{title}</MessageBarTitle> : null}
+        {children}
       </MessageBarBody>
       {onDismiss ? (
         <MessageBarActions
@@ -24,14 +35,22 @@ export function ErrorBar({ error, onDismiss }: { error: AppError; onDismiss?: ()
   );
 }
 
-export function NoticeBar({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+/** A failed contract call, explained in the user's language. */
+export function ErrorBar({ error, onDismiss }: { error: AppError; onDismiss?: () => void }) {
   const t = useT();
+  const { text, details } = describeError(t, error);
   return (
-    <MessageBar intent="success" data-testid="notice-bar">
-      <MessageBarBody>{text}</MessageBarBody>
-      <MessageBarActions
-        containerAction={<Button appearance="transparent" aria-label={t('notice.dismiss')} icon={<DismissRegular />} onClick={onDismiss} />}
-      />
-    </MessageBar>
+    <Bar intent="error" title={t('error.title')} onDismiss={onDismiss} data-testid="error-bar" data-code={error.code}>
+      {text}
+      {details ? <div>{details}</div> : null}
+    </Bar>
+  );
+}
+
+export function NoticeBar({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+  return (
+    <Bar intent="success" onDismiss={onDismiss} data-testid="notice-bar">
+      {text}
+    </Bar>
   );
 }

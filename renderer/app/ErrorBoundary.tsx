@@ -34,7 +34,7 @@ export class ErrorBoundary extends Component<Props, { failed: boolean; resetKey:
 function CrashNotice({ onRetry }: { onRetry: () => void }) {
   const t = useT();
   return (
-    <MessageBar intent="error" data-testid="view-crashed">
+    <MessageBar intent="error" role="alert" data-testid="view-crashed">
       <MessageBarBody>
         <MessageBarTitle>{t('boundary.title')}</MessageBarTitle>
         <Button appearance="secondary" size="small" onClick={onRetry}>

@@ -1,5 +1,6 @@
-import { makeStyles, MessageBar, MessageBarBody, tokens } from '@fluentui/react-components';
+import { makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Bar } from '../app/ErrorBar.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
 import { buildMessageSrcdoc, sanitizeEmailHtml } from './sanitize-html.js';
@@ -72,9 +73,9 @@ export function HtmlBody({ html, onLink }: Props) {
   return (
     <>
       {sanitized.blockedRemote > 0 ? (
-        <MessageBar intent="warning" data-testid="remote-content-blocked" data-count={sanitized.blockedRemote}>
-          <MessageBarBody>{t('view.remoteBlocked', { count: sanitized.blockedRemote })}</MessageBarBody>
-        </MessageBar>
+        <Bar intent="warning" data-testid="remote-content-blocked" data-count={sanitized.blockedRemote}>
+          {t('view.remoteBlocked', { count: sanitized.blockedRemote })}
+        </Bar>
       ) : null}
       <iframe
         ref={frameRef}

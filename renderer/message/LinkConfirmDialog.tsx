@@ -24,7 +24,7 @@ export function LinkConfirmDialog({ url, onCancel, onConfirm }: Props) {
   const t = useT();
   const styles = useStyles();
   return (
-    <Dialog open={url !== null} onOpenChange={(_e, data) => (data.open ? undefined : onCancel())} modalType="alert">
+    <Dialog open={url !== null} onOpenChange={(_e, data) => (data.open ? undefined : onCancel())} modalType="modal">
       <DialogSurface data-testid="link-dialog">
         <DialogBody>
           <DialogTitle>{t('link.title')}</DialogTitle>

@@ -1,9 +1,9 @@
-import { makeStyles, MessageBar, MessageBarBody, Spinner, tokens } from '@fluentui/react-components';
+import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
-import { ErrorBar } from '../app/ErrorBar.js';
+import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
@@ -122,9 +122,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
         <>
           <MessageHeader view={view} />
           {current?.readOnly ? (
-            <MessageBar intent="info">
-              <MessageBarBody>{t('view.readOnly')}</MessageBarBody>
-            </MessageBar>
+            <Bar intent="info">{t('view.readOnly')}</Bar>
           ) : null}
           <MessageToolbar
             flags={view.flags}
