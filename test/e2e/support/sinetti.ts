@@ -1,0 +1,91 @@
+/**
+ * Fixtures for driving Sinetti through the browser host: each test gets its own browser-host
+ * process (fresh data directory, the demo server's CA trusted), optionally with the demo person's
+ * account already added, and a page opened at the per-launch token URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
+import type { DemoInfo } from '../../../scripts/demo/start-demo-env.js';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+
+export type E2EDemo = DemoInfo & { work: string };
+
+export function demoInfo(): E2EDemo {
+  const file = process.env.SINETTI_E2E_DEMO_FILE;
+  if (!file) throw new Error('SINETTI_E2E_DEMO_FILE is not set: the global set-up did not run');
+  return JSON.parse(readFileSync(file, 'utf8')) as E2EDemo;
+}
+
+export interface SinettiHost {
+  url: string;
+  dataDir: string;
+}
+
+async function startHost(demo: E2EDemo, provisioned: boolean): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
+  const dir = mkdtempSync(join(demo.work, 'host-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, demo.caCertPem);
+  const urlFile = join(dir, 'url');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SINETTI_DATA_DIR: join(dir, 'data'),
+    SINETTI_EXTRA_CA_FILE: caFile,
+    SINETTI_URL_FILE: urlFile,
+  };
+  if (provisioned) {
+    const provision = join(dir, 'account.json');
+    writeFileSync(
+      provision,
+      JSON.stringify({ displayName: 'Demo Työntekijä', host: demo.host, port: demo.imapPort, security: 'starttls', username: demo.person.username, password: demo.person.password }),
+      { mode: 0o600 },
+    );
+    env.SINETTI_PROVISION_FILE = provision;
+  }
+  const child = spawn(process.execPath, [join(root, 'dist', 'browser-host', 'cli.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(urlFile)) {
+    if (child.exitCode !== null) throw new Error(`browser host exited (${child.exitCode}): ${output}`);
+    if (Date.now() > deadline) throw new Error(`browser host did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { host: { url: readFileSync(urlFile, 'utf8').trim(), dataDir: join(dir, 'data') }, process: child, output: () => output };
+}
+
+export const test = base.extend<{ provisioned: boolean; demo: E2EDemo; sinetti: SinettiHost }>({
+  provisioned: [true, { option: true }],
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    await use(demoInfo());
+  },
+  sinetti: async ({ demo, provisioned, page }, use) => {
+    const started = await startHost(demo, provisioned);
+    try {
+      await page.goto(started.host.url);
+      await use(started.host);
+    } finally {
+      started.process.kill('SIGTERM');
+      await new Promise((r) => (started.process.exitCode !== null ? r(null) : started.process.once('exit', r)));
+    }
+  },
+});
+
+export { expect };
+
+/** No serious or critical WCAG 2.1 A/AA violation in the current view. */
+export async function expectAccessible(page: Page, view: string): Promise<void> {
+  // Legacy mode runs axe inside each frame itself instead of opening a helper page, which Debian's
+  // Chromium refuses from Playwright (Target.createTarget); the sandboxed message frame is
+  // still checked.
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  const severe = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  expect(severe, `accessibility violations in ${view}`).toEqual([]);
+}
