@@ -172,7 +172,9 @@ export function App() {
           </main>
         </div>
       )}
-      <AddAccountDialog open={dialogOpen} onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} />
+      {/* Mounted only while open: a mounted Fluent Dialog makes Tabster add focusable aria-hidden
+          guard elements to <body> for the rest of the session. */}
+      {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
     </div>
   );
 }

@@ -10,6 +10,8 @@ const useStyles = makeStyles({
 });
 
 const MIN_HEIGHT = 120;
+/** A message taller than this scrolls inside its frame instead of growing the page further. */
+const MAX_HEIGHT = 40_000;
 
 interface Props {
   html: string;
@@ -38,7 +40,14 @@ export function HtmlBody({ html, onLink }: Props) {
     cleanup.current?.();
     const doc = frameRef.current?.contentDocument;
     if (!doc) return;
-    const measure = () => setHeight(Math.max(MIN_HEIGHT, doc.documentElement.scrollHeight + 2));
+    // The body's own box, not the document's scrollHeight: that is never less than the frame's
+    // viewport, so measuring it and growing the frame would feed back into itself.
+    const measure = () => {
+      const body = doc.body;
+      if (!body) return;
+      const next = Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.ceil(body.getBoundingClientRect().height)));
+      setHeight((current) => (Math.abs(current - next) > 1 ? next : current));
+    };
     const intercept = (event: MouseEvent) => {
       const target = event.target as Element | null;
       const anchor = typeof target?.closest === 'function' ? target.closest('a') : null;

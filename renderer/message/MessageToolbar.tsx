@@ -1,8 +1,12 @@
-import { Menu, MenuGroup, MenuGroupHeader, MenuItem, MenuList, MenuPopover, MenuTrigger, Toolbar, ToolbarButton } from '@fluentui/react-components';
+import { Button, makeStyles, Menu, MenuGroup, MenuGroupHeader, MenuItem, MenuList, MenuPopover, MenuTrigger, tokens } from '@fluentui/react-components';
 import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular } from '@fluentui/react-icons';
 import type { MailboxGroup, MessageFlags } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
+});
 
 interface Props {
   flags: MessageFlags;
@@ -15,31 +19,39 @@ interface Props {
   onDelete: () => void;
 }
 
+/**
+ * A labelled group of ordinary buttons (Tab moves between them). Fluent's Toolbar would add
+ * arrow-key movement, but its Tabster guards are focusable aria-hidden elements, which is an
+ * accessibility failure of its own.
+ */
 export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSetFlags, onMove, onDelete }: Props) {
   const t = useT();
+  const styles = useStyles();
   return (
-    <Toolbar aria-label={t('view.toolbar')} data-testid="message-toolbar" size="small">
-      <ToolbarButton
+    <div role="group" aria-label={t('view.toolbar')} className={styles.root} data-testid="message-toolbar">
+      <Button
+        size="small"
         data-testid="toggle-seen"
         disabled={disabled}
         icon={flags.seen ? <MailUnreadRegular /> : <MailReadRegular />}
         onClick={() => onSetFlags({ seen: !flags.seen })}
       >
         {flags.seen ? t('view.markUnread') : t('view.markRead')}
-      </ToolbarButton>
-      <ToolbarButton
+      </Button>
+      <Button
+        size="small"
         data-testid="toggle-flagged"
         disabled={disabled}
         icon={flags.flagged ? <FlagOffRegular /> : <FlagRegular />}
         onClick={() => onSetFlags({ flagged: !flags.flagged })}
       >
         {flags.flagged ? t('view.unflag') : t('view.flag')}
-      </ToolbarButton>
+      </Button>
       <Menu>
         <MenuTrigger disableButtonEnhancement>
-          <ToolbarButton data-testid="move-menu" disabled={disabled} icon={<FolderArrowRightRegular />}>
+          <Button size="small" data-testid="move-menu" disabled={disabled} icon={<FolderArrowRightRegular />} aria-haspopup="menu">
             {t('view.move')}
-          </ToolbarButton>
+          </Button>
         </MenuTrigger>
         <MenuPopover>
           <MenuList>
@@ -60,9 +72,9 @@ export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSe
           </MenuList>
         </MenuPopover>
       </Menu>
-      <ToolbarButton data-testid="delete-message" disabled={disabled} icon={<DeleteRegular />} onClick={onDelete}>
+      <Button size="small" data-testid="delete-message" disabled={disabled} icon={<DeleteRegular />} onClick={onDelete}>
         {t('view.delete')}
-      </ToolbarButton>
-    </Toolbar>
+      </Button>
+    </div>
   );
 }

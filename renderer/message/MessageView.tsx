@@ -144,7 +144,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
             <p>{t('view.noBody')}</p>
           )}
           <AttachmentList mailbox={mailbox} uid={uid} attachments={view.attachments} onError={setActionError} />
-          <LinkConfirmDialog url={linkUrl} onCancel={() => setLinkUrl(null)} onConfirm={openLink} />
+          {linkUrl !== null ? <LinkConfirmDialog url={linkUrl} onCancel={() => setLinkUrl(null)} onConfirm={openLink} /> : null}
         </>
       ) : null}
     </section>

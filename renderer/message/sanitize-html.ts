@@ -140,7 +140,7 @@ export function buildMessageSrcdoc(sanitizedBody: string, lang: string): string 
     `<meta http-equiv="Content-Security-Policy" content="${MESSAGE_FRAME_CSP}">` +
     '<meta name="referrer" content="no-referrer">' +
     '<style>html,body{margin:0;padding:0;background:#fff;color:#242424}' +
-    'body{padding:12px;font-family:"Segoe UI",system-ui,sans-serif;font-size:14px;line-height:1.45;overflow-wrap:anywhere}' +
+    'body{box-sizing:border-box;padding:12px;font-family:"Segoe UI",system-ui,sans-serif;font-size:14px;line-height:1.45;overflow-wrap:anywhere}' +
     'img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}a{color:#115ea3}</style>' +
     `</head><body>${sanitizedBody}</body></html>`
   );
