@@ -47,7 +47,7 @@ const useStyles = makeStyles({
   flags: { width: '96px', flexShrink: 0 },
   sender: { width: '24%', flexShrink: 0 },
   subject: { flexGrow: 1, minWidth: 0 },
-  date: { width: '128px', flexShrink: 0, textAlign: 'end' },
+  date: { width: '156px', flexShrink: 0, textAlign: 'end' },
   size: { width: '72px', flexShrink: 0, textAlign: 'end', color: tokens.colorNeutralForeground2 },
   placeholder: { color: tokens.colorNeutralForeground2, fontStyle: 'italic' },
   empty: { padding: tokens.spacingHorizontalL },
