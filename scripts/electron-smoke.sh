@@ -19,6 +19,11 @@ fi
 
 if [ -z "$binary" ] || [ ! -e "$binary" ]; then
   echo "$reason"
+  # Counted as skipped in the closing summary of `npm test`, with the reason.
+  if [ -n "${SINETTI_TEST_RESULTS:-}" ]; then
+    count="$(grep -cE '^\s*test\(' test/e2e-electron/electron-smoke.spec.ts || true)"
+    printf '{"skippedLayer":"Electron smoke test","skipped":%s,"reason":"%s"}\n' "${count:-0}" "no Electron binary on this machine" >"$SINETTI_TEST_RESULTS/electron-smoke.json"
+  fi
   exit 0
 fi
 
@@ -31,6 +36,10 @@ for built in dist/electron/main.cjs dist/electron/preload.cjs dist/renderer/inde
 done
 
 run=(playwright test -c test/e2e-electron/playwright.config.ts "$@")
+if [ -n "${SINETTI_TEST_RESULTS:-}" ]; then
+  export PLAYWRIGHT_JSON_OUTPUT_NAME="$SINETTI_TEST_RESULTS/electron-smoke.json"
+  run+=(--reporter=list,json)
+fi
 if [ "$(uname -s)" = "Linux" ] && [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
   run=(xvfb-run -a "${run[@]}")
 fi

@@ -32,6 +32,6 @@ step "end-to-end tests (Chromium through the browser host)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" bash scripts/env/with-keyring.sh playwright test -c test/e2e/playwright.config.ts --reporter=list,json
 
 step "Electron smoke test"
-bash scripts/electron-smoke.sh
+SINETTI_TEST_RESULTS="$results" bash scripts/electron-smoke.sh
 
 node scripts/summarize-tests.mjs "$results"
