@@ -63,6 +63,9 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
 
   const ownGroups = groups.filter((g) => g.accountId === accountId);
   const current = ownGroups.flatMap((g) => g.mailboxes).find((m) => m.path === path);
+  // Team mail moves only within the team's own folders (and personal mail within the person's):
+  // moving client mail into a personal folder would take it out of the team's access rights.
+  const sameOwner = ownGroups.filter((g) => g.mailboxes.some((m) => m.path === path));
   const folderName = (target: string) => {
     const box = ownGroups.flatMap((g) => g.mailboxes).find((m) => m.path === target);
     return box ? mailboxDisplayName(t, box) : target;
@@ -126,7 +129,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
           ) : null}
           <MessageToolbar
             flags={view.flags}
-            moveTargets={ownGroups}
+            moveTargets={sameOwner}
             currentPath={path}
             disabled={busy || current?.readOnly === true}
             onSetFlags={setFlags}
