@@ -1,24 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 const rendererRoot = fileURLToPath(new URL('./renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
-
-/**
- * scripts/build.mjs passes `root: <repo>` inline, and inline options override this file. A
- * plugin's config hook runs after that merge, so it is what keeps the renderer as the root.
- */
-function rendererRootPlugin(): Plugin {
-  return { name: 'sinetti-renderer-root', config: () => ({ root: rendererRoot }) };
-}
 
 // Served from app://sinetti (Electron) or the loopback browser host: relative asset paths work
 // under both.
 export default defineConfig({
   root: rendererRoot,
   base: './',
-  plugins: [react(), rendererRootPlugin()],
+  plugins: [react()],
   build: {
     outDir,
     emptyOutDir: true,

@@ -102,7 +102,8 @@ async function buildRenderer() {
     throw new Error('vite.config.ts is missing, so the renderer cannot be built. It must build renderer/ into dist/renderer/ (with index.html at its root).');
   }
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: config, root, logLevel: 'warn' });
+  // vite.config.ts owns root and outDir; passing them here would override it.
+  await viteBuild({ configFile: config, logLevel: 'warn' });
   if (!existsSync(at('dist/renderer/index.html'))) {
     throw new Error('vite finished but dist/renderer/index.html does not exist: vite.config.ts must set build.outDir to dist/renderer.');
   }
