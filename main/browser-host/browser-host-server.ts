@@ -16,25 +16,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAIL_EVENT_CHANNEL } from '../../shared/channels.js';
+import { APP_CSP_DIRECTIVES } from '../../shared/app-csp.js';
 import type { Services } from '../services/services.js';
 import type { Logger } from '../services/logging/logger.js';
 
 export const SESSION_COOKIE = 'sinetti_session';
 const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self' about: blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** A browser tab can be framed by other pages, an Electron window cannot: hence frame-ancestors. */
+export const CONTENT_SECURITY_POLICY = [...APP_CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -4,24 +4,15 @@
  * `https://evil.example#app://sinetti` and `app://sinetti.evil/` are built to fool.
  * No electron import, so the rules are testable in plain Node.
  */
+import { APP_CSP_DIRECTIVES } from '../../shared/app-csp.js';
+
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'sinetti';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /** The page CSP, sent as a response header for every app page (the renderer also sets a meta tag). */
-export const APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self' about: blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+export const APP_CSP = APP_CSP_DIRECTIVES.join('; ');
 
 function parse(raw: string): URL | null {
   try {
