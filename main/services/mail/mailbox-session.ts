@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import { classifyImapError } from './imap-errors.js';
 import { MailboxState } from './mailbox-state.js';
 import { flagsFromSet, toMessageRow, type FetchedHeaderData } from './message-row.js';
-import { toUidRange } from './uid-ranges.js';
+import { expandUidSet, toUidRange } from './uid-ranges.js';
 
 export const HEADER_QUERY = {
   uid: true,
@@ -24,6 +24,14 @@ export const HEADER_QUERY = {
 } as const;
 
 const DEFAULT_WINDOW = 1000;
+
+/** Every UID in the selected mailbox; ESEARCH (RFC 4731) keeps the answer a compact set. */
+async function listUids(client: ImapFlow, exists: number): Promise<number[]> {
+  const result = await client.search({ all: true }, { uid: true, returnOptions: ['ALL'] });
+  if (result === false || result === undefined) throw new ServiceError('SERVER', 'The server refused to list the messages of this mailbox.');
+  if (Array.isArray(result)) return [...new Set(result)].sort((a, b) => a - b);
+  return expandUidSet(result.all ?? '', exists);
+}
 
 export interface MailboxSessionDeps {
   ref: MailboxRef;
@@ -45,6 +53,7 @@ export class MailboxSession {
   private closed = false;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private backfillRequested = false;
 
   constructor(private readonly deps: MailboxSessionDeps) {
     this.state = deps.previousState ?? null;
@@ -71,6 +80,8 @@ export class MailboxSession {
       await this.fetchRows(missing);
       uids = state.slice(sort, offset, limit);
     }
+    this.backfillRequested = true;
+    this.startBackfill();
     return {
       total: state.total,
       offset,
@@ -92,6 +103,8 @@ export class MailboxSession {
   /** Resolves once every header is known (used by tests and the benchmark). */
   async whenComplete(): Promise<void> {
     await this.ready();
+    this.backfillRequested = true;
+    this.startBackfill();
     while (this.backfill) await this.backfill;
   }
 
@@ -122,8 +135,7 @@ export class MailboxSession {
         previous.total === mailbox.exists;
       const state = previous ?? new MailboxState(uidValidity);
       if (!unchanged) {
-        const uids = mailbox.exists ? ((await client.search({ all: true }, { uid: true })) || []) : [];
-        state.setUids(uids.sort((a, b) => a - b));
+        state.setUids(mailbox.exists ? await listUids(client, mailbox.exists) : []);
         if (previous?.highestModseq !== undefined && previous.rows.size) {
           await this.refreshChangedFlags(client, state, previous.highestModseq);
         }
@@ -133,7 +145,9 @@ export class MailboxSession {
       this.attach(client);
       this.reconnectAttempt = 0;
       if (!unchanged && previous) this.emitChanged('resync');
-      this.startBackfill();
+      // The backfill starts after the first page the UI asks for (see page()), so that page does
+      // not queue behind a whole window of older headers; a reconnect resumes it at once.
+      if (previous || this.backfillRequested) this.startBackfill();
     } catch (error) {
       client.close();
       throw classifyImapError(error);

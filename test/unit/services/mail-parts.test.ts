@@ -4,7 +4,7 @@ import { classifyImapError } from '../../../main/services/mail/imap-errors.js';
 import { MailboxState } from '../../../main/services/mail/mailbox-state.js';
 import { assembleMessage, parseMime, planParts } from '../../../main/services/mail/message-loader.js';
 import { hasAttachments, securityOf, toMessageRow } from '../../../main/services/mail/message-row.js';
-import { toUidRange } from '../../../main/services/mail/uid-ranges.js';
+import { expandUidSet, toUidRange } from '../../../main/services/mail/uid-ranges.js';
 import { createLogger } from '../../../main/services/logging/logger.js';
 
 const logger = createLogger('test', { sink: () => undefined });
@@ -52,6 +52,16 @@ describe('UID ranges and mailbox state', () => {
   it('compacts UID sets', () => {
     expect(toUidRange([5, 1, 2, 3, 7, 9, 10, 11])).toBe('1:3,5,7,9:11');
     expect(toUidRange([4])).toBe('4');
+  });
+
+  it('expands a server UID set (ESEARCH ALL) safely', () => {
+    expect(expandUidSet('1:3,7,10:9', 100)).toEqual([1, 2, 3, 7, 9, 10]);
+    expect(expandUidSet('5,5,2:3', 100)).toEqual([2, 3, 5]);
+    // Garbage and '*' (not valid in a server's UID set) are skipped, never looped on.
+    expect(expandUidSet('x,0,*,4:*,6', 100)).toEqual([6]);
+    // A hostile range stops at the mailbox size.
+    expect(expandUidSet('1:4294967295', 3)).toEqual([1, 2, 3]);
+    expect(expandUidSet('', 10)).toEqual([]);
   });
 
   it('orders by arrival until complete, then by date; rows are unique by UID', () => {
