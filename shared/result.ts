@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   'UNSAFE_URL',
   'SERVER',
+  'DECRYPTION_FAILED',
   'INTERNAL',
 ] as const;
 

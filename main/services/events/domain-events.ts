@@ -10,7 +10,8 @@ export type DomainEvent =
   | { type: 'attachment.fetched'; accountId: string; mailbox: string; uid: number; partId: string; at: number }
   | { type: 'message.flags-changed'; accountId: string; mailbox: string; uids: number[]; at: number }
   | { type: 'message.moved'; accountId: string; mailbox: string; uids: number[]; destination: string; at: number }
-  | { type: 'message.deleted'; accountId: string; mailbox: string; uids: number[]; at: number };
+  | { type: 'message.deleted'; accountId: string; mailbox: string; uids: number[]; at: number }
+  | { type: 'openpgp.key.generated' | 'openpgp.key.imported'; fingerprint: string; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

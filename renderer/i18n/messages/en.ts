@@ -124,6 +124,7 @@ export const en: Record<MessageKey, string> = {
   'error.TOO_LARGE': 'The message or attachment is too large to show.',
   'error.UNSAFE_URL': 'The link cannot be opened: only https and mailto links are allowed.',
   'error.SERVER': 'The mail server reported an error.',
+  'error.DECRYPTION_FAILED': 'The encrypted message could not be opened. None of its content is shown.',
   'error.INTERNAL': 'An internal error occurred in Sinetti.',
   'boundary.title': 'An unexpected error occurred in this view.',
   'boundary.retry': 'Try again',

@@ -123,6 +123,7 @@ export const fi = {
   'error.TOO_LARGE': 'Viesti tai liite on liian suuri näytettäväksi.',
   'error.UNSAFE_URL': 'Linkkiä ei voi avata: vain https- ja mailto-linkit ovat sallittuja.',
   'error.SERVER': 'Sähköpostipalvelin ilmoitti virheestä.',
+  'error.DECRYPTION_FAILED': 'Salattua viestiä ei voitu avata. Mitään sen sisällöstä ei näytetä.',
   'error.INTERNAL': 'Sinetissä tapahtui sisäinen virhe.',
   'boundary.title': 'Näkymässä tapahtui odottamaton virhe.',
   'boundary.retry': 'Yritä uudelleen',

@@ -125,6 +125,7 @@ export const svFI: Record<MessageKey, string> = {
   'error.TOO_LARGE': 'Meddelandet eller bilagan är för stor för att visas.',
   'error.UNSAFE_URL': 'Länken kan inte öppnas: endast https- och mailto-länkar är tillåtna.',
   'error.SERVER': 'E-postservern rapporterade ett fel.',
+  'error.DECRYPTION_FAILED': 'Det krypterade meddelandet kunde inte öppnas. Inget av innehållet visas.',
   'error.INTERNAL': 'Ett internt fel uppstod i Sinetti.',
   'boundary.title': 'Ett oväntat fel uppstod i vyn.',
   'boundary.retry': 'Försök igen',
