@@ -18,6 +18,10 @@ export const REQUEST_CHANNELS = [
   'mail:message:delete',
   'mail:attachment:get',
   'app:link:open',
+  'crypto:keys:list',
+  'crypto:keys:generate',
+  'crypto:keys:import',
+  'crypto:keys:public:export',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

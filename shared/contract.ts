@@ -19,6 +19,8 @@ import {
   messageViewSchema,
   sortOrderSchema,
   uiSettingsSchema,
+  keyAlgorithmSchema,
+  keySummarySchema,
 } from './domain.js';
 import type { Result } from './result.js';
 
@@ -71,6 +73,25 @@ export const contract = {
     request: z.object({ url: z.string().min(1).max(8192) }).strict(),
     /** `delegated`: the host cannot open links itself (browser host); the renderer opens the vetted URL. */
     response: z.object({ url: z.string(), delegated: z.boolean() }),
+  },
+  'crypto:keys:list': { request: empty, response: z.array(keySummarySchema) },
+  'crypto:keys:generate': {
+    request: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        email: z.email().max(320),
+        algorithm: keyAlgorithmSchema,
+        /** Optional: the vault already protects the key at rest; a passphrase adds a second lock. */
+        passphrase: z.string().min(8).max(1024).optional(),
+        expiresInDays: z.number().int().min(1).max(3650).optional(),
+      })
+      .strict(),
+    response: keySummarySchema,
+  },
+  'crypto:keys:import': { request: z.object({ armored: z.string().min(1).max(256 * 1024) }).strict(), response: keySummarySchema },
+  'crypto:keys:public:export': {
+    request: z.object({ fingerprint: z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/) }).strict(),
+    response: z.object({ armored: z.string() }),
   },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -167,3 +167,19 @@ export const uiSettingsSchema = z.object({
   locale: localeSchema,
 });
 export type UiSettings = z.infer<typeof uiSettingsSchema>;
+
+/** A personal OpenPGP key as the UI may see it: public facts only, never key material. */
+export const keySummarySchema = z.object({
+  fingerprint: z.string(),
+  fingerprintGrouped: z.string(),
+  keyId: z.string(),
+  userIds: z.array(z.string()),
+  algorithm: z.string(),
+  created: z.number(),
+  expires: z.number().nullable(),
+  revoked: z.boolean(),
+  hasSecret: z.boolean(),
+});
+export type KeySummaryView = z.infer<typeof keySummarySchema>;
+
+export const keyAlgorithmSchema = z.enum(['curve25519', 'rsa3072', 'rsa4096']);

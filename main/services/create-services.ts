@@ -7,6 +7,7 @@ import { createServiceHandlers } from './api/service-handlers.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
+import { KeyService } from './crypto/key-service.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -24,7 +25,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
+  const keys = new KeyService(secrets, domainEvents);
   const handlers = createServiceHandlers({
+    keys,
     host: options.host,
     version: options.version,
     settings,

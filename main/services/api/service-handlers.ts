@@ -2,6 +2,7 @@
 import { vetExternalUrl } from '../../../shared/external-url.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
+import type { KeyService } from '../crypto/key-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -10,11 +11,12 @@ export interface HandlerDeps {
   version: string;
   settings: SettingsStore;
   mail: MailService;
+  keys: KeyService;
   openExternal?: (url: string) => Promise<void>;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
-  const { mail, settings } = deps;
+  const { mail, settings, keys } = deps;
   return {
     'app:info:get': async () => ({ version: deps.version, host: deps.host }),
     'settings:ui:get': async () => settings.get().ui,
@@ -49,5 +51,9 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       await deps.openExternal(vetted);
       return { url: vetted, delegated: false };
     },
+    'crypto:keys:list': async () => keys.list(),
+    'crypto:keys:generate': async (options) => keys.generate(options),
+    'crypto:keys:import': async ({ armored }) => keys.importPrivate(armored),
+    'crypto:keys:public:export': async ({ fingerprint }) => ({ armored: await keys.exportPublic(fingerprint) }),
   };
 }
