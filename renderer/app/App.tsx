@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
+import { KeysDialog } from '../keys/KeysDialog.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -52,6 +53,7 @@ export function App() {
   const [refreshKey, setRefreshKey] = useState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [keysOpen, setKeysOpen] = useState(false);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
@@ -118,7 +120,7 @@ export function App() {
       >
         {t('app.skipToContent')}
       </a>
-      <Header connection={connection} onAddAccount={onAddAccount} onLocaleError={setError} />
+      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onLocaleError={setError} />
       {accounts === null ? (
         <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
           {messages}
@@ -175,6 +177,7 @@ export function App() {
       {/* Mounted only while open: a mounted Fluent Dialog makes Tabster add focusable aria-hidden
           guard elements to <body> for the rest of the session. */}
       {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
+      {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
-import { PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
+import { KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
 import { LOCALES } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';
@@ -27,10 +27,11 @@ const useStyles = makeStyles({
 interface Props {
   connection: ConnectionState;
   onAddAccount: () => void;
+  onOpenKeys: () => void;
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onLocaleError }: Props) {
+export function Header({ connection, onAddAccount, onOpenKeys, onLocaleError }: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -60,6 +61,9 @@ export function Header({ connection, onAddAccount, onLocaleError }: Props) {
           ))}
         </Select>
       </Field>
+      <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
+        {t('header.keys')}
+      </Button>
       <Button data-testid="add-account" appearance="primary" icon={<PersonAddRegular />} onClick={onAddAccount}>
         {t('header.addAccount')}
       </Button>

@@ -1,0 +1,37 @@
+/** The person's own OpenPGP keys from the UI: create, read the fingerprint, export the public key, import. */
+import { readFileSync } from 'node:fs';
+import { generateKey } from 'openpgp';
+import { expect, expectAccessible, test } from './support/sinetti.js';
+
+test('creates a personal key, shows its fingerprint, exports the public key and imports another', async ({ page, sinetti }) => {
+  void sinetti;
+  await page.getByTestId('open-keys').click();
+  const dialog = page.getByTestId('keys-dialog');
+  await expect(dialog).toContainText('Sinulla ei vielä ole omaa avainta');
+  await expectAccessible(page, 'keys dialog');
+
+  await dialog.getByLabel('Nimi').fill('Demo Työntekijä');
+  await dialog.getByLabel('Sähköpostiosoite').fill('demo.tyontekija@sinetti.test');
+  await dialog.getByTestId('key-generate').click();
+  const item = dialog.getByTestId('key-item');
+  await expect(item).toHaveCount(1, { timeout: 20_000 });
+  await expect(item).toContainText('Demo Työntekijä <demo.tyontekija@sinetti.test>');
+  const fingerprint = await item.getAttribute('data-fingerprint');
+  expect(fingerprint).toMatch(/^[0-9A-F]{40}$/);
+  // Grouped in fours for reading aloud.
+  await expect(item.getByTestId('key-fingerprint')).toHaveText(/^([0-9A-F]{4} ){4}[0-9A-F]{4} {2}([0-9A-F]{4} ){4}[0-9A-F]{4}$/);
+
+  const download = page.waitForEvent('download');
+  await item.getByTestId('key-export').click();
+  const file = await (await download).path();
+  const exported = readFileSync(file!, 'utf8');
+  expect(exported).toContain('BEGIN PGP PUBLIC KEY BLOCK');
+  expect(exported).not.toContain('PRIVATE');
+
+  const { privateKey } = await generateKey({ userIDs: [{ name: 'Tiimi', email: 'perhepalvelut@sinetti.test' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+  await dialog.getByLabel(/Liitä avain/).fill(privateKey);
+  await dialog.getByTestId('key-import').click();
+  await expect(dialog.getByTestId('key-item')).toHaveCount(2);
+  await expect(dialog).toContainText('perhepalvelut@sinetti.test');
+  await expectAccessible(page, 'keys dialog with keys');
+});
