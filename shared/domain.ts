@@ -115,6 +115,26 @@ export const attachmentInfoSchema = z.object({
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 
+/**
+ * The verdict on an OpenPGP message. `good` only when the signature covers the whole message
+ * under its encryption layer and the signing key carries the From address; a valid signature by
+ * a key for another address is `mismatch`, never good.
+ */
+export const cryptoStatusSchema = z.object({
+  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted']),
+  /** Key IDs the message was encrypted to, when it could not be decrypted. */
+  recipientKeyIds: z.array(z.string()),
+  signature: z.object({
+    status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'none']),
+    keyId: z.string().optional(),
+    fingerprint: z.string().optional(),
+    signerUserIds: z.array(z.string()),
+  }),
+  /** The subject came from inside the encryption (RFC 9788 protected headers). */
+  protectedSubject: z.boolean(),
+});
+export type CryptoStatus = z.infer<typeof cryptoStatusSchema>;
+
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
   uid: z.number().int().positive(),
@@ -131,6 +151,8 @@ export const messageViewSchema = z.object({
   attachments: z.array(attachmentInfoSchema),
   encrypted: z.boolean(),
   signed: z.boolean(),
+  /** What the crypto service found, for the trusted status bar outside the message content. */
+  crypto: cryptoStatusSchema.optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

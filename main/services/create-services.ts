@@ -24,8 +24,8 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const secrets = new SecretStore(options.keychain, options.dataDir);
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
-  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const keys = new KeyService(secrets, domainEvents);
+  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const handlers = createServiceHandlers({
     keys,
     host: options.host,

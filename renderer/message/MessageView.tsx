@@ -1,3 +1,4 @@
+import { CryptoStatusBar } from './CryptoStatusBar.js';
 import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '../../shared/domain.js';
@@ -124,6 +125,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
       {view ? (
         <>
           <MessageHeader view={view} />
+          {view.crypto ? <CryptoStatusBar status={view.crypto} /> : null}
           {current?.readOnly ? (
             <Bar intent="info">{t('view.readOnly')}</Bar>
           ) : null}

@@ -76,6 +76,29 @@ export class KeyService {
     return key.toPublic().armor(OPENPGP_FULL_CONFIG);
   }
 
+  /**
+   * Private keys usable for decryption now. Keys under a passphrase stay locked until the
+   * session-unlock flow exists (later), so they are not offered here.
+   */
+  async decryptionKeys(): Promise<PrivateKey[]> {
+    const keys: PrivateKey[] = [];
+    for (const fingerprint of await this.index()) {
+      const key = await this.load(fingerprint);
+      if (key && key.isDecrypted()) keys.push(key);
+    }
+    return keys;
+  }
+
+  /** Public keys known for verifying signatures (for now: the person's and imported team keys). */
+  async verificationKeys(): Promise<Key[]> {
+    const keys: Key[] = [];
+    for (const fingerprint of await this.index()) {
+      const key = await this.load(fingerprint);
+      if (key) keys.push(key.toPublic());
+    }
+    return keys;
+  }
+
   /** For the crypto service in this process only: never exposed over IPC. */
   async privateKey(fingerprint: string): Promise<PrivateKey | null> {
     return this.load(fingerprint);

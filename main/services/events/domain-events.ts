@@ -11,7 +11,8 @@ export type DomainEvent =
   | { type: 'message.flags-changed'; accountId: string; mailbox: string; uids: number[]; at: number }
   | { type: 'message.moved'; accountId: string; mailbox: string; uids: number[]; destination: string; at: number }
   | { type: 'message.deleted'; accountId: string; mailbox: string; uids: number[]; at: number }
-  | { type: 'openpgp.key.generated' | 'openpgp.key.imported'; fingerprint: string; at: number };
+  | { type: 'openpgp.key.generated' | 'openpgp.key.imported'; fingerprint: string; at: number }
+  | { type: 'message.decrypted'; accountId: string; mailbox: string; uid: number; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

@@ -32,6 +32,8 @@ export interface MailServiceDeps {
   extraCaPem?: string;
   connectTimeoutMs?: number;
   headerWindowSize?: number;
+  /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
+  keys?: import('../crypto/pgp-mime-reader.js').KeyProvider;
 }
 
 const passwordKey = (accountId: string) => `imap-password:${accountId}`;
@@ -116,9 +118,10 @@ export class MailService {
 
   async openMessage(ref: MailboxRef, uid: number): Promise<MessageView> {
     const session = await this.session(ref);
-    const view = await session.withClient((client) => loadMessage(client, ref, uid));
+    const view = await session.withClient((client) => loadMessage(client, ref, uid, this.deps.keys));
     session.state?.updateFlags(uid, view.flags);
     this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
+    if (view.crypto?.decryption === 'decrypted') this.deps.domainEvents.emit({ type: 'message.decrypted', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
     return view;
   }
 

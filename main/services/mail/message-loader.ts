@@ -10,6 +10,7 @@ import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
 import type { Address, AttachmentInfo, MailboxRef, MessageView } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
+import { isPgpMimeEncrypted, openEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
@@ -50,16 +51,33 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
   return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
-export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number): Promise<MessageView> {
+export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
   const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const structure = meta.bodyStructure as BodyStructureNode;
-  const { bodies, attachments } = planParts(structure);
+  const encryptedRoot = isPgpMimeEncrypted(structure);
+  const { bodies, attachments } = encryptedRoot ? { bodies: [], attachments: [] } : planParts(structure);
   const single = !structure.childNodes?.length;
 
   let text: string | undefined;
   let html: string | undefined;
-  if (bodies.length) {
+  let crypto: MessageView['crypto'];
+  let innerSubject: string | undefined;
+  if (encryptedRoot) {
+    const ciphertext = await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES);
+    // Exactly one From address, or no signature can count for the message.
+    const from = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
+    const opened = keys
+      ? await openEncrypted(ciphertext, from, keys)
+      : { status: { decryption: 'no-key' as const, recipientKeyIds: [], signature: { status: 'none' as const, signerUserIds: [] }, protectedSubject: false } };
+    crypto = opened.status;
+    if (opened.mime) {
+      const parsed = await parseMime(opened.mime);
+      text = parsed.text;
+      html = parsed.html;
+      if (opened.status.protectedSubject && parsed.subject) innerSubject = parsed.subject;
+    }
+  } else if (bodies.length) {
     const bodySize = single ? (meta.size ?? 0) : 0;
     if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
     const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, structure, bodies);
@@ -78,7 +96,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   return {
     mailbox: ref,
     uid,
-    subject: envelope.subject ?? '',
+    subject: innerSubject ?? envelope.subject ?? '',
     from: toAddresses(envelope.from)[0] ?? { name: '', address: '' },
     to: toAddresses(envelope.to),
     cc: toAddresses(envelope.cc),
@@ -88,7 +106,19 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     html,
     attachments,
     ...securityOf(structure),
+    ...(crypto ? { crypto } : {}),
   };
+}
+
+/** 25 MiB of attachments inside the encryption, plus armor overhead. */
+const MAX_ENCRYPTED_BYTES = 40 * 1024 * 1024;
+
+async function downloadPart(client: ImapFlow, uid: number, part: string, maxBytes: number): Promise<Buffer> {
+  const { content } = await client.download(String(uid), part, { uid: true, chunkSize: 4 * 1024 * 1024, maxBytes });
+  if (!content) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
@@ -161,10 +191,10 @@ function ensureBlankLine(mimeHeader: Buffer): Buffer {
   return Buffer.from(`${text}\r\n\r\n`, 'latin1');
 }
 
-export async function parseMime(source: Buffer): Promise<{ text?: string; html?: string }> {
+export async function parseMime(source: Buffer): Promise<{ text?: string; html?: string; subject?: string }> {
   try {
     const email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
-    return { text: email.text, html: email.html };
+    return { text: email.text, html: email.html, subject: email.subject };
   } catch {
     throw new ServiceError('MESSAGE_PARSE', 'The message is malformed and could not be read.');
   }

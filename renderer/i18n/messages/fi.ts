@@ -152,6 +152,17 @@ export const fi = {
   'keys.import': 'Tuo avain',
   'keys.imported': 'Avain tuotu.',
   'keys.close': 'Sulje',
+  'crypto.decrypted': 'Salattu viesti – avattu avaimellasi. Sisältö ei ole näkynyt matkalla.',
+  'crypto.noKey.title': 'Viestiä ei voi avata',
+  'crypto.noKey.body': 'Viesti on salattu avaimelle, jota sinulla ei ole (avaintunnus {keyIds}). Pyydä tiimisi esihenkilöä myöntämään sinulle tiimin avain.',
+  'crypto.failed.title': 'Salauksen purku epäonnistui',
+  'crypto.failed.body': 'Viesti on vioittunut tai sitä on muutettu matkalla. Mitään sen sisällöstä ei näytetä.',
+  'crypto.signature.good': 'Allekirjoitus kelpaa: {signer} (sormenjälki {fingerprint}).',
+  'crypto.signature.mismatch.title': 'Allekirjoitus ei vastaa lähettäjää',
+  'crypto.signature.mismatch.body': 'Viestin allekirjoitti {signer}, mutta lähettäjäksi on merkitty joku muu. Älä luota lähettäjän nimeen.',
+  'crypto.signature.bad': 'Allekirjoitus ei kelpaa: viestiä on muutettu allekirjoituksen jälkeen.',
+  'crypto.signature.unknownKey': 'Viesti on allekirjoitettu avaimella, jota et tunne (avaintunnus {keyId}). Allekirjoitusta ei voitu tarkistaa.',
+  'crypto.protectedSubject': 'Aihe on luettu salatun osan sisältä.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -39,7 +39,9 @@ describe('message catalogs', () => {
       const text = catalogs[locale][key as keyof typeof fi];
       const errors: unknown[] = [];
       const intl = createIntl({ locale, messages: catalogs[locale], onError: (error) => errors.push(error) });
-      intl.formatMessage({ id: key }, { count: 2, total: 2, mailbox: 'x', folder: 'x', name: 'x', message: 'x' });
+      // A value for every placeholder the message names (numbers for plural arguments).
+      const values = Object.fromEntries(placeholders(text).map((name) => [name, name === 'count' || name === 'total' ? 2 : 'x']));
+      intl.formatMessage({ id: key }, values);
       expect(errors, `${locale} ${key}`).toEqual([]);
       expect([...new Set(placeholders(text))], `${locale} ${key}`).toEqual([...new Set(placeholders(fi[key as keyof typeof fi]))]);
     }

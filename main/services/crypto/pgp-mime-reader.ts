@@ -1,0 +1,95 @@
+/**
+ * Reading PGP/MIME (RFC 3156) encrypted messages. Only an encrypted ROOT is decrypted: an
+ * encrypted part found deeper inside attacker-built MIME is never decrypted automatically (that
+ * is how decryption oracles and EFAIL-style mixing work). A failed decryption or integrity check
+ * yields a status and no content at all.
+ */
+import { readMessage, type Key, type PrivateKey } from 'openpgp';
+import type { CryptoStatus } from '../../../shared/domain.js';
+import { ServiceError } from '../../../shared/result.js';
+import type { BodyStructureNode } from '../mail/message-row.js';
+import { decryptAndVerify } from './message-crypto.js';
+import { OPENPGP_CONFIG } from './openpgp-policy.js';
+
+export interface OpenedEncrypted {
+  status: CryptoStatus;
+  /** The decrypted inner MIME entity; absent unless decryption and integrity succeeded. */
+  mime?: Buffer;
+}
+
+export interface KeyProvider {
+  decryptionKeys(): Promise<PrivateKey[]>;
+  verificationKeys(): Promise<Key[]>;
+}
+
+export function isPgpMimeEncrypted(structure: BodyStructureNode): boolean {
+  const children = structure.childNodes ?? [];
+  return (
+    (structure.type ?? '').toLowerCase() === 'multipart/encrypted' &&
+    (structure.parameters?.protocol ?? '').toLowerCase() === 'application/pgp-encrypted' &&
+    children.length === 2 &&
+    (children[1]!.type ?? '').toLowerCase() === 'application/octet-stream'
+  );
+}
+
+const noSignature: CryptoStatus['signature'] = { status: 'none', signerUserIds: [] };
+
+export async function openEncrypted(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<OpenedEncrypted> {
+  let recipientKeyIds: string[] = [];
+  try {
+    const message = await readMessage({ armoredMessage: ciphertext.toString('latin1'), config: OPENPGP_CONFIG });
+    recipientKeyIds = message.getEncryptionKeyIDs().map((id) => id.toHex().toUpperCase());
+  } catch {
+    return { status: { decryption: 'failed', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+  }
+  const decryptionKeys = await keys.decryptionKeys();
+  const usable = decryptionKeys.filter((key) => recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id)));
+  if (usable.length === 0) return { status: { decryption: 'no-key', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+
+  const verificationKeys = [...(await keys.verificationKeys()), ...usable.map((k) => k.toPublic())];
+  let decrypted;
+  try {
+    decrypted = await decryptAndVerify(ciphertext.toString('latin1'), usable, verificationKeys);
+  } catch (error) {
+    if (error instanceof ServiceError) return { status: { decryption: 'failed', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+    throw error;
+  }
+  const mime = Buffer.from(decrypted.data);
+  return {
+    mime,
+    status: {
+      decryption: 'decrypted',
+      recipientKeyIds: [],
+      signature: await signatureVerdict(decrypted.signatures, verificationKeys, fromAddress),
+      protectedSubject: /^content-type:[^\n]*protected-headers\s*=\s*"?v1/im.test(headerBlock(mime)),
+    },
+  };
+}
+
+/**
+ * A signature made inside the encryption layer covers the whole inner message. It is `good` for
+ * the message only when its key carries the From address; otherwise it is reported for what it
+ * is. Exactly one signature is expected; several are judged by the first valid one.
+ */
+async function signatureVerdict(
+  signatures: { keyId: string; valid: boolean; fingerprint?: string }[],
+  keys: Key[],
+  fromAddress: string,
+): Promise<CryptoStatus['signature']> {
+  if (signatures.length === 0) return noSignature;
+  const chosen = signatures.find((s) => s.valid) ?? signatures[0]!;
+  const key = keys.find((k) => k.getKeys().some((sub) => sub.getKeyID().toHex().toUpperCase() === chosen.keyId));
+  if (!key) return { status: 'unknown-key', keyId: chosen.keyId, signerUserIds: [] };
+  const signerUserIds = key.getUserIDs();
+  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds };
+  if (!chosen.valid) return { status: 'bad', ...base };
+  const from = fromAddress.trim().toLowerCase();
+  const matches = key.users.some((user) => (user.userID?.email ?? '').trim().toLowerCase() === from && from !== '');
+  return { status: matches ? 'good' : 'mismatch', ...base };
+}
+
+function headerBlock(mime: Buffer): string {
+  const text = mime.subarray(0, 64 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  return (end >= 0 ? text.slice(0, end) : text).replace(/\r?\n[ \t]+/g, ' ');
+}

@@ -1,0 +1,40 @@
+/**
+ * The encryption and signature verdict, in the app's own chrome above the message: never
+ * inside the content frame and never derived from anything in the message body, so a message
+ * cannot draw its own "signed" badge.
+ */
+import type { CryptoStatus } from '../../shared/domain.js';
+import { Bar } from '../app/ErrorBar.js';
+import { useT } from '../i18n/use-t.js';
+
+export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
+  const t = useT();
+  const signature = status.signature;
+  return (
+    <div data-testid="crypto-status" data-decryption={status.decryption} data-signature={signature.status}>
+      {status.decryption === 'decrypted' ? (
+        <Bar intent="success">{t('crypto.decrypted')}</Bar>
+      ) : status.decryption === 'no-key' ? (
+        <Bar intent="error" title={t('crypto.noKey.title')}>
+          {t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
+        </Bar>
+      ) : status.decryption === 'failed' ? (
+        <Bar intent="error" title={t('crypto.failed.title')}>
+          {t('crypto.failed.body')}
+        </Bar>
+      ) : null}
+      {signature.status === 'good' ? (
+        <Bar intent="success">{t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}</Bar>
+      ) : signature.status === 'mismatch' ? (
+        <Bar intent="warning" title={t('crypto.signature.mismatch.title')}>
+          {t('crypto.signature.mismatch.body', { signer: signature.signerUserIds.join(', ') })}
+        </Bar>
+      ) : signature.status === 'bad' ? (
+        <Bar intent="error">{t('crypto.signature.bad')}</Bar>
+      ) : signature.status === 'unknown-key' ? (
+        <Bar intent="info">{t('crypto.signature.unknownKey', { keyId: signature.keyId ?? '?' })}</Bar>
+      ) : null}
+      {status.protectedSubject ? <p data-testid="protected-subject">{t('crypto.protectedSubject')}</p> : null}
+    </div>
+  );
+}
