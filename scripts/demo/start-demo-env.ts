@@ -3,9 +3,11 @@
  * two team mailboxes (Perhepalvelut, Aikuissosiaalityö) shared with them through IMAP ACLs, seeded
  * with realistic client mail. Used by `npm run demo` and by the end-to-end tests.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDovecot, type DovecotHandle } from '../../test/support/dovecot.js';
 import { DEMO, demoMessages, toRfc822 } from '../../test/support/fixtures/demo-messages.js';
+import { encryptedDemoMessage } from '../../test/support/fixtures/encrypted-demo.js';
 
 export interface DemoInfo {
   host: '127.0.0.1';
@@ -16,6 +18,8 @@ export interface DemoInfo {
   person: { username: string; password: string };
   colleague: { username: string; password: string };
   teams: { name: string; label: string }[];
+  /** The Perhepalvelut team key (armored private key), as a team lead would grant it; the demo prints where. */
+  teamKeyFile: string;
 }
 
 export interface DemoEnvironment {
@@ -37,7 +41,10 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
       { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });
+  const teamKeyFile = join(baseDir, 'perhepalvelut-team-key.asc');
   try {
+    const encrypted = await encryptedDemoMessage();
+    writeFileSync(teamKeyFile, encrypted.teamPrivateKey, { mode: 0o600 });
     const seeded = demoMessages();
     for (const [team, messages] of Object.entries(seeded)) {
       await dovecot.appendMaildir(
@@ -47,6 +54,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
         [...messages].reverse().map((m) => ({ raw: toRfc822(m), seen: m.seen, flagged: m.flagged, internalDate: m.date })),
       );
     }
+    await dovecot.deliver('perhepalvelut', encrypted.raw);
     await dovecot.deliver(person.name, toRfc822({
       from: { name: 'Tiimin esihenkilö', address: 'esihenkilo@sinetti.test' },
       to: `${person.name}@${DEMO.domain}`,
@@ -69,6 +77,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
       person: { username: person.name, password: person.password },
       colleague: { username: colleague.name, password: colleague.password },
       teams: DEMO.teams.map((t) => ({ name: t.name, label: t.label })),
+      teamKeyFile,
     },
     stop: () => dovecot.stop(),
   };
