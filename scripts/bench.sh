@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 node scripts/require-node22.mjs
 bash scripts/env/ensure-system-packages.sh
-exec node --expose-gc --import tsx bench/header-sync.bench.ts
+node --expose-gc --import tsx bench/header-sync.bench.ts
+exec node --import tsx bench/openpgp.bench.ts
