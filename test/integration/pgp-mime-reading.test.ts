@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { MessageView } from '../../shared/domain.js';
+import { pgpMimeEnvelope } from '../support/fixtures/pgp-mime.js';
 import { createGpg, type Gpg } from '../support/gpg.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
@@ -27,29 +28,8 @@ let sequence = 0;
 const marker = () => `... [${++sequence}]`;
 
 function pgpMime(from: string, ciphertext: string, outerSubject = marker()): string {
-  const boundary = `enc-${Math.random().toString(36).slice(2)}`;
-  return [
-    `From: ${from}`,
-    `To: ${env.person.username}@sinetti.test`,
-    `Subject: ${outerSubject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${Math.random().toString(36).slice(2)}@kela.example>`,
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: application/pgp-encrypted',
-    '',
-    'Version: 1',
-    '',
-    `--${boundary}`,
-    'Content-Type: application/octet-stream; name="encrypted.asc"',
-    '',
-    ciphertext.trim(),
-    '',
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
+  const headers = [`From: ${from}`, `To: ${env.person.username}@sinetti.test`, `Subject: ${outerSubject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${Math.random().toString(36).slice(2)}@kela.example>`];
+  return pgpMimeEnvelope(headers, ciphertext);
 }
 
 async function gpgEncrypt(plain: string, recipient: string, signer?: string): Promise<string> {
@@ -148,7 +128,8 @@ describe('opening PGP/MIME encrypted mail', () => {
       '',
       'Katso alla.',
       '--outer',
-      pgpMime('x', ciphertext).split('\r\n').slice(6).join('\r\n'),
+      // The encrypted entity itself (its Content-Type line onwards), nested as a part.
+      pgpMimeEnvelope([], ciphertext).split('\r\n').slice(1).join('\r\n'),
       '--outer--',
       '',
     ].join('\r\n');
