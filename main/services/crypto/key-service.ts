@@ -31,6 +31,9 @@ const INDEX = 'openpgp:personal:index';
 const secretName = (fingerprint: string) => `openpgp:personal:${fingerprint}`;
 
 export class KeyService {
+  /** Parsed keys, so opening a message does not re-read and re-parse every key from the vault. */
+  private readonly parsed = new Map<string, PrivateKey>();
+
   constructor(
     private readonly secrets: SecretStore,
     private readonly events?: DomainEventBus,
@@ -107,6 +110,7 @@ export class KeyService {
   private async store(key: PrivateKey, how: 'generated' | 'imported'): Promise<KeySummary> {
     const fingerprint = key.getFingerprint().toUpperCase();
     await this.secrets.set(secretName(fingerprint), key.armor(OPENPGP_FULL_CONFIG));
+    this.parsed.set(fingerprint, key);
     const index = await this.index();
     if (!index.includes(fingerprint)) await this.secrets.set(INDEX, JSON.stringify([...index, fingerprint]));
     this.events?.emit({ type: how === 'generated' ? 'openpgp.key.generated' : 'openpgp.key.imported', fingerprint, at: Date.now() });
@@ -119,8 +123,14 @@ export class KeyService {
   }
 
   private async load(fingerprint: string): Promise<PrivateKey | null> {
-    const armored = await this.secrets.get(secretName(fingerprint.toUpperCase()));
-    return armored ? readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG }) : null;
+    const id = fingerprint.toUpperCase();
+    const cached = this.parsed.get(id);
+    if (cached) return cached;
+    const armored = await this.secrets.get(secretName(id));
+    if (!armored) return null;
+    const key = await readPrivateKey({ armoredKey: armored, config: OPENPGP_CONFIG });
+    this.parsed.set(id, key);
+    return key;
   }
 }
 
