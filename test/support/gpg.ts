@@ -25,6 +25,9 @@ export function createGpg(): Gpg {
             else resolve({ stdout, stderr: err });
           },
         );
+        // gpg may exit before reading stdin (e.g. --export): a late write must not become an
+        // uncaught EPIPE; gpg's own exit status reports any real failure.
+        child.stdin?.on('error', () => undefined);
         child.stdin?.end(input ?? '');
       }),
   };
