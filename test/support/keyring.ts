@@ -33,6 +33,7 @@ export async function unlockDefaultCollection(): Promise<void> {
     const child = execFile('gnome-keyring-daemon', ['--replace', '--daemonize', '--unlock', '--components=secrets'], (error) =>
       error ? reject(error) : resolve(),
     );
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(password);
   });
   // The replacement daemon claims the bus name asynchronously.
