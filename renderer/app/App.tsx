@@ -79,6 +79,15 @@ export function App() {
     void load();
   }, [load]);
 
+  // After a reconnect the server may grant other rights than before: list the mailboxes again.
+  useEffect(
+    () =>
+      api.onMailEvent((event) => {
+        if (event.type === 'connection' && event.state === 'connected') void load();
+      }),
+    [api, load],
+  );
+
   const onAccountSaved = () => {
     setDialogOpen(false);
     setNotice({ key: 'account.saved' });
