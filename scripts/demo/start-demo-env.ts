@@ -5,16 +5,11 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDovecot, type DovecotHandle } from '../../test/support/dovecot.js';
+import { dovecotEndpoints, startDovecot, type DovecotEndpoints, type DovecotHandle } from '../../test/support/dovecot.js';
 import { DEMO, demoMessages, toRfc822 } from '../../test/support/fixtures/demo-messages.js';
 import { encryptedDemoMessage } from '../../test/support/fixtures/encrypted-demo.js';
 
-export interface DemoInfo {
-  host: '127.0.0.1';
-  imapPort: number;
-  imapsPort: number;
-  lmtpPort: number;
-  caCertPem: string;
+export interface DemoInfo extends DovecotEndpoints {
   person: { username: string; password: string };
   colleague: { username: string; password: string };
   teams: { name: string; label: string }[];
@@ -69,11 +64,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
   return {
     dovecot,
     info: {
-      host: dovecot.host,
-      imapPort: dovecot.imapPort,
-      imapsPort: dovecot.imapsPort,
-      lmtpPort: dovecot.lmtpPort,
-      caCertPem: dovecot.caCertPem,
+      ...dovecotEndpoints(dovecot),
       person: { username: person.name, password: person.password },
       colleague: { username: colleague.name, password: colleague.password },
       teams: DEMO.teams.map((t) => ({ name: t.name, label: t.label })),

@@ -1,39 +1,27 @@
 /**
  * Smoke test of the real desktop app: the built bundles in a real Electron binary. Checks the
  * security posture from inside (sandboxed, isolated, no Node, no network, no popups, only the
- * window.sinetti API) and, where the demo mail environment exists, adds the demo person's
- * account through the UI and opens the team mailbox Perhepalvelut and a message in it.
+ * window.sinetti API), and opens the demo team mailbox Perhepalvelut and a message in it with
+ * the demo person's account provisioned at launch.
  * Skips with a visible reason where no Electron binary can be found.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { startDemoEnvironment, type DemoEnvironment } from '../../scripts/demo/start-demo-env.js';
 import { ELECTRON_SKIP_REASON, findElectronBinary } from './electron-binary.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const binary = findElectronBinary(root);
 if (!binary) process.stdout.write(`${ELECTRON_SKIP_REASON}\n`);
 
-interface DemoEnvironment {
-  info: { host: string; imapPort: number; caCertPem: string; person: { username: string; password: string } };
-  stop(): Promise<void>;
-}
-
-async function startDemoIfAvailable(baseDir: string): Promise<DemoEnvironment | null> {
-  const module = join(root, 'scripts', 'demo', 'start-demo-env.ts');
-  if (!existsSync(module)) return null;
-  const { startDemoEnvironment } = (await import(pathToFileURL(module).href)) as { startDemoEnvironment(dir: string): Promise<DemoEnvironment> };
-  return startDemoEnvironment(baseDir);
-}
-
 test.describe('Sinetti desktop (Electron)', () => {
   test.skip(!binary, ELECTRON_SKIP_REASON);
 
   let app: ElectronApplication;
   let page: Page;
-  let demo: DemoEnvironment | null = null;
+  let demo: DemoEnvironment | undefined;
   let work: string;
 
   test.beforeAll(async () => {
@@ -43,16 +31,14 @@ test.describe('Sinetti desktop (Electron)', () => {
     work = mkdtempSync(join(tmpdir(), 'sinetti-electron-smoke-'));
     const env: Record<string, string> = { ...(process.env as Record<string, string>), SINETTI_DATA_DIR: join(work, 'app-data') };
     delete env.ELECTRON_RUN_AS_NODE;
-    demo = await startDemoIfAvailable(join(work, 'demo'));
-    if (demo) {
-      const caFile = join(work, 'demo-ca.pem');
-      writeFileSync(caFile, demo.info.caCertPem);
-      env.SINETTI_EXTRA_CA_FILE = caFile;
-      const provisionFile = join(work, 'demo-account.json');
-      const { host, imapPort, person } = demo.info;
-      writeFileSync(provisionFile, JSON.stringify({ displayName: 'Demo', host, port: imapPort, security: 'starttls', username: person.username, password: person.password }), { mode: 0o600 });
-      env.SINETTI_PROVISION_FILE = provisionFile;
-    }
+    demo = await startDemoEnvironment(join(work, 'demo'));
+    const caFile = join(work, 'demo-ca.pem');
+    writeFileSync(caFile, demo.info.caCertPem);
+    env.SINETTI_EXTRA_CA_FILE = caFile;
+    const provisionFile = join(work, 'demo-account.json');
+    const { host, imapPort, person } = demo.info;
+    writeFileSync(provisionFile, JSON.stringify({ displayName: 'Demo', host, port: imapPort, security: 'starttls', username: person.username, password: person.password }), { mode: 0o600 });
+    env.SINETTI_PROVISION_FILE = provisionFile;
     // As root (CI containers) Chromium refuses to start without --no-sandbox; the renderer
     // sandbox flag (webPreferences.sandbox) still applies to what the page can reach.
     const args = [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
@@ -110,7 +96,6 @@ test.describe('Sinetti desktop (Electron)', () => {
   });
 
   test('opens the demo team mailbox Perhepalvelut and a message in it', async () => {
-    test.skip(!demo, 'Demo mail environment (scripts/demo/start-demo-env.ts) not available');
     // The demo person's account was provisioned at launch (SINETTI_PROVISION_FILE, development only).
     const team = page.locator('[data-testid="mailbox-group"][data-label="Perhepalvelut"]');
     await expect(team).toBeVisible({ timeout: 60_000 });

@@ -47,7 +47,8 @@ export interface MaildirMessage {
   internalDate?: Date;
 }
 
-export interface DovecotHandle {
+/** Where a started Dovecot listens and what a client must trust: what tests and the demo hand on. */
+export interface DovecotEndpoints {
   host: '127.0.0.1';
   /** Plain IMAP port that offers STARTTLS. */
   imapPort: number;
@@ -57,6 +58,14 @@ export interface DovecotHandle {
   /** The test CA that signed the server certificate (SAN IP:127.0.0.1, DNS:localhost). */
   caCertPem: string;
   configPath: string;
+}
+
+export function dovecotEndpoints(handle: DovecotEndpoints): DovecotEndpoints {
+  const { host, imapPort, imapsPort, lmtpPort, caCertPem, configPath } = handle;
+  return { host, imapPort, imapsPort, lmtpPort, caCertPem, configPath };
+}
+
+export interface DovecotHandle extends DovecotEndpoints {
   deliver(user: string, raw: string | Buffer): Promise<void>;
   /** Writes messages straight into a Maildir folder (fast enough for 50,000), then lets Dovecot index them. */
   appendMaildir(user: string, folder: string, messages: MaildirMessage[]): Promise<void>;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDovecot, type DovecotHandle } from './dovecot.js';
+import { dovecotEndpoints, startDovecot, type DovecotHandle } from './dovecot.js';
 import { generatedMessage } from './fixtures/demo-messages.js';
 import type { MailTestEnv } from './mail-test-env.js';
 
@@ -36,12 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   const env: MailTestEnv = {
-    host: '127.0.0.1',
-    imapPort: dovecot.imapPort,
-    imapsPort: dovecot.imapsPort,
-    lmtpPort: dovecot.lmtpPort,
-    caCertPem: dovecot.caCertPem,
-    configPath: dovecot.configPath,
+    ...dovecotEndpoints(dovecot),
     person: { username: person.name, password: person.password },
     colleague: { username: colleague.name, password: colleague.password },
     outsider: { username: outsider.name, password: outsider.password },

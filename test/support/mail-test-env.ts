@@ -1,11 +1,7 @@
+import type { DovecotEndpoints } from './dovecot.js';
+
 /** What the integration global setup provides to every integration test file (via vitest inject). */
-export interface MailTestEnv {
-  host: '127.0.0.1';
-  imapPort: number;
-  imapsPort: number;
-  lmtpPort: number;
-  caCertPem: string;
-  configPath: string;
+export interface MailTestEnv extends DovecotEndpoints {
   person: { username: string; password: string };
   /** A second member of the Perhepalvelut team (for two-client tests). */
   colleague: { username: string; password: string };

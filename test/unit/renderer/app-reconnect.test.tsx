@@ -10,16 +10,9 @@ import { ok } from '../../../shared/result.js';
 import { ApiProvider } from '../../../renderer/api/api-context.js';
 import { App } from '../../../renderer/app/App.js';
 import { LocaleProvider } from '../../../renderer/i18n/LocaleProvider.js';
+import { prepareJsdomForReact } from '../../support/jsdom-react.js';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  HTMLElement.prototype.scrollTo ??= function scrollTo() {};
-});
+beforeAll(() => prepareJsdomForReact());
 
 it('reloads the mailbox list when a connection comes back', async () => {
   const listeners = new Set<(event: MailEvent) => void>();

@@ -14,19 +14,9 @@ import { ok } from '../../../shared/result.js';
 import { ApiProvider } from '../../../renderer/api/api-context.js';
 import { LocaleProvider } from '../../../renderer/i18n/LocaleProvider.js';
 import { MessageList } from '../../../renderer/messages/MessageList.js';
+import { prepareJsdomForReact } from '../../support/jsdom-react.js';
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-  // jsdom has no layout: give the scroll container a height so the virtualizer renders rows.
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 560 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 });
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  HTMLElement.prototype.scrollTo ??= function scrollTo() {};
-});
+beforeAll(() => prepareJsdomForReact({ clientHeight: 560, clientWidth: 800 }));
 
 function row(uid: number, seen: boolean): MessageRow {
   return {
