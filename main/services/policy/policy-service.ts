@@ -1,0 +1,74 @@
+/**
+ * The one owner of the effective secure-send policy in the running app: the managed policy file
+ * IT installed (read at start and on request), the person's preferences from the settings, and
+ * the detectors built from both. An invalid managed policy is not worked around: every
+ * evaluation fails with POLICY_INVALID naming the problems, so nothing can be sent until IT fixes
+ * it. The send gate and the composer's hints both evaluate through here.
+ */
+import { ServiceError } from '../../../shared/result.js';
+import { policyLayerSchema, describeIssues, type PolicyLayer } from '../../../shared/policy-schema.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { decide, type Decision, type DraftForDecision } from './decide.js';
+import { loadBuiltinVocabulary, textDetectors, type VocabularyFile } from './detectors/builtin-vocabulary.js';
+import type { TextDetectors } from './detectors/scan-text.js';
+import { loadManagedPolicy, type ManagedPolicyState } from './managed-policy.js';
+import { resolvePolicy, type EffectivePolicy } from './policy-layers.js';
+
+export interface PolicyServiceOptions {
+  /** Where the machine-wide policy lives; null when the host has none (tests of the default). */
+  managedPolicyPath: string | null;
+  /** Refuse a managed policy file that ordinary users could edit (on in installed apps). */
+  requireProtectedFile?: boolean;
+  settings: SettingsStore;
+}
+
+export interface PolicyState {
+  managed: ManagedPolicyState | { status: 'none' };
+  effective: EffectivePolicy | null;
+  preferences: PolicyLayer;
+}
+
+export class PolicyService {
+  private readonly vocabulary: VocabularyFile = loadBuiltinVocabulary();
+  private managed: PolicyState['managed'] = { status: 'none' };
+  private cached: { effective: EffectivePolicy; detectors: TextDetectors } | null = null;
+
+  constructor(private readonly options: PolicyServiceOptions) {
+    this.reload();
+  }
+
+  /** Re-reads the managed policy file (IT may have replaced it) and rebuilds the effective policy. */
+  reload(): PolicyState {
+    this.managed = this.options.managedPolicyPath ? loadManagedPolicy(this.options.managedPolicyPath, { requireProtectedFile: this.options.requireProtectedFile }) : { status: 'none' };
+    this.cached = null;
+    if (this.managed.status !== 'invalid') {
+      const effective = resolvePolicy({ managed: this.managed.status === 'ok' ? this.managed.layer : null, user: this.options.settings.get().policyPreferences });
+      this.cached = { effective, detectors: textDetectors(this.vocabulary, effective.policy.vocabularies.add) };
+    }
+    return this.state();
+  }
+
+  state(): PolicyState {
+    return { managed: this.managed, effective: this.cached?.effective ?? null, preferences: this.options.settings.get().policyPreferences };
+  }
+
+  /** The person's preferences; looser values are kept but reported as ignored, never applied. */
+  setPreferences(layer: unknown): PolicyState {
+    const parsed = policyLayerSchema.safeParse(layer);
+    if (!parsed.success) throw new ServiceError('VALIDATION', describeIssues(parsed.error).join('; '));
+    this.options.settings.setPolicyPreferences(parsed.data as PolicyLayer);
+    return this.reload();
+  }
+
+  async evaluate(draft: DraftForDecision, hasAcceptedKey: (address: string) => Promise<boolean>): Promise<Decision> {
+    const current = this.require();
+    return decide(draft, { policy: current.effective.policy, detectors: current.detectors, hasAcceptedKey });
+  }
+
+  private require(): { effective: EffectivePolicy; detectors: TextDetectors } {
+    if (this.managed.status === 'invalid') {
+      throw new ServiceError('POLICY_INVALID', `The organisation's policy (${this.managed.path}) is invalid, so nothing can be sent until IT fixes it: ${this.managed.problems.join('; ')}`);
+    }
+    return this.cached!;
+  }
+}

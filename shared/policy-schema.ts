@@ -1,0 +1,184 @@
+/**
+ * The secure-send policy document: one JSON shape for every layer (built-in default, the
+ * person's preferences, the machine-wide managed policy). A layer file may set any subset; the
+ * effective policy is always complete. Unknown keys are errors, so a typo in a managed policy
+ * stops sending with the exact path instead of being ignored.
+ *
+ * The published JSON Schema (resources/policy/sinetti-policy.schema.json) is generated from
+ * these definitions (`npm run policy:schema`); a test keeps the file equal to the code. Shared, so
+ * the settings view shows the same shape the services enforce.
+ */
+import { z } from 'zod';
+
+/** From loosest to strictest: when rules disagree, the later one in this list wins. */
+export const vocabularyTermSchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    fi: z.array(z.string().min(2).max(100)).default([]),
+    sv: z.array(z.string().min(2).max(100)).default([]),
+    en: z.array(z.string().min(2).max(100)).default([]),
+    compound: z.boolean().default(false),
+  })
+  .strict();
+
+/** Vocabulary as data: forms ending in '*' are stems (see resources/vocabularies/sensitive-terms.json). */
+export const vocabularyCategorySchema = z.object({ id: z.string().min(1).max(100), terms: z.array(vocabularyTermSchema) }).strict();
+export type VocabularyCategory = z.output<typeof vocabularyCategorySchema>;
+
+export const ACTIONS = ['allow', 'justify', 'gateway', 'encrypt', 'block'] as const;
+export const actionSchema = z.enum(ACTIONS).describe(
+  'allow: may leave as plain mail. justify: may leave as plain mail only after a written reason (audited). gateway: OpenPGP where the recipient has an accepted key, the secure-mail gateway for the rest. encrypt: OpenPGP end to end; every recipient needs an accepted key. block: must not leave.',
+);
+export type Action = z.infer<typeof actionSchema>;
+
+export const CONFIDENCES = ['low', 'medium', 'high'] as const;
+export const confidenceSchema = z.enum(CONFIDENCES);
+
+const domainList = z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a lower-case domain name such as kunta.fi')).max(1000);
+
+const detectorSetting = z.object({ enabled: z.boolean(), minConfidence: confidenceSchema }).strict();
+const recipientActions = z.object({ internal: actionSchema, partner: actionSchema, external: actionSchema }).strict();
+
+/** Every field, as the effective policy has them. */
+export const policySchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    organisation: z.object({ name: z.string().max(200) }).strict(),
+    domains: z
+      .object({
+        internal: domainList.describe('Mail to these domains (and their subdomains) stays inside the organisation.'),
+        partner: domainList.describe('Partners reached over enforced TLS, e.g. other wellbeing services counties.'),
+      })
+      .strict(),
+    detectors: z
+      .object({
+        identityCode: detectorSetting,
+        businessId: detectorSetting,
+        iban: detectorSetting,
+        icd10: detectorSetting,
+        sensitiveTerms: detectorSetting.extend({ categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, document-type; plus any added).') }).strict(),
+      })
+      .strict(),
+    vocabularies: z.object({ add: z.array(vocabularyCategorySchema).max(100) }).strict(),
+    attachments: z
+      .object({
+        notScanned: z.enum(['sensitive', 'sensitive-outside', 'not-sensitive']).describe('How an attachment that cannot be read (image, encrypted, archive) counts.'),
+        maxSizeMb: z.number().int().min(1).max(100),
+      })
+      .strict(),
+    actions: z.object({ sensitive: recipientActions, notSensitive: recipientActions }).strict(),
+    gateway: z
+      .object({
+        enabled: z.boolean(),
+        method: z.enum(['suffix', 'subject-tag', 'header']),
+        suffix: z.string().regex(/^\.[a-z0-9-]{1,20}$/),
+        subjectTag: z.string().min(1).max(40),
+        header: z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,76}$/), value: z.string().max(200) }).strict(),
+        mobileNumber: z.enum(['off', 'optional', 'required']).describe('Whether the sender may or must give the recipient\'s mobile number for an SMS PIN.'),
+        mobileHeader: z.string().regex(/^[A-Za-z0-9-]{1,76}$/),
+      })
+      .strict(),
+    justification: z.object({ minLength: z.number().int().min(10).max(2000) }).strict(),
+    crypto: z
+      .object({
+        passphraseRequired: z.boolean(),
+        unlockMinutes: z.number().int().min(1).max(24 * 60),
+        wkd: z.boolean(),
+        keyserver: z.union([z.literal(false), z.url({ protocol: /^https$/ })]),
+      })
+      .strict(),
+  })
+  .strict();
+export type Policy = z.infer<typeof policySchema>;
+
+/**
+ * A layer: the same shape with every field optional, at every depth. Written out (not derived)
+ * so the error messages and the JSON Schema name the same paths as the full policy.
+ */
+export const policyLayerSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    organisation: policySchema.shape.organisation.partial().optional(),
+    domains: policySchema.shape.domains.partial().optional(),
+    detectors: z
+      .object({
+        identityCode: detectorSetting.partial().optional(),
+        businessId: detectorSetting.partial().optional(),
+        iban: detectorSetting.partial().optional(),
+        icd10: detectorSetting.partial().optional(),
+        sensitiveTerms: policySchema.shape.detectors.shape.sensitiveTerms.partial().optional(),
+      })
+      .strict()
+      .optional(),
+    vocabularies: policySchema.shape.vocabularies.partial().optional(),
+    attachments: policySchema.shape.attachments.partial().optional(),
+    actions: z.object({ sensitive: recipientActions.partial().optional(), notSensitive: recipientActions.partial().optional() }).strict().optional(),
+    gateway: policySchema.shape.gateway
+      .extend({ header: policySchema.shape.gateway.shape.header.partial() })
+      .partial()
+      .optional(),
+    justification: policySchema.shape.justification.partial().optional(),
+    crypto: policySchema.shape.crypto.partial().optional(),
+  })
+  .strict();
+export type PolicyLayer = z.infer<typeof policyLayerSchema>;
+
+/**
+ * The built-in default: safe without any configuration. Every domain is external, every
+ * detector is on, anything sensitive needs OpenPGP (there is no gateway until IT configures one),
+ * and an attachment that cannot be read counts as sensitive when it leaves the organisation.
+ */
+export const BUILTIN_POLICY: Policy = {
+  version: 1,
+  organisation: { name: '' },
+  domains: { internal: [], partner: [] },
+  detectors: {
+    identityCode: { enabled: true, minConfidence: 'medium' },
+    businessId: { enabled: false, minConfidence: 'medium' },
+    iban: { enabled: true, minConfidence: 'medium' },
+    icd10: { enabled: true, minConfidence: 'high' },
+    sensitiveTerms: { enabled: true, minConfidence: 'medium', categories: ['social-services', 'health', 'document-type'] },
+  },
+  vocabularies: { add: [] },
+  attachments: { notScanned: 'sensitive-outside', maxSizeMb: 25 },
+  actions: {
+    sensitive: { internal: 'encrypt', partner: 'encrypt', external: 'encrypt' },
+    notSensitive: { internal: 'allow', partner: 'allow', external: 'allow' },
+  },
+  gateway: { enabled: false, method: 'suffix', suffix: '.s', subjectTag: '[turva]', header: { name: 'X-Sinetti-Secure', value: 'gateway' }, mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' },
+  justification: { minLength: 20 },
+  crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: 'https://keys.openpgp.org' },
+};
+
+export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);
+
+/** What the settings view shows: the managed file's state and the effective policy with its sources. */
+export const policyStateSchema = z.object({
+  managed: z.discriminatedUnion('status', [
+    z.object({ status: z.literal('none') }),
+    z.object({ status: z.literal('absent'), path: z.string() }),
+    z.object({ status: z.literal('ok'), path: z.string(), layer: policyLayerSchema }),
+    z.object({ status: z.literal('invalid'), path: z.string(), problems: z.array(z.string()) }),
+  ]),
+  effective: z
+    .object({
+      policy: policySchema,
+      sources: z.record(z.string(), policyLayerNameSchema),
+      ignored: z.array(z.object({ path: z.string(), reason: z.enum(['looser', 'managed-only']) })),
+    })
+    .nullable(),
+  /** The person's own layer as stored (including values that were not applied). */
+  preferences: policyLayerSchema,
+});
+export type PolicyStateView = z.infer<typeof policyStateSchema>;
+
+/** Readable problems: `detectors.identityCode.minConfidence: expected one of low, medium, high`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+    if (issue.code === 'unrecognized_keys') return `${path === '(top level)' ? '' : `${path}: `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${path}: ${issue.message}`;
+  });
+}
