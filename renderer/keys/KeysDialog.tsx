@@ -1,191 +1,39 @@
 /**
- * The person's own OpenPGP keys: list with fingerprints to read aloud, create, import, export
- * the public key. Only public facts reach this view; key material stays in the main process.
+ * Encryption keys in one dialog, one tab per kind: the person's own keys, the team keys they hold
+ * or manage, and correspondents' public keys. Only public facts reach these views; key material
+ * stays in the main process.
  */
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  Field,
-  Input,
-  Select,
-  Spinner,
-  Textarea,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useIntl } from 'react-intl';
-import type { KeySummaryView } from '../../shared/domain.js';
-import type { AppError } from '../../shared/result.js';
-import { useApi } from '../api/api-context.js';
-import { ErrorBar, NoticeBar } from '../app/ErrorBar.js';
-import { formatDateTime } from '../i18n/format.js';
+import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
 import { useT } from '../i18n/use-t.js';
-import { saveAttachment } from '../message/save-attachment.js';
+import { PersonalKeysPanel } from './PersonalKeysPanel.js';
 
 const useStyles = makeStyles({
-  surface: { maxWidth: '44rem', width: '100%' },
-  list: { listStyle: 'none', padding: 0, margin: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  key: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
-  fingerprint: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase300, letterSpacing: '0.05em' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, margin: `${tokens.spacingVerticalS} 0` },
-  form: { display: 'grid', gap: tokens.spacingVerticalS },
-  section: { marginTop: tokens.spacingVerticalL },
+  surface: { maxWidth: '48rem', width: '100%' },
+  tabs: { marginBottom: tokens.spacingVerticalM },
 });
 
-type Algorithm = 'curve25519' | 'rsa3072' | 'rsa4096';
+// Team keys and correspondents' keys get their own tabs as those services arrive.
+type KeysTab = 'personal';
 
 export function KeysDialog({ onClose }: { onClose: () => void }) {
-  const api = useApi();
   const t = useT();
-  const intl = useIntl();
   const styles = useStyles();
-  const [keys, setKeys] = useState<KeySummaryView[] | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [draft, setDraft] = useState({ name: '', email: '', algorithm: 'curve25519' as Algorithm, passphrase: '' });
-  const [armored, setArmored] = useState('');
-
-  const load = useCallback(async () => {
-    const result = await api['crypto:keys:list']({});
-    if (result.ok) setKeys(result.value);
-    else setError(result.error);
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const run = async (action: () => Promise<{ ok: true } | { ok: false; error: AppError }>, done: string) => {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
-      const result = await action();
-      if (!result.ok) return setError(result.error);
-      setNotice(done);
-      await load();
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const generate = (event: FormEvent) => {
-    event.preventDefault();
-    void run(
-      () =>
-        api['crypto:keys:generate']({
-          name: draft.name.trim(),
-          email: draft.email.trim(),
-          algorithm: draft.algorithm,
-          ...(draft.passphrase ? { passphrase: draft.passphrase } : {}),
-        }),
-      t('keys.generated'),
-    );
-  };
-
-  const importKey = (event: FormEvent) => {
-    event.preventDefault();
-    void run(async () => {
-      const result = await api['crypto:keys:import']({ armored });
-      if (result.ok) setArmored('');
-      return result;
-    }, t('keys.imported'));
-  };
-
-  const exportPublic = async (key: KeySummaryView) => {
-    const result = await api['crypto:keys:public:export']({ fingerprint: key.fingerprint });
-    if (!result.ok) return setError(result.error);
-    const bytes = new TextEncoder().encode(result.value.armored);
-    let binary = '';
-    for (const b of bytes) binary += String.fromCharCode(b);
-    saveAttachment({ filename: `${key.fingerprint.slice(-16)}.asc`, mimeType: 'application/pgp-keys', contentBase64: btoa(binary) });
-  };
-
+  const [tab, setTab] = useState<KeysTab>('personal');
   return (
     <Dialog open onOpenChange={(_e, data) => (data.open ? undefined : onClose())} modalType="modal">
       <DialogSurface className={styles.surface} data-testid="keys-dialog">
         <DialogBody>
           <DialogTitle>{t('keys.title')}</DialogTitle>
           <DialogContent>
-            {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
-            {notice ? <NoticeBar text={notice} onDismiss={() => setNotice(null)} /> : null}
-            {keys === null ? (
-              <Spinner size="small" label={t('app.loading')} />
-            ) : keys.length === 0 ? (
-              <p>{t('keys.none')}</p>
-            ) : (
-              <ul className={styles.list} aria-label={t('keys.listLabel')}>
-                {keys.map((key) => (
-                  <li key={key.fingerprint} className={styles.key} data-testid="key-item" data-fingerprint={key.fingerprint}>
-                    <strong>{key.userIds.join(', ')}</strong>
-                    <dl className={styles.facts}>
-                      <dt>{t('keys.fingerprint')}</dt>
-                      <dd className={styles.fingerprint} data-testid="key-fingerprint">
-                        {key.fingerprintGrouped}
-                      </dd>
-                      <dt>{t('keys.algorithm')}</dt>
-                      <dd>{key.algorithm}</dd>
-                      <dt>{t('keys.created')}</dt>
-                      <dd>{formatDateTime(intl, key.created)}</dd>
-                      <dt>{t('keys.expires')}</dt>
-                      <dd>{key.expires === null ? t('keys.noExpiry') : formatDateTime(intl, key.expires)}</dd>
-                    </dl>
-                    <Button size="small" data-testid="key-export" onClick={() => void exportPublic(key)}>
-                      {t('keys.exportPublic')}
-                    </Button>
-                  </li>
-                ))}
-              </ul>
-            )}
-
-            <section className={styles.section} aria-labelledby="keys-generate-title">
-              <h3 id="keys-generate-title">{t('keys.generateTitle')}</h3>
-              <form className={styles.form} onSubmit={generate} data-testid="key-generate-form">
-                <Field label={t('keys.name')} required>
-                  <Input value={draft.name} onChange={(_e, d) => setDraft({ ...draft, name: d.value })} />
-                </Field>
-                <Field label={t('keys.email')} required>
-                  <Input type="email" value={draft.email} onChange={(_e, d) => setDraft({ ...draft, email: d.value })} />
-                </Field>
-                <Field label={t('keys.algorithmChoice')}>
-                  <Select value={draft.algorithm} onChange={(_e, d) => setDraft({ ...draft, algorithm: d.value as Algorithm })}>
-                    <option value="curve25519">{t('keys.algorithm.curve25519')}</option>
-                    <option value="rsa3072">RSA 3072</option>
-                    <option value="rsa4096">RSA 4096</option>
-                  </Select>
-                </Field>
-                <Field label={t('keys.passphrase')} hint={t('keys.passphraseHint')}>
-                  <Input type="password" value={draft.passphrase} onChange={(_e, d) => setDraft({ ...draft, passphrase: d.value })} autoComplete="new-password" />
-                </Field>
-                <div>
-                  <Button type="submit" appearance="primary" disabled={busy} data-testid="key-generate">
-                    {t('keys.generate')}
-                  </Button>
-                  {busy ? <Spinner size="tiny" label={t('keys.working')} /> : null}
-                </div>
-              </form>
-            </section>
-
-            <section className={styles.section} aria-labelledby="keys-import-title">
-              <h3 id="keys-import-title">{t('keys.importTitle')}</h3>
-              <form className={styles.form} onSubmit={importKey}>
-                <Field label={t('keys.importLabel')}>
-                  <Textarea value={armored} onChange={(_e, d) => setArmored(d.value)} resize="vertical" rows={4} spellCheck={false} />
-                </Field>
-                <div>
-                  <Button type="submit" disabled={busy || !armored.trim()} data-testid="key-import">
-                    {t('keys.import')}
-                  </Button>
-                </div>
-              </form>
-            </section>
+            <TabList className={styles.tabs} selectedValue={tab} onTabSelect={(_e, data) => setTab(data.value as KeysTab)} aria-label={t('keys.tabsLabel')}>
+              <Tab value="personal" data-testid="keys-tab-personal">
+                {t('keys.tab.personal')}
+              </Tab>
+            </TabList>
+            <div role="tabpanel" aria-label={t(`keys.tab.${tab}`)}>
+              {tab === 'personal' ? <PersonalKeysPanel /> : null}
+            </div>
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('keys.close')}</Button>
