@@ -10,15 +10,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generateKey, readKey, readPrivateKey } from 'openpgp';
 import { decryptAndVerify, encryptAndSign } from '../main/services/crypto/message-crypto.js';
+import { median } from './stats.js';
 
 const home = mkdtempSync(join(tmpdir(), 'sinetti-bench-gpg-'));
 const gpg = (args: string[], input?: Buffer | string) =>
   execFileSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--trust-model', 'always', ...args], { input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'ignore'] });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function time(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
   const samples: number[] = [];

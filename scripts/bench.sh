@@ -6,4 +6,6 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 node scripts/require-node22.mjs
 bash scripts/env/ensure-system-packages.sh
 node --expose-gc --import tsx bench/header-sync.bench.ts
-exec node --import tsx bench/openpgp.bench.ts
+node --import tsx bench/openpgp.bench.ts
+node --import tsx bench/open-encrypted.bench.ts
+exec node --import tsx bench/send.bench.ts

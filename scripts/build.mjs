@@ -92,6 +92,16 @@ async function buildBrowserHost() {
   });
 }
 
+/** The command-line tools IT runs (`sinetti-policy`, `sinetti-inspect`): plain Node, packages external. */
+async function buildCommands() {
+  for (const [entry, out] of [
+    ['main/cli/policy.ts', 'dist/cli/sinetti-policy.mjs'],
+    ['main/cli/inspect.ts', 'dist/cli/sinetti-inspect.mjs'],
+  ]) {
+    await build({ ...common, entryPoints: [at(entry)], outfile: at(out), platform: 'node', format: 'esm', target: 'node22', packages: 'external', banner: { js: '#!/usr/bin/env node' } });
+  }
+}
+
 async function buildRenderer() {
   if (args.has('--skip-renderer')) {
     say('renderer: skipped (--skip-renderer)');
@@ -111,10 +121,12 @@ async function buildRenderer() {
 
 rmSync(at('dist/electron'), { recursive: true, force: true });
 rmSync(at('dist/browser-host'), { recursive: true, force: true });
+rmSync(at('dist/cli'), { recursive: true, force: true });
 
 await step('electron main (dist/electron/main.cjs)', buildElectronMain);
 await step('preload (dist/electron/preload.cjs)', buildPreload);
 await step('browser host (dist/browser-host/cli.mjs)', buildBrowserHost);
+await step('commands (dist/cli)', buildCommands);
 await step('renderer (dist/renderer)', buildRenderer);
 
 if (failures.length > 0) {

@@ -22,6 +22,20 @@ export const REQUEST_CHANNELS = [
   'crypto:keys:generate',
   'crypto:keys:import',
   'crypto:keys:public:export',
+  'crypto:keys:unlock',
+  'crypto:keys:lock',
+  'crypto:keys:revoke',
+  'crypto:keys:revocation:export',
+  'crypto:keys:revocation:apply',
+  'policy:state:get',
+  'policy:reload',
+  'policy:preferences:set',
+  'send:identities:list',
+  'send:evaluate',
+  'send:submit',
+  'send:outbox:list',
+  'send:outbox:retry',
+  'send:outbox:discard',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -22,11 +22,15 @@ import {
   keyAlgorithmSchema,
   keySummarySchema,
 } from './domain.js';
+import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
+import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
 import type { Result } from './result.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
 const uidList = z.array(uid).min(1).max(5000);
+/** v4 (40 hex) or v6 (64 hex) OpenPGP fingerprint. */
+const fingerprint = z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/);
 
 export const contract = {
   'app:info:get': { request: empty, response: appInfoSchema },
@@ -90,9 +94,34 @@ export const contract = {
   },
   'crypto:keys:import': { request: z.object({ armored: z.string().min(1).max(256 * 1024) }).strict(), response: keySummarySchema },
   'crypto:keys:public:export': {
-    request: z.object({ fingerprint: z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/) }).strict(),
+    request: z.object({ fingerprint }).strict(),
     response: z.object({ armored: z.string() }),
   },
+  'crypto:keys:unlock': { request: z.object({ fingerprint, passphrase: z.string().min(1).max(1024) }).strict(), response: keySummarySchema },
+  /** Without a fingerprint: lock every key (e.g. when leaving the workstation). */
+  'crypto:keys:lock': { request: z.object({ fingerprint: fingerprint.optional() }).strict(), response: z.object({}) },
+  'crypto:keys:revoke': {
+    request: z.object({ fingerprint, reason: z.enum(['compromised', 'superseded', 'retired']), description: z.string().max(500).optional() }).strict(),
+    response: keySummarySchema,
+  },
+  'crypto:keys:revocation:export': { request: z.object({ fingerprint }).strict(), response: z.object({ armored: z.string() }) },
+  'crypto:keys:revocation:apply': { request: z.object({ fingerprint, certificate: z.string().min(1).max(64 * 1024) }).strict(), response: keySummarySchema },
+  /** The effective secure-send policy, where each value came from, and the managed policy's state. */
+  'policy:state:get': { request: empty, response: policyStateSchema },
+  /** Re-reads the managed policy file (after IT replaced it). */
+  'policy:reload': { request: empty, response: policyStateSchema },
+  /** The person's own layer; only values stricter than the rest take effect. */
+  'policy:preferences:set': { request: z.object({ layer: policyLayerSchema }).strict(), response: policyStateSchema },
+  /** The addresses the person can send as. */
+  'send:identities:list': { request: empty, response: z.array(sendIdentitySchema) },
+  /** The decision for the message as it stands (the composer's hints) and the approval token for it. */
+  'send:evaluate': { request: z.object({ message: outgoingMessageSchema }).strict(), response: z.object({ decision: decisionSchema, token: z.string() }) },
+  /** Through the send gate into the outbox: refused unless the token approves exactly this message. */
+  'send:submit': { request: z.object({ message: outgoingMessageSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number() }) },
+  'send:outbox:list': { request: empty, response: z.array(outboxItemSchema) },
+  /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
+  'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

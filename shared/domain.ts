@@ -15,6 +15,16 @@ const hostSchema = z
   .max(253)
   .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'host name contains invalid characters');
 
+/** The outgoing (SMTP) server; by default the IMAP host on the submission port for its security. */
+export const smtpServerSchema = z
+  .object({
+    host: hostSchema,
+    port: z.number().int().min(1).max(65535),
+    security: accountSecuritySchema,
+  })
+  .strict();
+export type SmtpServer = z.infer<typeof smtpServerSchema>;
+
 export const accountInputSchema = z.object({
   displayName: z.string().trim().min(1).max(120),
   host: hostSchema,
@@ -24,6 +34,9 @@ export const accountInputSchema = z.object({
   password: z.string().min(1).max(1024),
   /** A team mailbox configured as its own account is grouped under this team name. */
   teamName: z.string().trim().min(1).max(120).optional(),
+  /** The address mail is sent from; by default the user name when it is an address. */
+  address: z.email().max(320).optional(),
+  smtp: smtpServerSchema.optional(),
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
@@ -35,6 +48,8 @@ export const accountSummarySchema = z.object({
   security: accountSecuritySchema,
   username: z.string(),
   teamName: z.string().optional(),
+  address: z.string().optional(),
+  smtp: smtpServerSchema.optional(),
 });
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 
@@ -201,6 +216,12 @@ export const keySummarySchema = z.object({
   expires: z.number().nullable(),
   revoked: z.boolean(),
   hasSecret: z.boolean(),
+  /** Under its own passphrase, besides the vault. */
+  protectedByPassphrase: z.boolean(),
+  /** Unlocked for this session until then; null while locked (or without a passphrase). */
+  unlockedUntil: z.number().nullable(),
+  /** Expires within the warning period. */
+  expiresSoon: z.boolean(),
 });
 export type KeySummaryView = z.infer<typeof keySummarySchema>;
 

@@ -8,6 +8,8 @@
  *   SINETTI_EXTRA_CA_FILE   PEM file of extra trusted CAs for mail servers (e.g. the demo server's)
  *   SINETTI_URL_FILE        where to write the launch URL (for scripts and tests)
  *   SINETTI_PROVISION_FILE  JSON account to add at start-up through the normal add-account path (demo)
+ *   SINETTI_MANAGED_POLICY  a managed policy file instead of the platform's (tests and demos only: the
+ *                           desktop app reads only the machine-wide file IT installs)
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     settingsBackend: new ConfSettingsBackend(dataDir),
     keychain: new KeytarKeychain(),
     extraCaPem,
+    ...(process.env.SINETTI_MANAGED_POLICY ? { managedPolicyPath: resolve(process.env.SINETTI_MANAGED_POLICY), requireProtectedPolicyFile: false } : {}),
     logger: log,
   });
 

@@ -16,6 +16,7 @@ import { decryptKey, readKeys, readMessage, readPrivateKeys, type Key, type Priv
 import PostalMime from 'postal-mime';
 import type { CryptoStatus } from '../../shared/domain.js';
 import { OPENPGP_CONFIG } from '../services/crypto/openpgp-policy.js';
+import { staticKeyProvider } from '../services/crypto/key-provider.js';
 import { openEncrypted } from '../services/crypto/pgp-mime-reader.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
@@ -80,10 +81,7 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   if (!part) throw new Error('multipart/encrypted without an encrypted part');
   const ciphertext = Buffer.from(part.content as ArrayBuffer);
   const integrity = await integrityOf(ciphertext);
-  const opened = await openEncrypted(ciphertext, fromCount === 1 ? from : '', {
-    decryptionKeys: async () => keys.secret,
-    verificationKeys: async () => keys.public,
-  });
+  const opened = await openEncrypted(ciphertext, fromCount === 1 ? from : '', staticKeyProvider(keys.secret, keys.public));
   const status = opened.status;
   let subject = email.subject ?? '';
   if (opened.mime && status.protectedSubject) subject = (await PostalMime.parse(opened.mime)).subject ?? subject;

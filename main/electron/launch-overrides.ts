@@ -1,9 +1,9 @@
 /**
  * Launch settings for development, the demo and end-to-end tests, read from the environment the
  * same way the browser host reads them (SINETTI_DATA_DIR, SINETTI_EXTRA_CA_FILE,
- * SINETTI_PROVISION_FILE). Invariant: a PACKAGED app ignores them all, so nothing that can set
- * a user's environment can move the app's data, add a trusted CA for mail servers, or add an
- * account to an installed Sinetti.
+ * SINETTI_PROVISION_FILE, SINETTI_MANAGED_POLICY). Invariant: a PACKAGED app ignores them all, so
+ * nothing that can set a user's environment can move the app's data, add a trusted CA for mail
+ * servers, add an account, or swap IT's managed policy for another in an installed Sinetti.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -14,6 +14,8 @@ export interface LaunchOverrides {
   dataDir?: string;
   extraCaPem?: string;
   provisionAccount?: Record<string, unknown>;
+  /** A managed policy file instead of the machine-wide one (demo and tests). */
+  managedPolicyPath?: string;
 }
 
 export function readLaunchOverrides(
@@ -25,6 +27,7 @@ export function readLaunchOverrides(
   const overrides: LaunchOverrides = {};
   if (env.SINETTI_DATA_DIR) overrides.dataDir = resolve(env.SINETTI_DATA_DIR);
   if (env.SINETTI_EXTRA_CA_FILE) overrides.extraCaPem = readFile(absolute(env.SINETTI_EXTRA_CA_FILE));
+  if (env.SINETTI_MANAGED_POLICY) overrides.managedPolicyPath = absolute(env.SINETTI_MANAGED_POLICY);
   if (env.SINETTI_PROVISION_FILE) {
     const parsed = JSON.parse(readFile(absolute(env.SINETTI_PROVISION_FILE))) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('SINETTI_PROVISION_FILE must hold a JSON object');

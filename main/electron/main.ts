@@ -83,6 +83,7 @@ export async function main(): Promise<void> {
     keychain: new KeytarKeychain(),
     openExternal,
     extraCaPem: overrides.extraCaPem,
+    ...(overrides.managedPolicyPath ? { managedPolicyPath: overrides.managedPolicyPath, requireProtectedPolicyFile: false } : {}),
     logger: log,
   });
   if (overrides.provisionAccount) await provisionAccount(services.dispatcher, overrides.provisionAccount, log);

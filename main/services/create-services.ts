@@ -7,7 +7,11 @@ import { createServiceHandlers } from './api/service-handlers.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
+import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { KeyService } from './crypto/key-service.js';
+import { managedPolicyPath } from './policy/managed-policy.js';
+import { PolicyService } from './policy/policy-service.js';
+import { SendService } from './send/send-service.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -24,10 +28,20 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const secrets = new SecretStore(options.keychain, options.dataDir);
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
-  const keys = new KeyService(secrets, domainEvents);
-  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
+  const policy = new PolicyService({
+    managedPolicyPath: options.managedPolicyPath === undefined ? managedPolicyPath() : options.managedPolicyPath,
+    requireProtectedFile: options.requireProtectedPolicyFile ?? true,
+    settings,
+  });
+  const keys = new KeyService(secrets, domainEvents, { unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes });
+  // Team keys and correspondents' keys join this list as their services arrive.
+  const keyProvider = new CompositeKeyProvider([keys]);
+  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
+  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
   const handlers = createServiceHandlers({
     keys,
+    send,
+    policy,
     host: options.host,
     version: options.version,
     settings,
@@ -39,6 +53,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     mailEvents,
     domainEvents,
     mail,
-    close: () => mail.close(),
+    close: async () => {
+      send.close();
+      await mail.close();
+    },
   };
 }

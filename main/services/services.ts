@@ -27,6 +27,15 @@ export interface ServicesOptions {
   imapConnectTimeoutMs?: number;
   /** Headers fetched per background window (default 1000); smaller only to exercise sync in tests. */
   headerWindowSize?: number;
+  /** How long a passphrase unlock lasts, in minutes; by default the effective policy's `crypto.unlockMinutes`. */
+  keyUnlockMinutes?: number;
+  /**
+   * The machine-wide managed policy file. Default: the platform's location (managedPolicyPath());
+   * null: none (the built-in default and preferences only).
+   */
+  managedPolicyPath?: string | null;
+  /** Refuse a managed policy file that ordinary users could edit (default true). */
+  requireProtectedPolicyFile?: boolean;
   logger?: Logger;
 }
 

@@ -4,6 +4,9 @@ import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/doma
 import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
 import { KeysDialog } from '../keys/KeysDialog.js';
+import { PolicyDialog } from '../policy/PolicyDialog.js';
+import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
+import { OutboxDialog } from '../compose/OutboxDialog.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -54,6 +57,9 @@ export function App() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
+  const [policyOpen, setPolicyOpen] = useState(false);
+  const [outboxOpen, setOutboxOpen] = useState(false);
+  const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial } | null>(null);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
@@ -129,7 +135,7 @@ export function App() {
       >
         {t('app.skipToContent')}
       </a>
-      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onLocaleError={setError} />
+      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onOpenPolicy={() => setPolicyOpen(true)} onCompose={() => setComposeOpen({})} onOpenOutbox={() => setOutboxOpen(true)} onLocaleError={setError} />
       {accounts === null ? (
         <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
           {messages}
@@ -174,6 +180,16 @@ export function App() {
                       setNotice(removed);
                       bumpList();
                     }}
+                    onReply={(view) =>
+                      setComposeOpen({
+                        initial: {
+                          to: view.from.address,
+                          subject: /^re:/i.test(view.subject) ? view.subject : `Re: ${view.subject}`,
+                          replyTo: { mailbox, uid: view.uid },
+                          accountId: mailbox.accountId,
+                        },
+                      })
+                    }
                   />
                 </ErrorBoundary>
               ) : (
@@ -187,6 +203,18 @@ export function App() {
           guard elements to <body> for the rest of the session. */}
       {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
       {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
+      {policyOpen ? <PolicyDialog onClose={() => setPolicyOpen(false)} /> : null}
+      {outboxOpen ? <OutboxDialog onClose={() => setOutboxOpen(false)} /> : null}
+      {composeOpen ? (
+        <ComposeDialog
+          {...(composeOpen.initial ? { initial: composeOpen.initial } : {})}
+          onClose={() => setComposeOpen(null)}
+          onQueued={() => {
+            setComposeOpen(null);
+            setNotice({ key: 'compose.queued' });
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
-import { KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
+import { MailArrowUpRegular, MailEditRegular, ShieldTaskRegular, KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
 import { LOCALES } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';
@@ -28,10 +28,13 @@ interface Props {
   connection: ConnectionState;
   onAddAccount: () => void;
   onOpenKeys: () => void;
+  onOpenPolicy: () => void;
+  onCompose: () => void;
+  onOpenOutbox: () => void;
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onOpenKeys, onLocaleError }: Props) {
+export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onLocaleError }: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -61,6 +64,15 @@ export function Header({ connection, onAddAccount, onOpenKeys, onLocaleError }: 
           ))}
         </Select>
       </Field>
+      <Button data-testid="compose" appearance="primary" icon={<MailEditRegular />} onClick={onCompose}>
+        {t('header.compose')}
+      </Button>
+      <Button data-testid="open-outbox" icon={<MailArrowUpRegular />} onClick={onOpenOutbox}>
+        {t('header.outbox')}
+      </Button>
+      <Button data-testid="open-policy" icon={<ShieldTaskRegular />} onClick={onOpenPolicy}>
+        {t('header.policy')}
+      </Button>
       <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
         {t('header.keys')}
       </Button>

@@ -1,5 +1,5 @@
 import { Button, makeStyles, Menu, MenuGroup, MenuGroupHeader, MenuItem, MenuList, MenuPopover, MenuTrigger, tokens } from '@fluentui/react-components';
-import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular } from '@fluentui/react-icons';
+import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular, ArrowReplyRegular } from '@fluentui/react-icons';
 import type { MailboxGroup, MessageFlags } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
@@ -17,6 +17,8 @@ interface Props {
   onSetFlags: (change: { seen?: boolean; flagged?: boolean }) => void;
   onMove: (path: string) => void;
   onDelete: () => void;
+  /** Absent where the person has no address to send from. */
+  onReply?: () => void;
 }
 
 /**
@@ -24,11 +26,16 @@ interface Props {
  * arrow-key movement, but its Tabster guards are focusable aria-hidden elements, which is an
  * accessibility failure of its own.
  */
-export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSetFlags, onMove, onDelete }: Props) {
+export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSetFlags, onMove, onDelete, onReply }: Props) {
   const t = useT();
   const styles = useStyles();
   return (
     <div role="group" aria-label={t('view.toolbar')} className={styles.root} data-testid="message-toolbar">
+      {onReply ? (
+        <Button size="small" data-testid="reply" icon={<ArrowReplyRegular />} onClick={onReply}>
+          {t('view.reply')}
+        </Button>
+      ) : null}
       <Button
         size="small"
         data-testid="toggle-seen"

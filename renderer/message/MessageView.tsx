@@ -31,9 +31,11 @@ interface Props {
   /** Flags changed (including the implicit \Seen of opening): the list should refresh. */
   onFlagsChanged: () => void;
   onRemoved: (notice: MessageRemoved) => void;
+  /** Opens the composer for a reply to the message on screen. */
+  onReply?: (view: MessageViewData) => void;
 }
 
-export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }: Props) {
+export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, onReply }: Props) {
   const api = useApi();
   const t = useT();
   const styles = useStyles();
@@ -137,6 +139,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved }:
             onSetFlags={setFlags}
             onMove={move}
             onDelete={remove}
+            {...(onReply ? { onReply: () => onReply(view) } : {})}
           />
           {actionError ? <ErrorBar error={actionError} onDismiss={() => setActionError(null)} /> : null}
           {view.html ? (

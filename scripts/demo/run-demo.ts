@@ -39,10 +39,19 @@ async function main(): Promise<void> {
       security: 'starttls',
       username: demo.info.person.username,
       password: demo.info.person.password,
+      address: `${demo.info.person.username}@sinetti.test`,
+      smtp: { host: demo.info.host, port: demo.info.smtpPort, security: 'starttls' },
     }),
     { mode: 0o600 },
   );
-  const env = { ...process.env, SINETTI_DATA_DIR: appData, SINETTI_EXTRA_CA_FILE: caFile, SINETTI_PROVISION_FILE: provisionFile };
+  // The demo organisation's policy, as IT would install it: sinetti.test is internal, and client
+  // mail without a key goes through a secure-mail gateway.
+  const policyFile = join(demoDir, 'managed-policy.json');
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ version: 1, organisation: { name: 'Sinetti-demo' }, domains: { internal: ['sinetti.test'], partner: [] }, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s' } }),
+  );
+  const env = { ...process.env, SINETTI_DATA_DIR: appData, SINETTI_EXTRA_CA_FILE: caFile, SINETTI_PROVISION_FILE: provisionFile, SINETTI_MANAGED_POLICY: policyFile };
 
   const electron = electronBinary();
   let app: ChildProcess;

@@ -1,13 +1,16 @@
 /**
  * The local demo environment: a real Dovecot on loopback with the demo person, a colleague and
  * two team mailboxes (Perhepalvelut, Aikuissosiaalityö) shared with them through IMAP ACLs, seeded
- * with realistic client mail. Used by `npm run demo` and by the end-to-end tests.
+ * with realistic client mail, and an SMTP server on loopback (STARTTLS) that delivers sinetti.test
+ * mail into that Dovecot and keeps everything else (the "internet"). Used by `npm run demo` and by
+ * the end-to-end tests.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dovecotEndpoints, startDovecot, type DovecotEndpoints, type DovecotHandle } from '../../test/support/dovecot.js';
 import { DEMO, demoMessages, toRfc822 } from '../../test/support/fixtures/demo-messages.js';
 import { encryptedDemoMessage } from '../../test/support/fixtures/encrypted-demo.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../../test/support/smtp-test-server.js';
 
 export interface DemoInfo extends DovecotEndpoints {
   person: { username: string; password: string };
@@ -15,11 +18,14 @@ export interface DemoInfo extends DovecotEndpoints {
   teams: { name: string; label: string }[];
   /** The Perhepalvelut team key (armored private key), as a team lead would grant it; the demo prints where. */
   teamKeyFile: string;
+  /** Outgoing mail: STARTTLS on 127.0.0.1, the demo people's own user names and passwords. */
+  smtpPort: number;
 }
 
 export interface DemoEnvironment {
   info: DemoInfo;
   dovecot: DovecotHandle;
+  smtp: SmtpTestServer;
   stop(): Promise<void>;
 }
 
@@ -37,7 +43,15 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     ],
   });
   const teamKeyFile = join(baseDir, 'perhepalvelut-team-key.asc');
+  let smtp: SmtpTestServer;
   try {
+    smtp = await startSmtpTestServer({
+      mode: 'starttls',
+      dovecotConfigPath: dovecot.configPath,
+      users: { [person.name]: person.password, [colleague.name]: colleague.password },
+      lmtpPort: dovecot.lmtpPort,
+      deliverDomain: DEMO.domain,
+    });
     const encrypted = await encryptedDemoMessage();
     writeFileSync(teamKeyFile, encrypted.teamPrivateKey, { mode: 0o600 });
     const seeded = demoMessages();
@@ -63,14 +77,19 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
   }
   return {
     dovecot,
+    smtp,
     info: {
       ...dovecotEndpoints(dovecot),
       person: { username: person.name, password: person.password },
       colleague: { username: colleague.name, password: colleague.password },
       teams: DEMO.teams.map((t) => ({ name: t.name, label: t.label })),
       teamKeyFile,
+      smtpPort: smtp.port,
     },
-    stop: () => dovecot.stop(),
+    stop: async () => {
+      await smtp.close();
+      await dovecot.stop();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the demo need, when they are missing: Dovecot (IMAP +
 # LMTP), Chromium for Playwright, gnome-keyring with a D-Bus session bus for the OS keychain,
-# GnuPG for OpenPGP interop, and Xvfb. Installs as root through apt; says exactly what is missing
+# GnuPG for OpenPGP interop, python3-stdnum (an independent identity-code validator), and Xvfb. Installs as root through apt; says exactly what is missing
 # and how to get it when it cannot.
 set -euo pipefail
 
@@ -18,6 +18,8 @@ declare -A NEEDED=(
   [gpg]=gnupg
   [openssl]=openssl
   [xvfb-run]=xvfb
+  # An independent identity-code validator to cross-check ours against.
+  [/usr/lib/python3/dist-packages/stdnum/fi/hetu.py]=python3-stdnum
 )
 
 missing=()

@@ -35,3 +35,42 @@ test('creates a personal key, shows its fingerprint, exports the public key and 
   await expect(dialog).toContainText('perhepalvelut@sinetti.test');
   await expectAccessible(page, 'keys dialog with keys');
 });
+
+test('a passphrase key is locked until unlocked for the session, and can be revoked', async ({ page, sinetti }) => {
+  void sinetti;
+  await page.getByTestId('open-keys').click();
+  const dialog = page.getByTestId('keys-dialog');
+  await dialog.getByLabel('Nimi').fill('Demo Työntekijä');
+  await dialog.getByLabel('Sähköpostiosoite').fill('demo.tyontekija@sinetti.test');
+  await dialog.getByLabel(/Salalause/).fill('pitkä salalause 2026');
+  await dialog.getByTestId('key-generate').click();
+  const item = dialog.getByTestId('key-item');
+  await expect(item).toHaveAttribute('data-locked', 'true', { timeout: 20_000 });
+  await expect(item.getByTestId('key-lock-state')).toHaveText('Lukittu');
+
+  await item.getByLabel('Avaimen salalause').fill('väärä salalause');
+  await item.getByTestId('key-unlock').click();
+  await expect(dialog.getByRole('alert')).toContainText('Salalause on väärä');
+  await expect(item).toHaveAttribute('data-locked', 'true');
+
+  await item.getByLabel('Avaimen salalause').fill('pitkä salalause 2026');
+  await item.getByTestId('key-unlock').click();
+  await expect(item).toHaveAttribute('data-locked', 'false');
+  await expect(item.getByTestId('key-lock-state')).toContainText('Avattu');
+  await expectAccessible(page, 'keys dialog with an unlocked key');
+
+  const download = page.waitForEvent('download');
+  await item.getByTestId('key-revocation-export').click();
+  expect(readFileSync((await (await download).path())!, 'utf8')).toContain('BEGIN PGP PUBLIC KEY BLOCK');
+
+  await item.getByTestId('key-lock').click();
+  await expect(item).toHaveAttribute('data-locked', 'true');
+
+  // Revoking a locked key uses the certificate kept since creation.
+  await item.getByTestId('key-revoke-start').click();
+  await expectAccessible(page, 'revoke form');
+  await item.getByLabel('Syy').selectOption('compromised');
+  await item.getByTestId('key-revoke-confirm').click();
+  await expect(item).toHaveAttribute('data-revoked', 'true');
+  await expect(item.getByTestId('key-revoked')).toHaveText('Mitätöity');
+});

@@ -50,6 +50,7 @@ describe('vault key in gnome-keyring', () => {
     await expect(store.set('imap-password:x', 'y')).rejects.toMatchObject({ code: expect.stringMatching(/KEYCHAIN_LOCKED/) });
     expect(readdirSync(freshDir)).toEqual([]);
   });
+
 });
 
 /** Uses another keychain entry name so the test starts without a vault key (forcing a write). */

@@ -22,7 +22,9 @@ export interface TestServices {
   close(): Promise<void>;
 }
 
-export async function createTestServices(options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number } = {}): Promise<TestServices> {
+export async function createTestServices(
+  options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number; managedPolicyPath?: string } = {},
+): Promise<TestServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinetti-it-'));
   const services = await createServices({
     host: 'browser',
@@ -33,6 +35,8 @@ export async function createTestServices(options: { caCertPem?: string; keychain
     extraCaPem: options.caCertPem,
     imapConnectTimeoutMs: options.timeoutMs,
     headerWindowSize: options.headerWindowSize,
+    // Tests never read the machine's own /etc/sinetti/policy.json: only the file they give.
+    managedPolicyPath: options.managedPolicyPath ?? null,
     logger: createLogger('it', { sink: () => undefined }),
   });
   const events: MailEvent[] = [];

@@ -3,6 +3,8 @@ import { vetExternalUrl } from '../../../shared/external-url.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
 import type { KeyService } from '../crypto/key-service.js';
+import type { PolicyService } from '../policy/policy-service.js';
+import type { SendService } from '../send/send-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -12,11 +14,13 @@ export interface HandlerDeps {
   settings: SettingsStore;
   mail: MailService;
   keys: KeyService;
+  policy: PolicyService;
+  send: SendService;
   openExternal?: (url: string) => Promise<void>;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
-  const { mail, settings, keys } = deps;
+  const { mail, settings, keys, policy, send } = deps;
   return {
     'app:info:get': async () => ({ version: deps.version, host: deps.host }),
     'settings:ui:get': async () => settings.get().ui,
@@ -55,5 +59,28 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'crypto:keys:generate': async (options) => keys.generate(options),
     'crypto:keys:import': async ({ armored }) => keys.importPrivate(armored),
     'crypto:keys:public:export': async ({ fingerprint }) => ({ armored: await keys.exportPublic(fingerprint) }),
+    'crypto:keys:unlock': async ({ fingerprint, passphrase }) => keys.unlock(fingerprint, passphrase),
+    'crypto:keys:lock': async ({ fingerprint }) => {
+      keys.lock(fingerprint);
+      return {};
+    },
+    'crypto:keys:revoke': async ({ fingerprint, reason, description }) => keys.revoke(fingerprint, reason, description),
+    'crypto:keys:revocation:export': async ({ fingerprint }) => ({ armored: await keys.exportRevocationCertificate(fingerprint) }),
+    'crypto:keys:revocation:apply': async ({ fingerprint, certificate }) => keys.applyRevocationCertificate(fingerprint, certificate),
+    'policy:state:get': async () => policy.state(),
+    'policy:reload': async () => policy.reload(),
+    'policy:preferences:set': async ({ layer }) => policy.setPreferences(layer),
+    'send:identities:list': async () => send.identities(),
+    'send:evaluate': async ({ message }) => send.evaluate(message),
+    'send:submit': async ({ message, approval }) => send.submit(message, approval),
+    'send:outbox:list': async () => send.outboxItems(),
+    'send:outbox:retry': async ({ id }) => {
+      await send.outbox.retry(id);
+      return {};
+    },
+    'send:outbox:discard': async ({ id }) => {
+      send.outbox.discard(id);
+      return {};
+    },
   };
 }

@@ -4,10 +4,11 @@
  * is how decryption oracles and EFAIL-style mixing work). A failed decryption or integrity check
  * yields a status and no content at all.
  */
-import { readMessage, type Key, type PrivateKey } from 'openpgp';
+import { readMessage, type Key } from 'openpgp';
 import type { CryptoStatus } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { BodyStructureNode } from '../mail/message-row.js';
+import type { KeyProvider } from './key-provider.js';
 import { decryptAndVerify } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';
 
@@ -17,10 +18,7 @@ export interface OpenedEncrypted {
   mime?: Buffer;
 }
 
-export interface KeyProvider {
-  decryptionKeys(): Promise<PrivateKey[]>;
-  verificationKeys(): Promise<Key[]>;
-}
+export type { KeyProvider } from './key-provider.js';
 
 export function isPgpMimeEncrypted(structure: BodyStructureNode): boolean {
   const children = structure.childNodes ?? [];

@@ -11,8 +11,12 @@ export type DomainEvent =
   | { type: 'message.flags-changed'; accountId: string; mailbox: string; uids: number[]; at: number }
   | { type: 'message.moved'; accountId: string; mailbox: string; uids: number[]; destination: string; at: number }
   | { type: 'message.deleted'; accountId: string; mailbox: string; uids: number[]; at: number }
-  | { type: 'openpgp.key.generated' | 'openpgp.key.imported'; fingerprint: string; at: number }
-  | { type: 'message.decrypted'; accountId: string; mailbox: string; uid: number; at: number };
+  | { type: 'openpgp.key.generated' | 'openpgp.key.imported' | 'openpgp.key.unlocked' | 'openpgp.key.revoked'; fingerprint: string; at: number }
+  | { type: 'message.decrypted'; accountId: string; mailbox: string; uid: number; at: number }
+  /** Passed the send gate and handed to the transport; the justification when the policy demanded one. */
+  | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
+  /** Every copy of the message was accepted by the mail server. */
+  | { type: 'message.delivered'; accountId: string; messageId: string; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
-import type { AccountInput, AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SortOrder } from '../../../shared/domain.js';
+import type { AccountInput, AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SmtpServer, SortOrder } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailEventHub } from '../events/mail-events.js';
@@ -19,6 +19,8 @@ import { discoverMailboxes } from './mailbox-discovery.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
+import type { BodyStructureNode } from './message-row.js';
+import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
@@ -33,7 +35,7 @@ export interface MailServiceDeps {
   connectTimeoutMs?: number;
   headerWindowSize?: number;
   /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
-  keys?: import('../crypto/pgp-mime-reader.js').KeyProvider;
+  keys?: import('../crypto/key-provider.js').KeyProvider;
 }
 
 const passwordKey = (accountId: string) => `imap-password:${accountId}`;
@@ -46,8 +48,8 @@ export class MailService {
   constructor(private readonly deps: MailServiceDeps) {}
 
   listAccounts(): AccountSummary[] {
-    return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName }) => ({
-      id, displayName, host, port, security, username, ...(teamName ? { teamName } : {}),
+    return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName, address, smtp }) => ({
+      id, displayName, host, port, security, username, ...(teamName ? { teamName } : {}), ...(address ? { address } : {}), ...(smtp ? { smtp } : {}),
     }));
   }
 
@@ -74,12 +76,29 @@ export class MailService {
       security: input.security,
       username: input.username,
       ...(input.teamName ? { teamName: input.teamName } : {}),
+      ...(input.address ? { address: input.address.toLowerCase() } : {}),
+      ...(input.smtp ? { smtp: input.smtp } : {}),
     };
     // Secret first: an account in settings without its password would be a half-added account.
     await this.deps.secrets.set(passwordKey(account.id), input.password);
     this.deps.settings.addAccount(account);
     this.deps.domainEvents.emit({ type: 'account.added', accountId: account.id, at: Date.now() });
     return this.listAccounts().find((a) => a.id === account.id)!;
+  }
+
+  /**
+   * Who this account sends as and through which server, with its password: for the send service
+   * in this process only, never over IPC. SMTP defaults to the IMAP host on the submission port
+   * that matches the account's security (465 implicit TLS, 587 STARTTLS).
+   */
+  async sendingAccount(accountId: string): Promise<{ address: string; name: string; smtp: SmtpServer; username: string; password: string }> {
+    const account = this.account(accountId);
+    const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username.toLowerCase() : null);
+    if (!address) throw new ServiceError('VALIDATION', 'This account has no sending address: add the account again with its e-mail address.');
+    const smtp = account.smtp ?? { host: account.host, port: account.security === 'tls' ? 465 : account.security === 'starttls' ? 587 : 25, security: account.security };
+    const password = await this.deps.secrets.get(passwordKey(accountId));
+    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
+    return { address, name: account.teamName ?? account.displayName, smtp, username: account.username, password };
   }
 
   async removeAccount(accountId: string): Promise<void> {
@@ -123,6 +142,22 @@ export class MailService {
     this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
     if (view.crypto?.decryption === 'decrypted') this.deps.domainEvents.emit({ type: 'message.decrypted', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
     return view;
+  }
+
+  /**
+   * What a reply needs to know about the original, decided here and not by the renderer: its
+   * Message-ID, and whether it arrived secured (PGP/MIME encrypted, or marked by the secure-mail
+   * gateway's header) — a secure conversation must stay secure.
+   */
+  async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
+    const session = await this.session(ref);
+    return session.withClient(async (client) => {
+      const meta = await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true });
+      if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+      const gatewayMarked = (meta.headers?.toString('latin1') ?? '').toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`);
+      const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
+      return { ...(messageId ? { messageId } : {}), secure: isPgpMimeEncrypted(meta.bodyStructure as BodyStructureNode) || gatewayMarked };
+    });
   }
 
   async attachment(ref: MailboxRef, uid: number, partId: string) {
@@ -214,6 +249,27 @@ export class MailService {
       this.sessions.delete(oldestKey);
       await oldest.close();
     }
+  }
+
+  /** Files the copy of a sent message in the account's own Sent folder (special-use \Sent), read. */
+  async appendToSent(accountId: string, raw: Buffer): Promise<string> {
+    const groups = await this.listMailboxes();
+    const own = groups.find((g) => g.accountId === accountId && g.kind === 'personal') ?? groups.find((g) => g.accountId === accountId);
+    const sent = own?.mailboxes.find((m) => m.specialUse === '\\Sent' || /^(sent|lähetetyt|skickat)$/i.test(m.name))?.path;
+    if (!sent) throw new ServiceError('MAILBOX_UNAVAILABLE', 'This account has no Sent folder for the copy of the message.');
+    const client = await this.controlClient(accountId);
+    try {
+      await client.append(sent, raw, ['\\Seen']);
+    } catch (error) {
+      throw classifyImapError(error);
+    }
+    return sent;
+  }
+
+  /** The original of a reply is marked answered (seen by the whole team in a team mailbox). */
+  async markAnswered(ref: MailboxRef, uid: number): Promise<void> {
+    const session = await this.session(ref);
+    await session.withClient((client) => client.messageFlagsAdd(String(uid), ['\\Answered'], { uid: true }));
   }
 
   private async trashFor(ref: MailboxRef): Promise<string | null> {

@@ -66,6 +66,32 @@ export class SecretStore {
     this.writeFile(file);
   }
 
+  /**
+   * Seals bytes that are too large for the secrets file (queued messages, local drafts) under the
+   * same vault key, bound to `name` (AAD) so one sealed file cannot be swapped for another.
+   * Format: 12-byte IV, 16-byte tag, ciphertext.
+   */
+  async seal(name: string, data: Uint8Array): Promise<Buffer> {
+    const key = await this.key({ createIfMissing: true });
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(name, 'utf8'));
+    const body = Buffer.concat([cipher.update(data), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  async open(name: string, sealed: Buffer): Promise<Buffer> {
+    const key = await this.key({ createIfMissing: false });
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+      decipher.setAAD(Buffer.from(name, 'utf8'));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+    } catch {
+      throw new ServiceError('SECRET_CORRUPT', 'Sealed data could not be decrypted with the vault key from the OS keychain.');
+    }
+  }
+
   /** Makes sure the vault key is reachable now, so a locked keychain is reported up front. */
   async unlock(): Promise<void> {
     await this.key({ createIfMissing: true });

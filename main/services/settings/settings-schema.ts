@@ -4,9 +4,10 @@
  * so a typo in a hand-edited or managed file loses nothing.
  */
 import { z } from 'zod';
-import { accountSecuritySchema, localeSchema } from '../../../shared/domain.js';
+import { accountSecuritySchema, localeSchema, smtpServerSchema } from '../../../shared/domain.js';
+import { policyLayerSchema } from '../../../shared/policy-schema.js';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export const storedAccountSchema = z.object({
   id: z.string().min(1),
@@ -16,6 +17,8 @@ export const storedAccountSchema = z.object({
   security: accountSecuritySchema,
   username: z.string().min(1),
   teamName: z.string().optional(),
+  address: z.string().optional(),
+  smtp: smtpServerSchema.optional(),
 });
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
 
@@ -24,11 +27,13 @@ export const settingsSchema = z
     schemaVersion: z.literal(SETTINGS_VERSION),
     ui: z.object({ locale: localeSchema }).strict(),
     accounts: z.array(storedAccountSchema),
+    /** The person's own policy layer: applied only where it makes the effective policy stricter. */
+    policyPreferences: policyLayerSchema,
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [] };
+export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 } };
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
 
@@ -38,6 +43,7 @@ type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
  * v1 → v2: v1 kept the language as a top-level `language` ('fi' | 'sv' | 'en') and TLS as
  *   `tls: boolean` on accounts; v2 nests UI settings under `ui.locale` (with the sv-FI locale
  *   tag the translations use) and says which transport security an account uses explicitly.
+ * v2 → v3: the person's secure-send policy preferences (empty: nothing tightened yet).
  */
 const MIGRATIONS: Record<number, Migration> = {
   0: (doc) => ({ ...doc, schemaVersion: 1, language: 'fi', accounts: doc.accounts ?? [] }),
@@ -52,6 +58,7 @@ const MIGRATIONS: Record<number, Migration> = {
       : accounts;
     return { ...rest, schemaVersion: 2, ui: { locale }, accounts: migratedAccounts };
   },
+  2: (doc) => ({ ...doc, schemaVersion: 3, policyPreferences: { version: 1 } }),
 };
 
 export class SettingsFormatError extends Error {}

@@ -1,6 +1,7 @@
 /** Typed access to the settings document; the one owner of reading, migrating and writing it. */
 import { ServiceError } from '../../../shared/result.js';
 import type { Locale } from '../../../shared/domain.js';
+import type { PolicyLayer } from '../../../shared/policy-schema.js';
 import type { SettingsBackend } from './settings-backend.js';
 import { migrateSettings, SettingsFormatError, type Settings, type StoredAccount } from './settings-schema.js';
 
@@ -33,6 +34,10 @@ export class SettingsStore {
 
   removeAccount(accountId: string): Settings {
     return this.update((s) => ({ ...s, accounts: s.accounts.filter((a) => a.id !== accountId) }));
+  }
+
+  setPolicyPreferences(layer: PolicyLayer): Settings {
+    return this.update((s) => ({ ...s, policyPreferences: layer }));
   }
 
   private update(change: (settings: Settings) => Settings): Settings {

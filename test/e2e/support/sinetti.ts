@@ -25,7 +25,7 @@ export interface SinettiHost {
   dataDir: string;
 }
 
-async function startHost(demo: E2EDemo, provisioned: boolean): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
+async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
   const dir = mkdtempSync(join(demo.work, 'host-'));
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, demo.caCertPem);
@@ -36,11 +36,26 @@ async function startHost(demo: E2EDemo, provisioned: boolean): Promise<{ host: S
     SINETTI_EXTRA_CA_FILE: caFile,
     SINETTI_URL_FILE: urlFile,
   };
+  if (managedPolicy !== null) {
+    // A managed policy file for this host (the desktop app reads only the machine-wide one).
+    const policyFile = join(dir, 'managed-policy.json');
+    writeFileSync(policyFile, typeof managedPolicy === 'string' ? managedPolicy : JSON.stringify(managedPolicy));
+    env.SINETTI_MANAGED_POLICY = policyFile;
+  }
   if (provisioned) {
     const provision = join(dir, 'account.json');
     writeFileSync(
       provision,
-      JSON.stringify({ displayName: 'Demo Työntekijä', host: demo.host, port: demo.imapPort, security: 'starttls', username: demo.person.username, password: demo.person.password }),
+      JSON.stringify({
+        displayName: 'Demo Työntekijä',
+        host: demo.host,
+        port: demo.imapPort,
+        security: 'starttls',
+        username: demo.person.username,
+        password: demo.person.password,
+        address: `${demo.person.username}@sinetti.test`,
+        smtp: { host: demo.host, port: demo.smtpPort, security: 'starttls' },
+      }),
       { mode: 0o600 },
     );
     env.SINETTI_PROVISION_FILE = provision;
@@ -58,14 +73,16 @@ async function startHost(demo: E2EDemo, provisioned: boolean): Promise<{ host: S
   return { host: { url: readFileSync(urlFile, 'utf8').trim(), dataDir: join(dir, 'data') }, process: child, output: () => output };
 }
 
-export const test = base.extend<{ provisioned: boolean; demo: E2EDemo; sinetti: SinettiHost }>({
+export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; demo: E2EDemo; sinetti: SinettiHost }>({
   provisioned: [true, { option: true }],
+  /** A managed policy (object, or raw text for a broken file) for the host; null: none. */
+  managedPolicy: [null, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   demo: async ({}, use) => {
     await use(demoInfo());
   },
-  sinetti: async ({ demo, provisioned, page }, use) => {
-    const started = await startHost(demo, provisioned);
+  sinetti: async ({ demo, provisioned, managedPolicy, page }, use) => {
+    const started = await startHost(demo, provisioned, managedPolicy);
     try {
       await page.goto(started.host.url);
       await use(started.host);

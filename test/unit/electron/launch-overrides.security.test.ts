@@ -11,6 +11,7 @@ const env = {
   SINETTI_DATA_DIR: '/tmp/elsewhere',
   SINETTI_EXTRA_CA_FILE: '/tmp/attacker-ca.pem',
   SINETTI_PROVISION_FILE: '/tmp/account.json',
+  SINETTI_MANAGED_POLICY: '/tmp/looser-policy.json',
 };
 const files: Record<string, string> = {
   '/tmp/attacker-ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
@@ -34,6 +35,7 @@ describe('launch overrides', () => {
       dataDir: '/tmp/elsewhere',
       extraCaPem: files['/tmp/attacker-ca.pem'],
       provisionAccount: { host: 'imap.example', username: 'demo' },
+      managedPolicyPath: '/tmp/looser-policy.json',
     });
     expect(readLaunchOverrides({}, false, readFile)).toEqual({});
   });

@@ -57,7 +57,7 @@ describe('settings migrations', () => {
     expect(store.get().ui.locale).toBe('en');
     store.setLocale('fi');
     const reread = new SettingsStore(new ConfSettingsBackend(dir)).get();
-    expect(reread).toEqual({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [] });
+    expect(reread).toEqual({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 } });
     expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The sending part of the contract: the message the composer hands over (From is an account, never
+ * a free address), the decision it gets back for its hints, and the outbox it can watch. The
+ * services derive the sender, Message-ID handling and routes themselves; nothing here is trusted
+ * beyond its shape.
+ */
+import { z } from 'zod';
+import { mailboxRefSchema } from './domain.js';
+
+export const outgoingMessageSchema = z
+  .object({
+    /** The account (its address) the message is sent from. */
+    accountId: z.string().min(1).max(100),
+    to: z.array(z.email().max(320)).min(1).max(100),
+    cc: z.array(z.email().max(320)).max(100).default([]),
+    subject: z.string().max(500),
+    text: z.string().max(2_000_000),
+    attachments: z
+      .array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(1).max(255), contentBase64: z.string().max(40 * 1024 * 1024) }).strict())
+      .max(20)
+      .default([]),
+    /** The message this one answers: the services read its Message-ID and whether it came secured. */
+    replyTo: z.object({ mailbox: mailboxRefSchema, uid: z.number().int().positive() }).strict().optional(),
+    /** Stable across checks and retries: the composer makes one per message. */
+    messageId: z.string().regex(/^[A-Za-z0-9._-]{8,100}@[A-Za-z0-9.-]{1,100}$/),
+  })
+  .strict();
+export type OutgoingMessageInput = z.input<typeof outgoingMessageSchema>;
+
+const findingSchema = z.object({
+  detector: z.enum(['identity-code', 'business-id', 'iban', 'icd-10', 'sensitive-term']),
+  label: z.string(),
+  masked: z.string(),
+  start: z.number(),
+  end: z.number(),
+  confidence: z.enum(['low', 'medium', 'high']),
+  where: z.discriminatedUnion('part', [
+    z.object({ part: z.literal('subject') }),
+    z.object({ part: z.literal('body'), index: z.number() }),
+    z.object({ part: z.literal('attachment'), filename: z.string() }),
+  ]),
+});
+
+export const decisionSchema = z.object({
+  route: z.enum(['plain', 'openpgp', 'gateway', 'split', 'blocked']),
+  sensitive: z.boolean(),
+  justificationRequired: z.boolean(),
+  findings: z.array(findingSchema),
+  notScanned: z.array(z.object({ filename: z.string(), reason: z.string() })),
+  recipients: z.array(
+    z.object({
+      address: z.string(),
+      class: z.enum(['internal', 'partner', 'external']),
+      hasKey: z.boolean(),
+      action: z.enum(['allow', 'justify', 'gateway', 'encrypt', 'block']),
+      route: z.enum(['plain', 'openpgp', 'gateway', 'blocked']),
+      reason: z.string(),
+    }),
+  ),
+  blocked: z.array(
+    z.union([
+      z.object({ code: z.literal('subject-finding'), findings: z.array(findingSchema) }),
+      z.object({ code: z.literal('recipient-unreachable'), addresses: z.array(z.string()) }),
+      z.object({ code: z.literal('attachment-too-large'), filenames: z.array(z.string()), maxSizeMb: z.number() }),
+      z.object({ code: z.literal('no-recipients') }),
+    ]),
+  ),
+});
+export type DecisionView = z.infer<typeof decisionSchema>;
+
+export const approvalSchema = z
+  .object({
+    token: z.string().max(200),
+    justification: z.string().max(2000).optional(),
+    mobileNumber: z.string().max(30).optional(),
+  })
+  .strict();
+
+export const sendIdentitySchema = z.object({ accountId: z.string(), address: z.string(), name: z.string() });
+
+export const outboxItemSchema = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  route: z.enum(['plain', 'openpgp', 'gateway']),
+  to: z.array(z.string()),
+  state: z.enum(['queued', 'sending', 'uncertain', 'failed']),
+  attempts: z.number(),
+  lastError: z.object({ code: z.string(), message: z.string(), serverResponse: z.string().optional() }).optional(),
+});

@@ -1,0 +1,132 @@
+/**
+ * The outbox against a real SMTP server on loopback: nothing lost and nothing sent twice through a
+ * server that is down, a 4xx, a connection dropped mid-DATA, a restart with three messages queued
+ * and a crash in the middle of a send; permanent refusals kept with the server's reason; nothing
+ * readable on disk.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import '../support/mail-test-env.js';
+import { MemoryKeychain } from '../../main/services/secrets/memory-keychain.js';
+import { SecretStore } from '../../main/services/secrets/secret-store.js';
+import { Outbox } from '../../main/services/send/outbox.js';
+import type { Envelope, MailTransport } from '../../main/services/send/send-gate.js';
+import { SmtpTransport } from '../../main/services/send/smtp-transport.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+const env = inject('mailEnv');
+const users = { 'anna@sinetti.test': 'smtp-salasana-2' };
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function server(): Promise<SmtpTestServer> {
+  const s = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users });
+  cleanup.push(() => s.close());
+  return s;
+}
+
+function transportTo(port: number): SmtpTransport {
+  const t = new SmtpTransport({ host: '127.0.0.1', port, security: 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] }, { extraCaPem: env.caCertPem, timeoutMs: 3_000 });
+  cleanup.push(() => t.close());
+  return t;
+}
+
+function envelope(marker: string, to = ['asiakas@example.net']): Envelope {
+  return { route: 'plain', from: 'anna@sinetti.test', to, raw: Buffer.from(`From: anna@sinetti.test\r\nTo: ${to.join(', ')}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@sinetti.test>\r\n\r\nSisältö ${marker}\r\n`) };
+}
+
+function fixture() {
+  const dir = mkdtempSync(join(tmpdir(), 'sinetti-outbox-'));
+  const secrets = new SecretStore(new MemoryKeychain(), join(dir, 'data'));
+  return { dir: join(dir, 'outbox'), secrets };
+}
+
+async function open(f: ReturnType<typeof fixture>, transport: () => MailTransport, accepted: string[] = []) {
+  const outbox = await Outbox.open({ ...f, transportFor: async () => transport(), backoffMs: () => 0, onAccepted: (item) => void accepted.push(item.messageId) });
+  cleanup.push(() => outbox.stop());
+  return outbox;
+}
+
+const subjects = (s: SmtpTestServer) => s.received.map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())![1]!.trim()).sort();
+
+describe('outbox', () => {
+  it('keeps three messages through a server that is down and an app restart, then delivers each exactly once', async () => {
+    const f = fixture();
+    const down = await open(f, () => transportTo(1));
+    const markers = ['eka', 'toka', 'kolmas'].map((m) => `${m}-${randomBytes(3).toString('hex')}`);
+    for (const marker of markers) await down.enqueue('acc', `${marker}@sinetti.test`, [envelope(marker)]);
+    await down.flush();
+    expect(down.list().map((i) => [i.state, i.lastError?.code])).toEqual(markers.map(() => ['queued', 'CONNECTION_REFUSED']));
+    down.stop();
+
+    // Nothing readable on disk: neither the recipient nor the content.
+    for (const name of readdirSync(f.dir)) {
+      const bytes = readFileSync(join(f.dir, name));
+      expect(bytes.includes('asiakas@example.net')).toBe(false);
+      expect(bytes.includes('Sisältö')).toBe(false);
+    }
+
+    const live = await server();
+    const accepted: string[] = [];
+    const restarted = await open(f, () => transportTo(live.port), accepted);
+    await vi.waitFor(() => expect(restarted.list()).toEqual([]), { timeout: 10_000 });
+    await restarted.flush();
+    expect(subjects(live)).toEqual([...markers].sort());
+    expect(accepted.sort()).toEqual(markers.map((m) => `${m}@sinetti.test`).sort());
+    expect(readdirSync(f.dir)).toEqual([]);
+  });
+
+  it('retries after a 4xx and after a connection dropped mid-DATA, and delivers once', async () => {
+    const live = await server();
+    const f = fixture();
+    const outbox = await open(f, () => transportTo(live.port));
+    live.faults.temporaryFailures = 1;
+    await outbox.enqueue('acc', 'a@sinetti.test', [envelope('nelja')]);
+    await vi.waitFor(() => expect(live.received).toHaveLength(1), { timeout: 10_000 });
+    live.faults.dropNextData = true;
+    await outbox.enqueue('acc', 'b@sinetti.test', [envelope('viisi')]);
+    await vi.waitFor(() => expect(live.received).toHaveLength(2), { timeout: 15_000 });
+    await outbox.flush();
+    expect(subjects(live)).toEqual(['nelja', 'viisi']);
+    expect(outbox.list()).toEqual([]);
+  });
+
+  it('keeps a permanently refused message with the server reason, and does not retry it by itself', async () => {
+    const live = await server();
+    live.faults.rejectRecipients = ['ei.ole@example.net'];
+    const outbox = await open(fixture(), () => transportTo(live.port));
+    const [item] = await outbox.enqueue('acc', 'c@sinetti.test', [envelope('kuusi', ['ei.ole@example.net'])]);
+    await vi.waitFor(() => expect(outbox.list()[0]?.state).toBe('failed'));
+    expect(outbox.list()[0]!.lastError).toMatchObject({ code: 'SEND_REJECTED', serverResponse: expect.stringContaining('User unknown') });
+    await outbox.flush();
+    expect(live.received).toEqual([]);
+    live.faults.rejectRecipients = [];
+    await outbox.retry(item!.id);
+    await vi.waitFor(() => expect(live.received).toHaveLength(1));
+  });
+
+  it('holds a message that was mid-send when the app stopped, instead of sending it twice', async () => {
+    const f = fixture();
+    let release: () => void = () => undefined;
+    const hanging: MailTransport = { send: () => new Promise<void>((resolve) => (release = resolve)) };
+    const first = await open(f, () => hanging);
+    await first.enqueue('acc', 'd@sinetti.test', [envelope('seitseman')]);
+    await vi.waitFor(() => expect(first.list()[0]?.state).toBe('sending'));
+    first.stop();
+
+    // The "crashed" run never learned whether the server accepted it.
+    const live = await server();
+    const second = await open(f, () => transportTo(live.port));
+    await second.flush();
+    expect(second.list().map((i) => i.state)).toEqual(['uncertain']);
+    expect(live.received).toEqual([]);
+    await second.retry(second.list()[0]!.id);
+    await vi.waitFor(() => expect(live.received).toHaveLength(1));
+    release();
+  });
+});

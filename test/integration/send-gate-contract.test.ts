@@ -1,0 +1,167 @@
+/**
+ * The send gate through the IPC contract, as a compromised renderer would call it: renamed
+ * channels, missing and extra fields, a token from another message, recipients changed after
+ * approval, a blocked message — none of it reaches SMTP. And what the gate allows does arrive, by
+ * the route the policy gives, through the outbox and a real SMTP server into Dovecot.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import '../support/mail-test-env.js';
+import type { OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { RequestChannel } from '../../shared/channels.js';
+import { generateKey } from 'openpgp';
+import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
+import { deliverLmtp } from '../support/lmtp-deliver.js';
+import { createTestServices, type TestServices } from '../support/services-harness.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+const env = inject('mailEnv');
+let t: TestServices;
+let smtp: SmtpTestServer;
+let accountId: string;
+const colleague = () => `${env.colleague.username}@sinetti.test`;
+
+function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
+  return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', messageId: `${randomBytes(8).toString('hex')}@sinetti.test`, ...overrides };
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [env.person.username]: env.person.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+  const policyFile = join(mkdtempSync(join(tmpdir(), 'sinetti-gate-policy-')), 'policy.json');
+  writeFileSync(policyFile, JSON.stringify({ version: 1, domains: { internal: ['sinetti.test'] }, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s' } }));
+  t = await createTestServices({ caCertPem: env.caCertPem, managedPolicyPath: policyFile });
+  accountId = (
+    await t.value('accounts:add', {
+      displayName: 'Oma',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+      address: `${env.person.username}@sinetti.test`,
+      smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
+    })
+  ).id;
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await smtp?.close();
+});
+
+describe('send gate through the contract', () => {
+  it('sends what the policy allows: plain internal mail arrives in the colleague\'s mailbox', async () => {
+    const m = message();
+    const { decision, token } = await t.value('send:evaluate', { message: m });
+    expect(decision).toMatchObject({ route: 'plain', findings: [] });
+    expect(await t.value('send:submit', { message: m, approval: { token } })).toEqual({ queued: 1 });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
+    const arrived = smtp.received.find((r) => r.raw.toString().includes(m.messageId))!;
+    expect(arrived).toMatchObject({ from: `${env.person.username}@sinetti.test`, to: [colleague()] });
+    await vi.waitFor(async () => expect(await t.value('send:outbox:list', {})).toEqual([]));
+  });
+
+  it('routes an identity code to a client without a key through the gateway (suffix), never plain', async () => {
+    const m = message({ to: ['asiakas@example.net'], text: 'Henkilötunnuksesi 131052-308T on kirjattu.' });
+    const { decision, token } = await t.value('send:evaluate', { message: m });
+    expect(decision.route).toBe('gateway');
+    expect(decision.findings[0]).toMatchObject({ masked: '131052-****', where: { part: 'body', index: 0 } });
+    await t.value('send:submit', { message: m, approval: { token } });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
+    expect(smtp.received.find((r) => r.raw.toString().includes(m.messageId))!.to).toEqual(['asiakas@example.net.s']);
+  });
+
+  it('keeps a reply to an encrypted message secure, whatever the reply says; a reply to plain mail may be plain', async () => {
+    const { privateKey } = await generateKey({ userIDs: [{ email: 'asiakas@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const marker = randomBytes(4).toString('hex');
+    const encrypted = await buildPgpMimeMessage(
+      { from: { address: 'asiakas@example.net' }, to: [{ address: `${env.person.username}@sinetti.test` }], subject: 'Salainen', text: 'Hei', messageId: `enc-${marker}@example.net`, date: new Date() },
+      { encryptionKeys: [privateKey.toPublic()], signingKey: privateKey },
+    );
+    await deliverLmtp(env.lmtpPort, env.person.username, encrypted.toString('latin1'));
+    await deliverLmtp(env.lmtpPort, env.person.username, `From: asiakas@example.net\r\nTo: ${env.person.username}@sinetti.test\r\nSubject: Tavallinen ${marker}\r\nMessage-ID: <plain-${marker}@example.net>\r\n\r\nHei\r\n`);
+    const inbox = { accountId, path: 'INBOX' };
+    let encryptedUid = 0;
+    let plainUid = 0;
+    await vi.waitFor(async () => {
+      const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
+      encryptedUid = page.rows.find((r) => r?.encrypted)?.uid ?? 0;
+      plainUid = page.rows.find((r) => r?.subject === `Tavallinen ${marker}`)?.uid ?? 0;
+      expect(encryptedUid && plainUid).toBeTruthy();
+    }, { timeout: 10_000 });
+
+    const reply = (uid: number) => message({ to: ['asiakas@example.net'], subject: 'Re: asia', text: 'Kiitos viestistä.', replyTo: { mailbox: inbox, uid } });
+    const secure = await t.value('send:evaluate', { message: reply(encryptedUid) });
+    expect(secure.decision.recipients[0]).toMatchObject({ route: 'gateway', reason: 'secure-reply' });
+    const plain = await t.value('send:evaluate', { message: reply(plainUid) });
+    expect(plain.decision.recipients[0]).toMatchObject({ route: 'plain', reason: 'allowed' });
+    // An approval for the plain reply does not carry over to the secure one.
+    expect(await t.call('send:submit', { message: reply(encryptedUid), approval: { token: plain.token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+  });
+
+  it('after acceptance files a Sent copy encrypted to the sender and marks the original answered', async () => {
+    await t.value('crypto:keys:generate', { name: 'Anna', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' });
+    const marker = randomBytes(4).toString('hex');
+    await deliverLmtp(env.lmtpPort, env.person.username, `From: ${colleague()}\r\nTo: ${env.person.username}@sinetti.test\r\nSubject: Kysymys ${marker}\r\nMessage-ID: <q-${marker}@sinetti.test>\r\n\r\nEhditkö?\r\n`);
+    const inbox = { accountId, path: 'INBOX' };
+    let originalUid = 0;
+    await vi.waitFor(async () => {
+      const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
+      originalUid = page.rows.find((r) => r?.subject === `Kysymys ${marker}`)?.uid ?? 0;
+      expect(originalUid).toBeGreaterThan(0);
+    }, { timeout: 10_000 });
+
+    const reply = message({ subject: `Re: Kysymys ${marker}`, text: 'Ehdin, tulen.', replyTo: { mailbox: inbox, uid: originalUid } });
+    const { decision, token } = await t.value('send:evaluate', { message: reply });
+    expect(decision.route).toBe('plain');
+    await t.value('send:submit', { message: reply, approval: { token } });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(reply.messageId))).toBe(true), { timeout: 10_000 });
+    // The copy the colleague got is plain (allowed); the one in Sent is encrypted to the sender.
+    expect(smtp.received.find((r) => r.raw.toString().includes(reply.messageId))!.raw.toString()).toContain('Ehdin, tulen.');
+    const sent = { accountId, path: 'Sent' };
+    let sentUid = 0;
+    await vi.waitFor(async () => {
+      const page = await t.value('mail:messages:page', { mailbox: sent, offset: 0, limit: 100, sort: 'date-desc' });
+      sentUid = page.rows.find((r) => r?.encrypted && r.subject === '...')?.uid ?? 0;
+      expect(sentUid).toBeGreaterThan(0);
+    }, { timeout: 10_000 });
+    const copy = await t.value('mail:message:open', { mailbox: sent, uid: sentUid });
+    expect(copy).toMatchObject({ subject: `Re: Kysymys ${marker}`, crypto: { decryption: 'decrypted', signature: { status: 'good' } } });
+    expect(copy.text).toContain('Ehdin, tulen.');
+    await vi.waitFor(async () => {
+      const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
+      expect(page.rows.find((r) => r?.uid === originalUid)?.flags.answered).toBe(true);
+    }, { timeout: 10_000 });
+  });
+
+  it('lets nothing crafted through', async () => {
+    const before = smtp.received.length;
+    const m = message({ to: ['asiakas@example.net'], text: 'Henkilötunnuksesi 131052-308T.' });
+    const { token } = await t.value('send:evaluate', { message: m });
+    const dispatch = (channel: string, request: unknown) => t.services.dispatcher.dispatch(channel as RequestChannel, request as never);
+
+    // A channel that is not in the contract.
+    expect(await dispatch('send:submit:force', { message: m, approval: { token } })).toMatchObject({ ok: false });
+    // Missing approval, missing recipients, a From of its own choosing.
+    expect(await dispatch('send:submit', { message: m })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await dispatch('send:submit', { message: { ...m, to: [] }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await dispatch('send:submit', { message: { ...m, from: 'johtaja@sinetti.test' }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // A token that approved another message; recipients or content changed after approval.
+    const other = await t.value('send:evaluate', { message: message() });
+    expect(await t.call('send:submit', { message: m, approval: { token: other.token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+    expect(await t.call('send:submit', { message: { ...m, to: ['toinen@example.net'] }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+    expect(await t.call('send:submit', { message: { ...m, to: [colleague()] }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+    expect(await t.call('send:submit', { message: { ...m, text: `${m.text} Lisää.` }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+    // A message the rules refuse, even with its own valid token.
+    const blocked = message({ subject: 'Asiakas 131052-308T', to: ['asiakas@example.net'] });
+    const own = await t.value('send:evaluate', { message: blocked });
+    expect(own.decision).toMatchObject({ route: 'blocked', blocked: [{ code: 'subject-finding' }] });
+    expect(await t.call('send:submit', { message: blocked, approval: { token: own.token } })).toMatchObject({ ok: false, error: { code: 'SEND_BLOCKED' } });
+
+    expect(await t.value('send:outbox:list', {})).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received.length).toBe(before);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The SMTP transport against a real SMTP server on loopback (with the test Dovecot behind it):
+ * STARTTLS is required and a stripped STARTTLS sends no credential and no message; certificates
+ * are verified; the envelope is exactly the validated recipients; server answers are classified
+ * as temporary (retry) or permanent (keep the draft, show the reason).
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import '../support/mail-test-env.js';
+import { SmtpTransport, buildSmtpOptions } from '../../main/services/send/smtp-transport.js';
+import type { Envelope } from '../../main/services/send/send-gate.js';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
+
+const env = inject('mailEnv');
+const users = { 'anna@sinetti.test': 'smtp-salasana-1' };
+const servers: SmtpTestServer[] = [];
+const transports: SmtpTransport[] = [];
+afterEach(async () => {
+  transports.splice(0).forEach((t) => t.close());
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function setup(mode: 'tls' | 'starttls' | 'strip-starttls', trustCa = true) {
+  const server = await startSmtpTestServer({ mode, dovecotConfigPath: env.configPath, users, lmtpPort: env.lmtpPort });
+  servers.push(server);
+  const transport = new SmtpTransport({ host: '127.0.0.1', port: server.port, security: mode === 'tls' ? 'tls' : 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] }, trustCa ? { extraCaPem: env.caCertPem } : {});
+  transports.push(transport);
+  return { server, transport };
+}
+
+function envelope(to: string[] = [`${env.person.username}@sinetti.test`]): Envelope {
+  const id = randomBytes(6).toString('hex');
+  const raw = Buffer.from([`From: anna@sinetti.test`, `To: ${to.join(', ')}`, `Subject: SMTP ${id}`, `Message-ID: <${id}@sinetti.test>`, '', 'Hei', ''].join('\r\n'));
+  return { route: 'plain', from: 'anna@sinetti.test', to, raw };
+}
+
+describe('SMTP transport', () => {
+  it('sends over STARTTLS and over implicit TLS, delivering into Dovecot', async () => {
+    for (const mode of ['starttls', 'tls'] as const) {
+      const { server, transport } = await setup(mode);
+      await transport.send(envelope());
+      expect(server.received).toHaveLength(1);
+      expect(server.authAttempts).toEqual(['anna@sinetti.test']);
+    }
+  });
+
+  it('refuses a server that hides STARTTLS: no credential and no message leaves', async () => {
+    const { server, transport } = await setup('strip-starttls');
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'STARTTLS_REQUIRED', kind: 'permanent' });
+    expect(server.authAttempts).toEqual([]);
+    expect(server.received).toEqual([]);
+  });
+
+  it('reports an untrusted certificate and sends nothing', async () => {
+    const { server, transport } = await setup('starttls', false);
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'TLS_CERTIFICATE', kind: 'permanent' });
+    expect(server.authAttempts).toEqual([]);
+    expect(server.received).toEqual([]);
+  });
+
+  it('uses exactly the given envelope, whatever the headers say', async () => {
+    const { server, transport } = await setup('starttls');
+    const message = envelope([`${env.person.username}@sinetti.test`]);
+    const injected = { ...message, raw: Buffer.from(message.raw.toString().replace(/^To: .*$/m, 'To: someone.else@example.net\r\nBcc: hidden@example.net')) };
+    await transport.send(injected);
+    expect(server.received[0]!.to).toEqual([`${env.person.username}@sinetti.test`]);
+  });
+
+  it('classifies a 4xx as temporary and a rejected recipient as permanent with the server reason', async () => {
+    const { server, transport } = await setup('starttls');
+    server.faults.temporaryFailures = 1;
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'SERVER', kind: 'temporary' });
+    await transport.send(envelope());
+    expect(server.received).toHaveLength(1);
+    server.faults.rejectRecipients = ['nobody@sinetti.test'];
+    await expect(transport.send(envelope(['nobody@sinetti.test']))).rejects.toMatchObject({ code: 'SEND_REJECTED', kind: 'permanent', serverResponse: expect.stringContaining('User unknown') });
+  });
+
+  it('treats a connection dropped in the middle of DATA as temporary (not accepted)', async () => {
+    const { server, transport } = await setup('starttls');
+    server.faults.dropNextData = true;
+    await expect(transport.send(envelope())).rejects.toMatchObject({ kind: 'temporary' });
+    expect(server.received).toEqual([]);
+  });
+
+  it('allows plain SMTP only to loopback', () => {
+    expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a', password: 'b' })).toThrow(expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }));
+    expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a', password: 'b' })).toMatchObject({ requireTLS: true, secure: false, logger: false });
+  });
+});
