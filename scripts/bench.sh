@@ -8,4 +8,5 @@ bash scripts/env/ensure-system-packages.sh
 node --expose-gc --import tsx bench/header-sync.bench.ts
 node --import tsx bench/openpgp.bench.ts
 node --import tsx bench/open-encrypted.bench.ts
+node --import tsx bench/policy.bench.ts
 exec node --import tsx bench/send.bench.ts

@@ -40,7 +40,7 @@ export function scanText(input: string, detectors: TextDetectors): TextFinding[]
   const findings: TextFinding[] = [];
   const near = (matcher: VocabularyMatcher, start: number, end: number) => {
     const window = text.slice(Math.max(0, start - proximity), Math.min(text.length, end + proximity));
-    return matcher.match(window).length > 0;
+    return matcher.matchNormalized(window).length > 0;
   };
 
   for (const m of text.matchAll(HETU_CANDIDATE)) {
@@ -64,7 +64,7 @@ export function scanText(input: string, detectors: TextDetectors): TextFinding[]
     const end = start + m[0].length;
     findings.push({ detector: 'icd-10', label: 'icd-10', masked: m[1]!, start, end, confidence: near(detectors.healthKeywords, start, end) ? 'high' : 'low' });
   }
-  for (const term of detectors.vocabulary.match(text)) {
+  for (const term of detectors.vocabulary.matchNormalized(text)) {
     findings.push({ detector: 'sensitive-term', label: `${term.category}/${term.term}`, masked: term.text, start: term.start, end: term.end, confidence: 'medium' });
   }
   return findings.sort((a, b) => a.start - b.start);
