@@ -2,18 +2,19 @@
  * The policy check for IT and support: what the send rules decide for a message file, as if it
  * were sent to its To/Cc recipients, with the same decision code the send gate uses.
  *
- *   npm run --silent policy -- check <message.eml> [--policy <policy.json>] [--json]
+ *   npm run --silent policy -- check <message.eml>... [--policy <policy.json>] [--json]
  *   npm run --silent policy -- validate <policy.json>
  *
  * Exit codes: 0 it may leave as it is; 3 it must not leave as plain mail (a secure route, a
  * written reason, or not at all); 2 unreadable input or an invalid policy (the message says which
- * field). Without --policy the built-in default applies. Recipients' keys are not known here, so
+ * field). Several files (a folder of samples, say) are checked in one run: the exit code is the
+ * worst of them (2 over 3 over 0), and --json prints an array with each file's name. Without --policy the built-in default applies. Recipients' keys are not known here, so
  * every recipient counts as having none: the route shown is the one for a person without keys.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { convert as htmlToText } from 'html-to-text';
+import { htmlToDetectorText } from '../services/policy/detectors/html-text.js';
 import PostalMime from 'postal-mime';
 import { loadBuiltinVocabulary, textDetectors } from '../services/policy/detectors/builtin-vocabulary.js';
 import { decide, type Decision, type DraftForDecision } from '../services/policy/decide.js';
@@ -26,7 +27,7 @@ class UsageError extends Error {}
 export async function draftFromEml(raw: Buffer): Promise<DraftForDecision> {
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const addresses = [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('group' in a && a.group ? a.group : [a])).map((a) => (a as { address?: string }).address ?? '').filter(Boolean);
-  const bodyTexts = [email.text, email.html ? htmlToText(email.html, { wordwrap: false }) : undefined].filter((t): t is string => !!t);
+  const bodyTexts = [email.text, email.html ? htmlToDetectorText(email.html) : undefined].filter((t): t is string => !!t);
   return {
     subject: email.subject ?? '',
     bodyTexts,
@@ -58,6 +59,20 @@ function readPolicyFile(path: string): PolicyLayer {
   return result.layer;
 }
 
+async function checkFile(file: string, layer: PolicyLayer | null): Promise<Decision> {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return await checkMessage(raw, layer);
+  } catch (error) {
+    throw new UsageError(`the message ${file} cannot be read: ${(error as Error).message}`);
+  }
+}
+
 function describe(decision: Decision): string {
   const verdict = exitCodeFor(decision) === 0 ? 'may leave as it is' : decision.route === 'blocked' ? 'must not leave' : decision.justificationRequired ? 'may leave only with a written reason' : `must leave by a secure route (${decision.route})`;
   const lines = [`decision:    ${verdict}`, `route:       ${decision.route}`];
@@ -86,7 +101,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       return 0;
     }
     if (command !== 'check') throw new UsageError('usage: policy check <message.eml> [--policy <policy.json>] [--json] | policy validate <policy.json>');
-    let file: string | undefined;
+    const files: string[] = [];
     let policyPath: string | undefined;
     let json = false;
     for (let i = 0; i < rest.length; i++) {
@@ -96,25 +111,25 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         policyPath = rest[++i];
         if (!policyPath) throw new UsageError('--policy needs a file');
       } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-      else if (!file) file = arg;
-      else throw new UsageError(`unexpected argument ${arg}`);
+      else files.push(arg);
     }
-    if (!file) throw new UsageError('usage: policy check <message.eml> [--policy <policy.json>] [--json]');
+    if (files.length === 0) throw new UsageError('usage: policy check <message.eml>... [--policy <policy.json>] [--json]');
     const layer = policyPath ? readPolicyFile(policyPath) : null;
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file);
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const results: ({ file: string; code: 0 | 3; decision: Decision } | { file: string; code: 2; error: string })[] = [];
+    for (const file of files) {
+      try {
+        const decision = await checkFile(file, layer);
+        results.push({ file, code: exitCodeFor(decision), decision });
+      } catch (error) {
+        if (!(error instanceof UsageError) || files.length === 1) throw error;
+        results.push({ file, code: 2, error: error.message });
+      }
     }
-    let decision: Decision;
-    try {
-      decision = await checkMessage(raw, layer);
-    } catch (error) {
-      throw new UsageError(`the message cannot be read: ${(error as Error).message}`);
-    }
-    out.write(json ? `${JSON.stringify({ decision: exitCodeFor(decision) === 0 ? 'allow' : 'secure', ...decision }, null, 2)}\n` : describe(decision));
-    return exitCodeFor(decision);
+    const report = (r: (typeof results)[number]) => ('error' in r ? { file: r.file, error: r.error } : { ...(files.length > 1 ? { file: r.file } : {}), decision: r.code === 0 ? 'allow' : 'secure', ...r.decision });
+    if (json) out.write(`${JSON.stringify(files.length === 1 ? report(results[0]!) : results.map(report), null, 2)}\n`);
+    else for (const r of results) out.write(`${files.length > 1 ? `== ${r.file}\n` : ''}${'error' in r ? `unreadable:  ${r.error}\n` : describe(r.decision)}`);
+    for (const r of results) if ('error' in r) err.write(`policy: ${r.error}\n`);
+    return results.some((r) => r.code === 2) ? 2 : results.some((r) => r.code === 3) ? 3 : 0;
   } catch (error) {
     err.write(`policy: ${(error as Error).message}\n`);
     return 2;

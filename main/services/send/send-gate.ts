@@ -18,7 +18,7 @@ import { buildPgpMimeMessage, setEnvelopeHeaders, type OutgoingMessage } from '.
 import type { Decision, DraftForDecision } from '../policy/decide.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Policy } from '../../../shared/policy-schema.js';
-import { convert as htmlToText } from 'html-to-text';
+import { htmlToDetectorText } from '../policy/detectors/html-text.js';
 
 /** What leaves: the exact bytes and the SMTP envelope, set explicitly from validated recipients. */
 export interface Envelope {
@@ -109,7 +109,7 @@ export class SendGate {
   private async decide(message: OutgoingMessage, context: { inReplyToSecure?: boolean }): Promise<Decision> {
     const draft: DraftForDecision = {
       subject: message.subject,
-      bodyTexts: [message.text, ...(message.html ? [htmlToText(message.html, { wordwrap: false })] : [])],
+      bodyTexts: [message.text, ...(message.html ? [htmlToDetectorText(message.html)] : [])],
       attachments: (message.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
       recipients: [...message.to, ...(message.cc ?? [])].map((a) => a.address.toLowerCase()),
       inReplyToSecure: context.inReplyToSecure === true,

@@ -9,7 +9,7 @@
  * declared type second. Zip containers are opened with limits, so a zip bomb ends as not scanned.
  */
 import { unzipSync } from 'fflate';
-import { convert as htmlToText } from 'html-to-text';
+import { htmlToDetectorText } from './html-text.js';
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';
 
@@ -77,7 +77,7 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
       case 'text':
         return scanned(decodeText(file.content), 'text', limits);
       case 'html':
-        return scanned(htmlToText(decodeText(file.content), { wordwrap: false }), 'html', limits);
+        return scanned(htmlToDetectorText(decodeText(file.content)), 'html', limits);
       case 'eml':
         return await messageText(file.content, limits, depth);
       case 'image':
@@ -186,7 +186,8 @@ function xmlText(content: Uint8Array): string {
 async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: number): Promise<ExtractedText> {
   if (depth >= limits.depth) return { status: 'not-scanned', reason: 'too-deep', kind: 'eml' };
   const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
-  const parts = [email.subject ?? '', email.text ?? (email.html ? htmlToText(email.html, { wordwrap: false }) : '')];
+  // Both alternatives: the reader sees the HTML, which need not say what the text part says.
+  const parts = [email.subject ?? '', email.text ?? '', email.html ? htmlToDetectorText(email.html) : ''];
   for (const attachment of email.attachments) {
     const inner = await extractAttachmentText({ filename: attachment.filename ?? '', contentType: attachment.mimeType, content: new Uint8Array(attachment.content as ArrayBuffer) }, limits, depth + 1);
     // One unreadable part makes the whole attached message unreadable for the decision.
