@@ -148,6 +148,8 @@ describe('send gate through the contract', () => {
     expect(await dispatch('send:submit', { message: m })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await dispatch('send:submit', { message: { ...m, to: [] }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await dispatch('send:submit', { message: { ...m, from: 'johtaja@sinetti.test' }, approval: { token } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // A forged token of the right shape.
+    expect(await t.call('send:submit', { message: m, approval: { token: randomBytes(32).toString('hex') } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
     // A token that approved another message; recipients or content changed after approval.
     const other = await t.value('send:evaluate', { message: message() });
     expect(await t.call('send:submit', { message: m, approval: { token: other.token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });

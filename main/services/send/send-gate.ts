@@ -7,7 +7,8 @@
  * Approval is bound to content: `evaluate` returns a token that is an HMAC over the whole message
  * and the decision, under a key that lives only in this process. `submit` recomputes both from
  * the message it is given; a token from another draft, an edited body or recipients changed
- * after approval do not match, and nothing is sent.
+ * after approval do not match, and nothing is sent. A token is spent by the send it approved: the
+ * same approval cannot send the message a second time (a double click, a replayed call).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
@@ -63,6 +64,8 @@ export interface SendGateDeps {
 export class SendGate {
   /** Never leaves this process: tokens cannot be made or checked anywhere else. */
   private readonly secret = randomBytes(32);
+  /** Approvals that sent their message (or are sending it now). */
+  private readonly spent = new Set<string>();
 
   constructor(private readonly deps: SendGateDeps) {}
 
@@ -88,11 +91,20 @@ export class SendGate {
     if (approval.mobileNumber !== undefined && !/^\+?[0-9 ]{7,20}$/.test(approval.mobileNumber)) throw new ServiceError('VALIDATION', 'The mobile number is not valid.');
     if (usesGateway && policy.gateway.mobileNumber === 'required' && !approval.mobileNumber) throw new ServiceError('VALIDATION', 'The policy requires the recipient\'s mobile number for the secure-mail gateway.');
 
-    const envelopes = await this.build(message, decision, policy, approval);
+    // Checked and taken in one synchronous step, so two concurrent submits cannot both pass.
+    if (this.spent.has(approval.token)) throw new ServiceError('SEND_NOT_APPROVED', 'This approval has already sent the message: check the message again to send it anew.');
+    this.spent.add(approval.token);
     const sent: { route: Envelope['route']; to: string[] }[] = [];
-    for (const envelope of envelopes) {
-      await transport.send(envelope);
-      sent.push({ route: envelope.route, to: envelope.to });
+    try {
+      const envelopes = await this.build(message, decision, policy, approval);
+      for (const envelope of envelopes) {
+        await transport.send(envelope);
+        sent.push({ route: envelope.route, to: envelope.to });
+      }
+    } catch (error) {
+      // Nothing reached the transport: the person may try again with the same approval.
+      if (sent.length === 0) this.spent.delete(approval.token);
+      throw error;
     }
     this.deps.events?.emit({
       type: 'message.sent',

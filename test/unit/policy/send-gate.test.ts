@@ -22,7 +22,7 @@ beforeAll(async () => {
   partner = (await generateKey({ userIDs: [{ email: 'kumppani@kela.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
 });
 
-function gate(managed: unknown) {
+function gate(managed: unknown, keys?: ConstructorParameters<typeof SendGate>[0]['keys']) {
   const dir = mkdtempSync(join(tmpdir(), 'sinetti-gate-'));
   const path = join(dir, 'policy.json');
   writeFileSync(path, JSON.stringify(managed));
@@ -34,7 +34,7 @@ function gate(managed: unknown) {
   bus.subscribe((e) => events.push(e));
   const instance = new SendGate({
     policy: new PolicyService({ managedPolicyPath: path, settings }),
-    keys: {
+    keys: keys ?? {
       recipientKey: async (address) => (address === 'kumppani@kela.example' ? partner.toPublic() : null),
       selfKeys: async () => [sender.toPublic()],
       signingKey: async () => sender,
@@ -88,6 +88,31 @@ describe('SendGate', () => {
     await expect(g.submit(m, { token: other.token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
     await expect(g.submit(m, { token: 'not-a-token' })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
     expect(sent).toEqual([]);
+  });
+
+  it('spends an approval on the send it allowed: a replay or a double click sends nothing more', async () => {
+    const { gate: g, sent } = gate(managedWithGateway);
+    const m = message();
+    const { token } = await g.evaluate(m);
+    const [first, second] = await Promise.allSettled([g.submit(m, { token }), g.submit(m, { token })]);
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(g.submit(m, { token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('keeps an approval whose send never reached the transport', async () => {
+    let fail = true;
+    const { gate: g, sent } = gate(managedWithGateway, {
+      recipientKey: async () => partner.toPublic(),
+      selfKeys: async () => [sender.toPublic()],
+      signingKey: async () => (fail ? Promise.reject(Object.assign(new Error('locked'), { code: 'KEY_LOCKED' })) : sender),
+    });
+    const m = message({ to: [{ address: 'kumppani@kela.example' }] });
+    const { token } = await g.evaluate(m);
+    await expect(g.submit(m, { token })).rejects.toMatchObject({ code: 'KEY_LOCKED' });
+    fail = false;
+    await g.submit(m, { token });
+    expect(sent.map((e) => e.route)).toEqual(['openpgp']);
   });
 
   it('refuses a blocked message even with its own valid token, and a justify route without a reason', async () => {
