@@ -8,10 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, AttachmentInfo, MailboxRef, MessageView } from '../../../shared/domain.js';
+import type { Address, AttachmentInfo, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
+import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
+import { staticKeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, openEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned, signedVerdict } from '../crypto/pgp-signed-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, nestedEncrypted, readDecryptedEntity, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
+import { parseMimeTree } from './mime-tree.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -51,39 +56,74 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
   return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
+/** Without a KeyProvider (no crypto service) nothing can be decrypted or verified. */
+const NO_KEYS = staticKeyProvider([], []);
+
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true }, { uid: true });
+  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender'] }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const structure = meta.bodyStructure as BodyStructureNode;
   const encryptedRoot = isPgpMimeEncrypted(structure);
-  const { bodies, attachments } = encryptedRoot ? { bodies: [], attachments: [] } : planParts(structure);
   const single = !structure.childNodes?.length;
+  // Display-name tricks and the From count come from the raw headers, not the envelope.
+  const identity = senderIdentity(meta.headers?.toString('latin1') ?? '');
+  // Exactly one From address, or no signature can count for the message.
+  const from = singleFrom(identity);
 
   let text: string | undefined;
   let html: string | undefined;
-  let crypto: MessageView['crypto'];
+  let crypto: CryptoStatus | undefined;
   let innerSubject: string | undefined;
+  let attachments: AttachmentInfo[] = [];
+  let unopened: UnopenedPart[] = [];
   if (encryptedRoot) {
     const ciphertext = await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES);
-    // Exactly one From address, or no signature can count for the message.
-    const from = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
-    const opened = keys
-      ? await openEncrypted(ciphertext, from, keys)
-      : { status: { decryption: 'no-key' as const, recipientKeyIds: [], signature: { status: 'none' as const, signerUserIds: [] }, protectedSubject: false } };
+    const opened = await openEncrypted(ciphertext, from, keys ?? NO_KEYS);
     crypto = opened.status;
     if (opened.mime) {
       const parsed = await parseMime(opened.mime);
       text = parsed.text;
       html = parsed.html;
       if (opened.status.protectedSubject && parsed.subject) innerSubject = parsed.subject;
+      const inner = await readDecryptedEntity(opened.mime, crypto.signature, from, keys ?? NO_KEYS);
+      crypto = { ...crypto, signature: inner.signature };
+      attachments = inner.attachments;
+      unopened = inner.unopened;
     }
-  } else if (bodies.length) {
-    const bodySize = single ? (meta.size ?? 0) : 0;
-    if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
-    const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, structure, bodies);
-    const parsed = await parseMime(source);
-    text = parsed.text ?? undefined;
-    html = parsed.html ?? undefined;
+  } else {
+    const planned = planParts(structure);
+    attachments = planned.attachments.filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType));
+    unopened = nestedEncrypted(structure);
+    let texts: { part: string; text: string }[] = [];
+    if (planned.bodies.length) {
+      const bodySize = single ? (meta.size ?? 0) : 0;
+      if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
+      const fetched = single ? { source: await fetchWhole(client, uid), parts: null } : await fetchBodies(client, uid, structure, planned.bodies);
+      const parsed = await parseMime(fetched.source);
+      text = parsed.text ?? undefined;
+      html = parsed.html ?? undefined;
+      if (inlineBlocksIn(`${text ?? ''}\n${html ?? ''}`).length) {
+        texts = fetched.parts
+          ? await Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
+          : [{ part: '1', text: `${text ?? ''}\n${html ?? ''}` }];
+      }
+    }
+    // Inline PGP counts for the message only as the whole text body of a text/plain message.
+    const kind = single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && text !== undefined ? wholeBodyBlock(text) : null;
+    if (kind) {
+      const opened = await openInline(text!, kind, from, keys ?? NO_KEYS);
+      crypto = opened.status;
+      text = opened.text;
+      html = undefined;
+    } else {
+      for (const { part, text: partText } of texts) for (const k of inlineBlocksIn(partText)) unopened.push({ partId: part, kind: k });
+    }
+    if (containsPgpMimeSigned(structure)) {
+      const source = await fetchWhole(client, uid);
+      if (source.length > MAX_ENCRYPTED_BYTES) throw new ServiceError('TOO_LARGE', 'The signed message is too large to verify.');
+      const signature = await signedVerdict(parseMimeTree(source), from, keys ?? NO_KEYS, { rootCovers: true });
+      crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false };
+    }
   }
   const envelope = meta.envelope ?? {};
   const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
@@ -93,6 +133,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     flags.seen = true;
   }
+  const security = securityOf(structure);
   return {
     mailbox: ref,
     uid,
@@ -105,13 +146,16 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     text,
     html,
     attachments,
-    ...securityOf(structure),
+    encrypted: security.encrypted || (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
+    signed: security.signed || (crypto?.inline === true && crypto.signature.status !== 'none'),
     ...(crypto ? { crypto } : {}),
+    identity,
+    ...(unopened.length ? { unopened } : {}),
   };
 }
 
-/** 25 MiB of attachments inside the encryption, plus armor overhead. */
-const MAX_ENCRYPTED_BYTES = 40 * 1024 * 1024;
+/** 25 MiB of attachments inside the encryption: base64 (×1.37) then ASCII armor (×1.35), plus room. */
+const MAX_ENCRYPTED_BYTES = 64 * 1024 * 1024;
 
 async function downloadPart(client: ImapFlow, uid: number, part: string, maxBytes: number): Promise<Buffer> {
   const { content } = await client.download(String(uid), part, { uid: true, chunkSize: 4 * 1024 * 1024, maxBytes });
@@ -127,7 +171,7 @@ async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
   return message.source;
 }
 
-async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<Buffer> {
+async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<{ source: Buffer; parts: Map<string, FetchedPart> }> {
   const keys = ['HEADER', ...bodies.flatMap((b) => [`${b.part}.MIME`, b.part])];
   const message = await client.fetchOne(String(uid), { uid: true, bodyParts: keys }, { uid: true });
   if (!message || !message.bodyParts) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
@@ -136,7 +180,7 @@ async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructu
   for (const b of bodies) total += get(b.part).length;
   if (total > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
   const parts = new Map(bodies.map((b) => [b.part, { mimeHeader: get(`${b.part}.MIME`), body: get(b.part) }]));
-  return assembleMessage(get('HEADER'), structure, parts);
+  return { source: assembleMessage(get('HEADER'), structure, parts), parts };
 }
 
 type FetchedPart = { mimeHeader: Buffer; body: Buffer };
@@ -204,10 +248,17 @@ export async function downloadAttachment(
   client: ImapFlow,
   uid: number,
   partId: string,
+  keys?: KeyProvider,
 ): Promise<{ filename: string; mimeType: string; content: Buffer }> {
   const meta = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-  const attachment = planParts(meta.bodyStructure as BodyStructureNode).attachments.find((a) => a.partId === partId);
+  const structure = meta.bodyStructure as BodyStructureNode;
+  if (isPgpMimeEncrypted(structure)) {
+    // Attachments inside the encryption exist only in the decrypted entity ("2.x"): decrypt again.
+    if (!partId.startsWith('2.')) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
+    return decryptedAttachment(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), partId, keys ?? NO_KEYS);
+  }
+  const attachment = planParts(structure).attachments.find((a) => a.partId === partId);
   if (!attachment) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
   if (attachment.size > MAX_ATTACHMENT_BYTES * 1.4) throw new ServiceError('TOO_LARGE', 'The attachment is too large.');
   // A few MiB per round trip: the 64 KiB default costs one round trip per chunk.
