@@ -14,10 +14,15 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decryptKey, readKeys, readMessage, readPrivateKeys, type Key, type PrivateKey } from 'openpgp';
 import PostalMime from 'postal-mime';
-import type { CryptoStatus } from '../../shared/domain.js';
+import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../shared/domain.js';
+import { openInline, wholeBodyBlock } from '../services/crypto/inline-pgp.js';
 import { OPENPGP_CONFIG } from '../services/crypto/openpgp-policy.js';
 import { staticKeyProvider } from '../services/crypto/key-provider.js';
-import { openEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { isPgpMimeEncrypted, openEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned, signedVerdict } from '../services/crypto/pgp-signed-reader.js';
+import { keyCarriesAddressInUserIds } from '../services/crypto/signature-verdict.js';
+import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, inlineBlocksInTree, nestedEncrypted, readDecryptedEntity, senderIdentity, singleFrom } from '../services/mail/message-security.js';
+import { parseMimeTree } from '../services/mail/mime-tree.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
 
@@ -26,8 +31,23 @@ export interface InspectReport {
   recipientKeyIds: string[];
   decrypted: boolean;
   integrity: Integrity;
-  signature: { verdict: CryptoStatus['signature']['status']; fingerprint?: string; keyId?: string; signer?: string[]; matchesFrom: boolean };
+  signature: {
+    verdict: CryptoStatus['signature']['status'];
+    fingerprint?: string;
+    keyId?: string;
+    signer?: string[];
+    matchesFrom: boolean;
+    /** For `partial`: the only part the signature covers. */
+    coveredPart?: string;
+    keyProblem?: 'revoked' | 'expired';
+  };
   subject: string;
+  /** PGP/MIME or inline PGP (an armored block as the whole text body). */
+  format: 'pgp-mime' | 'inline' | 'none';
+  identity: SenderIdentity;
+  /** Encrypted or signed parts deeper in the message that the app does not open. */
+  unopened: UnopenedPart[];
+  attachments: AttachmentInfo[];
 }
 
 class UsageError extends Error {}
@@ -68,36 +88,87 @@ async function loadKeys(files: string[], passphrase?: string): Promise<{ secret:
 }
 
 export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public: Key[] }): Promise<InspectReport> {
+  const tree = parseMimeTree(raw);
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  const contentType = (email.headers.find((h) => h.key === 'content-type')?.value ?? '').toLowerCase();
-  const from = email.from?.address ?? '';
-  const fromCount = email.headers.filter((h) => h.key === 'from').length;
-  const encryptedRoot = contentType.startsWith('multipart/encrypted') && contentType.includes('application/pgp-encrypted');
-  const none = { verdict: 'none' as const, matchesFrom: false };
-  if (!encryptedRoot) {
-    return { encrypted: false, recipientKeyIds: [], decrypted: false, integrity: 'not-applicable', signature: none, subject: email.subject ?? '' };
+  const headerEnd = raw.toString('latin1').search(/\r?\n\r?\n/);
+  const identity = senderIdentity(raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('latin1'));
+  const from = singleFrom(identity);
+  const provider = staticKeyProvider(keys.secret, keys.public);
+  const base = { identity, subject: email.subject ?? '' };
+  if (isPgpMimeEncrypted(tree)) {
+    const ciphertext = decodeTransfer(tree.childNodes![1]!);
+    const integrity = await integrityOf(ciphertext);
+    const opened = await openEncrypted(ciphertext, from, provider);
+    let status = opened.status;
+    let subject = base.subject;
+    let inner = { attachments: [] as AttachmentInfo[], unopened: [] as UnopenedPart[] };
+    if (opened.mime) {
+      if (status.protectedSubject) subject = (await PostalMime.parse(opened.mime)).subject ?? subject;
+      const read = await readDecryptedEntity(opened.mime, status.signature, from, provider);
+      status = { ...status, signature: read.signature };
+      inner = read;
+    }
+    return {
+      ...base,
+      subject,
+      format: 'pgp-mime',
+      encrypted: true,
+      recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
+      decrypted: status.decryption === 'decrypted',
+      integrity: status.decryption === 'decrypted' ? 'protected' : integrity === 'protected' && status.decryption === 'failed' ? 'failed' : integrity,
+      signature: signatureReport(status.signature, from),
+      unopened: inner.unopened,
+      attachments: inner.attachments,
+    };
   }
-  const part = email.attachments.find((a) => a.mimeType.toLowerCase() === 'application/octet-stream');
-  if (!part) throw new Error('multipart/encrypted without an encrypted part');
-  const ciphertext = Buffer.from(part.content as ArrayBuffer);
-  const integrity = await integrityOf(ciphertext);
-  const opened = await openEncrypted(ciphertext, fromCount === 1 ? from : '', staticKeyProvider(keys.secret, keys.public));
-  const status = opened.status;
-  let subject = email.subject ?? '';
-  if (opened.mime && status.protectedSubject) subject = (await PostalMime.parse(opened.mime)).subject ?? subject;
+  const attachments = attachmentsOf(tree).filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType));
+  const unopened = nestedEncrypted(tree);
+  const single = !tree.childNodes;
+  const kind = single && tree.type === 'text/plain' && email.text !== undefined ? wholeBodyBlock(email.text) : null;
+  if (kind) {
+    const armored = email.text!;
+    const opened = await openInline(armored, kind, from, provider);
+    const encrypted = kind === 'inline-encrypted';
+    const ciphertext = Buffer.from(armored.trim(), 'utf8');
+    const integrity = encrypted ? await integrityOf(ciphertext) : 'not-applicable';
+    const decrypted = opened.status.decryption === 'decrypted';
+    return {
+      ...base,
+      format: 'inline',
+      encrypted,
+      recipientKeyIds: encrypted ? (opened.status.recipientKeyIds.length ? opened.status.recipientKeyIds : await recipientIds(ciphertext)) : [],
+      decrypted,
+      integrity: !encrypted ? 'not-applicable' : decrypted ? 'protected' : integrity === 'protected' && opened.status.decryption === 'failed' ? 'failed' : integrity,
+      signature: signatureReport(opened.status.signature, from),
+      unopened,
+      attachments,
+    };
+  }
+  unopened.push(...(await inlineBlocksInTree(tree)));
+  const signature = containsPgpMimeSigned(tree) ? await signedVerdict(tree, from, provider, { rootCovers: true }) : { status: 'none' as const, signerUserIds: [] };
   return {
-    encrypted: true,
-    recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
-    decrypted: status.decryption === 'decrypted',
-    integrity: status.decryption === 'decrypted' ? 'protected' : integrity === 'protected' && status.decryption === 'failed' ? 'failed' : integrity,
-    signature: {
-      verdict: status.signature.status,
-      fingerprint: status.signature.fingerprint,
-      keyId: status.signature.keyId,
-      signer: status.signature.signerUserIds,
-      matchesFrom: status.signature.status === 'good',
-    },
-    subject,
+    ...base,
+    format: containsPgpMimeSigned(tree) ? 'pgp-mime' : 'none',
+    encrypted: false,
+    recipientKeyIds: [],
+    decrypted: false,
+    integrity: 'not-applicable',
+    signature: signatureReport(signature, from),
+    unopened,
+    attachments,
+  };
+}
+
+function signatureReport(signature: CryptoStatus['signature'], from: string): InspectReport['signature'] {
+  return {
+    verdict: signature.status,
+    ...(signature.fingerprint ? { fingerprint: signature.fingerprint } : {}),
+    ...(signature.keyId ? { keyId: signature.keyId } : {}),
+    signer: signature.signerUserIds,
+    // Whether the signing key carries the From address (true for `good`; said for `partial` too).
+    matchesFrom: signature.status === 'good' || (signature.status === 'partial' && keyCarriesAddressInUserIds(signature.signerUserIds, from)),
+    ...(signature.coveredPart ? { coveredPart: signature.coveredPart } : {}),
+    ...(signature.keyProblem ? { keyProblem: signature.keyProblem } : {}),
   };
 }
 
@@ -126,8 +197,13 @@ function describe(report: InspectReport): string {
     `encrypted:   ${report.encrypted ? `yes, to ${report.recipientKeyIds.join(', ') || 'unknown key IDs'}` : 'no'}`,
     `decrypted:   ${report.encrypted ? (report.decrypted ? 'yes' : 'no') : '-'}`,
     `integrity:   ${report.integrity}`,
-    `signature:   ${report.signature.verdict}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
+    `signature:   ${report.signature.verdict}${report.signature.coveredPart ? ` (covers only part ${report.signature.coveredPart})` : ''}${report.signature.keyProblem ? ` (key ${report.signature.keyProblem})` : ''}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
     `subject:     ${report.subject}`,
+    `from:        ${report.identity.fromAddresses.join(', ') || '-'}${report.identity.fromAddresses.length > 1 ? ' (several From addresses: no signature counts)' : ''}`,
+    ...(report.identity.displayNameAddress ? [`display name: contains another address, ${report.identity.displayNameAddress}`] : []),
+    ...(report.identity.sender ? [`sender:      ${report.identity.sender} (differs from From)`] : []),
+    ...report.unopened.map((u) => `not opened:  part ${u.partId} (${u.kind})`),
+    ...report.attachments.map((a) => `attachment:  ${a.filename} (${a.mimeType}, ${a.size} bytes${a.decrypted ? ', decrypted' : ''})`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -62,3 +62,10 @@ async function keyProblem(key: Key, now: Date): Promise<'revoked' | 'expired' | 
   if (expires instanceof Date && expires.getTime() <= now.getTime()) return 'expired';
   return undefined;
 }
+
+/** The same test on user ID strings ("Name <addr>") as the status carries them. */
+export function keyCarriesAddressInUserIds(userIds: string[], address: string): boolean {
+  const wanted = address.trim().toLowerCase();
+  if (!wanted) return false;
+  return userIds.some((id) => (/<([^<>]+)>\s*$/.exec(id)?.[1] ?? id).trim().toLowerCase() === wanted);
+}

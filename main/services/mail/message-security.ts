@@ -144,7 +144,8 @@ export async function decryptedAttachment(ciphertext: Buffer, partId: string, ke
   return { filename: listed.filename, mimeType: listed.mimeType, content: decodeTransfer(entity) };
 }
 
-function decodeTransfer(entity: MimeEntity): Buffer {
+/** The body of a leaf with its Content-Transfer-Encoding undone. */
+export function decodeTransfer(entity: MimeEntity): Buffer {
   const body = entity.body;
   if (entity.encoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (entity.encoding === 'quoted-printable') {
