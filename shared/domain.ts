@@ -138,7 +138,7 @@ export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
  * a key for another address is `mismatch`, never good.
  */
 export const cryptoStatusSchema = z.object({
-  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted']),
+  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted', 'locked']),
   /** Key IDs the message was encrypted to, when it could not be decrypted. */
   recipientKeyIds: z.array(z.string()),
   signature: z.object({

@@ -43,7 +43,12 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
   }
   const decryptionKeys = await keys.decryptionKeys();
   const usable = decryptionKeys.filter((key) => recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id)));
-  if (usable.length === 0) return { status: { decryption: 'no-key', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+  const holds = (key: { getKeys(): { getKeyID(): { toHex(): string } }[] }) => recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id));
+  if (usable.length === 0) {
+    // Held but locked by its passphrase: the person can unlock it, which is not "no key".
+    const locked = (await keys.lockedKeys()).some(holds);
+    return { status: { decryption: locked ? 'locked' : 'no-key', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+  }
 
   const verificationKeys = [...(await keys.verificationKeys()), ...usable.map((k) => k.toPublic())];
   let decrypted;
