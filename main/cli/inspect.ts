@@ -15,13 +15,12 @@ import { pathToFileURL } from 'node:url';
 import { decryptKey, readKeys, readMessage, readPrivateKeys, type Key, type PrivateKey } from 'openpgp';
 import PostalMime from 'postal-mime';
 import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../shared/domain.js';
-import { openInline, wholeBodyBlock } from '../services/crypto/inline-pgp.js';
 import { OPENPGP_CONFIG } from '../services/crypto/openpgp-policy.js';
 import { staticKeyProvider } from '../services/crypto/key-provider.js';
-import { isPgpMimeEncrypted, openEncrypted } from '../services/crypto/pgp-mime-reader.js';
-import { containsPgpMimeSigned, signedVerdict } from '../services/crypto/pgp-signed-reader.js';
+import { isPgpMimeEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned } from '../services/crypto/pgp-signed-reader.js';
 import { keyCarriesAddressInUserIds } from '../services/crypto/signature-verdict.js';
-import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, inlineBlocksInTree, nestedEncrypted, readDecryptedEntity, senderIdentity, singleFrom } from '../services/mail/message-security.js';
+import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textPartsOfTree } from '../services/mail/message-security.js';
 import { parseMimeTree } from '../services/mail/mime-tree.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
@@ -98,16 +97,9 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   if (isPgpMimeEncrypted(tree)) {
     const ciphertext = decodeTransfer(tree.childNodes![1]!);
     const integrity = await integrityOf(ciphertext);
-    const opened = await openEncrypted(ciphertext, from, provider);
-    let status = opened.status;
-    let subject = base.subject;
-    let inner = { attachments: [] as AttachmentInfo[], unopened: [] as UnopenedPart[] };
-    if (opened.mime) {
-      if (status.protectedSubject) subject = (await PostalMime.parse(opened.mime)).subject ?? subject;
-      const read = await readDecryptedEntity(opened.mime, status.signature, from, provider);
-      status = { ...status, signature: read.signature };
-      inner = read;
-    }
+    const reading = await readEncryptedRoot(ciphertext, from, provider);
+    const status = reading.status;
+    const subject = reading.mime && status.protectedSubject ? ((await PostalMime.parse(reading.mime)).subject ?? base.subject) : base.subject;
     return {
       ...base,
       subject,
@@ -115,48 +107,37 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
       encrypted: true,
       recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
       decrypted: status.decryption === 'decrypted',
-      integrity: status.decryption === 'decrypted' ? 'protected' : integrity === 'protected' && status.decryption === 'failed' ? 'failed' : integrity,
+      integrity: integrityVerdict(status, integrity),
       signature: signatureReport(status.signature, from),
-      unopened: inner.unopened,
-      attachments: inner.attachments,
+      unopened: reading.unopened,
+      attachments: reading.attachments,
     };
   }
-  const attachments = attachmentsOf(tree).filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType));
-  const unopened = nestedEncrypted(tree);
   const single = !tree.childNodes;
-  const kind = single && tree.type === 'text/plain' && email.text !== undefined ? wholeBodyBlock(email.text) : null;
-  if (kind) {
-    const armored = email.text!;
-    const opened = await openInline(armored, kind, from, provider);
-    const encrypted = kind === 'inline-encrypted';
-    const ciphertext = Buffer.from(armored.trim(), 'utf8');
-    const integrity = encrypted ? await integrityOf(ciphertext) : 'not-applicable';
-    const decrypted = opened.status.decryption === 'decrypted';
-    return {
-      ...base,
-      format: 'inline',
-      encrypted,
-      recipientKeyIds: encrypted ? (opened.status.recipientKeyIds.length ? opened.status.recipientKeyIds : await recipientIds(ciphertext)) : [],
-      decrypted,
-      integrity: !encrypted ? 'not-applicable' : decrypted ? 'protected' : integrity === 'protected' && opened.status.decryption === 'failed' ? 'failed' : integrity,
-      signature: signatureReport(opened.status.signature, from),
-      unopened,
-      attachments,
-    };
-  }
-  unopened.push(...(await inlineBlocksInTree(tree)));
-  const signature = containsPgpMimeSigned(tree) ? await signedVerdict(tree, from, provider, { rootCovers: true }) : { status: 'none' as const, signerUserIds: [] };
+  const reading = await readUnencryptedRoot(
+    { structure: tree, ...(single && email.text !== undefined ? { rootText: email.text } : {}), textParts: () => textPartsOfTree(tree), source: async () => raw },
+    from,
+    provider,
+  );
+  const status = reading.crypto;
+  const inlineEncrypted = status?.inline === true && status.decryption !== 'not-encrypted';
+  const ciphertext = inlineEncrypted ? Buffer.from(email.text!.trim(), 'utf8') : null;
   return {
     ...base,
-    format: containsPgpMimeSigned(tree) ? 'pgp-mime' : 'none',
-    encrypted: false,
-    recipientKeyIds: [],
-    decrypted: false,
-    integrity: 'not-applicable',
-    signature: signatureReport(signature, from),
-    unopened,
-    attachments,
+    format: status?.inline ? 'inline' : containsPgpMimeSigned(tree) ? 'pgp-mime' : 'none',
+    encrypted: inlineEncrypted,
+    recipientKeyIds: ciphertext ? (status!.recipientKeyIds.length ? status!.recipientKeyIds : await recipientIds(ciphertext)) : [],
+    decrypted: status?.decryption === 'decrypted',
+    integrity: ciphertext ? integrityVerdict(status!, await integrityOf(ciphertext)) : 'not-applicable',
+    signature: signatureReport(status?.signature ?? { status: 'none', signerUserIds: [] }, from),
+    unopened: reading.unopened,
+    attachments: attachmentsOf(tree).filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType)),
   };
+}
+
+function integrityVerdict(status: CryptoStatus, carried: Integrity): Integrity {
+  if (status.decryption === 'decrypted') return 'protected';
+  return carried === 'protected' && status.decryption === 'failed' ? 'failed' : carried;
 }
 
 function signatureReport(signature: CryptoStatus['signature'], from: string): InspectReport['signature'] {

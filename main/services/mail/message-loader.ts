@@ -10,13 +10,11 @@ import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
 import type { Address, AttachmentInfo, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
-import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
+import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
-import { isPgpMimeEncrypted, openEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
-import { containsPgpMimeSigned, signedVerdict } from '../crypto/pgp-signed-reader.js';
+import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
-import { CRYPTO_PART_TYPES, decryptedAttachment, nestedEncrypted, readDecryptedEntity, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
-import { parseMimeTree } from './mime-tree.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -77,52 +75,53 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   let attachments: AttachmentInfo[] = [];
   let unopened: UnopenedPart[] = [];
   if (encryptedRoot) {
-    const ciphertext = await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES);
-    const opened = await openEncrypted(ciphertext, from, keys ?? NO_KEYS);
-    crypto = opened.status;
-    if (opened.mime) {
-      const parsed = await parseMime(opened.mime);
+    const reading = await readEncryptedRoot(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS);
+    crypto = reading.status;
+    attachments = reading.attachments;
+    unopened = reading.unopened;
+    if (reading.mime) {
+      const parsed = await parseMime(reading.mime);
       text = parsed.text;
       html = parsed.html;
-      if (opened.status.protectedSubject && parsed.subject) innerSubject = parsed.subject;
-      const inner = await readDecryptedEntity(opened.mime, crypto.signature, from, keys ?? NO_KEYS);
-      crypto = { ...crypto, signature: inner.signature };
-      attachments = inner.attachments;
-      unopened = inner.unopened;
+      if (crypto.protectedSubject && parsed.subject) innerSubject = parsed.subject;
     }
   } else {
     const planned = planParts(structure);
     attachments = planned.attachments.filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType));
-    unopened = nestedEncrypted(structure);
-    let texts: { part: string; text: string }[] = [];
+    let fetched: { source: Buffer; parts: Map<string, FetchedPart> | null } | null = null;
     if (planned.bodies.length) {
       const bodySize = single ? (meta.size ?? 0) : 0;
       if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
-      const fetched = single ? { source: await fetchWhole(client, uid), parts: null } : await fetchBodies(client, uid, structure, planned.bodies);
+      fetched = single ? { source: await fetchWhole(client, uid), parts: null } : await fetchBodies(client, uid, structure, planned.bodies);
       const parsed = await parseMime(fetched.source);
       text = parsed.text ?? undefined;
       html = parsed.html ?? undefined;
-      if (inlineBlocksIn(`${text ?? ''}\n${html ?? ''}`).length) {
-        texts = fetched.parts
-          ? await Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
-          : [{ part: '1', text: `${text ?? ''}\n${html ?? ''}` }];
-      }
     }
-    // Inline PGP counts for the message only as the whole text body of a text/plain message.
-    const kind = single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && text !== undefined ? wholeBodyBlock(text) : null;
-    if (kind) {
-      const opened = await openInline(text!, kind, from, keys ?? NO_KEYS);
-      crypto = opened.status;
-      text = opened.text;
+    const shown = `${text ?? ''}\n${html ?? ''}`;
+    const reading = await readUnencryptedRoot(
+      {
+        structure,
+        ...(single && text !== undefined ? { rootText: text } : {}),
+        // Only a body that shows an armor line at all is read part by part.
+        textParts: async () =>
+          !fetched || !inlineBlocksIn(shown).length
+            ? []
+            : fetched.parts
+              ? Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
+              : [{ part: '1', text: shown }],
+        source: async () => {
+          if ((meta.size ?? 0) > MAX_ENCRYPTED_BYTES) throw new ServiceError('TOO_LARGE', 'The signed message is too large to verify.');
+          return fetchWhole(client, uid);
+        },
+      },
+      from,
+      keys ?? NO_KEYS,
+    );
+    crypto = reading.crypto;
+    unopened = reading.unopened;
+    if (reading.inline) {
+      text = reading.inline.text;
       html = undefined;
-    } else {
-      for (const { part, text: partText } of texts) for (const k of inlineBlocksIn(partText)) unopened.push({ partId: part, kind: k });
-    }
-    if (containsPgpMimeSigned(structure)) {
-      const source = await fetchWhole(client, uid);
-      if (source.length > MAX_ENCRYPTED_BYTES) throw new ServiceError('TOO_LARGE', 'The signed message is too large to verify.');
-      const signature = await signedVerdict(parseMimeTree(source), from, keys ?? NO_KEYS, { rootCovers: true });
-      crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false };
     }
   }
   const envelope = meta.envelope ?? {};

@@ -11,10 +11,10 @@
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
-import { inlineBlocksIn } from '../crypto/inline-pgp.js';
+import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
-import { joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
+import { containsPgpMimeSigned, joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
 import { isAttachmentNode, type BodyStructureNode } from './message-row.js';
 import { allEntities, findEntity, parseMimeTree, type MimeEntity } from './mime-tree.js';
 
@@ -65,18 +65,79 @@ export function nestedEncrypted(structure: BodyStructureNode, prefix?: string): 
   return found;
 }
 
-/** Inline blocks in text leaves of a parsed tree; `except` is a part already opened as the message. */
-export async function inlineBlocksInTree(tree: MimeEntity, prefix?: string, except?: string): Promise<UnopenedPart[]> {
-  const found: UnopenedPart[] = [];
+/** The decoded text of every text leaf (not attachments) of a parsed tree, by part number. */
+export async function textPartsOfTree(tree: MimeEntity): Promise<{ part: string; text: string }[]> {
+  const out: { part: string; text: string }[] = [];
   for (const leaf of allEntities(tree)) {
     if (leaf.childNodes || !(leaf.type ?? '').startsWith('text/')) continue;
     if ((leaf.disposition ?? '') === 'attachment') continue;
-    const part = leaf.part || '1';
-    if (part === except) continue;
-    const text = await textOfLeaf(leaf.raw);
-    for (const kind of inlineBlocksIn(text)) found.push({ partId: joinPart(prefix, part), kind });
+    out.push({ part: leaf.part || '1', text: await textOfLeaf(leaf.raw) });
   }
-  return found;
+  return out;
+}
+
+/** Inline blocks in text parts: each is an unopened part (never decrypted, never merged). */
+export function inlineBlocksInParts(parts: { part: string; text: string }[], prefix?: string): UnopenedPart[] {
+  return parts.flatMap(({ part, text }) => inlineBlocksIn(text).map((kind) => ({ partId: joinPart(prefix, part), kind })));
+}
+
+export interface EncryptedRootReading {
+  status: CryptoStatus;
+  /** The decrypted inner entity; absent unless decryption and integrity succeeded. */
+  mime?: Buffer;
+  attachments: AttachmentInfo[];
+  unopened: UnopenedPart[];
+}
+
+/** A PGP/MIME-encrypted root (the message's own layer): decrypt, then read what is inside. */
+export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<EncryptedRootReading> {
+  const opened = await openEncrypted(ciphertext, fromAddress, keys);
+  if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
+  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
+  return { status: { ...opened.status, signature: inner.signature }, mime: opened.mime, attachments: inner.attachments, unopened: inner.unopened };
+}
+
+export interface UnencryptedRootInput {
+  structure: BodyStructureNode;
+  /** The decoded body of a single-part text/plain root (inline PGP is judged on it). */
+  rootText?: string;
+  /** Decoded text parts, to find embedded inline blocks. */
+  textParts: () => Promise<{ part: string; text: string }[]>;
+  /** The whole raw message; fetched only when a PGP/MIME signature must be verified. */
+  source: () => Promise<Buffer>;
+}
+
+export interface UnencryptedRootReading {
+  crypto?: CryptoStatus;
+  /** Inline PGP as the whole body: the text to show instead (absent when it did not open). */
+  inline?: { text?: string };
+  unopened: UnopenedPart[];
+}
+
+/**
+ * A message whose root is not PGP/MIME encrypted: inline PGP when the whole text body is one
+ * block, a multipart/signed root (good/mismatch/…) or deeper (partial), and everything
+ * encrypted or signed deeper down reported as unopened.
+ */
+export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddress: string, keys: KeyProvider): Promise<UnencryptedRootReading> {
+  const { structure } = input;
+  const unopened = nestedEncrypted(structure);
+  const single = !structure.childNodes?.length;
+  const kind = single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && input.rootText !== undefined ? wholeBodyBlock(input.rootText) : null;
+  let crypto: CryptoStatus | undefined;
+  let inline: UnencryptedRootReading['inline'];
+  if (kind) {
+    const opened = await openInline(input.rootText!, kind, fromAddress, keys);
+    crypto = opened.status;
+    inline = opened.text !== undefined ? { text: opened.text } : {};
+  } else {
+    unopened.push(...inlineBlocksInParts(await input.textParts()));
+  }
+  if (containsPgpMimeSigned(structure)) {
+    const signature = await signedVerdict(parseMimeTree(await input.source()), fromAddress, keys, { rootCovers: true });
+    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false };
+  }
+  return { crypto, ...(inline ? { inline } : {}), unopened };
 }
 
 /** The decoded text of one MIME entity (header + body), charset and transfer encoding undone. */
@@ -109,7 +170,7 @@ export async function readDecryptedEntity(mime: Buffer, encryptionSignature: Cry
   }
   const signature = encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
   const attachments = attachmentsOf(tree).map((a) => ({ ...a, partId: joinPart(DECRYPTED_PREFIX, a.partId), decrypted: true }));
-  const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...(await inlineBlocksInTree(tree, DECRYPTED_PREFIX))];
+  const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...inlineBlocksInParts(await textPartsOfTree(tree), DECRYPTED_PREFIX)];
   return { signature, attachments, unopened };
 }
 
