@@ -135,7 +135,8 @@ export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 /**
  * The verdict on an OpenPGP message. `good` only when the signature covers the whole message
  * under its encryption layer and the signing key carries the From address; a valid signature by
- * a key for another address is `mismatch`, never good.
+ * a key for another address is `mismatch`, never good; a signature over only one part of the
+ * message is `partial` with that part (`coveredPart`), never good.
  */
 export const cryptoStatusSchema = z.object({
   decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted', 'locked']),

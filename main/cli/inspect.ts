@@ -3,8 +3,9 @@
  *
  * Prints what Sinetti would show for a message: encrypted or not and to which key IDs, whether it
  * decrypted, integrity, and the signature verdict. For support and IT. It runs the same code as
- * the app (pgp-mime-reader, message-crypto, the strict openpgp config), never a second
- * implementation. Keys given with --key are used for this run only; nothing is stored.
+ * the app (message-security's readEncryptedRoot / readUnencryptedRoot over pgp-mime-reader,
+ * pgp-signed-reader, inline-pgp and the strict openpgp config), never a second implementation;
+ * only how the bytes are obtained differs (a file here, IMAP parts in the app). Keys given with --key are used for this run only; nothing is stored.
  *
  * Exit codes: 0 the message could be shown, 4 it was refused (integrity failure, no key),
  * 2 unreadable input or bad usage.

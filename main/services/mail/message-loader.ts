@@ -4,6 +4,11 @@
  * multipart document that postal-mime parses — so charsets, transfer encodings and encoded words
  * are decoded by the library, and a 50 MB attachment is never downloaded to show a paragraph.
  * Malformed MIME becomes MESSAGE_PARSE, never a crash and never a partial guess.
+ *
+ * OpenPGP (message-security.ts, shared with the inspect command): a PGP/MIME-encrypted root is
+ * decrypted (only its ciphertext part is downloaded) and its attachments are listed as decrypted
+ * parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
+ * inline PGP counts only as the whole text body; anything encrypted deeper stays unopened.
  */
 import { randomBytes } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
