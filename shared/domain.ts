@@ -151,6 +151,8 @@ export const cryptoStatusSchema = z.object({
     coveredPart: z.string().optional(),
     /** The signing key is revoked (the signature never counts) or has expired since. */
     keyProblem: z.enum(['revoked', 'expired']).optional(),
+    /** How far the person trusts the signing key (own, team, or a correspondent's acceptance). */
+    acceptance: z.enum(['own', 'team', 'verified', 'unverified', 'undecided', 'rejected']).optional(),
   }),
   /** The message was inline PGP (an armored block as the whole text body), not PGP/MIME. */
   inline: z.boolean().optional(),

@@ -40,6 +40,7 @@ export interface InspectReport {
     /** For `partial`: the only part the signature covers. */
     coveredPart?: string;
     keyProblem?: 'revoked' | 'expired';
+    acceptance?: CryptoStatus['signature']['acceptance'];
   };
   subject: string;
   /** PGP/MIME or inline PGP (an armored block as the whole text body). */
@@ -151,6 +152,7 @@ function signatureReport(signature: CryptoStatus['signature'], from: string): In
     matchesFrom: signature.status === 'good' || (signature.status === 'partial' && keyCarriesAddressInUserIds(signature.signerUserIds, from)),
     ...(signature.coveredPart ? { coveredPart: signature.coveredPart } : {}),
     ...(signature.keyProblem ? { keyProblem: signature.keyProblem } : {}),
+    ...(signature.acceptance ? { acceptance: signature.acceptance } : {}),
   };
 }
 

@@ -45,6 +45,9 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
         <Bar intent="info">{t('crypto.signature.unknownKey', { keyId: signature.keyId ?? '?' })}</Bar>
       ) : null}
       {signature.coveredPart && signature.status !== 'partial' && signature.keyProblem !== 'revoked' ? <p>{t('crypto.signature.coveredPart', { part: signature.coveredPart })}</p> : null}
+      {(signature.status === 'good' || signature.status === 'partial') && (signature.acceptance === 'unverified' || signature.acceptance === 'undecided') ? (
+        <p data-testid="signer-unverified">{t('crypto.signature.unverifiedKey')}</p>
+      ) : null}
       {signature.keyProblem === 'expired' ? <Bar intent="warning">{t('crypto.signature.expired')}</Bar> : null}
       {status.protectedSubject ? <p data-testid="protected-subject">{t('crypto.protectedSubject')}</p> : null}
     </div>

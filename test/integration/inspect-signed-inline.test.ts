@@ -55,7 +55,7 @@ describe('inspect: signed-only and wrapped PGP/MIME', () => {
     const eml = file('signed.eml', message(mailHeaders(PARTNER, to, 'Allekirjoitettu'), await signedEntity(gpg, partner, PASS, textEntity('Hei.'))));
     const run = inspect(eml, ...keyArgs(), '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ encrypted: false, format: 'pgp-mime', integrity: 'not-applicable', signature: { verdict: 'good', fingerprint: partner, matchesFrom: true } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ encrypted: false, format: 'pgp-mime', integrity: 'not-applicable', signature: { verdict: 'good', fingerprint: partner, matchesFrom: true, acceptance: 'unverified' } });
   });
 
   it('MIME wrapping: partial with the covered part, also in the text output', async () => {

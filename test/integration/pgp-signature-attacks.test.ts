@@ -23,7 +23,7 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
   it('a signature by the single From address over the root is good; the signature part is not an attachment', async () => {
     const s = subject('Allekirjoitettu');
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), await signedBy(w.partnerFpr, textEntity('Päätös on tehty.'))), s);
-    expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', signature: { status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER] } });
+    expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', signature: { status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER], acceptance: 'own' } });
     expect(view.crypto!.signature.coveredPart).toBeUndefined();
     expect(view.signed).toBe(true);
     expect(view.text).toContain('Päätös on tehty.');

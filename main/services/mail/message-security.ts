@@ -94,7 +94,14 @@ export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string,
   const opened = await openEncrypted(ciphertext, fromAddress, keys);
   if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
   const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
-  return { status: { ...opened.status, signature: inner.signature }, mime: opened.mime, attachments: inner.attachments, unopened: inner.unopened };
+  return { status: { ...opened.status, signature: await withAcceptance(inner.signature, keys) }, mime: opened.mime, attachments: inner.attachments, unopened: inner.unopened };
+}
+
+/** Adds how far the person trusts the signing key ("valid from a verified / unverified key"). */
+async function withAcceptance(signature: CryptoStatus['signature'], keys: KeyProvider): Promise<CryptoStatus['signature']> {
+  if (!signature.fingerprint) return signature;
+  const acceptance = await keys.acceptanceOf(signature.fingerprint);
+  return acceptance ? { ...signature, acceptance } : signature;
 }
 
 export interface UnencryptedRootInput {
@@ -128,14 +135,14 @@ export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddre
   let inline: UnencryptedRootReading['inline'];
   if (kind) {
     const opened = await openInline(input.rootText!, kind, fromAddress, keys);
-    crypto = opened.status;
+    crypto = { ...opened.status, signature: await withAcceptance(opened.status.signature, keys) };
     inline = opened.text !== undefined ? { text: opened.text } : {};
   } else {
     unopened.push(...inlineBlocksInParts(await input.textParts()));
   }
   if (containsPgpMimeSigned(structure)) {
     const signature = await signedVerdict(parseMimeTree(await input.source()), fromAddress, keys, { rootCovers: true });
-    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false };
+    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature: await withAcceptance(signature, keys), protectedSubject: false };
   }
   return { crypto, ...(inline ? { inline } : {}), unopened };
 }

@@ -309,4 +309,5 @@ export const en: Record<MessageKey, string> = {
   'attachments.decrypted': 'decrypted',
   'compose.quoteHeader': 'On {date}, {sender} wrote:',
   'compose.quoteOmitted': '[encrypted content not quoted]',
+  'crypto.signature.unverifiedKey': 'You have not confirmed the signer’s key by comparing its fingerprint with the sender.',
 };

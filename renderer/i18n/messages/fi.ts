@@ -308,6 +308,7 @@ export const fi = {
   'attachments.decrypted': 'salaus purettu',
   'compose.quoteHeader': '{date} {sender} kirjoitti:',
   'compose.quoteOmitted': '[salattua sisältöä ei lainattu]',
+  'crypto.signature.unverifiedKey': 'Et ole vahvistanut allekirjoittajan avainta vertaamalla sormenjälkeä lähettäjän kanssa.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

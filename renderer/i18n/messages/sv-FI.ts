@@ -310,4 +310,5 @@ export const svFI: Record<MessageKey, string> = {
   'attachments.decrypted': 'dekrypterad',
   'compose.quoteHeader': '{date} skrev {sender}:',
   'compose.quoteOmitted': '[krypterat innehåll citeras inte]',
+  'crypto.signature.unverifiedKey': 'Du har inte bekräftat undertecknarens nyckel genom att jämföra fingeravtrycket med avsändaren.',
 };

@@ -124,6 +124,19 @@ describe('trusted status bar', () => {
     expect(chrome).not.toContain('Allekirjoitus kelvollinen');
   });
 
+  it('a good signature by a key the person has not verified says so', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Kumppani', address: 'kumppani@kela.example' },
+      identity: { fromAddresses: ['kumppani@kela.example'] },
+      text: 'Hei',
+      signed: true,
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'good', acceptance: 'unverified', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'CD'.repeat(20) } },
+    });
+    expect(el.querySelector('[data-testid="crypto-status"]')!.getAttribute('data-signature')).toBe('good');
+    expect(el.querySelector('[data-testid="signer-unverified"]')!.textContent).toContain('Et ole vahvistanut allekirjoittajan avainta');
+  });
+
   it('a key locked by its passphrase asks the person to unlock it, with the key ID', async () => {
     const el = await render({ ...base, encrypted: true, crypto: { decryption: 'locked', recipientKeyIds: ['0123456789ABCDEF'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Avaimesi on lukittu');
