@@ -127,28 +127,62 @@ export const attachmentInfoSchema = z.object({
   filename: z.string(),
   mimeType: z.string(),
   size: z.number().int().nonnegative(),
+  /** The attachment came out of the message's own encryption layer (decrypted by Sinetti). */
+  decrypted: z.boolean().optional(),
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 
 /**
  * The verdict on an OpenPGP message. `good` only when the signature covers the whole message
  * under its encryption layer and the signing key carries the From address; a valid signature by
- * a key for another address is `mismatch`, never good.
+ * a key for another address is `mismatch`, never good; a signature over only one part of the
+ * message is `partial` with that part (`coveredPart`), never good.
  */
 export const cryptoStatusSchema = z.object({
-  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted']),
+  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted', 'locked']),
   /** Key IDs the message was encrypted to, when it could not be decrypted. */
   recipientKeyIds: z.array(z.string()),
   signature: z.object({
-    status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'none']),
+    status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'none', 'partial']),
     keyId: z.string().optional(),
     fingerprint: z.string().optional(),
     signerUserIds: z.array(z.string()),
+    /** `partial` (and bad/unknown on a nested part): the only part the signature covers. */
+    coveredPart: z.string().optional(),
+    /** The signing key is revoked (the signature never counts) or has expired since. */
+    keyProblem: z.enum(['revoked', 'expired']).optional(),
+    /** How far the person trusts the signing key (own, team, or a correspondent's acceptance). */
+    acceptance: z.enum(['own', 'team', 'verified', 'unverified', 'undecided', 'rejected']).optional(),
   }),
+  /** The message was inline PGP (an armored block as the whole text body), not PGP/MIME. */
+  inline: z.boolean().optional(),
   /** The subject came from inside the encryption (RFC 9788 protected headers). */
   protectedSubject: z.boolean(),
 });
 export type CryptoStatus = z.infer<typeof cryptoStatusSchema>;
+
+/**
+ * Display-name tricks, shown plainly: every From address (anything but exactly one means no
+ * signature can count), an address written inside the display name that is not the real one,
+ * and a Sender that differs from From.
+ */
+export const senderIdentitySchema = z.object({
+  fromAddresses: z.array(z.string()),
+  displayNameAddress: z.string().optional(),
+  sender: z.string().optional(),
+});
+export type SenderIdentity = z.infer<typeof senderIdentitySchema>;
+
+/**
+ * A part that is encrypted or signed but not the message's own root layer: a PGP/MIME entity
+ * inside other MIME, an inline block after ordinary text or in a deeper part. It is never
+ * decrypted automatically and never merged with other text ("Re: What's up Johnny", EFAIL).
+ */
+export const unopenedPartSchema = z.object({
+  partId: z.string(),
+  kind: z.enum(['pgp-mime-encrypted', 'inline-encrypted', 'inline-signed']),
+});
+export type UnopenedPart = z.infer<typeof unopenedPartSchema>;
 
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
@@ -168,6 +202,10 @@ export const messageViewSchema = z.object({
   signed: z.boolean(),
   /** What the crypto service found, for the trusted status bar outside the message content. */
   crypto: cryptoStatusSchema.optional(),
+  /** Sender identity facts from the headers, shown plainly by the trusted status bar. */
+  identity: senderIdentitySchema.optional(),
+  /** Encrypted or signed content deeper in the message that was deliberately not opened. */
+  unopened: z.array(unopenedPartSchema).optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

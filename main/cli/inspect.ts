@@ -3,8 +3,9 @@
  *
  * Prints what Sinetti would show for a message: encrypted or not and to which key IDs, whether it
  * decrypted, integrity, and the signature verdict. For support and IT. It runs the same code as
- * the app (pgp-mime-reader, message-crypto, the strict openpgp config), never a second
- * implementation. Keys given with --key are used for this run only; nothing is stored.
+ * the app (message-security's readEncryptedRoot / readUnencryptedRoot over pgp-mime-reader,
+ * pgp-signed-reader, inline-pgp and the strict openpgp config), never a second implementation;
+ * only how the bytes are obtained differs (a file here, IMAP parts in the app). Keys given with --key are used for this run only; nothing is stored.
  *
  * Exit codes: 0 the message could be shown, 4 it was refused (integrity failure, no key),
  * 2 unreadable input or bad usage.
@@ -14,10 +15,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decryptKey, readKeys, readMessage, readPrivateKeys, type Key, type PrivateKey } from 'openpgp';
 import PostalMime from 'postal-mime';
-import type { CryptoStatus } from '../../shared/domain.js';
+import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../shared/domain.js';
 import { OPENPGP_CONFIG } from '../services/crypto/openpgp-policy.js';
 import { staticKeyProvider } from '../services/crypto/key-provider.js';
-import { openEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { isPgpMimeEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned } from '../services/crypto/pgp-signed-reader.js';
+import { keyCarriesAddressInUserIds } from '../services/crypto/signature-verdict.js';
+import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textPartsOfTree } from '../services/mail/message-security.js';
+import { parseMimeTree } from '../services/mail/mime-tree.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
 
@@ -26,8 +31,24 @@ export interface InspectReport {
   recipientKeyIds: string[];
   decrypted: boolean;
   integrity: Integrity;
-  signature: { verdict: CryptoStatus['signature']['status']; fingerprint?: string; keyId?: string; signer?: string[]; matchesFrom: boolean };
+  signature: {
+    verdict: CryptoStatus['signature']['status'];
+    fingerprint?: string;
+    keyId?: string;
+    signer?: string[];
+    matchesFrom: boolean;
+    /** For `partial`: the only part the signature covers. */
+    coveredPart?: string;
+    keyProblem?: 'revoked' | 'expired';
+    acceptance?: CryptoStatus['signature']['acceptance'];
+  };
   subject: string;
+  /** PGP/MIME or inline PGP (an armored block as the whole text body). */
+  format: 'pgp-mime' | 'inline' | 'none';
+  identity: SenderIdentity;
+  /** Encrypted or signed parts deeper in the message that the app does not open. */
+  unopened: UnopenedPart[];
+  attachments: AttachmentInfo[];
 }
 
 class UsageError extends Error {}
@@ -68,36 +89,70 @@ async function loadKeys(files: string[], passphrase?: string): Promise<{ secret:
 }
 
 export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public: Key[] }): Promise<InspectReport> {
+  const tree = parseMimeTree(raw);
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  const contentType = (email.headers.find((h) => h.key === 'content-type')?.value ?? '').toLowerCase();
-  const from = email.from?.address ?? '';
-  const fromCount = email.headers.filter((h) => h.key === 'from').length;
-  const encryptedRoot = contentType.startsWith('multipart/encrypted') && contentType.includes('application/pgp-encrypted');
-  const none = { verdict: 'none' as const, matchesFrom: false };
-  if (!encryptedRoot) {
-    return { encrypted: false, recipientKeyIds: [], decrypted: false, integrity: 'not-applicable', signature: none, subject: email.subject ?? '' };
+  const headerEnd = raw.toString('latin1').search(/\r?\n\r?\n/);
+  const identity = senderIdentity(raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('latin1'));
+  const from = singleFrom(identity);
+  const provider = staticKeyProvider(keys.secret, keys.public);
+  const base = { identity, subject: email.subject ?? '' };
+  if (isPgpMimeEncrypted(tree)) {
+    const ciphertext = decodeTransfer(tree.childNodes![1]!);
+    const integrity = await integrityOf(ciphertext);
+    const reading = await readEncryptedRoot(ciphertext, from, provider);
+    const status = reading.status;
+    const subject = reading.mime && status.protectedSubject ? ((await PostalMime.parse(reading.mime)).subject ?? base.subject) : base.subject;
+    return {
+      ...base,
+      subject,
+      format: 'pgp-mime',
+      encrypted: true,
+      recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
+      decrypted: status.decryption === 'decrypted',
+      integrity: integrityVerdict(status, integrity),
+      signature: signatureReport(status.signature, from),
+      unopened: reading.unopened,
+      attachments: reading.attachments,
+    };
   }
-  const part = email.attachments.find((a) => a.mimeType.toLowerCase() === 'application/octet-stream');
-  if (!part) throw new Error('multipart/encrypted without an encrypted part');
-  const ciphertext = Buffer.from(part.content as ArrayBuffer);
-  const integrity = await integrityOf(ciphertext);
-  const opened = await openEncrypted(ciphertext, fromCount === 1 ? from : '', staticKeyProvider(keys.secret, keys.public));
-  const status = opened.status;
-  let subject = email.subject ?? '';
-  if (opened.mime && status.protectedSubject) subject = (await PostalMime.parse(opened.mime)).subject ?? subject;
+  const single = !tree.childNodes;
+  const reading = await readUnencryptedRoot(
+    { structure: tree, ...(single && email.text !== undefined ? { rootText: email.text } : {}), textParts: () => textPartsOfTree(tree), source: async () => raw },
+    from,
+    provider,
+  );
+  const status = reading.crypto;
+  const inlineEncrypted = status?.inline === true && status.decryption !== 'not-encrypted';
+  const ciphertext = inlineEncrypted ? Buffer.from(email.text!.trim(), 'utf8') : null;
   return {
-    encrypted: true,
-    recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
-    decrypted: status.decryption === 'decrypted',
-    integrity: status.decryption === 'decrypted' ? 'protected' : integrity === 'protected' && status.decryption === 'failed' ? 'failed' : integrity,
-    signature: {
-      verdict: status.signature.status,
-      fingerprint: status.signature.fingerprint,
-      keyId: status.signature.keyId,
-      signer: status.signature.signerUserIds,
-      matchesFrom: status.signature.status === 'good',
-    },
-    subject,
+    ...base,
+    format: status?.inline ? 'inline' : containsPgpMimeSigned(tree) ? 'pgp-mime' : 'none',
+    encrypted: inlineEncrypted,
+    recipientKeyIds: ciphertext ? (status!.recipientKeyIds.length ? status!.recipientKeyIds : await recipientIds(ciphertext)) : [],
+    decrypted: status?.decryption === 'decrypted',
+    integrity: ciphertext ? integrityVerdict(status!, await integrityOf(ciphertext)) : 'not-applicable',
+    signature: signatureReport(status?.signature ?? { status: 'none', signerUserIds: [] }, from),
+    unopened: reading.unopened,
+    attachments: attachmentsOf(tree).filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType)),
+  };
+}
+
+function integrityVerdict(status: CryptoStatus, carried: Integrity): Integrity {
+  if (status.decryption === 'decrypted') return 'protected';
+  return carried === 'protected' && status.decryption === 'failed' ? 'failed' : carried;
+}
+
+function signatureReport(signature: CryptoStatus['signature'], from: string): InspectReport['signature'] {
+  return {
+    verdict: signature.status,
+    ...(signature.fingerprint ? { fingerprint: signature.fingerprint } : {}),
+    ...(signature.keyId ? { keyId: signature.keyId } : {}),
+    signer: signature.signerUserIds,
+    // Whether the signing key carries the From address (true for `good`; said for `partial` too).
+    matchesFrom: signature.status === 'good' || (signature.status === 'partial' && keyCarriesAddressInUserIds(signature.signerUserIds, from)),
+    ...(signature.coveredPart ? { coveredPart: signature.coveredPart } : {}),
+    ...(signature.keyProblem ? { keyProblem: signature.keyProblem } : {}),
+    ...(signature.acceptance ? { acceptance: signature.acceptance } : {}),
   };
 }
 
@@ -126,8 +181,13 @@ function describe(report: InspectReport): string {
     `encrypted:   ${report.encrypted ? `yes, to ${report.recipientKeyIds.join(', ') || 'unknown key IDs'}` : 'no'}`,
     `decrypted:   ${report.encrypted ? (report.decrypted ? 'yes' : 'no') : '-'}`,
     `integrity:   ${report.integrity}`,
-    `signature:   ${report.signature.verdict}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
+    `signature:   ${report.signature.verdict}${report.signature.coveredPart ? ` (covers only part ${report.signature.coveredPart})` : ''}${report.signature.keyProblem ? ` (key ${report.signature.keyProblem})` : ''}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
     `subject:     ${report.subject}`,
+    `from:        ${report.identity.fromAddresses.join(', ') || '-'}${report.identity.fromAddresses.length > 1 ? ' (several From addresses: no signature counts)' : ''}`,
+    ...(report.identity.displayNameAddress ? [`display name: contains another address, ${report.identity.displayNameAddress}`] : []),
+    ...(report.identity.sender ? [`sender:      ${report.identity.sender} (differs from From)`] : []),
+    ...report.unopened.map((u) => `not opened:  part ${u.partId} (${u.kind})`),
+    ...report.attachments.map((a) => `attachment:  ${a.filename} (${a.mimeType}, ${a.size} bytes${a.decrypted ? ', decrypted' : ''})`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
@@ -7,6 +8,7 @@ import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
+import { replyBody } from '../compose/reply-quote.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -47,6 +49,7 @@ type Notice = MessageRemoved;
 export function App() {
   const api = useApi();
   const t = useT();
+  const intl = useIntl();
   const styles = useStyles();
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [groups, setGroups] = useState<MailboxGroup[] | null>(null);
@@ -185,6 +188,7 @@ export function App() {
                         initial: {
                           to: view.from.address,
                           subject: /^re:/i.test(view.subject) ? view.subject : `Re: ${view.subject}`,
+                          text: replyBody(view, { header: t('compose.quoteHeader', { date: intl.formatDate(view.date, { dateStyle: 'medium', timeStyle: 'short' }), sender: view.from.name || view.from.address }), omitted: t('compose.quoteOmitted') }),
                           replyTo: { mailbox, uid: view.uid },
                           accountId: mailbox.accountId,
                         },

@@ -47,10 +47,12 @@ async function readAttachment(file: File): Promise<Attachment> {
   return { filename: file.name, contentType: file.type || 'application/octet-stream', contentBase64: btoa(binary) };
 }
 
-/** A reply starts with the sender and subject filled in; the original's text is not quoted. */
+/** A reply starts with the sender and subject filled in, and the quotable text (reply-quote.ts). */
 export interface ComposeInitial {
   to: string;
   subject: string;
+  /** The body to start from: only what reply-quote.ts allows to be quoted. */
+  text?: string;
   replyTo: { mailbox: MailboxRef; uid: number };
   /** Send from the account the original arrived in. */
   accountId: string;
@@ -65,7 +67,7 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
   const [to, setTo] = useState(initial?.to ?? '');
   const [cc, setCc] = useState('');
   const [subject, setSubject] = useState(initial?.subject ?? '');
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initial?.text ?? '');
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [justification, setJustification] = useState('');
   const [mobileNumber, setMobileNumber] = useState('');

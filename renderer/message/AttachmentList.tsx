@@ -51,11 +51,12 @@ export function AttachmentList({ mailbox, uid, attachments, onError }: Props) {
       </h3>
       <ul className={styles.list}>
         {attachments.map((a) => (
-          <li key={a.partId} className={styles.item} data-testid="attachment" data-part={a.partId} data-filename={a.filename}>
+          <li key={a.partId} className={styles.item} data-testid="attachment" data-part={a.partId} data-filename={a.filename} data-decrypted={a.decrypted ? 'true' : 'false'}>
             <DocumentRegular aria-hidden="true" />
             <span className={styles.name}>{a.filename}</span>
             <span className={styles.meta}>
               {a.mimeType}, {formatSize(intl, a.size)}
+              {a.decrypted ? `, ${t('attachments.decrypted')}` : ''}
             </span>
             <Button
               size="small"

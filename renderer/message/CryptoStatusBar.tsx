@@ -11,9 +11,13 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
   const t = useT();
   const signature = status.signature;
   return (
-    <div data-testid="crypto-status" data-decryption={status.decryption} data-signature={signature.status}>
+    <div data-testid="crypto-status" data-decryption={status.decryption} data-signature={signature.status} {...(signature.coveredPart ? { 'data-covered-part': signature.coveredPart } : {})}>
       {status.decryption === 'decrypted' ? (
-        <Bar intent="success">{t('crypto.decrypted')}</Bar>
+        <Bar intent="success">{status.inline ? t('crypto.decryptedInline') : t('crypto.decrypted')}</Bar>
+      ) : status.decryption === 'locked' ? (
+        <Bar intent="warning" title={t('crypto.locked.title')}>
+          {t('crypto.locked.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
+        </Bar>
       ) : status.decryption === 'no-key' ? (
         <Bar intent="error" title={t('crypto.noKey.title')}>
           {t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
@@ -23,7 +27,13 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
           {t('crypto.failed.body')}
         </Bar>
       ) : null}
-      {signature.status === 'good' ? (
+      {signature.keyProblem === 'revoked' ? (
+        <Bar intent="error">{t('crypto.signature.revoked', { signer: signature.signerUserIds.join(', ') || signature.keyId || '?' })}</Bar>
+      ) : signature.status === 'partial' ? (
+        <Bar intent="warning" title={t('crypto.signature.partial.title')} data-testid="signature-partial">
+          {t('crypto.signature.partial.body', { part: signature.coveredPart ?? '?', signer: signature.signerUserIds.join(', ') || signature.keyId || '?' })}
+        </Bar>
+      ) : signature.status === 'good' ? (
         <Bar intent="success">{t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}</Bar>
       ) : signature.status === 'mismatch' ? (
         <Bar intent="warning" title={t('crypto.signature.mismatch.title')}>
@@ -34,6 +44,11 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
       ) : signature.status === 'unknown-key' ? (
         <Bar intent="info">{t('crypto.signature.unknownKey', { keyId: signature.keyId ?? '?' })}</Bar>
       ) : null}
+      {signature.coveredPart && signature.status !== 'partial' && signature.keyProblem !== 'revoked' ? <p>{t('crypto.signature.coveredPart', { part: signature.coveredPart })}</p> : null}
+      {(signature.status === 'good' || signature.status === 'partial') && (signature.acceptance === 'unverified' || signature.acceptance === 'undecided') ? (
+        <p data-testid="signer-unverified">{t('crypto.signature.unverifiedKey')}</p>
+      ) : null}
+      {signature.keyProblem === 'expired' ? <Bar intent="warning">{t('crypto.signature.expired')}</Bar> : null}
       {status.protectedSubject ? <p data-testid="protected-subject">{t('crypto.protectedSubject')}</p> : null}
     </div>
   );

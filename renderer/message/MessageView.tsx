@@ -13,6 +13,7 @@ import { HtmlBody } from './HtmlBody.js';
 import { LinkConfirmDialog } from './LinkConfirmDialog.js';
 import { MessageHeader } from './MessageHeader.js';
 import { MessageToolbar } from './MessageToolbar.js';
+import { identityNeedsNotice, SenderIdentityBar, UnopenedPartsBar } from './SenderIdentityBar.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalL },
@@ -128,6 +129,8 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
         <>
           <MessageHeader view={view} />
           {view.crypto ? <CryptoStatusBar status={view.crypto} /> : null}
+          {identityNeedsNotice(view.identity) ? <SenderIdentityBar identity={view.identity} from={view.from} /> : null}
+          {view.unopened?.length ? <UnopenedPartsBar parts={view.unopened} /> : null}
           {current?.readOnly ? (
             <Bar intent="info">{t('view.readOnly')}</Bar>
           ) : null}

@@ -4,13 +4,14 @@
  * is how decryption oracles and EFAIL-style mixing work). A failed decryption or integrity check
  * yields a status and no content at all.
  */
-import { readMessage, type Key } from 'openpgp';
+import { readMessage } from 'openpgp';
 import type { CryptoStatus } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { BodyStructureNode } from '../mail/message-row.js';
 import type { KeyProvider } from './key-provider.js';
 import { decryptAndVerify } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';
+import { NO_SIGNATURE, signatureVerdict } from './signature-verdict.js';
 
 export interface OpenedEncrypted {
   status: CryptoStatus;
@@ -30,7 +31,7 @@ export function isPgpMimeEncrypted(structure: BodyStructureNode): boolean {
   );
 }
 
-const noSignature: CryptoStatus['signature'] = { status: 'none', signerUserIds: [] };
+const noSignature = NO_SIGNATURE;
 
 export async function openEncrypted(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<OpenedEncrypted> {
   let recipientKeyIds: string[] = [];
@@ -42,7 +43,12 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
   }
   const decryptionKeys = await keys.decryptionKeys();
   const usable = decryptionKeys.filter((key) => recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id)));
-  if (usable.length === 0) return { status: { decryption: 'no-key', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+  const holds = (key: { getKeys(): { getKeyID(): { toHex(): string } }[] }) => recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id));
+  if (usable.length === 0) {
+    // Held but locked by its passphrase: the person can unlock it, which is not "no key".
+    const locked = (await keys.lockedKeys()).some(holds);
+    return { status: { decryption: locked ? 'locked' : 'no-key', recipientKeyIds, signature: noSignature, protectedSubject: false } };
+  }
 
   const verificationKeys = [...(await keys.verificationKeys()), ...usable.map((k) => k.toPublic())];
   let decrypted;
@@ -58,32 +64,11 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
     status: {
       decryption: 'decrypted',
       recipientKeyIds: [],
-      signature: await signatureVerdict(decrypted.signatures, verificationKeys, fromAddress),
+      // A signature made inside the encryption layer covers the whole inner message.
+      signature: await signatureVerdict(decrypted.signatures, verificationKeys, fromAddress, { coversMessage: true }),
       protectedSubject: /^content-type:[^\n]*protected-headers\s*=\s*"?v1/im.test(headerBlock(mime)),
     },
   };
-}
-
-/**
- * A signature made inside the encryption layer covers the whole inner message. It is `good` for
- * the message only when its key carries the From address; otherwise it is reported for what it
- * is. Exactly one signature is expected; several are judged by the first valid one.
- */
-async function signatureVerdict(
-  signatures: { keyId: string; valid: boolean; fingerprint?: string }[],
-  keys: Key[],
-  fromAddress: string,
-): Promise<CryptoStatus['signature']> {
-  if (signatures.length === 0) return noSignature;
-  const chosen = signatures.find((s) => s.valid) ?? signatures[0]!;
-  const key = keys.find((k) => k.getKeys().some((sub) => sub.getKeyID().toHex().toUpperCase() === chosen.keyId));
-  if (!key) return { status: 'unknown-key', keyId: chosen.keyId, signerUserIds: [] };
-  const signerUserIds = key.getUserIDs();
-  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds };
-  if (!chosen.valid) return { status: 'bad', ...base };
-  const from = fromAddress.trim().toLowerCase();
-  const matches = key.users.some((user) => (user.userID?.email ?? '').trim().toLowerCase() === from && from !== '');
-  return { status: matches ? 'good' : 'mismatch', ...base };
 }
 
 function headerBlock(mime: Buffer): string {

@@ -162,7 +162,7 @@ export class MailService {
 
   async attachment(ref: MailboxRef, uid: number, partId: string) {
     const session = await this.session(ref);
-    const result = await session.withClient((client) => downloadAttachment(client, uid, partId));
+    const result = await session.withClient((client) => downloadAttachment(client, uid, partId, this.deps.keys));
     this.deps.domainEvents.emit({ type: 'attachment.fetched', accountId: ref.accountId, mailbox: ref.path, uid, partId, at: Date.now() });
     return result;
   }

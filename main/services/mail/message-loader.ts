@@ -4,14 +4,22 @@
  * multipart document that postal-mime parses — so charsets, transfer encodings and encoded words
  * are decoded by the library, and a 50 MB attachment is never downloaded to show a paragraph.
  * Malformed MIME becomes MESSAGE_PARSE, never a crash and never a partial guess.
+ *
+ * OpenPGP (message-security.ts, shared with the inspect command): a PGP/MIME-encrypted root is
+ * decrypted (only its ciphertext part is downloaded) and its attachments are listed as decrypted
+ * parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
+ * inline PGP counts only as the whole text body; anything encrypted deeper stays unopened.
  */
 import { randomBytes } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, AttachmentInfo, MailboxRef, MessageView } from '../../../shared/domain.js';
+import type { Address, AttachmentInfo, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
-import { isPgpMimeEncrypted, openEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
+import { inlineBlocksIn } from '../crypto/inline-pgp.js';
+import { staticKeyProvider } from '../crypto/key-provider.js';
+import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -51,39 +59,75 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
   return (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
+/** Without a KeyProvider (no crypto service) nothing can be decrypted or verified. */
+const NO_KEYS = staticKeyProvider([], []);
+
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true }, { uid: true });
+  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender'] }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const structure = meta.bodyStructure as BodyStructureNode;
   const encryptedRoot = isPgpMimeEncrypted(structure);
-  const { bodies, attachments } = encryptedRoot ? { bodies: [], attachments: [] } : planParts(structure);
   const single = !structure.childNodes?.length;
+  // Display-name tricks and the From count come from the raw headers, not the envelope.
+  const identity = senderIdentity(meta.headers?.toString('latin1') ?? '');
+  // Exactly one From address, or no signature can count for the message.
+  const from = singleFrom(identity);
 
   let text: string | undefined;
   let html: string | undefined;
-  let crypto: MessageView['crypto'];
+  let crypto: CryptoStatus | undefined;
   let innerSubject: string | undefined;
+  let attachments: AttachmentInfo[] = [];
+  let unopened: UnopenedPart[] = [];
   if (encryptedRoot) {
-    const ciphertext = await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES);
-    // Exactly one From address, or no signature can count for the message.
-    const from = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
-    const opened = keys
-      ? await openEncrypted(ciphertext, from, keys)
-      : { status: { decryption: 'no-key' as const, recipientKeyIds: [], signature: { status: 'none' as const, signerUserIds: [] }, protectedSubject: false } };
-    crypto = opened.status;
-    if (opened.mime) {
-      const parsed = await parseMime(opened.mime);
+    const reading = await readEncryptedRoot(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS);
+    crypto = reading.status;
+    attachments = reading.attachments;
+    unopened = reading.unopened;
+    if (reading.mime) {
+      const parsed = await parseMime(reading.mime);
       text = parsed.text;
       html = parsed.html;
-      if (opened.status.protectedSubject && parsed.subject) innerSubject = parsed.subject;
+      if (crypto.protectedSubject && parsed.subject) innerSubject = parsed.subject;
     }
-  } else if (bodies.length) {
-    const bodySize = single ? (meta.size ?? 0) : 0;
-    if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
-    const source = single ? await fetchWhole(client, uid) : await fetchBodies(client, uid, structure, bodies);
-    const parsed = await parseMime(source);
-    text = parsed.text ?? undefined;
-    html = parsed.html ?? undefined;
+  } else {
+    const planned = planParts(structure);
+    attachments = planned.attachments.filter((a) => !CRYPTO_PART_TYPES.has(a.mimeType));
+    let fetched: { source: Buffer; parts: Map<string, FetchedPart> | null } | null = null;
+    if (planned.bodies.length) {
+      const bodySize = single ? (meta.size ?? 0) : 0;
+      if (bodySize > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
+      fetched = single ? { source: await fetchWhole(client, uid), parts: null } : await fetchBodies(client, uid, structure, planned.bodies);
+      const parsed = await parseMime(fetched.source);
+      text = parsed.text ?? undefined;
+      html = parsed.html ?? undefined;
+    }
+    const shown = `${text ?? ''}\n${html ?? ''}`;
+    const reading = await readUnencryptedRoot(
+      {
+        structure,
+        ...(single && text !== undefined ? { rootText: text } : {}),
+        // Only a body that shows an armor line at all is read part by part.
+        textParts: async () =>
+          !fetched || !inlineBlocksIn(shown).length
+            ? []
+            : fetched.parts
+              ? Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
+              : [{ part: '1', text: shown }],
+        source: async () => {
+          if ((meta.size ?? 0) > MAX_ENCRYPTED_BYTES) throw new ServiceError('TOO_LARGE', 'The signed message is too large to verify.');
+          return fetchWhole(client, uid);
+        },
+      },
+      from,
+      keys ?? NO_KEYS,
+    );
+    crypto = reading.crypto;
+    unopened = reading.unopened;
+    if (reading.inline) {
+      text = reading.inline.text;
+      html = undefined;
+    }
   }
   const envelope = meta.envelope ?? {};
   const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
@@ -93,6 +137,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     flags.seen = true;
   }
+  const security = securityOf(structure);
   return {
     mailbox: ref,
     uid,
@@ -105,13 +150,16 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     text,
     html,
     attachments,
-    ...securityOf(structure),
+    encrypted: security.encrypted || (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
+    signed: security.signed || (crypto?.inline === true && crypto.signature.status !== 'none'),
     ...(crypto ? { crypto } : {}),
+    identity,
+    ...(unopened.length ? { unopened } : {}),
   };
 }
 
-/** 25 MiB of attachments inside the encryption, plus armor overhead. */
-const MAX_ENCRYPTED_BYTES = 40 * 1024 * 1024;
+/** 25 MiB of attachments inside the encryption: base64 (×1.37) then ASCII armor (×1.35), plus room. */
+const MAX_ENCRYPTED_BYTES = 64 * 1024 * 1024;
 
 async function downloadPart(client: ImapFlow, uid: number, part: string, maxBytes: number): Promise<Buffer> {
   const { content } = await client.download(String(uid), part, { uid: true, chunkSize: 4 * 1024 * 1024, maxBytes });
@@ -127,7 +175,7 @@ async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
   return message.source;
 }
 
-async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<Buffer> {
+async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<{ source: Buffer; parts: Map<string, FetchedPart> }> {
   const keys = ['HEADER', ...bodies.flatMap((b) => [`${b.part}.MIME`, b.part])];
   const message = await client.fetchOne(String(uid), { uid: true, bodyParts: keys }, { uid: true });
   if (!message || !message.bodyParts) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
@@ -136,7 +184,7 @@ async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructu
   for (const b of bodies) total += get(b.part).length;
   if (total > MAX_BODY_BYTES) throw new ServiceError('TOO_LARGE', 'The message body is too large to show.');
   const parts = new Map(bodies.map((b) => [b.part, { mimeHeader: get(`${b.part}.MIME`), body: get(b.part) }]));
-  return assembleMessage(get('HEADER'), structure, parts);
+  return { source: assembleMessage(get('HEADER'), structure, parts), parts };
 }
 
 type FetchedPart = { mimeHeader: Buffer; body: Buffer };
@@ -204,10 +252,17 @@ export async function downloadAttachment(
   client: ImapFlow,
   uid: number,
   partId: string,
+  keys?: KeyProvider,
 ): Promise<{ filename: string; mimeType: string; content: Buffer }> {
   const meta = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-  const attachment = planParts(meta.bodyStructure as BodyStructureNode).attachments.find((a) => a.partId === partId);
+  const structure = meta.bodyStructure as BodyStructureNode;
+  if (isPgpMimeEncrypted(structure)) {
+    // Attachments inside the encryption exist only in the decrypted entity ("2.x"): decrypt again.
+    if (!partId.startsWith('2.')) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
+    return decryptedAttachment(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), partId, keys ?? NO_KEYS);
+  }
+  const attachment = planParts(structure).attachments.find((a) => a.partId === partId);
   if (!attachment) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
   if (attachment.size > MAX_ATTACHMENT_BYTES * 1.4) throw new ServiceError('TOO_LARGE', 'The attachment is too large.');
   // A few MiB per round trip: the 64 KiB default costs one round trip per chunk.

@@ -1,0 +1,81 @@
+/**
+ * Inline PGP in text parts. An armored block is opened as THE message only when it is the whole
+ * text body of the message (whitespace aside): then decryption and signature count for the
+ * message under the same rules as PGP/MIME. A block after ordinary text, or in a deeper part, is
+ * never decrypted or verified automatically and never merged with other text — that is how
+ * EFAIL-style and "Re: What's up Johnny" oracles get a client to decrypt old ciphertext into a
+ * document the attacker controls. Such blocks are reported as unopened.
+ */
+import { readCleartextMessage, verify } from 'openpgp';
+import type { CryptoStatus } from '../../../shared/domain.js';
+import type { KeyProvider } from './key-provider.js';
+import { OPENPGP_CONFIG } from './openpgp-policy.js';
+import { openEncrypted } from './pgp-mime-reader.js';
+import { NO_SIGNATURE, signatureVerdict, type SignatureCheck } from './signature-verdict.js';
+
+export type InlineKind = 'inline-encrypted' | 'inline-signed';
+
+const MESSAGE_BEGIN = /^-----BEGIN PGP MESSAGE-----[ \t]*$/gm;
+const SIGNED_BEGIN = /^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*$/gm;
+
+/** The kinds of armored blocks that start a line anywhere in the text. */
+export function inlineBlocksIn(text: string): InlineKind[] {
+  const kinds: InlineKind[] = [];
+  if (text.match(MESSAGE_BEGIN)) kinds.push('inline-encrypted');
+  if (text.match(SIGNED_BEGIN)) kinds.push('inline-signed');
+  return kinds;
+}
+
+/** The kind of block when the whole text is exactly one armored block, else null. */
+export function wholeBodyBlock(text: string): InlineKind | null {
+  const body = text.trim();
+  const messages = body.match(MESSAGE_BEGIN)?.length ?? 0;
+  const signed = body.match(SIGNED_BEGIN)?.length ?? 0;
+  if (messages === 1 && signed === 0 && body.startsWith('-----BEGIN PGP MESSAGE-----') && /\n-----END PGP MESSAGE-----$/.test(body)) return 'inline-encrypted';
+  if (signed === 1 && messages === 0 && body.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') && /\n-----END PGP SIGNATURE-----$/.test(body)) {
+    // Exactly one signature block, at the end: nothing unsigned may follow or hide in between.
+    if ((body.match(/^-----BEGIN PGP SIGNATURE-----[ \t]*$/gm)?.length ?? 0) === 1) return 'inline-signed';
+  }
+  return null;
+}
+
+export interface OpenedInline {
+  status: CryptoStatus;
+  /** The decrypted or signed text; absent unless decryption (when encrypted) succeeded. */
+  text?: string;
+}
+
+/** Opens a whole-body block (see wholeBodyBlock) as the message. */
+export async function openInline(text: string, kind: InlineKind, fromAddress: string, keys: KeyProvider): Promise<OpenedInline> {
+  const body = text.trim();
+  if (kind === 'inline-encrypted') {
+    const opened = await openEncrypted(Buffer.from(body, 'utf8'), fromAddress, keys);
+    // Inline plaintext is text, not a MIME entity: it cannot carry protected headers.
+    const status: CryptoStatus = { ...opened.status, protectedSubject: false, inline: true };
+    return opened.mime ? { status, text: new TextDecoder('utf-8').decode(opened.mime) } : { status };
+  }
+  let message;
+  try {
+    message = await readCleartextMessage({ cleartextMessage: body, config: OPENPGP_CONFIG });
+  } catch {
+    return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature: { status: 'bad', signerUserIds: [] }, protectedSubject: false, inline: true } };
+  }
+  const verificationKeys = await keys.verificationKeys();
+  const checks: SignatureCheck[] = [];
+  try {
+    const result = await verify({ message, verificationKeys, config: OPENPGP_CONFIG, expectSigned: false });
+    for (const s of result.signatures) {
+      const keyId = s.keyID.toHex().toUpperCase();
+      try {
+        await s.verified;
+        checks.push({ keyId, valid: true });
+      } catch (error) {
+        checks.push({ keyId, valid: false, reason: (error as Error).message });
+      }
+    }
+  } catch {
+    checks.length = 0;
+  }
+  const signature = checks.length ? await signatureVerdict(checks, verificationKeys, fromAddress, { coversMessage: true }) : { ...NO_SIGNATURE, status: 'bad' as const };
+  return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false, inline: true }, text: message.getText() };
+}

@@ -1,0 +1,224 @@
+/**
+ * What the message loader and the inspect command both need to judge a message beyond its
+ * root encryption: the sender identity from the raw From/Sender headers, the content inside a
+ * decrypted entity (signed-then-encrypted, attachments, nested parts), and encrypted or signed
+ * parts found deeper that are deliberately NOT opened. One implementation for both, so inspect
+ * says what the app shows.
+ *
+ * Invariants: nothing nested is decrypted here; decrypted attachments are marked as decrypted;
+ * verdicts come from signature-verdict.ts (never from the body).
+ */
+import PostalMime, { addressParser, decodeWords } from 'postal-mime';
+import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../../shared/domain.js';
+import { ServiceError } from '../../../shared/result.js';
+import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
+import type { KeyProvider } from '../crypto/key-provider.js';
+import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned, joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
+import { isAttachmentNode, type BodyStructureNode } from './message-row.js';
+import { allEntities, findEntity, parseMimeTree, type MimeEntity } from './mime-tree.js';
+
+/** The decrypted entity is addressed as part "2" of the message (the ciphertext part), so its
+ * own parts are "2.1", "2.2", … — the same numbers the attachment download takes. */
+export const DECRYPTED_PREFIX = '2';
+
+const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/g;
+
+/** From the raw header block (or just its From/Sender lines). */
+export function senderIdentity(headerText: string): SenderIdentity {
+  const unfolded = headerText.replace(/\r?\n[ \t]+/g, ' ');
+  const values = (name: string) => [...unfolded.matchAll(new RegExp(`^${name}[ \\t]*:(.*)$`, 'gim'))].map((m) => m[1]!.trim());
+  const mailboxes = (value: string) => flatten(addressParser(value));
+  const from = values('from').flatMap(mailboxes);
+  const identity: SenderIdentity = { fromAddresses: from.map((m) => m.address) };
+  const first = from[0];
+  if (first) {
+    const name = decodeWords(first.name ?? '');
+    const inName = (name.match(EMAIL_IN_TEXT) ?? []).find((a) => a.toLowerCase() !== first.address.toLowerCase());
+    if (inName) identity.displayNameAddress = inName;
+  }
+  const sender = values('sender').flatMap(mailboxes)[0];
+  if (sender && first && sender.address.toLowerCase() !== first.address.toLowerCase()) identity.sender = sender.address;
+  return identity;
+}
+
+function flatten(list: ReturnType<typeof addressParser>): { name: string; address: string }[] {
+  return list.flatMap((entry) => ('group' in entry && Array.isArray(entry.group) ? flatten(entry.group) : 'address' in entry && entry.address ? [{ name: entry.name ?? '', address: entry.address }] : []));
+}
+
+/** The one From address signatures are compared with, or '' when there is not exactly one. */
+export function singleFrom(identity: SenderIdentity): string {
+  return identity.fromAddresses.length === 1 ? identity.fromAddresses[0]! : '';
+}
+
+/** PGP/MIME-encrypted entities anywhere below the root (the root itself is the message's own layer). */
+export function nestedEncrypted(structure: BodyStructureNode, prefix?: string): UnopenedPart[] {
+  const found: UnopenedPart[] = [];
+  const visit = (node: BodyStructureNode, path: string, isRoot: boolean) => {
+    if (!isRoot && isPgpMimeEncrypted(node)) {
+      found.push({ partId: joinPart(prefix, path), kind: 'pgp-mime-encrypted' });
+      return;
+    }
+    node.childNodes?.forEach((child, i) => visit(child, child.part ?? (path ? `${path}.${i + 1}` : String(i + 1)), false));
+  };
+  visit(structure, structure.part ?? '', true);
+  return found;
+}
+
+/** The decoded text of every text leaf (not attachments) of a parsed tree, by part number. */
+export async function textPartsOfTree(tree: MimeEntity): Promise<{ part: string; text: string }[]> {
+  const out: { part: string; text: string }[] = [];
+  for (const leaf of allEntities(tree)) {
+    if (leaf.childNodes || !(leaf.type ?? '').startsWith('text/')) continue;
+    if ((leaf.disposition ?? '') === 'attachment') continue;
+    out.push({ part: leaf.part || '1', text: await textOfLeaf(leaf.raw) });
+  }
+  return out;
+}
+
+/** Inline blocks in text parts: each is an unopened part (never decrypted, never merged). */
+export function inlineBlocksInParts(parts: { part: string; text: string }[], prefix?: string): UnopenedPart[] {
+  return parts.flatMap(({ part, text }) => inlineBlocksIn(text).map((kind) => ({ partId: joinPart(prefix, part), kind })));
+}
+
+export interface EncryptedRootReading {
+  status: CryptoStatus;
+  /** The decrypted inner entity; absent unless decryption and integrity succeeded. */
+  mime?: Buffer;
+  attachments: AttachmentInfo[];
+  unopened: UnopenedPart[];
+}
+
+/** A PGP/MIME-encrypted root (the message's own layer): decrypt, then read what is inside. */
+export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<EncryptedRootReading> {
+  const opened = await openEncrypted(ciphertext, fromAddress, keys);
+  if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
+  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
+  return { status: { ...opened.status, signature: await withAcceptance(inner.signature, keys) }, mime: opened.mime, attachments: inner.attachments, unopened: inner.unopened };
+}
+
+/** Adds how far the person trusts the signing key ("valid from a verified / unverified key"). */
+async function withAcceptance(signature: CryptoStatus['signature'], keys: KeyProvider): Promise<CryptoStatus['signature']> {
+  if (!signature.fingerprint) return signature;
+  const acceptance = await keys.acceptanceOf(signature.fingerprint);
+  return acceptance ? { ...signature, acceptance } : signature;
+}
+
+export interface UnencryptedRootInput {
+  structure: BodyStructureNode;
+  /** The decoded body of a single-part text/plain root (inline PGP is judged on it). */
+  rootText?: string;
+  /** Decoded text parts, to find embedded inline blocks. */
+  textParts: () => Promise<{ part: string; text: string }[]>;
+  /** The whole raw message; fetched only when a PGP/MIME signature must be verified. */
+  source: () => Promise<Buffer>;
+}
+
+export interface UnencryptedRootReading {
+  crypto?: CryptoStatus;
+  /** Inline PGP as the whole body: the text to show instead (absent when it did not open). */
+  inline?: { text?: string };
+  unopened: UnopenedPart[];
+}
+
+/**
+ * A message whose root is not PGP/MIME encrypted: inline PGP when the whole text body is one
+ * block, a multipart/signed root (good/mismatch/…) or deeper (partial), and everything
+ * encrypted or signed deeper down reported as unopened.
+ */
+export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddress: string, keys: KeyProvider): Promise<UnencryptedRootReading> {
+  const { structure } = input;
+  const unopened = nestedEncrypted(structure);
+  const single = !structure.childNodes?.length;
+  const kind = single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && input.rootText !== undefined ? wholeBodyBlock(input.rootText) : null;
+  let crypto: CryptoStatus | undefined;
+  let inline: UnencryptedRootReading['inline'];
+  if (kind) {
+    const opened = await openInline(input.rootText!, kind, fromAddress, keys);
+    crypto = { ...opened.status, signature: await withAcceptance(opened.status.signature, keys) };
+    inline = opened.text !== undefined ? { text: opened.text } : {};
+  } else {
+    unopened.push(...inlineBlocksInParts(await input.textParts()));
+  }
+  if (containsPgpMimeSigned(structure)) {
+    const signature = await signedVerdict(parseMimeTree(await input.source()), fromAddress, keys, { rootCovers: true });
+    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature: await withAcceptance(signature, keys), protectedSubject: false };
+  }
+  return { crypto, ...(inline ? { inline } : {}), unopened };
+}
+
+/** The decoded text of one MIME entity (header + body), charset and transfer encoding undone. */
+export async function textOfLeaf(entity: Buffer): Promise<string> {
+  try {
+    const email = await PostalMime.parse(entity, { attachmentEncoding: 'arraybuffer' });
+    return `${email.text ?? ''}\n${email.html ?? ''}`;
+  } catch {
+    return '';
+  }
+}
+
+export interface DecryptedContent {
+  signature: CryptoStatus['signature'];
+  attachments: AttachmentInfo[];
+  unopened: UnopenedPart[];
+}
+
+/**
+ * Reads the entity that came out of the message's own encryption layer. A signature made by the
+ * encryption layer wins; otherwise a multipart/signed inner root (signed, then encrypted: RFC
+ * 3156 §6.1) counts for the message, a signed part deeper is `partial`.
+ */
+export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider): Promise<DecryptedContent> {
+  let tree: MimeEntity;
+  try {
+    tree = parseMimeTree(mime);
+  } catch {
+    return { signature: encryptionSignature, attachments: [], unopened: [] };
+  }
+  const signature = encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
+  const attachments = attachmentsOf(tree).map((a) => ({ ...a, partId: joinPart(DECRYPTED_PREFIX, a.partId), decrypted: true }));
+  const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...inlineBlocksInParts(await textPartsOfTree(tree), DECRYPTED_PREFIX)];
+  return { signature, attachments, unopened };
+}
+
+/** The PGP/MIME control parts: a signature or version part is not an attachment. */
+export const CRYPTO_PART_TYPES = new Set(['application/pgp-signature', 'application/pgp-encrypted']);
+
+/** Attachments as the list shows them; a multipart/signed's signature part is not one. */
+export function attachmentsOf(structure: BodyStructureNode): AttachmentInfo[] {
+  const out: AttachmentInfo[] = [];
+  const visit = (node: BodyStructureNode, path: string) => {
+    if (node.childNodes?.length) {
+      node.childNodes.forEach((child, i) => visit(child, child.part ?? (path ? `${path}.${i + 1}` : String(i + 1))));
+      return;
+    }
+    const type = (node.type ?? 'text/plain').toLowerCase();
+    if (!isAttachmentNode(node) || CRYPTO_PART_TYPES.has(type)) return;
+    out.push({ partId: path || '1', filename: decodeWords(node.dispositionParameters?.filename ?? node.parameters?.name ?? 'liite'), mimeType: type, size: node.size ?? 0 });
+  };
+  visit(structure, structure.part ?? '');
+  return out;
+}
+
+/** Decrypts the root again and returns one attachment from inside it (by its "2.x" number). */
+export async function decryptedAttachment(ciphertext: Buffer, partId: string, keys: KeyProvider): Promise<{ filename: string; mimeType: string; content: Buffer }> {
+  const opened = await openEncrypted(ciphertext, '', keys);
+  if (!opened.mime) throw new ServiceError('DECRYPTION_FAILED', 'The message could not be decrypted.');
+  const tree = parseMimeTree(opened.mime);
+  const inner = partId.slice(DECRYPTED_PREFIX.length + 1);
+  const listed = attachmentsOf(tree).find((a) => a.partId === inner);
+  const entity = listed ? findEntity(tree, inner) : undefined;
+  if (!listed || !entity) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
+  return { filename: listed.filename, mimeType: listed.mimeType, content: decodeTransfer(entity) };
+}
+
+/** The body of a leaf with its Content-Transfer-Encoding undone. */
+export function decodeTransfer(entity: MimeEntity): Buffer {
+  const body = entity.body;
+  if (entity.encoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (entity.encoding === 'quoted-printable') {
+    const text = body.toString('latin1').replace(/=\r?\n/g, '');
+    return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  }
+  return body;
+}

@@ -1,0 +1,145 @@
+// @vitest-environment jsdom
+/**
+ * The trusted status above a message, as the person sees it: a signature covering only one part
+ * says which part and who signed it (never "valid"); several From addresses, an address inside
+ * the display name and a differing Sender are said plainly; unopened encrypted parts are named;
+ * decrypted attachments are marked; and a body that draws its own green "signature valid" box
+ * changes nothing in the app's own status.
+ */
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SinettiApi } from '../../../shared/contract.js';
+import type { MessageView as View } from '../../../shared/domain.js';
+import { ok } from '../../../shared/result.js';
+import { ApiProvider } from '../../../renderer/api/api-context.js';
+import { LocaleProvider } from '../../../renderer/i18n/LocaleProvider.js';
+import { MessageView } from '../../../renderer/message/MessageView.js';
+import { prepareJsdomForReact } from '../../support/jsdom-react.js';
+
+beforeAll(() => prepareJsdomForReact());
+
+let root: Root | null = null;
+let container: HTMLDivElement | null = null;
+afterEach(() => {
+  act(() => root?.unmount());
+  container?.remove();
+  root = null;
+});
+
+const base: View = {
+  mailbox: { accountId: 'a1', path: 'INBOX' },
+  uid: 7,
+  subject: 'Aihe',
+  from: { name: 'kumppani@kela.example', address: 'evil@x.example' },
+  to: [],
+  cc: [],
+  date: Date.UTC(2026, 10, 1),
+  flags: { seen: true, answered: false, flagged: false },
+  attachments: [],
+  encrypted: false,
+  signed: false,
+};
+
+async function render(view: View): Promise<HTMLElement> {
+  const api = {
+    'settings:ui:get': async () => ok({ locale: 'fi' as const }),
+    'mail:message:open': async () => ok(view),
+  } as unknown as SinettiApi;
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+  await act(async () => {
+    root!.render(
+      <ApiProvider api={api}>
+        <LocaleProvider>
+          <FluentProvider theme={webLightTheme}>
+            <MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />
+          </FluentProvider>
+        </LocaleProvider>
+      </ApiProvider>,
+    );
+  });
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+  });
+  return container;
+}
+
+describe('trusted status bar', () => {
+  it('a partial signature names the part and the signer and never says the signature is valid', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Kumppani', address: 'kumppani@kela.example' },
+      text: 'Hyökkääjän teksti',
+      signed: true,
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'AB'.repeat(20) } },
+      identity: { fromAddresses: ['kumppani@kela.example'] },
+    });
+    const status = el.querySelector('[data-testid="crypto-status"]')!;
+    expect(status.getAttribute('data-signature')).toBe('partial');
+    expect(status.getAttribute('data-covered-part')).toBe('2');
+    expect(status.textContent).toContain('Vain osa viestistä on allekirjoitettu');
+    expect(status.textContent).toContain('Osan 2 on allekirjoittanut Kumppani <kumppani@kela.example>');
+    expect(status.textContent).not.toMatch(/kelvollinen/i);
+    expect(el.querySelector('[data-testid="sender-identity"]')).toBeNull();
+  });
+
+  it('several From addresses, an address in the display name and a differing Sender are said plainly', async () => {
+    const el = await render({ ...base, text: 'Hei', identity: { fromAddresses: ['evil@x.example', 'toinen@x.example'], displayNameAddress: 'kumppani@kela.example', sender: 'bulk@mailer.example' } });
+    const identity = el.querySelector('[data-testid="sender-identity"]')!;
+    expect(identity.getAttribute('data-from-count')).toBe('2');
+    expect(identity.textContent).toContain('Viestissä on useita lähettäjiä (evil@x.example, toinen@x.example)');
+    expect(identity.textContent).toContain('Lähettäjän nimessä on osoite kumppani@kela.example, mutta viesti tulee osoitteesta evil@x.example.');
+    expect(identity.textContent).toContain('Viestin lähetti bulk@mailer.example');
+  });
+
+  it('unopened encrypted parts are named, and decrypted attachments are marked as decrypted', async () => {
+    const el = await render({
+      ...base,
+      from: { name: '', address: 'a@b.example' },
+      identity: { fromAddresses: ['a@b.example'] },
+      text: 'Katso',
+      unopened: [{ partId: '2', kind: 'pgp-mime-encrypted' }],
+      attachments: [{ partId: '2.2', filename: 'päätös.pdf', mimeType: 'application/pdf', size: 1000, decrypted: true }],
+    });
+    expect(el.querySelector('[data-testid="unopened-parts"]')!.textContent).toContain('osa 2 (salattu osa)');
+    const attachment = el.querySelector('[data-testid="attachment"]')!;
+    expect(attachment.getAttribute('data-decrypted')).toBe('true');
+    expect(attachment.textContent).toContain('salaus purettu');
+  });
+
+  it('a body that draws a green "signature valid" box leaves the trusted status without any signature state', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Kumppani', address: 'kumppani@kela.example' },
+      identity: { fromAddresses: ['kumppani@kela.example'] },
+      html: '<div style="background:#dff6dd">✔ Allekirjoitus kelvollinen: kumppani@kela.example</div>',
+    });
+    expect(el.querySelector('[data-testid="crypto-status"]')).toBeNull();
+    expect(el.querySelector('[data-testid="sender-identity"]')).toBeNull();
+    // The fake box exists only inside the sandboxed content frame, not in the app's chrome.
+    const chrome = [...el.querySelectorAll('[role="status"], [role="alert"]')].map((n) => n.textContent).join(' ');
+    expect(chrome).not.toContain('Allekirjoitus kelvollinen');
+  });
+
+  it('a good signature by a key the person has not verified says so', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Kumppani', address: 'kumppani@kela.example' },
+      identity: { fromAddresses: ['kumppani@kela.example'] },
+      text: 'Hei',
+      signed: true,
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'good', acceptance: 'unverified', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'CD'.repeat(20) } },
+    });
+    expect(el.querySelector('[data-testid="crypto-status"]')!.getAttribute('data-signature')).toBe('good');
+    expect(el.querySelector('[data-testid="signer-unverified"]')!.textContent).toContain('Et ole vahvistanut allekirjoittajan avainta');
+  });
+
+  it('a key locked by its passphrase asks the person to unlock it, with the key ID', async () => {
+    const el = await render({ ...base, encrypted: true, crypto: { decryption: 'locked', recipientKeyIds: ['0123456789ABCDEF'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Avaimesi on lukittu');
+    expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('0123456789ABCDEF');
+  });
+});
