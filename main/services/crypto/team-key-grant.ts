@@ -113,6 +113,16 @@ export async function sealGrant(input: SealInput): Promise<string> {
  * unsigned, or signed by a key other than the lead it names.
  */
 export async function openGrant(armored: string, ownKeys: PrivateKey[]): Promise<OpenedGrant> {
+  try {
+    return await openGrantChecked(armored, ownKeys);
+  } catch (error) {
+    // Whatever openpgp.js throws on damaged input (some of it surfaces late, from its streams) is a refusal.
+    if (error instanceof ServiceError) throw error;
+    throw new ServiceError('TEAM_GRANT_REFUSED', `Not a usable team-key grant: ${(error as Error).message}`);
+  }
+}
+
+async function openGrantChecked(armored: string, ownKeys: PrivateKey[]): Promise<OpenedGrant> {
   const message = await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG }).catch((error: Error) => {
     throw new ServiceError('TEAM_GRANT_REFUSED', `Not a team-key grant: ${error.message}`);
   });
