@@ -109,7 +109,7 @@ describe('team keys through the team mailbox', () => {
     try {
       const folder = teamKeysFolderPath(`shared/${team}`);
       const status = await imap.status(folder, { messages: true });
-      expect(status.messages).toBe(2);
+      expect(status && status.messages).toBe(2);
       await expect(imap.append(folder, 'Subject: planted\r\n\r\nx\r\n')).rejects.toBeTruthy();
     } finally {
       await imap.logout();
