@@ -7,14 +7,17 @@
  * removed member cannot read new mail.
  */
 import { ImapFlow } from 'imapflow';
-import { createMessage, encrypt, readKey } from 'openpgp';
+import { createMessage, encrypt, generateKey, readKey, readMessage } from 'openpgp';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { DomainEvent } from '../../main/services/events/domain-events.js';
 import { teamKeysFolderPath } from '../../main/services/mail/team-key-folder.js';
+import { sealGrant } from '../../main/services/crypto/team-key-grant.js';
 import { pgpMimeEnvelope } from '../support/fixtures/pgp-mime.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
+import { startSmtpTestServer } from '../support/smtp-test-server.js';
 
 const env = inject('mailEnv');
 const { team, label } = env.teamKeys;
@@ -144,6 +147,17 @@ describe('team keys through the team mailbox', () => {
     const preview = await teemu.t.value('crypto:team:grants:preview', { armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored });
     expect(preview).toMatchObject({ team, state: 'ready', leadConfirmed: false });
     await teemu.t.value('crypto:team:grants:import', { source: { kind: 'folder', accountId: teemuPending[0]!.accountId, uid: teemuPending[0]!.uid }, confirmLead: lead.fingerprint });
+    // Someone who is not the lead seals their own "team key" to Anna: refused even when Anna
+    // confirms the real lead's fingerprint, because the grant is not signed by that key.
+    const mallory = (await generateKey({ userIDs: [{ name: 'Leena Vastaava', email: `${env.teamKeys.lead.username}@sinetti.test` }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
+    const fake = (await generateKey({ userIDs: [{ name: label, email: `${team}@sinetti.test` }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
+    const forged = await sealGrant({ team, teamLabel: label, generations: [{ generation: 2, key: fake }], member: await readKey({ armoredKey: anna.publicKey }), lead: mallory });
+    expect(await anna.t.value('crypto:team:grants:preview', { armored: forged })).toMatchObject({ state: 'refused', reason: expect.stringMatching(/already hold/) });
+    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: lead.fingerprint })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
+    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged } })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
+    // Even if Anna confirmed the stranger's own fingerprint: the grant lacks the team key she holds.
+    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: mallory.getFingerprint().toUpperCase() })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED', message: expect.stringMatching(/already hold/) } });
+    expect((await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.map((k) => k.fingerprint)).not.toContain(fake.getFingerprint().toUpperCase());
     // A grant sealed to Teemu is nothing to Anna.
     const notMine = await anna.t.call('crypto:team:grants:preview', { armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored });
     expect(notMine).toMatchObject({ ok: true, value: { state: 'refused' } });
@@ -173,5 +187,46 @@ describe('team keys through the team mailbox', () => {
     const locked = await openBySubject(teemu, newSubject);
     expect(locked.crypto?.decryption).toBe('no-key');
     expect(locked.text ?? '').not.toContain('Toisen sukupolven');
+  });
+
+  it('sending as the team encrypts the Sent copy to the team\'s current key as well', async () => {
+    const member = env.teamKeys.members[0]!;
+    const smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [member.username]: member.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+    try {
+      const teamAccount = await anna.t.value('accounts:add', {
+        displayName: label, teamName: label, host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: member.username, password: member.password,
+        address: `${team}@sinetti.test`, smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
+      });
+      const messageId = `${randomBytes(8).toString('hex')}@sinetti.test`;
+      const outgoing = { accountId: teamAccount.id, to: [`${env.teamKeys.lead.username}@sinetti.test`], subject: 'Tiimin viesti', text: 'Kokous siirtyy.', messageId };
+      const { token } = await anna.t.value('send:evaluate', { message: outgoing });
+      await anna.t.value('send:submit', { message: outgoing, approval: { token } });
+      await vi.waitFor(async () => expect(await anna.t.value('send:outbox:list', {})).toEqual([]), { timeout: 15_000 });
+
+      const current = (await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.find((k) => k.current)!;
+      const teamKey = await readKey({ armoredKey: (await lead.t.value('crypto:team:public:export', { accountId: lead.accountId, team })).armored });
+      expect(teamKey.getFingerprint().toUpperCase()).toBe(current.fingerprint);
+      const imap = new ImapFlow({ host: '127.0.0.1', port: env.imapPort, secure: false, doSTARTTLS: true, tls: { ca: [env.caCertPem] }, auth: { user: member.username, pass: member.password }, logger: false });
+      await imap.connect();
+      try {
+        const lock = await imap.getMailboxLock('Sent');
+        try {
+          const found = await imap.search({ header: { 'message-id': messageId } }, { uid: true });
+          expect(found && found.length).toBe(1);
+          const copy = await imap.fetchOne(String((found as number[])[0]), { source: true }, { uid: true });
+          const source = copy ? (copy.source?.toString('utf8') ?? '') : '';
+          const armored = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(source)![0];
+          const recipients = (await readMessage({ armoredMessage: armored })).getEncryptionKeyIDs().map((id) => id.toHex());
+          const teamSubkeys = teamKey.getSubkeys().map((k) => k.getKeyID().toHex());
+          expect(recipients.some((id) => teamSubkeys.includes(id))).toBe(true);
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await imap.logout();
+      }
+    } finally {
+      await smtp.close();
+    }
   });
 });

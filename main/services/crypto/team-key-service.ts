@@ -159,6 +159,7 @@ export class TeamKeyService {
       const opened = await openGrant(armored, usable);
       if (expectedTeam !== null && opened.payload.team !== expectedTeam) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
       if (await this.store.holds(opened.payload.teamFingerprint)) return 'held';
+      await this.assertContinuity(opened.payload.team, opened.keys);
       return {
         team: opened.payload.team,
         teamLabel: opened.payload.teamLabel,
@@ -195,9 +196,22 @@ export class TeamKeyService {
     if (!pinned.includes(leadFingerprint) && confirmLead?.toUpperCase() !== leadFingerprint) {
       throw new ServiceError('TEAM_GRANT_REFUSED', 'Compare the team lead\'s fingerprint with the lead and confirm it before importing.');
     }
+    await this.assertContinuity(team, opened.keys);
     const added = await this.store.add(team, teamLabel, opened.keys, 'granted', leadFingerprint);
     this.events?.emit({ type: 'openpgp.team.imported', team, fingerprint: teamFingerprint, leadFingerprint, generation, at: this.now() });
     return { team, generation, fingerprintGrouped: groupFingerprint(teamFingerprint), added: added.length };
+  }
+
+  /**
+   * Continuity: a grant for a team whose keys the person holds must carry those keys too (grants
+   * hold every generation), which only a holder of the team key can do. A stranger's "new
+   * generation" would otherwise become the key team mail is encrypted to.
+   */
+  private async assertContinuity(team: string, keys: { key: PrivateKey }[]): Promise<void> {
+    const carried = new Set(keys.map((g) => fp(g.key)));
+    if ((await this.store.generations(team)).some((g) => !carried.has(g.fingerprint))) {
+      throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant does not carry the team keys you already hold, so it does not come from a holder of this team\'s key.');
+    }
   }
 
   private async deliver(box: TeamMailbox, held: HeldGeneration[], members: import('openpgp').Key[], lead: PrivateKey): Promise<{ member: string; grant: string }[]> {
