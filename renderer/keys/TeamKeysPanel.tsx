@@ -121,7 +121,7 @@ export function TeamKeysPanel() {
           </div>
         </form>
         {preview ? (
-          <ul className={styles.list}>
+          <ul className={styles.list} data-testid="grant-preview">
             <PendingGrantItem
               grant={preview}
               busy={busy}

@@ -117,3 +117,66 @@ test('a team-key grant from the team lead lets the member open a team message th
     await leadHost.stop();
   }
 });
+
+test('a grant saved as a file imports after checking it; removing the member rotates the team key', async ({ page, sinetti, demo, browser }) => {
+  void sinetti;
+  test.setTimeout(120_000);
+  await createPersonalKey(page, 'Demo Työntekijä', 'demo.tyontekija@sinetti.test');
+  const memberDialog = page.getByTestId('keys-dialog');
+  const memberPublicKey = await downloadText(page, () => memberDialog.getByTestId('key-item').getByTestId('key-export').click());
+
+  const leadHost = await startHostAs(demo, { username: demo.teamLead.username, password: demo.teamLead.password, displayName: 'Mikko Korhonen' });
+  const leadContext = await browser.newContext({ locale: 'fi-FI' });
+  try {
+    const lead = await leadContext.newPage();
+    await lead.goto(leadHost.host.url);
+    const leadKey = await createPersonalKey(lead, 'Mikko Korhonen', `${demo.teamLead.username}@sinetti.test`);
+    const leadDialog = lead.getByTestId('keys-dialog');
+    await leadDialog.getByTestId('keys-tab-team').click();
+    const leadTeam = leadDialog.locator('[data-testid="team-key-item"][data-team="perhepalvelut"]');
+    await leadTeam.getByLabel('Tiimin sähköpostiosoite').fill('perhepalvelut@sinetti.test');
+    await leadTeam.getByTestId('team-key-create').click();
+    await expect(leadTeam.getByTestId('team-key-generation')).toHaveCount(1, { timeout: 20_000 });
+    const firstFingerprint = await leadTeam.getByTestId('team-key-fingerprint').innerText();
+
+    // The member's key arrives as a file this time.
+    await leadTeam.getByTestId('team-grant-file').setInputFiles({ name: 'demo.asc', mimeType: 'application/pgp-keys', buffer: Buffer.from(memberPublicKey) });
+    await expect(leadTeam.getByLabel('Jäsenen julkinen avain (liitä)')).toHaveValue(/BEGIN PGP PUBLIC KEY BLOCK/);
+    await leadTeam.getByTestId('team-grant').click();
+    await expect(leadTeam.getByTestId('team-member')).toHaveCount(1);
+    const grantFile = await downloadText(lead, () => leadTeam.getByTestId('team-grant-save').click());
+    expect(grantFile).toContain('BEGIN PGP MESSAGE');
+    expect(grantFile).not.toContain('PRIVATE KEY');
+
+    // The member imports the saved grant from the file, after checking it.
+    await memberDialog.getByTestId('keys-tab-team').click();
+    await memberDialog.getByTestId('team-grant-file-input').setInputFiles({ name: 'grant.asc', mimeType: 'text/plain', buffer: Buffer.from(grantFile) });
+    await memberDialog.getByTestId('team-grant-preview').click();
+    const preview = memberDialog.getByTestId('team-keys-panel').getByTestId('grant-preview').getByTestId('pending-grant');
+    await expect(preview).toHaveAttribute('data-state', 'ready');
+    await expect(preview.getByTestId('grant-lead-fingerprint')).toHaveText(leadKey.grouped);
+    await preview.getByTestId('grant-confirm-lead').click();
+    await preview.getByTestId('grant-import').click();
+    const memberTeam = memberDialog.locator('[data-testid="team-key-item"][data-team="perhepalvelut"]');
+    await expect(memberTeam.getByTestId('team-key-fingerprint')).toHaveText(firstFingerprint);
+    await expectAccessible(page, 'team key imported from a file');
+
+    // The lead removes the member: a second generation, sealed to nobody else here.
+    await leadTeam.getByTestId('team-member-remove').click();
+    await expect(leadTeam).toContainText('luo tiimille uuden avaimen');
+    await leadTeam.getByTestId('team-member-remove-confirm').click();
+    await expect(leadDialog.getByTestId('notice-bar')).toContainText('sukupolvi 2');
+    await expect(leadTeam.getByTestId('team-key-generation')).toHaveCount(2);
+    await expect(leadTeam.locator('[data-testid="team-key-generation"][data-current="true"]')).toHaveAttribute('data-generation', '2');
+    await expect(leadTeam.getByTestId('team-member')).toHaveCount(0);
+    await expectAccessible(lead, 'team key rotated after removing a member');
+
+    // The removed member keeps the first generation for old mail and gets nothing new.
+    await memberDialog.getByTestId('team-keys-refresh').click();
+    await expect(memberTeam.getByTestId('team-key-generation')).toHaveCount(1);
+    await expect(memberTeam.getByTestId('pending-grant')).toHaveCount(0);
+  } finally {
+    await leadContext.close();
+    await leadHost.stop();
+  }
+});
