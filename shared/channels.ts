@@ -36,6 +36,15 @@ export const REQUEST_CHANNELS = [
   'send:outbox:list',
   'send:outbox:retry',
   'send:outbox:discard',
+  // Team keys (issue 3).
+  'crypto:team:list',
+  'crypto:team:create',
+  'crypto:team:grant',
+  'crypto:team:remove-member',
+  'crypto:team:public:export',
+  'crypto:team:grants:pending',
+  'crypto:team:grants:preview',
+  'crypto:team:grants:import',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -25,6 +25,7 @@ import {
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
 import type { Result } from './result.js';
+import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -122,6 +123,31 @@ export const contract = {
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  // Team keys: public facts only; the team's secret keys never leave the main process.
+  /** Every team mailbox with the key generations held, whether the person leads it, and (for leads) the members. */
+  'crypto:team:list': { request: empty, response: z.array(teamViewSchema) },
+  /** A lead creates the team's first key (the name and address it carries for correspondents). */
+  'crypto:team:create': {
+    request: teamRefSchema.extend({ name: z.string().trim().min(1).max(200), email: z.email().max(320) }).strict(),
+    response: teamViewSchema,
+  },
+  /** A lead seals the team key to a member's public key, files it in the team keys folder, and gets it back to save as a file. */
+  'crypto:team:grant': {
+    request: teamRefSchema.extend({ memberPublicKey: z.string().min(1).max(256 * 1024) }).strict(),
+    response: z.object({ member: z.object({ fingerprint: z.string(), fingerprintGrouped: z.string(), userIds: z.array(z.string()) }), armored: z.string() }),
+  },
+  /** A lead removes a member: the key rotates and the new generation is sealed to everyone else. */
+  'crypto:team:remove-member': { request: teamRefSchema.extend({ memberFingerprint: teamFingerprintSchema }).strict(), response: teamViewSchema },
+  'crypto:team:public:export': { request: teamRefSchema, response: z.object({ armored: z.string() }) },
+  /** Grants addressed to the person's keys for team keys they do not hold yet. */
+  'crypto:team:grants:pending': { request: empty, response: z.array(pendingGrantSchema) },
+  /** What a grant saved as a file holds (team, lead fingerprint to compare), checked like an import; nothing is stored. */
+  'crypto:team:grants:preview': { request: z.object({ armored: z.string().min(1).max(512 * 1024) }).strict(), response: grantPreviewSchema },
+  /** Imports a grant; `confirmLead` is the lead fingerprint the person compared (needed until that lead is trusted for the team). */
+  'crypto:team:grants:import': {
+    request: z.object({ source: grantImportSourceSchema, confirmLead: teamFingerprintSchema.optional() }).strict(),
+    response: grantImportResultSchema,
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

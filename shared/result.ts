@@ -37,6 +37,8 @@ export const ERROR_CODES = [
   'JUSTIFICATION_REQUIRED',
   'SEND_REJECTED',
   'INTERNAL',
+  /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
+  'TEAM_GRANT_REFUSED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

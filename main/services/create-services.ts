@@ -9,6 +9,8 @@ import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
 import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { KeyService } from './crypto/key-service.js';
+import { TeamKeyService } from './crypto/team-key-service.js';
+import { TeamKeyStore } from './crypto/team-key-store.js';
 import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
@@ -34,13 +36,16 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings,
   });
   const keys = new KeyService(secrets, domainEvents, { unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes });
-  // Team keys and correspondents' keys join this list as their services arrive.
-  const keyProvider = new CompositeKeyProvider([keys]);
+  // Team keys the person holds (acceptance 'team'); correspondents' keys join this list as their service arrives.
+  const teamKeyStore = new TeamKeyStore(secrets);
+  const keyProvider = new CompositeKeyProvider([keys, teamKeyStore]);
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
-  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
+  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
+  const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
   const handlers = createServiceHandlers({
     keys,
     send,
+    teamKeys,
     policy,
     host: options.host,
     version: options.version,

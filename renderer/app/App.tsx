@@ -1,4 +1,4 @@
-import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { makeStyles, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useIntl } from 'react-intl';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
@@ -47,6 +47,11 @@ function firstInbox(groups: MailboxGroup[]): MailboxRef | null {
 type Notice = MessageRemoved;
 
 export function App() {
+  // Holds the Tabster core for the app's lifetime (no modalizer, so no focusable guards in
+  // <body>). Otherwise closing the last dialog disposed Tabster without restoring the aria-hidden
+  // it had put on #root, hiding the whole app from assistive technology until a reload (seen
+  // after closing the Keys dialog while no message was open; team-keys.spec.ts runs axe after it).
+  useFocusFinders();
   const api = useApi();
   const t = useT();
   const intl = useIntl();

@@ -7,14 +7,15 @@ import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface
 import { useState } from 'react';
 import { useT } from '../i18n/use-t.js';
 import { PersonalKeysPanel } from './PersonalKeysPanel.js';
+import { TeamKeysPanel } from './TeamKeysPanel.js';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '48rem', width: '100%' },
   tabs: { marginBottom: tokens.spacingVerticalM },
 });
 
-// Team keys and correspondents' keys get their own tabs as those services arrive.
-type KeysTab = 'personal';
+// Correspondents' keys get their own tab as that service arrives.
+type KeysTab = 'personal' | 'team';
 
 export function KeysDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
@@ -30,9 +31,13 @@ export function KeysDialog({ onClose }: { onClose: () => void }) {
               <Tab value="personal" data-testid="keys-tab-personal">
                 {t('keys.tab.personal')}
               </Tab>
+              <Tab value="team" data-testid="keys-tab-team">
+                {t('keys.tab.team')}
+              </Tab>
             </TabList>
             <div role="tabpanel" aria-label={t(`keys.tab.${tab}`)}>
               {tab === 'personal' ? <PersonalKeysPanel /> : null}
+              {tab === 'team' ? <TeamKeysPanel /> : null}
             </div>
           </DialogContent>
           <DialogActions>

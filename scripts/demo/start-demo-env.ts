@@ -15,6 +15,8 @@ import { startSmtpTestServer, type SmtpTestServer } from '../../test/support/smt
 export interface DemoInfo extends DovecotEndpoints {
   person: { username: string; password: string };
   colleague: { username: string; password: string };
+  /** Leads Perhepalvelut (ACL administer right): creates the team key and grants it to members. */
+  teamLead: { username: string; password: string };
   teams: { name: string; label: string }[];
   /** The Perhepalvelut team key (armored private key), as a team lead would grant it; the demo prints where. */
   teamKeyFile: string;
@@ -38,7 +40,8 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     baseDir,
     users: [person, colleague],
     teams: [
-      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name] },
+      // The colleague leads Perhepalvelut (the administer right): they create and grant its team key.
+      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name], leads: [colleague.name] },
       { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });
@@ -82,6 +85,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
       ...dovecotEndpoints(dovecot),
       person: { username: person.name, password: person.password },
       colleague: { username: colleague.name, password: colleague.password },
+      teamLead: { username: colleague.name, password: colleague.password },
       teams: DEMO.teams.map((t) => ({ name: t.name, label: t.label })),
       teamKeyFile,
       smtpPort: smtp.port,

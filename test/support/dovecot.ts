@@ -31,6 +31,11 @@ export interface DovecotTeam extends DovecotUser {
   folders?: string[];
   /** The team's display name, published as IMAP METADATA on the team INBOX (RFC 5464). */
   label?: string;
+  /**
+   * Team leads: members who also get the administer right ("a", which Sinetti reads as team lead)
+   * plus create/delete, so they can set up the team's keys folder.
+   */
+  leads?: string[];
 }
 
 export interface StartDovecotOptions {
@@ -76,6 +81,7 @@ export interface DovecotHandle extends DovecotEndpoints {
 
 /** The rights a team member gets on every team folder (RFC 4314 via Dovecot's names). */
 const MEMBER_RIGHTS = ['lookup', 'read', 'write', 'write-seen', 'write-deleted', 'insert', 'expunge'];
+const LEAD_RIGHTS = [...MEMBER_RIGHTS, 'create', 'delete', 'admin'];
 const TEAM_FOLDERS = ['Trash', 'Archive'];
 /** Where the server keeps a team mailbox's display name (read by main/services/mail/mailbox-discovery.ts). */
 export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
@@ -183,9 +189,10 @@ async function shareTeamMailbox(doveadm: (args: string[]) => Promise<string>, te
       if (!/exists/i.test(error.message)) throw error;
     });
   }
+  const leads = team.leads ?? [];
   for (const folder of ['INBOX', ...folders]) {
-    for (const member of team.members) {
-      await doveadm(['acl', 'set', '-u', team.name, folder, `user=${member}`, ...MEMBER_RIGHTS]);
+    for (const member of [...new Set([...team.members, ...leads])]) {
+      await doveadm(['acl', 'set', '-u', team.name, folder, `user=${member}`, ...(leads.includes(member) ? LEAD_RIGHTS : MEMBER_RIGHTS)]);
     }
   }
   // `acl set` does not update the shared-mailbox dictionary; without this members see nothing in LIST.

@@ -18,13 +18,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const person = { name: 'anna.virtanen', password: 'Anna-salasana-1' };
   const colleague = { name: 'mikko.korhonen', password: 'Mikko-salasana-2' };
   const outsider = { name: 'ulla.ulkopuolinen', password: 'Ulla-salasana-3' };
+  // Team keys: a team of its own, so grants and rotations there disturb no other test.
+  const lead = { name: 'leena.vastaava', password: 'Leena-salasana-4' };
+  const third = { name: 'teemu.jasen', password: 'Teemu-salasana-5' };
+  const keyTeam = { name: 'kotihoito', label: 'Kotihoito', password: 'team-3-not-used', members: [person.name, third.name], leads: [lead.name] };
   const teams = [
     { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name] },
     { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: 'team-2-not-used', members: [person.name] },
   ];
   let dovecot: DovecotHandle | undefined;
   try {
-    dovecot = await startDovecot({ baseDir, users: [person, colleague, outsider], teams });
+    dovecot = await startDovecot({ baseDir, users: [person, colleague, outsider, lead, third], teams: [...teams, keyTeam] });
     await dovecot.createFolder(person.name, 'Archive');
     await dovecot.appendMaildir(
       person.name,
@@ -43,6 +47,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     teams: teams.map(({ name, label }) => ({ name, label })),
     bulkFolder: 'Bulk',
     bulkCount: BULK_COUNT,
+    teamKeys: {
+      team: keyTeam.name,
+      label: keyTeam.label,
+      lead: { username: lead.name, password: lead.password },
+      members: [
+        { username: person.name, password: person.password },
+        { username: third.name, password: third.password },
+      ],
+    },
   };
   project.provide('mailEnv', env);
   const handle = dovecot;

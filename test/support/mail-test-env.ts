@@ -11,6 +11,13 @@ export interface MailTestEnv extends DovecotEndpoints {
   /** Personal folder of `person` holding BULK_COUNT generated messages. */
   bulkFolder: string;
   bulkCount: number;
+  /** A team with a lead (administer right) and two members, used only by the team-key tests. */
+  teamKeys: {
+    team: string;
+    label: string;
+    lead: { username: string; password: string };
+    members: { username: string; password: string }[];
+  };
 }
 
 declare module 'vitest' {

@@ -3,6 +3,7 @@ import { vetExternalUrl } from '../../../shared/external-url.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
 import type { KeyService } from '../crypto/key-service.js';
+import type { TeamKeyService } from '../crypto/team-key-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
 import type { MailService } from '../mail/mail-service.js';
@@ -16,11 +17,12 @@ export interface HandlerDeps {
   keys: KeyService;
   policy: PolicyService;
   send: SendService;
+  teamKeys: TeamKeyService;
   openExternal?: (url: string) => Promise<void>;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
-  const { mail, settings, keys, policy, send } = deps;
+  const { mail, settings, keys, policy, send, teamKeys } = deps;
   return {
     'app:info:get': async () => ({ version: deps.version, host: deps.host }),
     'settings:ui:get': async () => settings.get().ui,
@@ -82,5 +84,13 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       send.outbox.discard(id);
       return {};
     },
+    'crypto:team:list': async () => teamKeys.list(),
+    'crypto:team:create': async ({ accountId, team, name, email }) => teamKeys.create(accountId, team, { name, email }),
+    'crypto:team:grant': async ({ accountId, team, memberPublicKey }) => teamKeys.grant(accountId, team, memberPublicKey),
+    'crypto:team:remove-member': async ({ accountId, team, memberFingerprint }) => teamKeys.removeMember(accountId, team, memberFingerprint),
+    'crypto:team:public:export': async ({ accountId, team }) => ({ armored: await teamKeys.exportPublic(accountId, team) }),
+    'crypto:team:grants:pending': async () => teamKeys.pendingGrants(),
+    'crypto:team:grants:preview': async ({ armored }) => teamKeys.previewGrant(armored),
+    'crypto:team:grants:import': async ({ source, confirmLead }) => teamKeys.importGrant(source, confirmLead),
   };
 }

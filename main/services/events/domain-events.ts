@@ -16,7 +16,12 @@ export type DomainEvent =
   /** Passed the send gate and handed to the transport; the justification when the policy demanded one. */
   | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
   /** Every copy of the message was accepted by the mail server. */
-  | { type: 'message.delivered'; accountId: string; messageId: string; at: number };
+  | { type: 'message.delivered'; accountId: string; messageId: string; at: number }
+  // Team keys (fingerprints and the team's namespace name only).
+  | { type: 'openpgp.team.created'; team: string; fingerprint: string; generation: number; at: number }
+  | { type: 'openpgp.team.granted'; team: string; fingerprint: string; memberFingerprint: string; generation: number; at: number }
+  | { type: 'openpgp.team.rotated'; team: string; fingerprint: string; previousFingerprint: string; removedMemberFingerprint: string; generation: number; at: number }
+  | { type: 'openpgp.team.imported'; team: string; fingerprint: string; leadFingerprint: string; generation: number; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

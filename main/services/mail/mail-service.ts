@@ -200,6 +200,21 @@ export class MailService {
     return { movedTo: trash };
   }
 
+  /**
+   * Runs an operation on a fresh connection of its own, closed afterwards (the team keys folder:
+   * it must not disturb the selected sessions or the control connection).
+   */
+  async withConnection<T>(accountId: string, operation: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connect(accountId);
+    try {
+      return await operation(client);
+    } catch (error) {
+      throw error instanceof ServiceError ? error : classifyImapError(error);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
   /** For tests and the benchmark: the session behind a mailbox. */
   async session(ref: MailboxRef): Promise<MailboxSession> {
     this.account(ref.accountId);

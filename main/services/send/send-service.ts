@@ -30,6 +30,8 @@ export interface SendServiceDeps {
   dataDir: string;
   events?: DomainEventBus;
   extraCaPem?: string;
+  /** Team keys held: sending from a team's address also encrypts to the team's current key. */
+  teamKeys?: Pick<import('../crypto/team-key-store.js').TeamKeyStore, 'currentPublicKeysFor'>;
 }
 
 type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & { cc: string[]; attachments: { filename: string; contentType: string; contentBase64: string }[] };
@@ -167,6 +169,8 @@ export class SendService {
       const key = await this.deps.keys.privateKey(summary.fingerprint);
       if (key) keys.push(key.toPublic());
     }
+    // From a team mailbox: the whole team must be able to read the copy and the conversation.
+    if (this.deps.teamKeys) keys.push(...(await this.deps.teamKeys.currentPublicKeysFor(address)));
     return keys;
   }
 

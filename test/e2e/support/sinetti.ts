@@ -25,7 +25,14 @@ export interface SinettiHost {
   dataDir: string;
 }
 
-async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
+/** Who the provisioned account belongs to (by default the demo person). */
+export interface HostUser {
+  username: string;
+  password: string;
+  displayName: string;
+}
+
+async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown, user?: HostUser): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
   const dir = mkdtempSync(join(demo.work, 'host-'));
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, demo.caCertPem);
@@ -47,13 +54,13 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
     writeFileSync(
       provision,
       JSON.stringify({
-        displayName: 'Demo Työntekijä',
+        displayName: user?.displayName ?? 'Demo Työntekijä',
         host: demo.host,
         port: demo.imapPort,
         security: 'starttls',
-        username: demo.person.username,
-        password: demo.person.password,
-        address: `${demo.person.username}@sinetti.test`,
+        username: user?.username ?? demo.person.username,
+        password: user?.password ?? demo.person.password,
+        address: `${user?.username ?? demo.person.username}@sinetti.test`,
         smtp: { host: demo.host, port: demo.smtpPort, security: 'starttls' },
       }),
       { mode: 0o600 },
@@ -94,6 +101,21 @@ export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; 
 });
 
 export { expect };
+
+/**
+ * A second browser host with another person's account (e.g. the team lead), for tests with two
+ * people; open `url` in a page of its own browser context. Stop it when done.
+ */
+export async function startHostAs(demo: E2EDemo, user: HostUser): Promise<{ host: SinettiHost; stop: () => Promise<void> }> {
+  const started = await startHost(demo, true, null, user);
+  return {
+    host: started.host,
+    stop: async () => {
+      started.process.kill('SIGTERM');
+      await new Promise((r) => (started.process.exitCode !== null ? r(null) : started.process.once('exit', r)));
+    },
+  };
+}
 
 /** No serious or critical WCAG 2.1 A/AA violation in the current view. */
 export async function expectAccessible(page: Page, view: string): Promise<void> {
