@@ -36,6 +36,13 @@ export const REQUEST_CHANNELS = [
   'send:outbox:list',
   'send:outbox:retry',
   'send:outbox:discard',
+  // Correspondents' public keyring (issue 3).
+  'crypto:contacts:list',
+  'crypto:contacts:import',
+  'crypto:contacts:accept',
+  'crypto:contacts:remove',
+  'crypto:contacts:lookup',
+  'crypto:contacts:import-from-message',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -25,6 +25,7 @@ import {
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
 import type { Result } from './result.js';
+import { keyringContract } from './keyring-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -122,6 +123,8 @@ export const contract = {
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  // Correspondents' public keyring (shared/keyring-schema.ts).
+  ...keyringContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -150,6 +150,16 @@ export const cryptoStatusSchema = z.object({
 });
 export type CryptoStatus = z.infer<typeof cryptoStatusSchema>;
 
+/** What the loader found offered in a message (the person decides whether to import it). */
+export const keyOfferSchema = z.object({
+  source: z.enum(['autocrypt', 'attachment']),
+  /** Known for an Autocrypt key (parsed when the message opened); attachments are read only on import. */
+  fingerprint: z.string().optional(),
+  /** The keyring already holds this key: nothing to offer. */
+  known: z.boolean(),
+});
+export type KeyOfferView = z.infer<typeof keyOfferSchema>;
+
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
   uid: z.number().int().positive(),
@@ -168,6 +178,8 @@ export const messageViewSchema = z.object({
   signed: z.boolean(),
   /** What the crypto service found, for the trusted status bar outside the message content. */
   crypto: cryptoStatusSchema.optional(),
+  /** A public key the message offers (Autocrypt header or attached key), for "import the sender's key". */
+  keyOffer: keyOfferSchema.optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

@@ -9,6 +9,8 @@ import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
 import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { KeyService } from './crypto/key-service.js';
+import { CorrespondentKeyring } from './crypto/correspondent-keyring.js';
+import { KeyLookupService } from './crypto/key-lookup.js';
 import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
@@ -34,8 +36,14 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings,
   });
   const keys = new KeyService(secrets, domainEvents, { unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes });
-  // Team keys and correspondents' keys join this list as their services arrive.
-  const keyProvider = new CompositeKeyProvider([keys]);
+  // Team keys join this list as their service arrives.
+  const correspondents = new CorrespondentKeyring(secrets, domainEvents);
+  const keyProvider = new CompositeKeyProvider([keys, correspondents]);
+  const keyLookup = new KeyLookupService({
+    keyring: correspondents,
+    settings: () => policy.state().effective?.policy.crypto ?? null,
+    fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
+  });
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
   const handlers = createServiceHandlers({
@@ -47,6 +55,8 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings,
     mail,
     openExternal: options.openExternal,
+    correspondents,
+    keyLookup,
   });
   return {
     dispatcher: createDispatcher(handlers, logger.child('ipc')),

@@ -3,6 +3,8 @@ import { vetExternalUrl } from '../../../shared/external-url.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
 import type { KeyService } from '../crypto/key-service.js';
+import type { CorrespondentKeyring } from '../crypto/correspondent-keyring.js';
+import type { KeyLookupService } from '../crypto/key-lookup.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
 import type { MailService } from '../mail/mail-service.js';
@@ -17,6 +19,8 @@ export interface HandlerDeps {
   policy: PolicyService;
   send: SendService;
   openExternal?: (url: string) => Promise<void>;
+  correspondents: CorrespondentKeyring;
+  keyLookup: KeyLookupService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -81,6 +85,19 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'send:outbox:discard': async ({ id }) => {
       send.outbox.discard(id);
       return {};
+    },
+    // Correspondents' public keyring.
+    'crypto:contacts:list': async () => deps.correspondents.list(),
+    'crypto:contacts:import': async (request) => ('candidateId' in request ? deps.keyLookup.importCandidate(request.candidateId) : deps.correspondents.importData(request.armored, 'file')),
+    'crypto:contacts:accept': async ({ fingerprint, state }) => deps.correspondents.decide(fingerprint, state),
+    'crypto:contacts:remove': async ({ fingerprint }) => {
+      await deps.correspondents.remove(fingerprint);
+      return {};
+    },
+    'crypto:contacts:lookup': async ({ address }) => deps.keyLookup.lookup(address),
+    'crypto:contacts:import-from-message': async ({ mailbox, uid }) => {
+      const offered = await mail.offeredKey(mailbox, uid);
+      return deps.correspondents.importData(offered.data, offered.source);
     },
   };
 }

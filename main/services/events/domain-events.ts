@@ -16,7 +16,11 @@ export type DomainEvent =
   /** Passed the send gate and handed to the transport; the justification when the policy demanded one. */
   | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
   /** Every copy of the message was accepted by the mail server. */
-  | { type: 'message.delivered'; accountId: string; messageId: string; at: number };
+  | { type: 'message.delivered'; accountId: string; messageId: string; at: number }
+  /** Correspondents' public keyring: a key came in (from where, in which state), the person decided, or removed it. */
+  | { type: 'openpgp.correspondent.imported'; fingerprint: string; source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks'; state: 'undecided' | 'unverified'; at: number }
+  | { type: 'openpgp.correspondent.accepted'; fingerprint: string; state: 'unverified' | 'verified'; at: number }
+  | { type: 'openpgp.correspondent.rejected' | 'openpgp.correspondent.removed'; fingerprint: string; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

@@ -12,6 +12,7 @@ import type { Address, AttachmentInfo, MailboxRef, MessageView } from '../../../
 import { ServiceError } from '../../../shared/result.js';
 import { isPgpMimeEncrypted, openEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
+import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -52,7 +53,7 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
 }
 
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true }, { uid: true });
+  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: [AUTOCRYPT_HEADER] }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const structure = meta.bodyStructure as BodyStructureNode;
   const encryptedRoot = isPgpMimeEncrypted(structure);
@@ -88,6 +89,9 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   const envelope = meta.envelope ?? {};
   const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
   const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
+  // A key offered for the sender (shown as "import the sender's key"; imported only when the person asks).
+  const singleFrom = envelope.from?.length === 1 ? (envelope.from[0]?.address ?? '') : '';
+  const keyOffer = await describeKeyOffer(meta.headers?.toString('latin1') ?? '', singleFrom, attachments, keys).catch(() => null);
   const flags = flagsFromSet(meta.flags);
   if (!flags.seen) {
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
@@ -107,6 +111,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     attachments,
     ...securityOf(structure),
     ...(crypto ? { crypto } : {}),
+    ...(keyOffer ? { keyOffer } : {}),
   };
 }
 
