@@ -10,13 +10,20 @@ import { OPENPGP_CONFIG } from './openpgp-policy.js';
 /** A public key with many signatures is tens of KiB; a whole keyring export stays far below this. */
 export const MAX_KEY_DATA_BYTES = 512 * 1024;
 
+const ARMORED_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
+
 export async function parsePublicKeys(data: string | Uint8Array, maxKeys: number): Promise<Key[]> {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
   if (size > MAX_KEY_DATA_BYTES) throw new ServiceError('TOO_LARGE', `Key data over ${MAX_KEY_DATA_BYTES / 1024} KiB is not read.`);
   const text = typeof data === 'string' ? data : looksArmored(data) ? Buffer.from(data).toString('utf8') : null;
   let keys: Key[];
   try {
-    keys = text !== null ? await readKeys({ armoredKeys: text, config: OPENPGP_CONFIG }) : await readKeys({ binaryKeys: data as Uint8Array, config: OPENPGP_CONFIG });
+    if (text === null) keys = await readKeys({ binaryKeys: data as Uint8Array, config: OPENPGP_CONFIG });
+    else {
+      // openpgp.js reads one armored block; a pasted file may hold several.
+      const blocks = text.match(ARMORED_BLOCK) ?? [text];
+      keys = (await Promise.all(blocks.map((block) => readKeys({ armoredKeys: block, config: OPENPGP_CONFIG })))).flat();
+    }
   } catch (error) {
     throw new ServiceError('VALIDATION', `Not a usable OpenPGP public key: ${(error as Error).message}`);
   }
