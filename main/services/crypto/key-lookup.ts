@@ -48,12 +48,14 @@ export class KeyLookupService {
   async lookup(address: string): Promise<LookupResultView> {
     const settings = this.deps.settings();
     if (!settings) throw new ServiceError('POLICY_INVALID', 'The managed policy is invalid, so no key is looked up.');
-    const wanted = address.trim().toLowerCase();
+    // The hash uses the lower-cased local part; the `l` parameter keeps it as the person wrote it.
+    const given = address.trim();
+    const wanted = given.toLowerCase();
     const tried: Outcome[] = [];
     const found: { key: Key; source: Method }[] = [];
 
     if (settings.wkd) {
-      const outcome = await this.collect('wkd', () => this.fetchWkd(wanted), wanted, found);
+      const outcome = await this.collect('wkd', () => this.fetchWkd(given), wanted, found);
       tried.push(outcome);
     } else tried.push({ method: 'wkd', outcome: 'disabled' });
 

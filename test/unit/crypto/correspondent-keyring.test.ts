@@ -28,9 +28,9 @@ function setup() {
   return { dir, secrets, keychain, keyring: new CorrespondentKeyring(secrets, events), seen };
 }
 
-async function publicKey(email: string, extra: Parameters<typeof generateKey>[0] = {}) {
-  const { publicKey } = await generateKey({ userIDs: [{ name: 'Kirjeenvaihtaja', email }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG, ...extra });
-  return publicKey as string;
+async function publicKey(email: string, extra: { keyExpirationTime?: number; date?: Date } = {}): Promise<string> {
+  const { publicKey } = await generateKey({ ...extra, userIDs: [{ name: 'Kirjeenvaihtaja', email }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+  return publicKey;
 }
 
 describe('correspondent keyring', () => {
