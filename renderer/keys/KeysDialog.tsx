@@ -6,6 +6,7 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useT } from '../i18n/use-t.js';
+import { CorrespondentsPanel } from './CorrespondentsPanel.js';
 import { PersonalKeysPanel } from './PersonalKeysPanel.js';
 
 const useStyles = makeStyles({
@@ -13,8 +14,8 @@ const useStyles = makeStyles({
   tabs: { marginBottom: tokens.spacingVerticalM },
 });
 
-// Team keys and correspondents' keys get their own tabs as those services arrive.
-type KeysTab = 'personal';
+// Team keys get their own tab as that service arrives.
+type KeysTab = 'personal' | 'contacts';
 
 export function KeysDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
@@ -30,9 +31,13 @@ export function KeysDialog({ onClose }: { onClose: () => void }) {
               <Tab value="personal" data-testid="keys-tab-personal">
                 {t('keys.tab.personal')}
               </Tab>
+              <Tab value="contacts" data-testid="keys-tab-contacts">
+                {t('keys.tab.contacts')}
+              </Tab>
             </TabList>
             <div role="tabpanel" aria-label={t(`keys.tab.${tab}`)}>
               {tab === 'personal' ? <PersonalKeysPanel /> : null}
+              {tab === 'contacts' ? <CorrespondentsPanel /> : null}
             </div>
           </DialogContent>
           <DialogActions>

@@ -88,7 +88,10 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     },
     // Correspondents' public keyring.
     'crypto:contacts:list': async () => deps.correspondents.list(),
-    'crypto:contacts:import': async (request) => ('candidateId' in request ? deps.keyLookup.importCandidate(request.candidateId) : deps.correspondents.importData(request.armored, 'file')),
+    'crypto:contacts:import': async (request) =>
+      'candidateId' in request
+        ? deps.keyLookup.importCandidate(request.candidateId)
+        : deps.correspondents.importData('armored' in request ? request.armored : new Uint8Array(Buffer.from(request.binaryBase64, 'base64')), 'file'),
     'crypto:contacts:accept': async ({ fingerprint, state }) => deps.correspondents.decide(fingerprint, state),
     'crypto:contacts:remove': async ({ fingerprint }) => {
       await deps.correspondents.remove(fingerprint);
