@@ -144,6 +144,8 @@ export const cryptoStatusSchema = z.object({
     keyId: z.string().optional(),
     fingerprint: z.string().optional(),
     signerUserIds: z.array(z.string()),
+    /** How far the signer's key is trusted (the person's own, a team key, a correspondent's verified or unverified key). */
+    keyAcceptance: z.enum(['own', 'team', 'verified', 'unverified']).optional(),
   }),
   /** The subject came from inside the encryption (RFC 9788 protected headers). */
   protectedSubject: z.boolean(),

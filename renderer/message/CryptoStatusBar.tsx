@@ -24,7 +24,10 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
         </Bar>
       ) : null}
       {signature.status === 'good' ? (
-        <Bar intent="success">{t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}</Bar>
+        <Bar intent="success" data-key-acceptance={signature.keyAcceptance ?? 'unknown'}>
+          {t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}
+          {signature.keyAcceptance === 'verified' ? ` ${t('crypto.signature.keyVerified')}` : signature.keyAcceptance === 'unverified' ? ` ${t('crypto.signature.keyUnverified')}` : ''}
+        </Bar>
       ) : signature.status === 'mismatch' ? (
         <Bar intent="warning" title={t('crypto.signature.mismatch.title')}>
           {t('crypto.signature.mismatch.body', { signer: signature.signerUserIds.join(', ') })}

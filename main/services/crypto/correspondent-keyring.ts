@@ -6,8 +6,8 @@
  *   `undecided` (not used for sending) next to the old one until the person decides;
  * - a new key that is expired, revoked or weak (RSA < 2048, SHA-1 self-signatures) is refused
  *   with the reason (assertUsable, the same check as for the person's own keys);
- * - rejected keys are never offered for verification or encryption; `verified` is set only by
- *   the person after comparing the fingerprint (the contract demands that confirmation);
+ * - rejected and undecided keys are never offered for verification or encryption; `verified` is
+ *   set only by the person after comparing the fingerprint (the contract demands that confirmation);
  * - only public key material is kept: a private key handed in by mistake is reduced to its public half.
  */
 import type { Key } from 'openpgp';
@@ -140,10 +140,14 @@ export class CorrespondentKeyring implements KeySource {
     return [];
   }
 
-  /** Every key but the rejected ones; for the same address, verified before unverified before undecided, newest first. */
+  /**
+   * The accepted keys (verified before unverified, newest first). Undecided keys are held back
+   * like rejected ones: a key the person has not accepted must not turn a signature into a good
+   * verdict (it shows as an unknown key until they decide).
+   */
   async verificationKeys(): Promise<Key[]> {
     return [...(await this.load()).values()]
-      .filter((e) => e.state !== 'rejected')
+      .filter((e) => e.state === 'verified' || e.state === 'unverified')
       .sort((a, b) => PREFERENCE[a.state] - PREFERENCE[b.state] || b.importedAt - a.importedAt)
       .map((e) => e.key);
   }

@@ -58,7 +58,7 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
     status: {
       decryption: 'decrypted',
       recipientKeyIds: [],
-      signature: await signatureVerdict(decrypted.signatures, verificationKeys, fromAddress),
+      signature: await signatureVerdict(decrypted.signatures, verificationKeys, fromAddress, keys),
       protectedSubject: /^content-type:[^\n]*protected-headers\s*=\s*"?v1/im.test(headerBlock(mime)),
     },
   };
@@ -73,13 +73,17 @@ async function signatureVerdict(
   signatures: { keyId: string; valid: boolean; fingerprint?: string }[],
   keys: Key[],
   fromAddress: string,
+  provider: KeyProvider,
 ): Promise<CryptoStatus['signature']> {
   if (signatures.length === 0) return noSignature;
   const chosen = signatures.find((s) => s.valid) ?? signatures[0]!;
   const key = keys.find((k) => k.getKeys().some((sub) => sub.getKeyID().toHex().toUpperCase() === chosen.keyId));
   if (!key) return { status: 'unknown-key', keyId: chosen.keyId, signerUserIds: [] };
   const signerUserIds = key.getUserIDs();
-  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds };
+  const fingerprint = key.getFingerprint().toUpperCase();
+  // How far the person trusts the signer's key (own, team, verified or unverified correspondent): shown beside a good verdict.
+  const acceptance = await provider.acceptanceOf(fingerprint);
+  const base = { keyId: chosen.keyId, fingerprint, signerUserIds, ...(acceptance && acceptance !== 'rejected' && acceptance !== 'undecided' ? { keyAcceptance: acceptance } : {}) };
   if (!chosen.valid) return { status: 'bad', ...base };
   const from = fromAddress.trim().toLowerCase();
   const matches = key.users.some((user) => (user.userID?.email ?? '').trim().toLowerCase() === from && from !== '');

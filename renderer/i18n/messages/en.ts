@@ -342,4 +342,6 @@ export const en: Record<MessageKey, string> = {
   'view.keyOffer.import': 'Import the sender\'s key',
   'view.keyOffer.imported': 'The key was imported. Compare its fingerprint with the sender under Keys › Correspondents.',
   'view.keyOffer.undecided': 'The address already has another key, so the new key awaits your decision under Keys › Correspondents.',
+  'crypto.signature.keyVerified': 'The signer\'s key has been verified by fingerprint.',
+  'crypto.signature.keyUnverified': 'The signer\'s key has not been verified: compare its fingerprint under Keys › Correspondents.',
 };

@@ -341,6 +341,8 @@ export const fi = {
   'view.keyOffer.import': 'Tuo lähettäjän avain',
   'view.keyOffer.imported': 'Avain tuotiin. Vertaa sen sormenjälkeä lähettäjän kanssa kohdassa Avaimet › Vastapuolet.',
   'view.keyOffer.undecided': 'Osoitteelle on jo toinen avain, joten uusi avain odottaa päätöstäsi kohdassa Avaimet › Vastapuolet.',
+  'crypto.signature.keyVerified': 'Allekirjoittajan avain on tarkistettu sormenjäljestä.',
+  'crypto.signature.keyUnverified': 'Allekirjoittajan avainta ei ole tarkistettu: vertaa sormenjälkeä kohdassa Avaimet › Vastapuolet.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

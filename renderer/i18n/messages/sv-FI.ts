@@ -343,4 +343,6 @@ export const svFI: Record<MessageKey, string> = {
   'view.keyOffer.import': 'Importera avsändarens nyckel',
   'view.keyOffer.imported': 'Nyckeln importerades. Jämför dess fingeravtryck med avsändaren under Nycklar › Motparter.',
   'view.keyOffer.undecided': 'Adressen har redan en annan nyckel, så den nya nyckeln väntar på ditt beslut under Nycklar › Motparter.',
+  'crypto.signature.keyVerified': 'Avsändarens nyckel är kontrollerad med fingeravtryck.',
+  'crypto.signature.keyUnverified': 'Avsändarens nyckel är inte kontrollerad: jämför fingeravtrycket under Nycklar › Motparter.',
 };

@@ -7,12 +7,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, revokeKey } from 'openpgp';
+import { createMessage, encrypt, generateKey, revokeKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { CorrespondentKeyring } from '../../../main/services/crypto/correspondent-keyring.js';
 import { CompositeKeyProvider } from '../../../main/services/crypto/key-provider.js';
 import { KeyService } from '../../../main/services/crypto/key-service.js';
 import { OPENPGP_CONFIG } from '../../../main/services/crypto/openpgp-policy.js';
+import { openEncrypted } from '../../../main/services/crypto/pgp-mime-reader.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
 import { SecretStore } from '../../../main/services/secrets/secret-store.js';
@@ -71,7 +72,8 @@ describe('correspondent keyring', () => {
     const list = await keyring.list();
     expect(list.find((k) => k.fingerprint === old!.fingerprint)).toMatchObject({ state: 'verified', conflictsWith: [newer!.fingerprint] });
     expect(await keyring.acceptanceOf(newer!.fingerprint)).toBe('undecided');
-    expect((await keyring.verificationKeys())[0]!.getFingerprint().toUpperCase()).toBe(old!.fingerprint);
+    // Undecided keys are not offered at all (neither for sending nor for signature verdicts).
+    expect((await keyring.verificationKeys()).map((k) => k.getFingerprint().toUpperCase())).toEqual([old!.fingerprint]);
 
     // The person decides: the old one is rejected, the new one accepted.
     await keyring.decide(old!.fingerprint, 'rejected');
@@ -87,6 +89,16 @@ describe('correspondent keyring', () => {
     const [again] = await keyring.importData(armored, 'wkd');
     expect(again).toMatchObject({ fingerprint: view!.fingerprint, state: 'verified', conflictsWith: [] });
     expect(await keyring.list()).toHaveLength(1);
+  });
+
+  it('applies a revocation to a known key (keeping the record) and then refuses to accept it', async () => {
+    const { keyring } = setup();
+    const { privateKey, publicKey: armored } = await generateKey({ userIDs: [{ email: 'lahtija@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    const [view] = await keyring.importData(armored.armor(), 'file');
+    const { publicKey: revoked } = await revokeKey({ key: privateKey, format: 'armored', config: OPENPGP_CONFIG });
+    const [updated] = await keyring.importData(revoked, 'wkd');
+    expect(updated).toMatchObject({ fingerprint: view!.fingerprint, revoked: true, state: 'unverified', source: 'file' });
+    await expect(keyring.decide(view!.fingerprint, 'verified')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/revoked/) });
   });
 
   it('refuses expired, revoked and weak keys with the reason, and imports nothing of a refused batch', async () => {
@@ -153,6 +165,32 @@ describe('correspondent keyring', () => {
     expect((await provider.verificationKeys()).map((k) => k.getFingerprint().toUpperCase()).sort()).toEqual([mine.fingerprint, theirs!.fingerprint].sort());
     await keyring.decide(theirs!.fingerprint, 'rejected');
     expect((await provider.verificationKeys()).map((k) => k.getFingerprint().toUpperCase())).toEqual([mine.fingerprint]);
+  });
+
+  it('gives the signature verdict the signer key\'s acceptance; an undecided key counts as unknown', async () => {
+    const { keyring, secrets } = setup();
+    const own = new KeyService(secrets);
+    const me = await own.generate({ name: 'Minä', email: 'mina@kunta.example' });
+    const myKey = (await own.privateKey(me.fingerprint))!;
+    const sender = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    const ciphertext = Buffer.from(await encrypt({ message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nHei\r\n' }), encryptionKeys: myKey.toPublic(), signingKeys: sender.privateKey, config: OPENPGP_CONFIG }));
+    const provider = new CompositeKeyProvider([own, keyring]);
+    const verdict = async () => (await openEncrypted(ciphertext, 'anna@example.net', provider)).status.signature;
+
+    expect(await verdict()).toMatchObject({ status: 'unknown-key' });
+    const [view] = await keyring.importData(sender.publicKey.armor(), 'file');
+    expect(await verdict()).toMatchObject({ status: 'good', keyAcceptance: 'unverified' });
+    await keyring.decide(view!.fingerprint, 'verified');
+    expect(await verdict()).toMatchObject({ status: 'good', keyAcceptance: 'verified' });
+    await keyring.decide(view!.fingerprint, 'rejected');
+    expect(await verdict()).toMatchObject({ status: 'unknown-key' });
+
+    // Someone else's key for anna's address, arriving while anna's key is accepted: undecided, and no good verdict for it.
+    await keyring.decide(view!.fingerprint, 'unverified');
+    const impostor = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    expect((await keyring.importData(impostor.publicKey.armor(), 'autocrypt'))[0]!.state).toBe('undecided');
+    const forged = Buffer.from(await encrypt({ message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nMaksa tälle tilille\r\n' }), encryptionKeys: myKey.toPublic(), signingKeys: impostor.privateKey, config: OPENPGP_CONFIG }));
+    expect((await openEncrypted(forged, 'anna@example.net', provider)).status.signature).toMatchObject({ status: 'unknown-key' });
   });
 
   it('reads binary key data (WKD answers, attached .gpg files) as well as armor', async () => {
