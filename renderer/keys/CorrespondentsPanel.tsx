@@ -65,7 +65,10 @@ export function CorrespondentsPanel() {
     }
   };
 
-  const imported = (value: unknown) => t('contacts.importedNotice', { count: (value as unknown[]).length });
+  const imported = (value: unknown) => {
+    const keys = value as CorrespondentKeyView[];
+    return keys.some((k) => k.state === 'undecided') ? t('contacts.importedUndecided') : t('contacts.importedNotice', { count: keys.length });
+  };
 
   const importPasted = (event: FormEvent) => {
     event.preventDefault();

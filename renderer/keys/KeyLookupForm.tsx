@@ -5,7 +5,7 @@
  */
 import { Badge, Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { useState, type FormEvent } from 'react';
-import type { LookupResultView } from '../../shared/keyring-schema.js';
+import type { CorrespondentKeyView, LookupResultView } from '../../shared/keyring-schema.js';
 import type { AppError, Result } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { ErrorBar } from '../app/ErrorBar.js';
@@ -52,7 +52,7 @@ export function KeyLookupForm({ busy, run }: Props) {
       const answer = await api['crypto:contacts:import']({ candidateId });
       if (answer.ok) setResult((r) => (r ? { ...r, candidates: r.candidates.filter((c) => c.candidateId !== candidateId) } : r));
       return answer;
-    }, (value) => t('contacts.importedNotice', { count: (value as unknown[]).length }));
+    }, (value) => ((value as CorrespondentKeyView[]).some((k) => k.state === 'undecided') ? t('contacts.importedUndecided') : t('contacts.importedNotice', { count: (value as unknown[]).length })));
 
   return (
     <section className={styles.section} aria-labelledby="contacts-lookup-title">

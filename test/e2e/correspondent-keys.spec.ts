@@ -20,7 +20,9 @@ test('imports and verifies a correspondent\'s key, and the composer then has it 
 
   await dialog.getByTestId('contacts-import-text').fill(publicKey);
   await dialog.getByTestId('contacts-import').click();
-  const item = dialog.getByTestId('contact-key');
+  await expect(dialog.getByTestId('contact-key')).toHaveCount(1);
+  const fingerprint = await dialog.getByTestId('contact-key').getAttribute('data-fingerprint');
+  const item = dialog.locator(`[data-testid="contact-key"][data-fingerprint="${fingerprint}"]`);
   await expect(item).toHaveAttribute('data-state', 'unverified');
   await expect(item).toContainText('asiakas.aalto@example.net');
   await expect(item.getByTestId('contact-fingerprint')).toHaveText(/^([0-9A-F]{4} ){4}[0-9A-F]{4} {2}([0-9A-F]{4} ){4}[0-9A-F]{4}$/);
@@ -30,7 +32,17 @@ test('imports and verifies a correspondent\'s key, and the composer then has it 
   await item.getByTestId('contact-verify').click();
   await expect(item).toHaveAttribute('data-state', 'verified');
   await expect(item.getByTestId('contact-state')).toHaveText('Tarkistettu sormenjäljestä');
-  await expectAccessible(page, 'correspondents tab with a verified key');
+
+  // A different key for the same address: it waits, undecided, and the verified key stays.
+  const { publicKey: another } = await generateKey({ userIDs: [{ name: 'Asiakas Aalto', email: 'asiakas.aalto@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+  await dialog.getByTestId('contacts-import-text').fill(another);
+  await dialog.getByTestId('contacts-import').click();
+  await expect(dialog.getByTestId('notice-bar')).toContainText('odottamaan päätöstäsi');
+  await expect(dialog.getByTestId('contact-key')).toHaveCount(2);
+  const waiting = dialog.locator('[data-testid="contact-key"][data-state="undecided"]');
+  await expect(waiting.getByTestId('contact-conflict')).toBeVisible();
+  await expect(item).toHaveAttribute('data-state', 'verified');
+  await expectAccessible(page, 'correspondents tab with a verified and an undecided key');
   await dialog.getByRole('button', { name: 'Sulje', exact: true }).click();
 
   await page.getByTestId('compose').click();

@@ -320,6 +320,7 @@ export const en: Record<MessageKey, string> = {
   'contacts.importLabel': 'Or paste the public key in ASCII armor',
   'contacts.import': 'Import key',
   'contacts.importedNotice': '{count, plural, one {# key imported} other {# keys imported}}. Compare the fingerprint with the correspondent.',
+  'contacts.importedUndecided': 'The key was imported and awaits your decision: the address already has another key, which is not replaced silently.',
   'contacts.lookupTitle': 'Look a key up by e-mail address',
   'contacts.lookupAddress': 'Correspondent\'s e-mail address',
   'contacts.lookup': 'Look up',

@@ -319,6 +319,7 @@ export const fi = {
   'contacts.importLabel': 'Tai liitä julkinen avain ASCII-muodossa',
   'contacts.import': 'Tuo avain',
   'contacts.importedNotice': '{count, plural, one {# avain tuotiin} other {# avainta tuotiin}}. Vertaa sormenjälkeä vastapuolen kanssa.',
+  'contacts.importedUndecided': 'Avain tuotiin odottamaan päätöstäsi: osoitteelle on jo toinen avain, eikä sitä korvata huomaamatta.',
   'contacts.lookupTitle': 'Hae avainta sähköpostiosoitteella',
   'contacts.lookupAddress': 'Vastapuolen sähköpostiosoite',
   'contacts.lookup': 'Hae avain',

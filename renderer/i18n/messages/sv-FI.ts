@@ -321,6 +321,7 @@ export const svFI: Record<MessageKey, string> = {
   'contacts.importLabel': 'Eller klistra in den offentliga nyckeln i ASCII-format',
   'contacts.import': 'Importera nyckel',
   'contacts.importedNotice': '{count, plural, one {# nyckel importerades} other {# nycklar importerades}}. Jämför fingeravtrycket med motparten.',
+  'contacts.importedUndecided': 'Nyckeln importerades och väntar på ditt beslut: adressen har redan en annan nyckel, och den ersätts inte i tysthet.',
   'contacts.lookupTitle': 'Sök nyckel med e-postadress',
   'contacts.lookupAddress': 'Motpartens e-postadress',
   'contacts.lookup': 'Sök nyckel',
