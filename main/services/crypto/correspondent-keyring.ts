@@ -71,14 +71,14 @@ export class CorrespondentKeyring implements KeySource {
     return this.exclusive(async () => {
       // A copy: the cache changes only once the sealed keyring is written.
       const entries = new Map(await this.load());
-      const incoming: Entry[] = [];
+      const incoming = new Map<string, Entry & { isNew: boolean }>();
       for (const candidate of keys) {
         const key = candidate.isPrivate() ? candidate.toPublic() : candidate;
         const fingerprint = key.getFingerprint().toUpperCase();
-        const known = entries.get(fingerprint);
+        const known = incoming.get(fingerprint) ?? entries.get(fingerprint);
         if (known) {
           const merged = await known.key.update(key, undefined, OPENPGP_FULL_CONFIG);
-          incoming.push({ ...known, key: merged, armored: merged.armor(OPENPGP_FULL_CONFIG), addresses: addressesOf(merged) });
+          incoming.set(fingerprint, { ...known, key: merged, armored: merged.armor(OPENPGP_FULL_CONFIG), addresses: addressesOf(merged), isNew: incoming.get(fingerprint)?.isNew ?? false });
           continue;
         }
         await assertUsable(key).catch((error: unknown) => {
@@ -86,19 +86,19 @@ export class CorrespondentKeyring implements KeySource {
         });
         const addresses = addressesOf(key);
         if (addresses.length === 0) throw new ServiceError('VALIDATION', `${fingerprint}: the key has no e-mail address in its user IDs, so it cannot be matched to a correspondent.`);
-        const others = [...entries.values(), ...incoming].filter((e) => e.state !== 'rejected' && e.addresses.some((a) => addresses.includes(a)));
+        const others = [...entries.values(), ...incoming.values()].filter((e) => e.state !== 'rejected' && e.addresses.some((a) => addresses.includes(a)));
         // Never a silent replacement: with another key for the address on file, the person decides.
         const state: CorrespondentState = others.length ? 'undecided' : 'unverified';
-        incoming.push({ fingerprint, key, armored: key.armor(OPENPGP_FULL_CONFIG), addresses, state, source, importedAt: this.now() });
+        incoming.set(fingerprint, { fingerprint, key, armored: key.armor(OPENPGP_FULL_CONFIG), addresses, state, source, importedAt: this.now(), isNew: true });
       }
-      for (const entry of incoming) {
-        const isNew = !entries.has(entry.fingerprint);
-        entries.set(entry.fingerprint, entry);
-        if (isNew) this.events?.emit({ type: 'openpgp.correspondent.imported', fingerprint: entry.fingerprint, source, state: entry.state as 'undecided' | 'unverified', at: this.now() });
-      }
+      for (const { isNew: _isNew, ...entry } of incoming.values()) entries.set(entry.fingerprint, entry);
       await this.save(entries);
+      for (const { fingerprint, state, isNew } of incoming.values()) {
+        if (isNew) this.events?.emit({ type: 'openpgp.correspondent.imported', fingerprint, source, state: state as 'undecided' | 'unverified', at: this.now() });
+        else this.events?.emit({ type: 'openpgp.correspondent.updated', fingerprint, source, at: this.now() });
+      }
       const all = [...entries.values()];
-      return Promise.all(incoming.map((entry) => this.view(entry, all)));
+      return Promise.all([...incoming.keys()].map((fingerprint) => this.view(entries.get(fingerprint)!, all)));
     });
   }
 

@@ -12,8 +12,10 @@ export async function readOfferedKey(client: ImapFlow, uid: number): Promise<{ d
   const meta = await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [AUTOCRYPT_HEADER] }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const from = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
-  const autocrypt = autocryptFor(meta.headers?.toString('latin1') ?? '', from);
-  if (autocrypt && (await autocryptKey(meta.headers?.toString('latin1') ?? '', from))) return { data: autocrypt.keydata, source: 'autocrypt' };
+  const headers = meta.headers?.toString('latin1') ?? '';
+  // The same checks as when the message opened: one header, for the single From, with a key carrying that address.
+  const autocrypt = autocryptFor(headers, from);
+  if (autocrypt && (await autocryptKey(headers, from))) return { data: autocrypt.keydata, source: 'autocrypt' };
   const [attachment] = keyAttachments(planParts(meta.bodyStructure as BodyStructureNode).attachments);
   if (!attachment) throw new ServiceError('NOT_FOUND', 'The message offers no key.');
   const { content } = await client.download(String(uid), attachment.partId, { uid: true, maxBytes: MAX_KEY_DATA_BYTES + 1 });

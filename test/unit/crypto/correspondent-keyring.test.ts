@@ -11,7 +11,7 @@ import { createMessage, encrypt, generateKey, revokeKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { CorrespondentKeyring } from '../../../main/services/crypto/correspondent-keyring.js';
 import { CompositeKeyProvider } from '../../../main/services/crypto/key-provider.js';
-import { KeyService } from '../../../main/services/crypto/key-service.js';
+import { KeyService, assertUsable } from '../../../main/services/crypto/key-service.js';
 import { OPENPGP_CONFIG } from '../../../main/services/crypto/openpgp-policy.js';
 import { openEncrypted } from '../../../main/services/crypto/pgp-mime-reader.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
@@ -89,15 +89,21 @@ describe('correspondent keyring', () => {
     const [again] = await keyring.importData(armored, 'wkd');
     expect(again).toMatchObject({ fingerprint: view!.fingerprint, state: 'verified', conflictsWith: [] });
     expect(await keyring.list()).toHaveLength(1);
+    // The same key twice in one file counts once.
+    const fresh = await publicKey('pekka@example.net');
+    expect(await keyring.importData(`${fresh}\n${fresh}`, 'file')).toEqual([expect.objectContaining({ state: 'unverified', addresses: ['pekka@example.net'] })]);
   });
 
   it('applies a revocation to a known key (keeping the record) and then refuses to accept it', async () => {
-    const { keyring } = setup();
+    const { keyring, seen } = setup();
     const { privateKey, publicKey: armored } = await generateKey({ userIDs: [{ email: 'lahtija@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
     const [view] = await keyring.importData(armored.armor(), 'file');
     const { publicKey: revoked } = await revokeKey({ key: privateKey, format: 'armored', config: OPENPGP_CONFIG });
     const [updated] = await keyring.importData(revoked, 'wkd');
     expect(updated).toMatchObject({ fingerprint: view!.fingerprint, revoked: true, state: 'unverified', source: 'file' });
+    expect(seen.map((e) => e.type)).toEqual(['openpgp.correspondent.imported', 'openpgp.correspondent.updated']);
+    // A revoked key is not used for sending (SendService checks assertUsable on every key it is offered).
+    await expect(assertUsable((await keyring.verificationKeys())[0]!)).rejects.toMatchObject({ message: expect.stringMatching(/revoked/) });
     await expect(keyring.decide(view!.fingerprint, 'verified')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/revoked/) });
   });
 

@@ -67,6 +67,10 @@ describe('crypto:contacts over the contract', () => {
       const { publicKey } = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
       const [key] = await t.value('crypto:contacts:import', { armored: publicKey });
       expect(JSON.stringify(key)).not.toContain('BEGIN PGP');
+      // A binary key file (.gpg) as the file picker sends it.
+      const { publicKey: binary } = await generateKey({ userIDs: [{ email: 'bin@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary', config: OPENPGP_CONFIG });
+      expect(await t.value('crypto:contacts:import', { binaryBase64: Buffer.from(binary).toString('base64') })).toEqual([expect.objectContaining({ addresses: ['bin@example.net'], source: 'file' })]);
+      expect(await t.call('crypto:contacts:import', { binaryBase64: 'not base64!' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified', fingerprintCompared: false } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'undecided' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
@@ -76,7 +80,7 @@ describe('crypto:contacts over the contract', () => {
       expect(await t.call('crypto:contacts:remove', { fingerprint: '../x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:lookup', { address: 'not an address' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:import-from-message', { mailbox: { accountId: 'a', path: 'INBOX' }, uid: 1, armored: publicKey } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.value('crypto:contacts:list', {})).toEqual([expect.objectContaining({ state: 'verified' })]);
+      expect(await t.value('crypto:contacts:list', {})).toEqual([expect.objectContaining({ addresses: ['anna@example.net'], state: 'verified' }), expect.objectContaining({ addresses: ['bin@example.net'] })]);
     } finally {
       await t.close();
     }
