@@ -45,6 +45,13 @@ export const REQUEST_CHANNELS = [
   'crypto:team:grants:pending',
   'crypto:team:grants:preview',
   'crypto:team:grants:import',
+  // Correspondents' public keyring (issue 3).
+  'crypto:contacts:list',
+  'crypto:contacts:import',
+  'crypto:contacts:accept',
+  'crypto:contacts:remove',
+  'crypto:contacts:lookup',
+  'crypto:contacts:import-from-message',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -26,6 +26,7 @@ import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
 import type { Result } from './result.js';
 import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
+import { keyringContract } from './keyring-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -148,6 +149,8 @@ export const contract = {
     request: z.object({ source: grantImportSourceSchema, confirmLead: teamFingerprintSchema.optional() }).strict(),
     response: grantImportResultSchema,
   },
+  // Correspondents' public keyring (shared/keyring-schema.ts).
+  ...keyringContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

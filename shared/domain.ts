@@ -183,6 +183,15 @@ export const unopenedPartSchema = z.object({
   kind: z.enum(['pgp-mime-encrypted', 'inline-encrypted', 'inline-signed']),
 });
 export type UnopenedPart = z.infer<typeof unopenedPartSchema>;
+/** What the loader found offered in a message (the person decides whether to import it). */
+export const keyOfferSchema = z.object({
+  source: z.enum(['autocrypt', 'attachment']),
+  /** Known for an Autocrypt key (parsed when the message opened); attachments are read only on import. */
+  fingerprint: z.string().optional(),
+  /** The keyring already holds this key: nothing to offer. */
+  known: z.boolean(),
+});
+export type KeyOfferView = z.infer<typeof keyOfferSchema>;
 
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
@@ -206,6 +215,8 @@ export const messageViewSchema = z.object({
   identity: senderIdentitySchema.optional(),
   /** Encrypted or signed content deeper in the message that was deliberately not opened. */
   unopened: z.array(unopenedPartSchema).optional(),
+  /** A public key the message offers (Autocrypt header or attached key), for "import the sender's key". */
+  keyOffer: keyOfferSchema.optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

@@ -84,8 +84,8 @@ export const policySchema = z
       .object({
         passphraseRequired: z.boolean(),
         unlockMinutes: z.number().int().min(1).max(24 * 60),
-        wkd: z.boolean(),
-        keyserver: z.union([z.literal(false), z.url({ protocol: /^https$/ })]),
+        wkd: z.boolean().describe('Look correspondents\' keys up in their domain\'s Web Key Directory (advanced, then direct method).'),
+        keyserver: z.union([z.literal(false), z.url({ protocol: /^https$/ })]).describe('A VKS keyserver (keys.openpgp.org protocol) to look keys up in, https only; false: none. Asked only when WKD finds nothing.'),
       })
       .strict(),
   })
@@ -149,7 +149,8 @@ export const BUILTIN_POLICY: Policy = {
   },
   gateway: { enabled: false, method: 'suffix', suffix: '.s', subjectTag: '[turva]', header: { name: 'X-Sinetti-Secure', value: 'gateway' }, mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' },
   justification: { minLength: 20 },
-  crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: 'https://keys.openpgp.org' },
+  // Lookups: WKD asks the correspondent's own domain; a keyserver is a third party, so IT turns it on.
+  crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: false },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);

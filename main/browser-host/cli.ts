@@ -10,6 +10,9 @@
  *   SINETTI_PROVISION_FILE  JSON account to add at start-up through the normal add-account path (demo)
  *   SINETTI_MANAGED_POLICY  a managed policy file instead of the platform's (tests and demos only: the
  *                           desktop app reads only the machine-wide file IT installs)
+ *   SINETTI_KEY_LOOKUP_TEST_FILE  tests only: JSON `{ "hosts": { "<name>": "127.0.0.1:<port>" }, "caPem": "…" }`
+ *                           sends key lookups (WKD, keyserver) for those names to local servers, whose CA
+ *                           is trusted in addition; certificates are still verified for the names
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -28,7 +31,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.SINETTI_DATA_DIR ?? join(homedir(), '.local', 'share', 'sinetti'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staticDir = resolve(process.env.SINETTI_STATIC_DIR ?? join(here, '..', 'renderer'));
-  const extraCaPem = process.env.SINETTI_EXTRA_CA_FILE ? readFileSync(process.env.SINETTI_EXTRA_CA_FILE, 'utf8') : undefined;
+  const lookupTest = process.env.SINETTI_KEY_LOOKUP_TEST_FILE ? (JSON.parse(readFileSync(process.env.SINETTI_KEY_LOOKUP_TEST_FILE, 'utf8')) as { hosts: Record<string, string>; caPem?: string }) : null;
+  const extraCaPem = [process.env.SINETTI_EXTRA_CA_FILE ? readFileSync(process.env.SINETTI_EXTRA_CA_FILE, 'utf8') : '', lookupTest?.caPem ?? ''].filter(Boolean).join('\n') || undefined;
 
   const services = await createServices({
     host: 'browser',
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     keychain: new KeytarKeychain(),
     extraCaPem,
     ...(process.env.SINETTI_MANAGED_POLICY ? { managedPolicyPath: resolve(process.env.SINETTI_MANAGED_POLICY), requireProtectedPolicyFile: false } : {}),
+    ...(lookupTest ? { keyLookupConnectTo: (name: string) => mappedHost(lookupTest.hosts, name) } : {}),
     logger: log,
   });
 
@@ -67,6 +72,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+function mappedHost(hosts: Record<string, string>, name: string): { host: string; port: number } | null {
+  const target = hosts[name];
+  if (!target) return null;
+  const [host, port] = target.split(':');
+  return { host: host!, port: Number(port) };
 }
 
 main().catch((error: unknown) => {

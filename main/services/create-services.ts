@@ -11,6 +11,8 @@ import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { KeyService } from './crypto/key-service.js';
 import { TeamKeyService } from './crypto/team-key-service.js';
 import { TeamKeyStore } from './crypto/team-key-store.js';
+import { CorrespondentKeyring } from './crypto/correspondent-keyring.js';
+import { KeyLookupService } from './crypto/key-lookup.js';
 import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
@@ -36,9 +38,15 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings,
   });
   const keys = new KeyService(secrets, domainEvents, { unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes });
-  // Team keys the person holds (acceptance 'team'); correspondents' keys join this list as their service arrives.
+  // Every source of keys the reader and the sender may use: own, team keys held (acceptance 'team'), correspondents'.
   const teamKeyStore = new TeamKeyStore(secrets);
-  const keyProvider = new CompositeKeyProvider([keys, teamKeyStore]);
+  const correspondents = new CorrespondentKeyring(secrets, domainEvents);
+  const keyProvider = new CompositeKeyProvider([keys, teamKeyStore, correspondents]);
+  const keyLookup = new KeyLookupService({
+    keyring: correspondents,
+    settings: () => policy.state().effective?.policy.crypto ?? null,
+    fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
+  });
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
   const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
@@ -52,6 +60,8 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings,
     mail,
     openExternal: options.openExternal,
+    correspondents,
+    keyLookup,
   });
   return {
     dispatcher: createDispatcher(handlers, logger.child('ipc')),

@@ -37,6 +37,8 @@ export interface ServicesOptions {
   /** Refuse a managed policy file that ordinary users could edit (default true). */
   requireProtectedPolicyFile?: boolean;
   logger?: Logger;
+  /** Tests only: where key lookups open their socket for a host name (TLS still verifies the name). */
+  keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
 }
 
 export interface Services {

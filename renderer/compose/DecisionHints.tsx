@@ -77,9 +77,10 @@ export function DecisionHints({ decision, bodyText }: { decision: DecisionView; 
       ) : null}
       <ul className={styles.recipients} aria-label={t('compose.recipientRoutes')}>
         {decision.recipients.map((r) => (
-          <li key={r.address} data-testid="recipient-route" data-address={r.address} data-route={r.route}>
+          <li key={r.address} data-testid="recipient-route" data-address={r.address} data-route={r.route} data-has-key={String(r.hasKey)}>
             <Badge appearance="tint" color={r.route === 'blocked' ? 'danger' : r.route === 'plain' ? 'informative' : 'success'}>
               {r.address}: {t(`compose.recipient.${r.route}`)}
+              {r.hasKey ? ` · ${t('compose.recipient.hasKey')}` : ''}
             </Badge>
           </li>
         ))}

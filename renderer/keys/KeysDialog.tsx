@@ -6,6 +6,7 @@
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useT } from '../i18n/use-t.js';
+import { CorrespondentsPanel } from './CorrespondentsPanel.js';
 import { PersonalKeysPanel } from './PersonalKeysPanel.js';
 import { TeamKeysPanel } from './TeamKeysPanel.js';
 
@@ -14,8 +15,7 @@ const useStyles = makeStyles({
   tabs: { marginBottom: tokens.spacingVerticalM },
 });
 
-// Correspondents' keys get their own tab as that service arrives.
-type KeysTab = 'personal' | 'team';
+type KeysTab = 'personal' | 'team' | 'contacts';
 
 export function KeysDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
@@ -34,10 +34,14 @@ export function KeysDialog({ onClose }: { onClose: () => void }) {
               <Tab value="team" data-testid="keys-tab-team">
                 {t('keys.tab.team')}
               </Tab>
+              <Tab value="contacts" data-testid="keys-tab-contacts">
+                {t('keys.tab.contacts')}
+              </Tab>
             </TabList>
             <div role="tabpanel" aria-label={t(`keys.tab.${tab}`)}>
               {tab === 'personal' ? <PersonalKeysPanel /> : null}
               {tab === 'team' ? <TeamKeysPanel /> : null}
+              {tab === 'contacts' ? <CorrespondentsPanel /> : null}
             </div>
           </DialogContent>
           <DialogActions>

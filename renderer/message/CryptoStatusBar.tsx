@@ -34,7 +34,10 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
           {t('crypto.signature.partial.body', { part: signature.coveredPart ?? '?', signer: signature.signerUserIds.join(', ') || signature.keyId || '?' })}
         </Bar>
       ) : signature.status === 'good' ? (
-        <Bar intent="success">{t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}</Bar>
+        <Bar intent="success" data-key-acceptance={signature.acceptance ?? 'unknown'}>
+          {t('crypto.signature.good', { signer: signature.signerUserIds.join(', '), fingerprint: signature.fingerprint ?? '' })}
+          {signature.acceptance === 'verified' ? ` ${t('crypto.signature.keyVerified')}` : ''}
+        </Bar>
       ) : signature.status === 'mismatch' ? (
         <Bar intent="warning" title={t('crypto.signature.mismatch.title')}>
           {t('crypto.signature.mismatch.body', { signer: signature.signerUserIds.join(', ') })}

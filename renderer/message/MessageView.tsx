@@ -10,6 +10,7 @@ import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
 import { AttachmentList } from './AttachmentList.js';
 import { HtmlBody } from './HtmlBody.js';
+import { KeyOfferBar } from './KeyOfferBar.js';
 import { LinkConfirmDialog } from './LinkConfirmDialog.js';
 import { MessageHeader } from './MessageHeader.js';
 import { MessageToolbar } from './MessageToolbar.js';
@@ -131,6 +132,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
           {view.crypto ? <CryptoStatusBar status={view.crypto} /> : null}
           {identityNeedsNotice(view.identity) ? <SenderIdentityBar identity={view.identity} from={view.from} /> : null}
           {view.unopened?.length ? <UnopenedPartsBar parts={view.unopened} /> : null}
+          {view.keyOffer ? <KeyOfferBar offer={view.keyOffer} mailbox={mailbox} uid={uid} onError={setActionError} /> : null}
           {current?.readOnly ? (
             <Bar intent="info">{t('view.readOnly')}</Bar>
           ) : null}

@@ -16,6 +16,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deliverLmtp } from './lmtp-deliver.js';
+import { makeTestCertificates } from './test-ca.js';
 
 const run = promisify(execFile);
 
@@ -356,14 +357,7 @@ service stats {
 
 /** A throwaway CA and a server certificate for 127.0.0.1 / localhost, signed by it. */
 async function makeCertificates(dir: string): Promise<string> {
-  const ca = join(dir, 'ca');
-  const server = join(dir, 'server');
-  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30', '-subj', '/CN=Sinetti Test CA', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', `${server}.key`, '-out', `${server}.csr`]);
-  const ext = join(dir, 'server.ext');
-  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
-  await run('openssl', ['x509', '-req', '-in', `${server}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '30', '-extfile', ext, '-out', `${server}.pem`]);
-  return readFileSync(`${ca}.pem`, 'utf8');
+  return (await makeTestCertificates(dir, { dns: ['localhost'], ips: ['127.0.0.1'] })).caCertPem;
 }
 
 async function appendMaildir(

@@ -23,7 +23,7 @@ export interface TestServices {
 }
 
 export async function createTestServices(
-  options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number; managedPolicyPath?: string } = {},
+  options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number; managedPolicyPath?: string; keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null } = {},
 ): Promise<TestServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinetti-it-'));
   const services = await createServices({
@@ -38,6 +38,7 @@ export async function createTestServices(
     // Tests never read the machine's own /etc/sinetti/policy.json: only the file they give.
     managedPolicyPath: options.managedPolicyPath ?? null,
     logger: createLogger('it', { sink: () => undefined }),
+    ...(options.keyLookupConnectTo ? { keyLookupConnectTo: options.keyLookupConnectTo } : {}),
   });
   const events: MailEvent[] = [];
   services.mailEvents.subscribe((e) => events.push(e));

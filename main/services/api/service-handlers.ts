@@ -4,6 +4,8 @@ import { ServiceError } from '../../../shared/result.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
 import type { KeyService } from '../crypto/key-service.js';
 import type { TeamKeyService } from '../crypto/team-key-service.js';
+import type { CorrespondentKeyring } from '../crypto/correspondent-keyring.js';
+import type { KeyLookupService } from '../crypto/key-lookup.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
 import type { MailService } from '../mail/mail-service.js';
@@ -19,6 +21,8 @@ export interface HandlerDeps {
   send: SendService;
   teamKeys: TeamKeyService;
   openExternal?: (url: string) => Promise<void>;
+  correspondents: CorrespondentKeyring;
+  keyLookup: KeyLookupService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -92,5 +96,21 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'crypto:team:grants:pending': async () => teamKeys.pendingGrants(),
     'crypto:team:grants:preview': async ({ armored }) => teamKeys.previewGrant(armored),
     'crypto:team:grants:import': async ({ source, confirmLead }) => teamKeys.importGrant(source, confirmLead),
+    // Correspondents' public keyring.
+    'crypto:contacts:list': async () => deps.correspondents.list(),
+    'crypto:contacts:import': async (request) =>
+      'candidateId' in request
+        ? deps.keyLookup.importCandidate(request.candidateId)
+        : deps.correspondents.importData('armored' in request ? request.armored : new Uint8Array(Buffer.from(request.binaryBase64, 'base64')), 'file'),
+    'crypto:contacts:accept': async ({ fingerprint, state }) => deps.correspondents.decide(fingerprint, state),
+    'crypto:contacts:remove': async ({ fingerprint }) => {
+      await deps.correspondents.remove(fingerprint);
+      return {};
+    },
+    'crypto:contacts:lookup': async ({ address }) => deps.keyLookup.lookup(address),
+    'crypto:contacts:import-from-message': async ({ mailbox, uid }) => {
+      const offered = await mail.offeredKey(mailbox, uid);
+      return deps.correspondents.importData(offered.data, offered.source);
+    },
   };
 }

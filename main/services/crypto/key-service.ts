@@ -305,6 +305,13 @@ export async function assertUsable(key: Key): Promise<void> {
   if (expires !== Infinity && expires !== null && new Date(expires as Date).getTime() < Date.now()) throw new ServiceError('VALIDATION', 'The key has expired.');
   const info = key.getAlgorithmInfo();
   if (/^rsa/i.test(String(info.algorithm)) && (info.bits ?? 0) < 2048) throw new ServiceError('VALIDATION', `The key is too weak (RSA ${info.bits} bits; at least 2048 required).`);
+  // Named before openpgp.js's generic "no valid self-signature", so the person learns why.
+  const selfSignatures = key.users.flatMap((user) => user.selfCertifications);
+  const weakHashes = OPENPGP_FULL_CONFIG.rejectHashAlgorithms;
+  if (selfSignatures.length && selfSignatures.every((signature) => weakHashes.has(signature.hashAlgorithm!))) {
+    const name = String(enums.read(enums.hash, selfSignatures[0]!.hashAlgorithm!)).toUpperCase().replace(/^SHA(\d)$/, 'SHA-$1');
+    throw new ServiceError('VALIDATION', `The key's self-signatures use ${name}, which is no longer safe; ask for a current key.`);
+  }
   try {
     await key.verifyPrimaryKey(undefined, undefined, OPENPGP_FULL_CONFIG);
   } catch (error) {

@@ -19,6 +19,7 @@ import { discoverMailboxes } from './mailbox-discovery.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
+import { readOfferedKey } from './offered-key-reader.js';
 import type { BodyStructureNode } from './message-row.js';
 import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
 
@@ -158,6 +159,12 @@ export class MailService {
       const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
       return { ...(messageId ? { messageId } : {}), secure: isPgpMimeEncrypted(meta.bodyStructure as BodyStructureNode) || gatewayMarked };
     });
+  }
+
+  /** The key the message offers for its sender, read again from the server (never from the renderer). */
+  async offeredKey(ref: MailboxRef, uid: number): Promise<{ data: Uint8Array; source: 'autocrypt' | 'attachment' }> {
+    const session = await this.session(ref);
+    return session.withClient((client) => readOfferedKey(client, uid));
   }
 
   async attachment(ref: MailboxRef, uid: number, partId: string) {

@@ -20,6 +20,7 @@ import { staticKeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
 import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
+import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -63,7 +64,7 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
 const NO_KEYS = staticKeyProvider([], []);
 
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender'] }, { uid: true });
+  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] }, { uid: true });
   if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   const structure = meta.bodyStructure as BodyStructureNode;
   const encryptedRoot = isPgpMimeEncrypted(structure);
@@ -132,6 +133,8 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   const envelope = meta.envelope ?? {};
   const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
   const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
+  // A key offered for the sender (shown as "import the sender's key"; imported only when the person asks).
+  const keyOffer = await describeKeyOffer(meta.headers?.toString('latin1') ?? '', from, attachments, keys).catch(() => null);
   const flags = flagsFromSet(meta.flags);
   if (!flags.seen) {
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
@@ -155,6 +158,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     ...(crypto ? { crypto } : {}),
     identity,
     ...(unopened.length ? { unopened } : {}),
+    ...(keyOffer ? { keyOffer } : {}),
   };
 }
 

@@ -32,7 +32,7 @@ export interface HostUser {
   displayName: string;
 }
 
-async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown, user?: HostUser): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
+async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown, hostEnv: Record<string, string> = {}, user?: HostUser): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
   const dir = mkdtempSync(join(demo.work, 'host-'));
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, demo.caCertPem);
@@ -42,6 +42,7 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
     SINETTI_DATA_DIR: join(dir, 'data'),
     SINETTI_EXTRA_CA_FILE: caFile,
     SINETTI_URL_FILE: urlFile,
+    ...hostEnv,
   };
   if (managedPolicy !== null) {
     // A managed policy file for this host (the desktop app reads only the machine-wide one).
@@ -80,16 +81,18 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
   return { host: { url: readFileSync(urlFile, 'utf8').trim(), dataDir: join(dir, 'data') }, process: child, output: () => output };
 }
 
-export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; demo: E2EDemo; sinetti: SinettiHost }>({
+export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; hostEnv: Record<string, string>; demo: E2EDemo; sinetti: SinettiHost }>({
   provisioned: [true, { option: true }],
   /** A managed policy (object, or raw text for a broken file) for the host; null: none. */
   managedPolicy: [null, { option: true }],
+  /** Extra environment for the host process (e.g. SINETTI_KEY_LOOKUP_TEST_FILE). */
+  hostEnv: [{}, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   demo: async ({}, use) => {
     await use(demoInfo());
   },
-  sinetti: async ({ demo, provisioned, managedPolicy, page }, use) => {
-    const started = await startHost(demo, provisioned, managedPolicy);
+  sinetti: async ({ demo, provisioned, managedPolicy, hostEnv, page }, use) => {
+    const started = await startHost(demo, provisioned, managedPolicy, hostEnv);
     try {
       await page.goto(started.host.url);
       await use(started.host);
@@ -107,7 +110,7 @@ export { expect };
  * people; open `url` in a page of its own browser context. Stop it when done.
  */
 export async function startHostAs(demo: E2EDemo, user: HostUser): Promise<{ host: SinettiHost; stop: () => Promise<void> }> {
-  const started = await startHost(demo, true, null, user);
+  const started = await startHost(demo, true, null, {}, user);
   return {
     host: started.host,
     stop: async () => {
