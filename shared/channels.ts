@@ -36,6 +36,11 @@ export const REQUEST_CHANNELS = [
   'send:outbox:list',
   'send:outbox:retry',
   'send:outbox:discard',
+  // Composer (issue 5): reply/forward start, recipient suggestions, signatures and saved replies.
+  'mail:message:compose-context',
+  'send:correspondents:suggest',
+  'settings:compose:get',
+  'settings:compose:set',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

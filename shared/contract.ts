@@ -24,6 +24,7 @@ import {
 } from './domain.js';
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
+import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
 import type { Result } from './result.js';
 
 const empty = z.object({}).strict();
@@ -122,6 +123,15 @@ export const contract = {
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  /** What a reply, reply-all or forward starts with: recipients, subject and the quoted root body, read in main. */
+  'mail:message:compose-context': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, mode: z.enum(['reply', 'reply-all', 'forward']) }).strict(),
+    response: composeContextSchema,
+  },
+  /** Recipient suggestions from headers already synced and recent recipients (addresses only). */
+  'send:correspondents:suggest': { request: z.object({ query: z.string().max(200) }).strict(), response: z.array(correspondentSchema) },
+  'settings:compose:get': { request: empty, response: composeSettingsSchema },
+  'settings:compose:set': { request: z.object({ compose: composeSettingsSchema }).strict(), response: composeSettingsSchema },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -80,6 +80,11 @@ export const policySchema = z
       })
       .strict(),
     justification: z.object({ minLength: z.number().int().min(10).max(2000) }).strict(),
+    sending: z
+      .object({
+        senderHeader: z.boolean().describe('When someone sends as a team mailbox, record the person in a Sender header.'),
+      })
+      .strict(),
     crypto: z
       .object({
         passphraseRequired: z.boolean(),
@@ -121,6 +126,7 @@ export const policyLayerSchema = z
       .optional(),
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
+    sending: policySchema.shape.sending.partial().optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -150,6 +156,7 @@ export const BUILTIN_POLICY: Policy = {
   gateway: { enabled: false, method: 'suffix', suffix: '.s', subjectTag: '[turva]', header: { name: 'X-Sinetti-Secure', value: 'gateway' }, mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' },
   justification: { minLength: 20 },
   crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: 'https://keys.openpgp.org' },
+  sending: { senderHeader: true },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);
