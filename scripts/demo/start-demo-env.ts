@@ -38,7 +38,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     baseDir,
     users: [person, colleague],
     teams: [
-      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name] },
+      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name], address: 'perhepalvelut@sinetti.test' },
       { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });

@@ -19,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const colleague = { name: 'mikko.korhonen', password: 'Mikko-salasana-2' };
   const outsider = { name: 'ulla.ulkopuolinen', password: 'Ulla-salasana-3' };
   const teams = [
-    { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name] },
+    { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name], address: 'perhepalvelut@sinetti.test' },
     { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: 'team-2-not-used', members: [person.name] },
   ];
   let dovecot: DovecotHandle | undefined;

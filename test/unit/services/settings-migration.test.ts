@@ -59,7 +59,7 @@ describe('settings migrations', () => {
   it('reports a document with a typo and leaves the file untouched', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sinetti-settings-'));
     const file = join(dir, 'settings.json');
-    const broken = JSON.stringify({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, acounts: [] });
+    const broken = JSON.stringify({ ...DEFAULT_SETTINGS, accounts: undefined, acounts: [] });
     writeFileSync(file, broken);
     const store = new SettingsStore(new ConfSettingsBackend(dir));
     let caught: unknown;
