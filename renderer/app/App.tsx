@@ -180,16 +180,7 @@ export function App() {
                       setNotice(removed);
                       bumpList();
                     }}
-                    onReply={(view) =>
-                      setComposeOpen({
-                        initial: {
-                          to: view.from.address,
-                          subject: /^re:/i.test(view.subject) ? view.subject : `Re: ${view.subject}`,
-                          replyTo: { mailbox, uid: view.uid },
-                          accountId: mailbox.accountId,
-                        },
-                      })
-                    }
+                    onCompose={(initial) => setComposeOpen({ initial })}
                   />
                 </ErrorBoundary>
               ) : (

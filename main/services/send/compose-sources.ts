@@ -131,6 +131,7 @@ export class ComposeSources {
 
 /** A file name from the subject: no path separators or control characters, never empty. */
 export function attachmentName(subject: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const cleaned = (subject ?? '').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80);
   return `${cleaned && cleaned !== '...' ? cleaned : 'viesti'}.eml`;
 }
