@@ -126,7 +126,8 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
   const maxSizeMb = policy?.attachments.maxSizeMb ?? null;
   const oversized = maxSizeMb !== null && state.attachments.some((a) => a.size > maxSizeMb * 1024 * 1024);
   const invalid = invalidRecipients(state);
-  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal;
+  const justificationMissing = decision?.justificationRequired === true && justification.trim().length < (policy?.justification.minLength ?? 1);
+  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing;
 
   const send = async () => {
     if (!message || !checked || !canSend) return;
