@@ -52,6 +52,11 @@ export const REQUEST_CHANNELS = [
   'crypto:contacts:remove',
   'crypto:contacts:lookup',
   'crypto:contacts:import-from-message',
+  // Composer (issue 5): reply/forward start, recipient suggestions, signatures and saved replies.
+  'mail:message:compose-context',
+  'send:correspondents:suggest',
+  'settings:compose:get',
+  'settings:compose:set',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -24,6 +24,7 @@ import {
 } from './domain.js';
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
+import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
 import type { Result } from './result.js';
 import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
@@ -151,6 +152,15 @@ export const contract = {
   },
   // Correspondents' public keyring (shared/keyring-schema.ts).
   ...keyringContract,
+  /** What a reply, reply-all or forward starts with: recipients, subject and the quoted root body, read in main. */
+  'mail:message:compose-context': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, mode: z.enum(['reply', 'reply-all', 'forward']) }).strict(),
+    response: composeContextSchema,
+  },
+  /** Recipient suggestions from headers already synced and recent recipients (addresses only). */
+  'send:correspondents:suggest': { request: z.object({ query: z.string().max(200) }).strict(), response: z.array(correspondentSchema) },
+  'settings:compose:get': { request: empty, response: composeSettingsSchema },
+  'settings:compose:set': { request: z.object({ compose: composeSettingsSchema }).strict(), response: composeSettingsSchema },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

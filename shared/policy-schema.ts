@@ -80,6 +80,11 @@ export const policySchema = z
       })
       .strict(),
     justification: z.object({ minLength: z.number().int().min(10).max(2000) }).strict(),
+    sending: z
+      .object({
+        senderHeader: z.boolean().describe('When someone sends as a team mailbox, record the person in a Sender header.'),
+      })
+      .strict(),
     crypto: z
       .object({
         passphraseRequired: z.boolean(),
@@ -121,6 +126,7 @@ export const policyLayerSchema = z
       .optional(),
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
+    sending: policySchema.shape.sending.partial().optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -151,6 +157,7 @@ export const BUILTIN_POLICY: Policy = {
   justification: { minLength: 20 },
   // Lookups: WKD asks the correspondent's own domain; a keyserver is a third party, so IT turns it on.
   crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: false },
+  sending: { senderHeader: true },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);

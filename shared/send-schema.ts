@@ -5,14 +5,18 @@
  * beyond its shape.
  */
 import { z } from 'zod';
-import { mailboxRefSchema } from './domain.js';
+import { localeSchema, mailboxRefSchema } from './domain.js';
+import { isValidOutgoingAddress } from './outgoing-address.js';
+
+/** A recipient: nodemailer's parser, no quoted local parts or comments, IDN in Unicode or punycode (shared/outgoing-address.ts). */
+export const outgoingRecipientSchema = z.string().max(320).refine(isValidOutgoingAddress, { message: 'not a valid recipient address (no quoted local parts or comments)' });
 
 export const outgoingMessageSchema = z
   .object({
     /** The account (its address) the message is sent from. */
     accountId: z.string().min(1).max(100),
-    to: z.array(z.email().max(320)).min(1).max(100),
-    cc: z.array(z.email().max(320)).max(100).default([]),
+    to: z.array(outgoingRecipientSchema).min(1).max(100),
+    cc: z.array(outgoingRecipientSchema).max(100).default([]),
     subject: z.string().max(500),
     text: z.string().max(2_000_000),
     attachments: z
@@ -21,6 +25,12 @@ export const outgoingMessageSchema = z
       .default([]),
     /** The message this one answers: the services read its Message-ID and whether it came secured. */
     replyTo: z.object({ mailbox: mailboxRefSchema, uid: z.number().int().positive() }).strict().optional(),
+    /** The message this one forwards: inline (its text is in `text`) or attached as message/rfc822, which the services fetch themselves. */
+    forward: z.object({ mailbox: mailboxRefSchema, uid: z.number().int().positive(), mode: z.enum(['inline', 'attachment']) }).strict().optional(),
+    /** Send as this team mailbox of the account (a `send:identities:list` entry's teamMailbox), not as the person. */
+    teamMailbox: z.string().min(1).max(1100).optional(),
+    /** The person chose a secure route although the rules would allow less (it can only tighten). */
+    secure: z.boolean().optional(),
     /** Stable across checks and retries: the composer makes one per message. */
     messageId: z.string().regex(/^[A-Za-z0-9._-]{8,100}@[A-Za-z0-9.-]{1,100}$/),
   })
@@ -76,7 +86,33 @@ export const approvalSchema = z
   })
   .strict();
 
-export const sendIdentitySchema = z.object({ accountId: z.string(), address: z.string(), name: z.string() });
+export const sendIdentitySchema = z.object({
+  accountId: z.string(),
+  address: z.string(),
+  name: z.string(),
+  /** Set for a team mailbox the person may send as: pass it back as the message's teamMailbox. */
+  teamMailbox: z.string().optional(),
+  kind: z.enum(['personal', 'team']).optional(),
+});
+export type SendIdentity = z.infer<typeof sendIdentitySchema>;
+
+/** What a reply or forward starts with, worked out in the main process from the original. */
+export const composeContextSchema = z.object({
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  subject: z.string(),
+  /** The quoted (reply) or forwarded (inline) text of the original's own root body only. */
+  quoted: z.string(),
+  /** The identity (account and team mailbox) the original arrived in, to send from by default. */
+  accountId: z.string(),
+  teamMailbox: z.string().optional(),
+  /** The original arrived encrypted or through the gateway: the answer stays secure. */
+  secure: z.boolean(),
+});
+export type ComposeContext = z.infer<typeof composeContextSchema>;
+
+/** A suggestion for a recipient: from headers the app already has (never from message content). */
+export const correspondentSchema = z.object({ name: z.string(), address: z.string() });
 
 export const outboxItemSchema = z.object({
   id: z.string(),
@@ -87,3 +123,15 @@ export const outboxItemSchema = z.object({
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string(), serverResponse: z.string().optional() }).optional(),
 });
+
+/** Which identity a signature belongs to: the account, or the account and team mailbox. */
+export const identityKey = (identity: { accountId: string; teamMailbox?: string | undefined }) => (identity.teamMailbox ? `${identity.accountId}|${identity.teamMailbox}` : identity.accountId);
+
+/** Signatures per sending identity and language, and saved replies (templates) per language. */
+export const composeSettingsSchema = z
+  .object({
+    signatures: z.array(z.object({ identity: z.string().min(1).max(1200), locale: localeSchema, text: z.string().max(5000) }).strict()).max(300),
+    templates: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), name: z.string().trim().min(1).max(120), locale: localeSchema, text: z.string().max(50_000) }).strict()).max(200),
+  })
+  .strict();
+export type ComposeSettings = z.infer<typeof composeSettingsSchema>;

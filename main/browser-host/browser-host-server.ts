@@ -21,7 +21,12 @@ import type { Services } from '../services/services.js';
 import type { Logger } from '../services/logging/logger.js';
 
 export const SESSION_COOKIE = 'sinetti_session';
-const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+/**
+ * One bridge message: a composer check or send carries its attachments base64-encoded, so this
+ * must hold the policy's largest attachments (default 25 MB, 4/3 in base64) with room to spare;
+ * at 2 MB any attachment over ~1.4 MB cut the connection.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** A browser tab can be framed by other pages, an Electron window cannot: hence frame-ancestors. */
 export const CONTENT_SECURITY_POLICY = [...APP_CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');

@@ -1,6 +1,5 @@
 import { makeStyles, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useIntl } from 'react-intl';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
@@ -8,7 +7,6 @@ import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
-import { replyBody } from '../compose/reply-quote.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -54,7 +52,6 @@ export function App() {
   useFocusFinders();
   const api = useApi();
   const t = useT();
-  const intl = useIntl();
   const styles = useStyles();
   const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
   const [groups, setGroups] = useState<MailboxGroup[] | null>(null);
@@ -188,17 +185,7 @@ export function App() {
                       setNotice(removed);
                       bumpList();
                     }}
-                    onReply={(view) =>
-                      setComposeOpen({
-                        initial: {
-                          to: view.from.address,
-                          subject: /^re:/i.test(view.subject) ? view.subject : `Re: ${view.subject}`,
-                          text: replyBody(view, { header: t('compose.quoteHeader', { date: intl.formatDate(view.date, { dateStyle: 'medium', timeStyle: 'short' }), sender: view.from.name || view.from.address }), omitted: t('compose.quoteOmitted') }),
-                          replyTo: { mailbox, uid: view.uid },
-                          accountId: mailbox.accountId,
-                        },
-                      })
-                    }
+                    onCompose={(initial) => setComposeOpen({ initial })}
                   />
                 </ErrorBoundary>
               ) : (

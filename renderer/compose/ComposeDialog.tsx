@@ -1,97 +1,105 @@
 /**
- * Writing a new message: From (the person's own sending addresses), To, Cc, subject, text and
- * attachments, with the policy hint updated a moment after each change. Send asks the main
- * process to send exactly the message the hint was computed for (its approval token); any later
- * change needs a new check, so what was shown is what the gate judged.
+ * Writing a message: From (the person's own addresses and the team mailboxes they may send as),
+ * recipients as chips, subject, text with signatures and saved replies, attachments (picker or
+ * drop), the live policy hint and the route choices. A reply or forward starts from what the
+ * main process reads from the original (recipients, subject, the quoted root body); a forward as
+ * attachment names the original, whose bytes only the main process fetches.
+ * Send asks the main process to send exactly the message the hint was computed for (its approval
+ * token); any later change needs a new check, so what was shown is what the gate judged.
+ * Ctrl+Enter sends. The message itself is built in one place: compose-state.ts `buildOutgoing`.
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { AttachRegular } from '@fluentui/react-icons';
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { MailboxRef } from '../../shared/domain.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Policy } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
-import type { DecisionView, OutgoingMessageInput } from '../../shared/send-schema.js';
+import { identityKey, type ComposeSettings, type DecisionView, type SendIdentity } from '../../shared/send-schema.js';
 import { useApi } from '../api/api-context.js';
-import { ErrorBar } from '../app/ErrorBar.js';
+import { Bar, ErrorBar } from '../app/ErrorBar.js';
+import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
+import { AttachmentField, readFiles, useFileDrop } from './AttachmentField.js';
+import { buildOutgoing, chipOf, invalidRecipients, newMessageId, outgoingKey, signatureBlock, type ComposeInitial, type ComposeState } from './compose-state.js';
+import { ComposeSettingsDialog } from './ComposeSettingsDialog.js';
 import { DecisionHints } from './DecisionHints.js';
+import { InsertMenu } from './InsertMenu.js';
+import { RecipientField } from './RecipientField.js';
+import { RouteChooser } from './RouteChooser.js';
+
+export type { ComposeInitial } from './compose-state.js';
 
 const useStyles = makeStyles({
-  surface: { maxWidth: '52rem', width: '100%' },
+  surface: { maxWidth: '56rem', width: '100%' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  attachments: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  tools: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center' },
 });
 
 const HINT_DELAY_MS = 400;
-
-interface Attachment {
-  filename: string;
-  contentType: string;
-  contentBase64: string;
-}
-
-const splitAddresses = (text: string) =>
-  text
-    .split(/[,;\s]+/)
-    .map((a) => a.trim())
-    .filter(Boolean);
-
-function newMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}@sinetti.invalid`;
-}
-
-async function readAttachment(file: File): Promise<Attachment> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { filename: file.name, contentType: file.type || 'application/octet-stream', contentBase64: btoa(binary) };
-}
-
-/** A reply starts with the sender and subject filled in, and the quotable text (reply-quote.ts). */
-export interface ComposeInitial {
-  to: string;
-  subject: string;
-  /** The body to start from: only what reply-quote.ts allows to be quoted. */
-  text?: string;
-  replyTo: { mailbox: MailboxRef; uid: number };
-  /** Send from the account the original arrived in. */
-  accountId: string;
-}
+const SEND_SHORTCUT = 'Control+Enter';
 
 export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial }) {
   const api = useApi();
   const t = useT();
+  const { locale } = useLocale();
   const styles = useStyles();
-  const [identities, setIdentities] = useState<{ accountId: string; address: string; name: string }[] | null>(null);
-  const [accountId, setAccountId] = useState('');
-  const [to, setTo] = useState(initial?.to ?? '');
-  const [cc, setCc] = useState('');
-  const [subject, setSubject] = useState(initial?.subject ?? '');
-  const [text, setText] = useState(initial?.text ?? '');
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [identities, setIdentities] = useState<SendIdentity[] | null>(null);
+  const [state, setState] = useState<ComposeState>(() => ({ identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, messageId: newMessageId(), ...(initial ? { initial } : {}) }));
+  const [loadingOriginal, setLoadingOriginal] = useState(initial !== undefined);
+  const [originalSecure, setOriginalSecure] = useState(false);
+  const [composeSettings, setComposeSettings] = useState<ComposeSettings | null>(null);
+  const [manageOpen, setManageOpen] = useState(false);
+  const [policy, setPolicy] = useState<Policy | null>(null);
   const [justification, setJustification] = useState('');
   const [mobileNumber, setMobileNumber] = useState('');
   const [checked, setChecked] = useState<{ decision: DecisionView; token: string; for: string } | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [sending, setSending] = useState(false);
-  const messageId = useRef(newMessageId());
-  const fileInput = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  /** The signature block last put in the text, so changing From swaps it rather than adding another. */
+  const insertedSignature = useRef('');
+  const update = useCallback((change: Partial<ComposeState>) => setState((s) => ({ ...s, ...change })), []);
 
+  // Identities, signatures/templates, the policy's limits, and (for a reply or forward) the original's context: once.
   useEffect(() => {
-    void api['send:identities:list']({}).then((result) => {
-      if (!result.ok) return setError(result.error);
-      setIdentities(result.value);
-      const preferred = result.value.find((i) => i.accountId === initial?.accountId) ?? result.value[0];
-      if (preferred) setAccountId(preferred.accountId);
-    });
-  }, [api, initial?.accountId]);
+    let current = true;
+    void (async () => {
+      const [ids, settings, policyState, context] = await Promise.all([
+        api['send:identities:list']({}),
+        api['settings:compose:get']({}),
+        api['policy:state:get']({}),
+        initial ? api['mail:message:compose-context']({ mailbox: initial.original.mailbox, uid: initial.original.uid, mode: initial.mode }) : Promise.resolve(null),
+      ]);
+      if (!current) return;
+      if (!ids.ok) return setError(ids.error);
+      setIdentities(ids.value);
+      if (settings.ok) setComposeSettings(settings.value);
+      if (policyState.ok) setPolicy(policyState.value.effective?.policy ?? null);
+      if (context && !context.ok) setError(context.error);
+      const ctx = context?.ok ? context.value : null;
+      const preferred =
+        ids.value.find((i) => ctx && i.accountId === ctx.accountId && i.teamMailbox === ctx.teamMailbox) ??
+        ids.value.find((i) => i.accountId === (ctx?.accountId ?? initial?.original.mailbox.accountId) && !i.teamMailbox) ??
+        ids.value[0];
+      const identity = preferred ? { accountId: preferred.accountId, ...(preferred.teamMailbox ? { teamMailbox: preferred.teamMailbox } : {}) } : null;
+      const signature = settings.ok && preferred ? signatureFor(settings.value, identityKey(preferred), locale) : '';
+      insertedSignature.current = signatureBlock(signature);
+      const quoted = ctx?.quoted && (initial?.mode !== 'forward' || initial.forwardMode !== 'attachment') ? `\n\n${ctx.quoted}` : '';
+      setOriginalSecure(ctx?.secure ?? false);
+      setState((s) => ({
+        ...s,
+        identity,
+        ...(ctx ? { to: ctx.to.map(chipOf), cc: ctx.cc.map(chipOf), subject: ctx.subject } : {}),
+        text: `${insertedSignature.current}${quoted}`,
+      }));
+      setLoadingOriginal(false);
+    })();
+    return () => {
+      current = false;
+    };
+    // Opened once per dialog; the locale at opening picks the first signature.
+  }, [api]);
 
-  const message = useMemo<OutgoingMessageInput | null>(() => {
-    const toList = splitAddresses(to);
-    if (!accountId || toList.length === 0) return null;
-    return { accountId, to: toList, cc: splitAddresses(cc), subject, text, attachments, messageId: messageId.current, ...(initial ? { replyTo: initial.replyTo } : {}) };
-  }, [accountId, to, cc, subject, text, attachments, initial]);
-  const key = useMemo(() => (message ? JSON.stringify({ ...message, attachments: message.attachments?.map((a) => [a.filename, a.contentBase64.length]) }) : ''), [message]);
+  const message = useMemo(() => buildOutgoing(state), [state]);
+  const key = useMemo(() => outgoingKey(message), [message]);
 
   // The hint follows the draft a moment after typing stops; a stale answer is dropped.
   useEffect(() => {
@@ -115,15 +123,20 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
   const upToDate = checked !== null && checked.for === key;
   const decision = checked?.decision;
   const usesGateway = decision?.recipients.some((r) => r.route === 'gateway') ?? false;
+  const maxSizeMb = policy?.attachments.maxSizeMb ?? null;
+  const oversized = maxSizeMb !== null && state.attachments.some((a) => a.size > maxSizeMb * 1024 * 1024);
+  const invalid = invalidRecipients(state);
+  const justificationMissing = decision?.justificationRequired === true && justification.trim().length < (policy?.justification.minLength ?? 1);
+  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing;
 
   const send = async () => {
-    if (!message || !checked || !upToDate) return;
+    if (!message || !checked || !canSend) return;
     setSending(true);
     setError(null);
     try {
       const result = await api['send:submit']({
         message,
-        approval: { token: checked.token, ...(justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },
+        approval: { token: checked.token, ...(decision?.justificationRequired && justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },
       });
       if (!result.ok) return setError(result.error);
       onQueued();
@@ -132,90 +145,157 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
     }
   };
 
+  const drop = useFileDrop((files) => void readFiles(files).then((read) => setState((s) => ({ ...s, attachments: [...s.attachments, ...read] }))));
+
+  const insertAtCursor = (snippet: string, kind: 'template' | 'signature') => {
+    const area = textArea.current;
+    const at = area ? area.selectionStart : state.text.length;
+    const piece = kind === 'signature' ? signatureBlock(snippet) : snippet;
+    const text = `${state.text.slice(0, at)}${piece}${state.text.slice(area ? area.selectionEnd : at)}`;
+    update({ text });
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(at + piece.length, at + piece.length);
+    });
+  };
+
+  const chooseIdentity = (value: string) => {
+    const chosen = identities?.find((i) => identityKey(i) === value);
+    if (!chosen) return;
+    const next = composeSettings ? signatureBlock(signatureFor(composeSettings, value, locale)) : '';
+    // Swap the signature that came with the previous identity (when it is still there unchanged).
+    setState((s) => ({
+      ...s,
+      identity: { accountId: chosen.accountId, ...(chosen.teamMailbox ? { teamMailbox: chosen.teamMailbox } : {}) },
+      text: insertedSignature.current && s.text.includes(insertedSignature.current) ? s.text.replace(insertedSignature.current, next) : insertedSignature.current ? s.text : `${next}${s.text}`,
+    }));
+    insertedSignature.current = next;
+  };
+
+  const title = initial ? t(`compose.title.${initial.mode === 'forward' ? (initial.forwardMode === 'attachment' ? 'forwardAttachment' : 'forward') : initial.mode}`) : t('compose.title');
+  const currentIdentity = state.identity ? identityKey(state.identity) : null;
+
   return (
     <Dialog open onOpenChange={(_e, data) => (data.open ? undefined : onClose())} modalType="modal">
-      <DialogSurface className={styles.surface} data-testid="compose-dialog">
+      <DialogSurface
+        className={styles.surface}
+        data-testid="compose-dialog"
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            void send();
+          }
+        }}
+      >
         <DialogBody>
-          <DialogTitle>{initial ? t('compose.replyTitle') : t('compose.title')}</DialogTitle>
+          <DialogTitle>{title}</DialogTitle>
           <DialogContent>
             <form
               className={styles.form}
+              {...drop.handlers}
               onSubmit={(event) => {
                 event.preventDefault();
                 void send();
               }}
             >
               {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
+              {loadingOriginal ? <Spinner size="tiny" label={t('compose.loadingOriginal')} /> : null}
+              {originalSecure ? <Bar intent="info">{t('compose.secureConversation')}</Bar> : null}
               {identities === null ? (
                 <Spinner size="tiny" label={t('app.loading')} />
               ) : identities.length === 0 ? (
                 <p data-testid="compose-no-identity">{t('compose.noIdentity')}</p>
               ) : (
-                <Field label={t('compose.from')}>
-                  <Select value={accountId} onChange={(_e, d) => setAccountId(d.value)}>
+                <Field label={t('compose.from')} hint={state.identity?.teamMailbox ? t('compose.fromTeamHint') : undefined}>
+                  <Select value={currentIdentity ?? ''} onChange={(_e, d) => chooseIdentity(d.value)} data-testid="compose-from">
                     {identities.map((i) => (
-                      <option key={i.accountId} value={i.accountId}>
-                        {i.name} &lt;{i.address}&gt;
+                      <option key={identityKey(i)} value={identityKey(i)}>
+                        {i.name} &lt;{i.address}&gt;{i.teamMailbox ? ` — ${t('compose.teamMailbox')}` : ''}
                       </option>
                     ))}
                   </Select>
                 </Field>
               )}
-              <Field label={t('compose.to')} required hint={t('compose.addressesHint')}>
-                <Input value={to} onChange={(_e, d) => setTo(d.value)} type="text" autoComplete="off" spellCheck={false} />
-              </Field>
-              <Field label={t('compose.cc')}>
-                <Input value={cc} onChange={(_e, d) => setCc(d.value)} type="text" autoComplete="off" spellCheck={false} />
-              </Field>
+              <RecipientField
+                label={t('compose.to')}
+                chipsLabel={t('compose.chips.to')}
+                chips={state.to}
+                pending={state.pendingTo}
+                onChange={(to, pendingTo) => update({ to, pendingTo })}
+                decision={upToDate ? decision : undefined}
+                required
+                testId="compose-to"
+              />
+              <RecipientField
+                label={t('compose.cc')}
+                chipsLabel={t('compose.chips.cc')}
+                chips={state.cc}
+                pending={state.pendingCc}
+                onChange={(cc, pendingCc) => update({ cc, pendingCc })}
+                decision={upToDate ? decision : undefined}
+                testId="compose-cc"
+              />
               <Field label={t('compose.subject')}>
-                <Input value={subject} onChange={(_e, d) => setSubject(d.value)} />
+                <Input value={state.subject} onChange={(_e, d) => update({ subject: d.value })} />
               </Field>
-              <Field label={t('compose.body')}>
-                <Textarea value={text} onChange={(_e, d) => setText(d.value)} rows={10} resize="vertical" />
-              </Field>
-              <div className={styles.attachments}>
-                <input
-                  ref={fileInput}
-                  type="file"
-                  multiple
-                  hidden
-                  data-testid="compose-file-input"
-                  onChange={(event) => {
-                    const files = Array.from(event.target.files ?? []);
-                    event.target.value = '';
-                    void Promise.all(files.map(readAttachment)).then((read) => setAttachments((list) => [...list, ...read]));
-                  }}
-                />
-                <Button icon={<AttachRegular />} onClick={() => fileInput.current?.click()}>
-                  {t('compose.attach')}
-                </Button>
-                {attachments.map((a, i) => (
-                  <Button key={`${a.filename}-${i}`} size="small" appearance="subtle" aria-label={t('compose.removeAttachment', { name: a.filename })} onClick={() => setAttachments((list) => list.filter((_, j) => j !== i))}>
-                    {a.filename} ✕
-                  </Button>
-                ))}
+              <div className={styles.tools}>
+                <InsertMenu settings={composeSettings} identityKey={currentIdentity} onInsert={insertAtCursor} onManage={() => setManageOpen(true)} />
               </div>
-              {decision ? <DecisionHints decision={decision} bodyText={text} /> : null}
-              {decision?.justificationRequired ? (
-                <Field label={t('compose.justification')} required>
-                  <Textarea value={justification} onChange={(_e, d) => setJustification(d.value)} rows={2} />
-                </Field>
+              <Field label={t('compose.body')}>
+                <Textarea ref={textArea} value={state.text} onChange={(_e, d) => update({ text: d.value })} rows={12} resize="vertical" data-testid="compose-text" />
+              </Field>
+              <AttachmentField
+                over={drop.over}
+                attachments={state.attachments}
+                onChange={(change) => setState((s) => ({ ...s, attachments: change(s.attachments) }))}
+                maxSizeMb={maxSizeMb}
+                {...(initial?.mode === 'forward' && initial.forwardMode === 'attachment' ? { forwardedOriginal: t('compose.forwardedOriginal', { subject: state.subject.replace(/^Fwd:\s*/, '') }) } : {})}
+              />
+              {decision ? <DecisionHints decision={decision} bodyText={state.text} /> : null}
+              {decision ? (
+                <RouteChooser
+                  decision={decision}
+                  gateway={policy?.gateway ?? null}
+                  justificationMin={policy?.justification.minLength ?? 20}
+                  secure={state.secure}
+                  onSecure={(secure) => update({ secure })}
+                  justification={justification}
+                  onJustification={setJustification}
+                  mobileNumber={mobileNumber}
+                  onMobileNumber={setMobileNumber}
+                />
               ) : null}
-              {usesGateway ? (
-                <Field label={t('compose.mobile')} hint={t('compose.mobileHint')}>
-                  <Input value={mobileNumber} onChange={(_e, d) => setMobileNumber(d.value)} type="tel" />
-                </Field>
+              {invalid.length ? (
+                <Bar intent="error" data-testid="invalid-recipients">
+                  {t('compose.invalidRecipients', { addresses: invalid.map((c) => c.input).join(', ') })}
+                </Bar>
               ) : null}
             </form>
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
-            <Button appearance="primary" data-testid="compose-send" disabled={!upToDate || decision?.route === 'blocked' || sending} onClick={() => void send()}>
+            <Button appearance="primary" data-testid="compose-send" aria-keyshortcuts={SEND_SHORTCUT} title={t('compose.sendShortcut')} disabled={!canSend} onClick={() => void send()}>
               {sending ? t('compose.sending') : t('compose.send')}
             </Button>
           </DialogActions>
         </DialogBody>
+        {manageOpen && identities ? (
+        <ComposeSettingsDialog
+          identities={identities}
+          onClose={() => setManageOpen(false)}
+          onSaved={(saved) => {
+            setComposeSettings(saved);
+            setManageOpen(false);
+          }}
+        />
+        ) : null}
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** The identity's signature in the UI language, else in any language it has one. */
+function signatureFor(settings: ComposeSettings, identity: string, locale: string): string {
+  const own = settings.signatures.filter((s) => s.identity === identity && s.text.trim());
+  return (own.find((s) => s.locale === locale) ?? own[0])?.text ?? '';
 }

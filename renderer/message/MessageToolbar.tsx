@@ -1,5 +1,5 @@
 import { Button, makeStyles, Menu, MenuGroup, MenuGroupHeader, MenuItem, MenuList, MenuPopover, MenuTrigger, tokens } from '@fluentui/react-components';
-import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular, ArrowReplyRegular } from '@fluentui/react-icons';
+import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular, ArrowReplyRegular, ArrowReplyAllRegular, ArrowForwardRegular, MailAttachRegular } from '@fluentui/react-icons';
 import type { MailboxGroup, MessageFlags } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
@@ -18,23 +18,37 @@ interface Props {
   onMove: (path: string) => void;
   onDelete: () => void;
   /** Absent where the person has no address to send from. */
-  onReply?: () => void;
+  onCompose?: (mode: 'reply' | 'reply-all' | 'forward', forwardMode?: 'inline' | 'attachment') => void;
 }
+
+/** The message view's own shortcuts (MessageView listens for them), announced on the buttons. */
+export const MESSAGE_SHORTCUTS = { reply: 'R', replyAll: 'Shift+R A', forward: 'F' } as const;
 
 /**
  * A labelled group of ordinary buttons (Tab moves between them). Fluent's Toolbar would add
  * arrow-key movement, but its Tabster guards are focusable aria-hidden elements, which is an
  * accessibility failure of its own.
  */
-export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSetFlags, onMove, onDelete, onReply }: Props) {
+export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSetFlags, onMove, onDelete, onCompose }: Props) {
   const t = useT();
   const styles = useStyles();
   return (
     <div role="group" aria-label={t('view.toolbar')} className={styles.root} data-testid="message-toolbar">
-      {onReply ? (
-        <Button size="small" data-testid="reply" icon={<ArrowReplyRegular />} onClick={onReply}>
-          {t('view.reply')}
-        </Button>
+      {onCompose ? (
+        <>
+          <Button size="small" data-testid="reply" icon={<ArrowReplyRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.reply} title={t('view.shortcut', { keys: 'R' })} onClick={() => onCompose('reply')}>
+            {t('view.reply')}
+          </Button>
+          <Button size="small" data-testid="reply-all" icon={<ArrowReplyAllRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.replyAll} title={t('view.shortcut', { keys: 'Shift+R / A' })} onClick={() => onCompose('reply-all')}>
+            {t('view.replyAll')}
+          </Button>
+          <Button size="small" data-testid="forward" icon={<ArrowForwardRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.forward} title={t('view.shortcut', { keys: 'F' })} onClick={() => onCompose('forward', 'inline')}>
+            {t('view.forward')}
+          </Button>
+          <Button size="small" data-testid="forward-attachment" icon={<MailAttachRegular />} onClick={() => onCompose('forward', 'attachment')}>
+            {t('view.forwardAttachment')}
+          </Button>
+        </>
       ) : null}
       <Button
         size="small"

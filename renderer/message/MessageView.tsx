@@ -1,6 +1,7 @@
 import { CryptoStatusBar } from './CryptoStatusBar.js';
 import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import type { ComposeInitial } from '../compose/compose-state.js';
 import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
@@ -33,11 +34,19 @@ interface Props {
   /** Flags changed (including the implicit \Seen of opening): the list should refresh. */
   onFlagsChanged: () => void;
   onRemoved: (notice: MessageRemoved) => void;
-  /** Opens the composer for a reply to the message on screen. */
-  onReply?: (view: MessageViewData) => void;
+  /** Opens the composer for a reply, reply-all or forward of the message on screen. */
+  onCompose?: (initial: ComposeInitial) => void;
 }
 
-export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, onReply }: Props) {
+/** Typing in a field, or a dialog open over the view: the single-letter shortcuts are not ours. */
+function shortcutTarget(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return false;
+  if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return false;
+  return document.querySelector('[role="dialog"][aria-modal="true"], [role="alertdialog"]') === null;
+}
+
+export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, onCompose }: Props) {
   const api = useApi();
   const t = useT();
   const styles = useStyles();
@@ -122,6 +131,22 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
     });
   };
 
+  // R reply, Shift+R or A reply to all, F forward (announced with aria-keyshortcuts on the buttons).
+  const loadedUid = view?.uid;
+  useEffect(() => {
+    if (!onCompose || loadedUid === undefined) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (!shortcutTarget(event)) return;
+      const key = event.key.toLowerCase();
+      const mode = key === 'r' ? (event.shiftKey ? 'reply-all' : 'reply') : key === 'a' && !event.shiftKey ? 'reply-all' : key === 'f' && !event.shiftKey ? 'forward' : null;
+      if (!mode) return;
+      event.preventDefault();
+      onCompose({ mode, original: { mailbox: { accountId, path }, uid: loadedUid }, ...(mode === 'forward' ? { forwardMode: 'inline' as const } : {}) });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onCompose, loadedUid, accountId, path]);
+
   return (
     <section aria-label={t('view.label')} className={styles.root} data-testid="message-view" data-uid={uid} aria-busy={view === null && loadError === null}>
       {loadError ? <ErrorBar error={loadError} /> : null}
@@ -144,7 +169,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
             onSetFlags={setFlags}
             onMove={move}
             onDelete={remove}
-            {...(onReply ? { onReply: () => onReply(view) } : {})}
+            {...(onCompose ? { onCompose: (mode: ComposeInitial['mode'], forwardMode?: 'inline' | 'attachment') => onCompose({ mode, original: { mailbox, uid: view.uid }, ...(forwardMode ? { forwardMode } : {}) }) } : {})}
           />
           {actionError ? <ErrorBar error={actionError} onDismiss={() => setActionError(null)} /> : null}
           {view.html ? (

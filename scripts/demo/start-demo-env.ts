@@ -41,7 +41,7 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     users: [person, colleague],
     teams: [
       // The colleague leads Perhepalvelut (the administer right): they create and grant its team key.
-      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name], leads: [colleague.name] },
+      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name], leads: [colleague.name], address: 'perhepalvelut@sinetti.test' },
       { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });

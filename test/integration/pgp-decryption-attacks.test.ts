@@ -9,7 +9,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../shared/domain.js';
-import { replyBody } from '../../renderer/compose/reply-quote.js';
 import { CRLF, encryptedEntity, flipArmoredBit, mailHeaders, message, multipart, textEntity, truncateArmored } from '../support/fixtures/pgp-attack-mail.js';
 import { createReadingWorld, GPG_PASS, subject, type ReadingWorld } from '../support/reading-harness.js';
 
@@ -166,7 +165,7 @@ describe('EFAIL and "Re: What\'s up Johnny": encrypted parts inside attacker MIM
       { partId: '2', kind: 'pgp-mime-encrypted' },
       { partId: '1', kind: 'inline-encrypted' },
     ]);
-    const reply = replyBody(view, { header: 'Hyökkääjä kirjoitti:', omitted: '[salattua sisältöä ei lainattu]' });
+    const reply = await w.replyText(view.uid);
     expect(reply).toContain('> Hei! Vastaatko tähän?');
     expect(reply).toContain('[salattua sisältöä ei lainattu]');
     expect(reply).not.toContain('salainen diagnoosi');
@@ -176,7 +175,7 @@ describe('EFAIL and "Re: What\'s up Johnny": encrypted parts inside attacker MIM
   it('the root-decrypted body of the message itself may be quoted', async () => {
     const s = subject('Oma salattu');
     const view = await w.deliverAndOpen(pgpMimeMessage(s, await w.encrypt(innerText('Hyvä päätös.'), w.personFpr)), s);
-    expect(replyBody(view, { header: 'x', omitted: '[-]' })).toContain('> Hyvä päätös.');
+    expect(await w.replyText(view.uid)).toContain('> Hyvä päätös.');
   });
 });
 

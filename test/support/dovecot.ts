@@ -37,6 +37,8 @@ export interface DovecotTeam extends DovecotUser {
    * plus create/delete, so they can set up the team's keys folder.
    */
   leads?: string[];
+  /** The team's sending address, published as METADATA on the team INBOX (read by main/services/mail/team-identities.ts). */
+  address?: string;
 }
 
 export interface StartDovecotOptions {
@@ -86,6 +88,7 @@ const LEAD_RIGHTS = [...MEMBER_RIGHTS, 'create', 'delete', 'admin'];
 const TEAM_FOLDERS = ['Trash', 'Archive'];
 /** Where the server keeps a team mailbox's display name (read by main/services/mail/mailbox-discovery.ts). */
 export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
+export const TEAM_ADDRESS_METADATA = '/shared/vendor/sinetti/team-address';
 
 export async function startDovecot(options: StartDovecotOptions): Promise<DovecotHandle> {
   for (const binary of ['/usr/sbin/dovecot', '/usr/lib/dovecot/lmtp']) {
@@ -199,6 +202,7 @@ async function shareTeamMailbox(doveadm: (args: string[]) => Promise<string>, te
   // `acl set` does not update the shared-mailbox dictionary; without this members see nothing in LIST.
   await doveadm(['acl', 'recalc', '-u', team.name]);
   if (team.label) await doveadm(['mailbox', 'metadata', 'set', '-u', team.name, 'INBOX', TEAM_NAME_METADATA, team.label]);
+  if (team.address) await doveadm(['mailbox', 'metadata', 'set', '-u', team.name, 'INBOX', TEAM_ADDRESS_METADATA, team.address]);
 }
 
 interface Owner {

@@ -22,6 +22,8 @@ export interface ReadingWorld {
   partnerFpr: string;
   strangerFpr: string;
   deliverAndOpen(raw: string | Buffer, subject: string): Promise<MessageView & { uid: number }>;
+  /** What a reply to the message starts with (the composer's text comes from here). */
+  replyText(uid: number): Promise<string>;
   encrypt(plain: string, recipient: string, options?: { signer?: string; extra?: string[] }): Promise<string>;
   newGpgKey(uid: string, extra?: string[]): Promise<string>;
 }
@@ -58,6 +60,9 @@ export async function createReadingWorld(): Promise<ReadingWorld> {
     async encrypt(plain, recipient, options = {}) {
       const args = ['--passphrase', GPG_PASS, '--armor', ...(options.extra ?? []), '--encrypt', '--recipient', recipient, ...(options.signer ? ['--sign', '--local-user', options.signer] : [])];
       return (await gpg.run(args, plain)).stdout.toString();
+    },
+    async replyText(uid) {
+      return (await t.value('mail:message:compose-context', { mailbox: ref, uid, mode: 'reply' })).quoted;
     },
     async deliverAndOpen(raw, subject) {
       await deliverLmtp(env.lmtpPort, env.person.username, raw);

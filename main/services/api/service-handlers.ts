@@ -112,5 +112,9 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       const offered = await mail.offeredKey(mailbox, uid);
       return deps.correspondents.importData(offered.data, offered.source);
     },
+    'mail:message:compose-context': async ({ mailbox, uid, mode }) => send.composeContext(mailbox, uid, mode, settings.get().ui.locale),
+    'send:correspondents:suggest': async ({ query }) => send.correspondents.suggest(query),
+    'settings:compose:get': async () => settings.get().compose,
+    'settings:compose:set': async ({ compose }) => settings.setCompose(compose).compose,
   };
 }

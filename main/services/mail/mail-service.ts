@@ -274,10 +274,12 @@ export class MailService {
   }
 
   /** Files the copy of a sent message in the account's own Sent folder (special-use \Sent), read. */
-  async appendToSent(accountId: string, raw: Buffer): Promise<string> {
+  async appendToSent(accountId: string, raw: Buffer, teamMailbox?: string): Promise<string> {
     const groups = await this.listMailboxes();
     const own = groups.find((g) => g.accountId === accountId && g.kind === 'personal') ?? groups.find((g) => g.accountId === accountId);
-    const sent = own?.mailboxes.find((m) => m.specialUse === '\\Sent' || /^(sent|lähetetyt|skickat)$/i.test(m.name))?.path;
+    const sentOf = (group: MailboxGroup | undefined) => group?.mailboxes.find((m) => m.specialUse === '\\Sent' || /^(sent|lähetetyt|skickat)$/i.test(m.name))?.path;
+    // Sent as a team: the team's own Sent folder when it has one, so the whole team sees the answer.
+    const sent = (teamMailbox ? sentOf(groups.find((g) => g.accountId === accountId && g.id === teamMailbox)) : undefined) ?? sentOf(own);
     if (!sent) throw new ServiceError('MAILBOX_UNAVAILABLE', 'This account has no Sent folder for the copy of the message.');
     const client = await this.controlClient(accountId);
     try {
@@ -292,6 +294,30 @@ export class MailService {
   async markAnswered(ref: MailboxRef, uid: number): Promise<void> {
     const session = await this.session(ref);
     await session.withClient((client) => client.messageFlagsAdd(String(uid), ['\\Answered'], { uid: true }));
+  }
+
+  /** A forwarded original is marked `$Forwarded` (the keyword IMAP clients share, RFC 5788 registry). */
+  async markForwarded(ref: MailboxRef, uid: number): Promise<void> {
+    const session = await this.session(ref);
+    await session.withClient((client) => client.messageFlagsAdd(String(uid), ['$Forwarded'], { uid: true }));
+  }
+
+  /** Runs an operation on the account's control connection (not tied to an open mailbox). */
+  async withControlClient<T>(accountId: string, operation: (client: ImapFlow) => Promise<T>): Promise<T> {
+    this.account(accountId);
+    const client = await this.controlClient(accountId);
+    try {
+      return await operation(client);
+    } catch (error) {
+      throw classifyImapError(error);
+    }
+  }
+
+  /** Senders of the header rows already synced (for recipient suggestions; no message content). */
+  *knownSenders(): Iterable<{ name: string; address: string; date: number }> {
+    for (const state of this.states.values()) {
+      for (const row of state.rows.values()) if (row.from.address) yield { name: row.from.name, address: row.from.address, date: row.date };
+    }
   }
 
   private async trashFor(ref: MailboxRef): Promise<string | null> {

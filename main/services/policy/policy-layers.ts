@@ -33,6 +33,8 @@ function notLooser(path: string, current: Leaf, next: Leaf): boolean | null {
   if (path === 'gateway.mobileNumber') return rank(['off', 'optional', 'required'], next) >= rank(['off', 'optional', 'required'], current);
   if (path === 'crypto.passphraseRequired' || path === 'crypto.wkd') return path === 'crypto.wkd' ? next === false || current === true : next === true || current === false;
   if (path === 'crypto.keyserver') return next === false || next === current;
+  // Recording who sent as a team is the stricter setting.
+  if (path === 'sending.senderHeader') return next === true || current === false;
   return null;
 }
 

@@ -22,6 +22,10 @@ import { classifySmtpError, SmtpSendError } from './smtp-transport.js';
 export interface AfterSend {
   sentCopy?: Buffer;
   replyTo?: { mailbox: { accountId: string; path: string }; uid: number };
+  /** The original of a forward: marked `$Forwarded` once the forward is accepted. */
+  forwarded?: { mailbox: { accountId: string; path: string }; uid: number };
+  /** File the Sent copy in this team mailbox's Sent folder when it has one (the person's own otherwise). */
+  teamMailbox?: string;
 }
 
 const afterSchema = z.object({
@@ -29,6 +33,8 @@ const afterSchema = z.object({
   messageId: z.string(),
   sentCopyBase64: z.string().optional(),
   replyTo: z.object({ mailbox: z.object({ accountId: z.string(), path: z.string() }), uid: z.number() }).optional(),
+  forwarded: z.object({ mailbox: z.object({ accountId: z.string(), path: z.string() }), uid: z.number() }).optional(),
+  teamMailbox: z.string().optional(),
 });
 
 export type OutboxState = 'queued' | 'sending' | 'uncertain' | 'failed';
@@ -107,8 +113,15 @@ export class Outbox {
   /** Persists every copy (sealed) before returning; then delivery starts in the background. */
   async enqueue(accountId: string, messageId: string, envelopes: Envelope[], after: AfterSend = {}): Promise<OutboxItem[]> {
     const created: OutboxItem[] = [];
-    if (after.sentCopy || after.replyTo) {
-      const record = { accountId, messageId, ...(after.sentCopy ? { sentCopyBase64: after.sentCopy.toString('base64') } : {}), ...(after.replyTo ? { replyTo: after.replyTo } : {}) };
+    if (after.sentCopy || after.replyTo || after.forwarded) {
+      const record = {
+        accountId,
+        messageId,
+        ...(after.sentCopy ? { sentCopyBase64: after.sentCopy.toString('base64') } : {}),
+        ...(after.replyTo ? { replyTo: after.replyTo } : {}),
+        ...(after.forwarded ? { forwarded: after.forwarded } : {}),
+        ...(after.teamMailbox ? { teamMailbox: after.teamMailbox } : {}),
+      };
       writeAtomic(join(this.options.dir, `after-${this.afterKey(messageId)}.sealed`), await this.options.secrets.seal(`outbox-after:${this.afterKey(messageId)}`, Buffer.from(JSON.stringify(record))));
     }
     for (const envelope of envelopes) {
@@ -214,7 +227,12 @@ export class Outbox {
       await this.options.onMessageDone?.({
         accountId: record.accountId,
         messageId: record.messageId,
-        after: { ...(record.sentCopyBase64 ? { sentCopy: Buffer.from(record.sentCopyBase64, 'base64') } : {}), ...(record.replyTo ? { replyTo: record.replyTo } : {}) },
+        after: {
+          ...(record.sentCopyBase64 ? { sentCopy: Buffer.from(record.sentCopyBase64, 'base64') } : {}),
+          ...(record.replyTo ? { replyTo: record.replyTo } : {}),
+          ...(record.forwarded ? { forwarded: record.forwarded } : {}),
+          ...(record.teamMailbox ? { teamMailbox: record.teamMailbox } : {}),
+        },
       });
       rmSync(path, { force: true });
     } catch {

@@ -16,6 +16,10 @@ import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { toAsciiAddress } from '../../../shared/outgoing-address.js';
+import type { Locale, MailboxRef } from '../../../shared/domain.js';
+import { ComposeSources, type ComposeMode } from './compose-sources.js';
+import { Correspondents } from './correspondents.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { SendGate, buildPlainMessage, type Envelope, type MailTransport } from './send-gate.js';
 import { SmtpTransport } from './smtp-transport.js';
@@ -36,6 +40,9 @@ export interface SendServiceDeps {
 
 type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & { cc: string[]; attachments: { filename: string; contentType: string; contentBase64: string }[] };
 
+/** The last forwarded original fetched: the live hints re-check the same message every few hundred ms. */
+const ORIGINAL_CACHE_MS = 120_000;
+
 const emailOf = (userId: string) => /<([^>]+)>\s*$/.exec(userId)?.[1]?.toLowerCase() ?? (userId.includes('@') ? userId.trim().toLowerCase() : '');
 
 export class SendService {
@@ -43,7 +50,11 @@ export class SendService {
     private readonly deps: SendServiceDeps,
     private readonly gate: SendGate,
     readonly outbox: Outbox,
+    readonly sources: ComposeSources,
   ) {}
+
+  readonly correspondents = new Correspondents(() => this.deps.mail.knownSenders());
+  private original: { key: string; at: number; attachment: { filename: string; contentType: string; content: Buffer } } | null = null;
 
   static async create(deps: SendServiceDeps): Promise<SendService> {
     const transports = new Map<string, SmtpTransport>();
@@ -61,8 +72,9 @@ export class SendService {
       secrets: deps.secrets,
       transportFor,
       onMessageDone: async ({ accountId, messageId, after }) => {
-        if (after.sentCopy) await deps.mail.appendToSent(accountId, after.sentCopy);
+        if (after.sentCopy) await deps.mail.appendToSent(accountId, after.sentCopy, after.teamMailbox);
         if (after.replyTo) await deps.mail.markAnswered(after.replyTo.mailbox, after.replyTo.uid);
+        if (after.forwarded) await deps.mail.markForwarded(after.forwarded.mailbox, after.forwarded.uid);
         deps.events?.emit({ type: 'message.delivered', accountId, messageId, at: Date.now() });
       },
     });
@@ -78,18 +90,19 @@ export class SendService {
       transport: { send: async () => Promise.reject(new ServiceError('INTERNAL', 'No transport chosen.')) },
       events: deps.events,
     });
-    service = new SendService(deps, gate, outbox);
+    const sources = new ComposeSources({ mail: deps.mail, keys: deps.keyProvider, gatewayHeader: () => deps.policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure' });
+    service = new SendService(deps, gate, outbox, sources);
     return service;
   }
 
-  /** The addresses the person can send as: each account with a sending address. */
-  async identities(): Promise<{ accountId: string; address: string; name: string }[]> {
-    const out: { accountId: string; address: string; name: string }[] = [];
-    for (const account of this.deps.mail.listAccounts()) {
-      const sending = await this.deps.mail.sendingAccount(account.id).catch(() => null);
-      if (sending) out.push({ accountId: account.id, address: sending.address, name: sending.name });
-    }
-    return out;
+  /** The addresses the person can send as: each account with a sending address, and the team mailboxes the server offers. */
+  async identities() {
+    return this.sources.identities();
+  }
+
+  /** The start of a reply, reply-all or forward, in the person's language. */
+  async composeContext(ref: MailboxRef, uid: number, mode: ComposeMode, locale: Locale) {
+    return this.sources.composeContext(ref, uid, mode, locale);
   }
 
   async evaluate(input: ParsedOutgoing): Promise<{ decision: DecisionView; token: string }> {
@@ -105,7 +118,10 @@ export class SendService {
     await this.outbox.enqueue(input.accountId, message.messageId, envelopes, {
       ...((await this.sentCopy(message, decision.route === 'plain')) ?? {}),
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      ...(input.forward ? { forwarded: { mailbox: input.forward.mailbox, uid: input.forward.uid } } : {}),
+      ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
     });
+    this.correspondents.noteSent([...message.to, ...(message.cc ?? [])].map((a) => a.address));
     return { queued: envelopes.length };
   }
 
@@ -117,22 +133,47 @@ export class SendService {
     this.outbox.stop();
   }
 
+  /**
+   * The message exactly as it would leave: From (and Sender) from the identity, recipients in
+   * their SMTP form (punycode domains; validated again here), the forwarded original fetched by
+   * UID — never bytes the renderer supplied. A reply to or forward of secured mail, or a message
+   * the person asked to send securely, is judged as a secure conversation (it can only tighten).
+   */
   private async toMessage(input: ParsedOutgoing): Promise<{ message: OutgoingMessage; context: { inReplyToSecure: boolean } }> {
-    const from = await this.deps.mail.sendingAccount(input.accountId);
-    const gatewayHeader = this.deps.policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure';
+    const { from, person } = await this.sources.from(input.accountId, input.teamMailbox);
+    const policy = this.deps.policy.state().effective?.policy;
+    const gatewayHeader = policy?.gateway.header.name ?? 'X-Sinetti-Secure';
     const original = input.replyTo ? await this.deps.mail.replyContext(input.replyTo.mailbox, input.replyTo.uid, gatewayHeader) : null;
+    const forwarded = input.forward ? await this.deps.mail.replyContext(input.forward.mailbox, input.forward.uid, gatewayHeader) : null;
+    const ascii = (address: string) => {
+      const value = toAsciiAddress(address);
+      if (!value) throw new ServiceError('VALIDATION', 'A recipient address is not valid.');
+      return { address: value };
+    };
+    const attachments: { filename: string; contentType: string; content: Buffer }[] = input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') }));
+    if (input.forward?.mode === 'attachment') attachments.unshift(await this.forwardedOriginal(input.forward.mailbox, input.forward.uid, (policy?.attachments.maxSizeMb ?? 25) * 1024 * 1024));
     const message: OutgoingMessage = {
-      from: { name: from.name, address: from.address },
-      to: input.to.map((address) => ({ address: address.toLowerCase() })),
-      cc: input.cc.map((address) => ({ address: address.toLowerCase() })),
+      from,
+      // Who really sent it, when sending as a team (policy: sending.senderHeader).
+      ...(person && person.address !== from.address && policy?.sending.senderHeader !== false ? { sender: person } : {}),
+      to: input.to.map(ascii),
+      cc: input.cc.map(ascii),
       subject: input.subject,
       text: input.text,
-      attachments: input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
+      attachments,
       messageId: input.messageId,
       date: new Date(),
-      ...(original?.messageId ? { inReplyTo: original.messageId, references: [original.messageId] } : {}),
+      ...(original?.messageId ? { inReplyTo: original.messageId, references: [original.messageId] } : forwarded?.messageId ? { references: [forwarded.messageId] } : {}),
     };
-    return { message, context: { inReplyToSecure: original?.secure === true } };
+    return { message, context: { inReplyToSecure: original?.secure === true || forwarded?.secure === true || input.secure === true } };
+  }
+
+  private async forwardedOriginal(mailbox: MailboxRef, uid: number, maxBytes: number) {
+    const key = `${mailbox.accountId}\u0000${mailbox.path}\u0000${uid}`;
+    if (this.original && this.original.key === key && Date.now() - this.original.at < ORIGINAL_CACHE_MS) return this.original.attachment;
+    const attachment = await this.sources.originalAsAttachment(mailbox, uid, maxBytes);
+    this.original = { key, at: Date.now(), attachment };
+    return attachment;
   }
 
   /**
@@ -141,7 +182,8 @@ export class SendService {
    * Without either, no copy is filed: a readable copy of protected mail on the server is worse.
    */
   private async sentCopy(message: OutgoingMessage, plainMessage: boolean): Promise<{ sentCopy: Buffer } | null> {
-    const self = await this.selfKeys(message.from.address);
+    // Sent as a team: readable to the team's keys and to the person who sent it.
+    const self = [...(await this.selfKeys(message.from.address)), ...(message.sender ? await this.selfKeys(message.sender.address) : [])];
     if (self.length) {
       const signingKey = await this.signingKey().catch(() => null);
       if (signingKey) return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: self, signingKey }) };

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import { accountSecuritySchema, localeSchema, smtpServerSchema } from '../../../shared/domain.js';
 import { policyLayerSchema } from '../../../shared/policy-schema.js';
+import { composeSettingsSchema } from '../../../shared/send-schema.js';
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export const storedAccountSchema = z.object({
   id: z.string().min(1),
@@ -29,11 +30,13 @@ export const settingsSchema = z
     accounts: z.array(storedAccountSchema),
     /** The person's own policy layer: applied only where it makes the effective policy stricter. */
     policyPreferences: policyLayerSchema,
+    /** Signatures per sending identity and language, and saved replies. */
+    compose: composeSettingsSchema,
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 } };
+export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 }, compose: { signatures: [], templates: [] } };
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
 
@@ -44,6 +47,7 @@ type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
  *   `tls: boolean` on accounts; v2 nests UI settings under `ui.locale` (with the sv-FI locale
  *   tag the translations use) and says which transport security an account uses explicitly.
  * v2 → v3: the person's secure-send policy preferences (empty: nothing tightened yet).
+ * v3 → v4: composer signatures and saved replies (none yet).
  */
 const MIGRATIONS: Record<number, Migration> = {
   0: (doc) => ({ ...doc, schemaVersion: 1, language: 'fi', accounts: doc.accounts ?? [] }),
@@ -59,6 +63,7 @@ const MIGRATIONS: Record<number, Migration> = {
     return { ...rest, schemaVersion: 2, ui: { locale }, accounts: migratedAccounts };
   },
   2: (doc) => ({ ...doc, schemaVersion: 3, policyPreferences: { version: 1 } }),
+  3: (doc) => ({ ...doc, schemaVersion: 4, compose: { signatures: [], templates: [] } }),
 };
 
 export class SettingsFormatError extends Error {}

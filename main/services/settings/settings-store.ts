@@ -2,6 +2,7 @@
 import { ServiceError } from '../../../shared/result.js';
 import type { Locale } from '../../../shared/domain.js';
 import type { PolicyLayer } from '../../../shared/policy-schema.js';
+import type { ComposeSettings } from '../../../shared/send-schema.js';
 import type { SettingsBackend } from './settings-backend.js';
 import { migrateSettings, SettingsFormatError, type Settings, type StoredAccount } from './settings-schema.js';
 
@@ -38,6 +39,10 @@ export class SettingsStore {
 
   setPolicyPreferences(layer: PolicyLayer): Settings {
     return this.update((s) => ({ ...s, policyPreferences: layer }));
+  }
+
+  setCompose(compose: ComposeSettings): Settings {
+    return this.update((s) => ({ ...s, compose }));
   }
 
   private update(change: (settings: Settings) => Settings): Settings {

@@ -5,14 +5,13 @@
  */
 import { generateKey, readKey, revokeKey } from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MessageView } from '../../../shared/domain.js';
 import { wholeBodyBlock, inlineBlocksIn } from '../../../main/services/crypto/inline-pgp.js';
 import { OPENPGP_CONFIG } from '../../../main/services/crypto/openpgp-policy.js';
 import { canonicalCrlf } from '../../../main/services/crypto/pgp-signed-reader.js';
 import { signatureVerdict } from '../../../main/services/crypto/signature-verdict.js';
 import { senderIdentity, singleFrom } from '../../../main/services/mail/message-security.js';
 import { findEntity, parseMimeTree } from '../../../main/services/mail/mime-tree.js';
-import { replyBody } from '../../../renderer/compose/reply-quote.js';
+import { quoteForReply, withoutArmoredBlocks } from '../../../main/services/mail/quote-original.js';
 
 describe('MIME tree: the exact bytes a multipart/signed signature covers', () => {
   const signedPart = 'Content-Type: text/plain\r\n\r\nHei,\r\nrivi kaksi\r\n';
@@ -101,29 +100,14 @@ describe('sender identity facts', () => {
 });
 
 describe('reply quoting', () => {
-  const view = (over: Partial<MessageView>): MessageView => ({
-    mailbox: { accountId: 'a', path: 'INBOX' },
-    uid: 1,
-    subject: 's',
-    from: { name: '', address: 'a@b.example' },
-    to: [],
-    cc: [],
-    date: 0,
-    flags: { seen: true, answered: false, flagged: false },
-    attachments: [],
-    encrypted: false,
-    signed: false,
-    ...over,
-  });
-  const texts = { header: 'A kirjoitti:', omitted: '[ei lainattu]' };
-  const none = { status: 'none' as const, signerUserIds: [] };
-  it('quotes the root body, never an armored block and never a message that did not open', () => {
-    expect(replyBody(view({ text: 'Hei\nrivi' }), texts)).toBe('\n\nA kirjoitti:\n> Hei\n> rivi\n');
-    expect(replyBody(view({ text: 'Hei\n-----BEGIN PGP MESSAGE-----\n\nhQ\n-----END PGP MESSAGE-----\nloppu' }), texts)).toBe('\n\nA kirjoitti:\n> Hei\n> [ei lainattu]\n> loppu\n');
-    expect(replyBody(view({ text: 'x', crypto: { decryption: 'failed', recipientKeyIds: [], signature: none, protectedSubject: false } }), texts)).toBe('');
-  });
-  it('text decrypted from inline PGP is not quoted (the reply is not known to stay encrypted)', () => {
-    const inline = view({ text: 'salainen', crypto: { decryption: 'decrypted', inline: true, recipientKeyIds: [], signature: none, protectedSubject: false } });
-    expect(replyBody(inline, texts)).not.toContain('salainen');
+  it('quotes the text under an attribution, never an armored block (a reply is not a decryption oracle)', () => {
+    const original = { from: { name: 'A', address: 'a@b.example' }, date: Date.UTC(2026, 11, 1, 8) };
+    expect(quoteForReply(withoutArmoredBlocks('Hei\nrivi', 'fi'), original, 'fi')).toMatch(/kirjoitti:\n> Hei\n> rivi$/);
+    const embedded = 'Hei\n-----BEGIN PGP MESSAGE-----\n\nhQ\n-----END PGP MESSAGE-----\nloppu';
+    expect(withoutArmoredBlocks(embedded, 'fi')).toBe('Hei\n[salattua sisältöä ei lainattu]\nloppu');
+    expect(withoutArmoredBlocks(embedded, 'en')).toBe('Hei\n[encrypted content not quoted]\nloppu');
+    // An unterminated block is cut to the end, not quoted.
+    expect(withoutArmoredBlocks('x\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nsalainen', 'sv-FI')).toBe('x\n[krypterat innehåll citeras inte]');
+    expect(quoteForReply('', original, 'fi')).toBe('');
   });
 });

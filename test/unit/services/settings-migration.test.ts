@@ -28,6 +28,30 @@ describe('settings migrations', () => {
     expect(migrated.accounts[0]).not.toHaveProperty('tls');
   });
 
+  it('migrates a v3 document to v4 with no signatures or saved replies, keeping everything else', () => {
+    const v3 = { schemaVersion: 3, ui: { locale: 'en' }, accounts: [], policyPreferences: { version: 1, justification: { minLength: 40 } } };
+    expect(migrateSettings(v3)).toEqual({ ...v3, schemaVersion: 4, compose: { signatures: [], templates: [] } });
+  });
+
+  it('stores signatures and saved replies and reads them back after a restart; refuses a malformed one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sinetti-settings-'));
+    const store = new SettingsStore(new ConfSettingsBackend(dir));
+    const compose = {
+      signatures: [
+        { identity: 'acc-1', locale: 'fi' as const, text: 'Ystävällisin terveisin\nAnna' },
+        { identity: 'acc-1|acc-1:shared:perhepalvelut', locale: 'sv-FI' as const, text: 'Med vänliga hälsningar\nFamiljetjänster' },
+      ],
+      templates: [{ id: 'kiitos', name: 'Kiitos yhteydenotosta', locale: 'fi' as const, text: 'Kiitos viestistäsi.' }],
+    };
+    store.setCompose(compose);
+    expect(new SettingsStore(new ConfSettingsBackend(dir)).get().compose).toEqual(compose);
+    const file = join(dir, 'settings.json');
+    const broken = JSON.parse(readFileSync(file, 'utf8'));
+    broken.compose.templates[0].locale = 'de';
+    writeFileSync(file, JSON.stringify(broken));
+    expect(() => new SettingsStore(new ConfSettingsBackend(dir)).get()).toThrow(/compose\.templates\.0\.locale/);
+  });
+
   it('refuses a document from a newer version instead of rewriting it', () => {
     expect(() => migrateSettings({ schemaVersion: SETTINGS_VERSION + 1 })).toThrow(/newer Sinetti/);
   });
@@ -35,7 +59,7 @@ describe('settings migrations', () => {
   it('reports a document with a typo and leaves the file untouched', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sinetti-settings-'));
     const file = join(dir, 'settings.json');
-    const broken = JSON.stringify({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, acounts: [] });
+    const broken = JSON.stringify({ ...DEFAULT_SETTINGS, accounts: undefined, acounts: [] });
     writeFileSync(file, broken);
     const store = new SettingsStore(new ConfSettingsBackend(dir));
     let caught: unknown;
@@ -57,7 +81,7 @@ describe('settings migrations', () => {
     expect(store.get().ui.locale).toBe('en');
     store.setLocale('fi');
     const reread = new SettingsStore(new ConfSettingsBackend(dir)).get();
-    expect(reread).toEqual({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 } });
+    expect(reread).toEqual({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 }, compose: { signatures: [], templates: [] } });
     expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * The composer's state and the ONE function that turns it into the message the main process
+ * checks and sends (`buildOutgoing`). Everything that leaves — recipients, identity, text,
+ * attachments, the reply/forward link, the chosen secure route — goes through here, so the
+ * hint, the send and anything else built on the composer (drafts) see the same message.
+ */
+import type { MailboxRef } from '../../shared/domain.js';
+import { checkOutgoingAddress, type AddressCheck } from '../../shared/outgoing-address.js';
+import type { OutgoingMessageInput } from '../../shared/send-schema.js';
+
+export interface ComposeAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+  /** Decoded size in bytes (shown against the policy's limit). */
+  size: number;
+}
+
+export type ComposeMode = 'new' | 'reply' | 'reply-all' | 'forward';
+
+/** What the composer is opened for; a reply or forward starts from what main says about the original. */
+export interface ComposeInitial {
+  mode: Exclude<ComposeMode, 'new'>;
+  original: { mailbox: MailboxRef; uid: number };
+  /** For a forward: the original's text inline, or the original itself attached (message/rfc822). */
+  forwardMode?: 'inline' | 'attachment';
+}
+
+/** A recipient chip: what was typed or picked, and how it checked. */
+export interface RecipientChip {
+  input: string;
+  check: AddressCheck;
+}
+
+export interface ComposeState {
+  identity: { accountId: string; teamMailbox?: string } | null;
+  to: RecipientChip[];
+  cc: RecipientChip[];
+  /** Text typed in a recipient box but not yet made a chip: it counts too. */
+  pendingTo: string;
+  pendingCc: string;
+  subject: string;
+  text: string;
+  attachments: ComposeAttachment[];
+  /** The person asked for a secure route although the rules would allow less. */
+  secure: boolean;
+  initial?: ComposeInitial;
+  messageId: string;
+}
+
+export const chipOf = (input: string): RecipientChip => ({ input, check: checkOutgoingAddress(input) });
+
+const valid = (chips: RecipientChip[], pending: string) =>
+  [...chips, ...(pending.trim() ? [chipOf(pending)] : [])].flatMap((c) => (c.check.ok ? [c.check.address.ascii] : []));
+
+/** Any recipient that did not check out: the message is not sent until it is fixed or removed. */
+export const invalidRecipients = (state: ComposeState) => [...state.to, ...state.cc].filter((c) => !c.check.ok);
+
+/** The message as it stands, or null while it has no sender or no valid recipient. */
+export function buildOutgoing(state: ComposeState): OutgoingMessageInput | null {
+  const to = valid(state.to, state.pendingTo);
+  if (!state.identity || to.length === 0) return null;
+  const { initial } = state;
+  return {
+    accountId: state.identity.accountId,
+    ...(state.identity.teamMailbox ? { teamMailbox: state.identity.teamMailbox } : {}),
+    to,
+    cc: valid(state.cc, state.pendingCc),
+    subject: state.subject,
+    text: state.text,
+    attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
+    messageId: state.messageId,
+    ...(initial && initial.mode !== 'forward' ? { replyTo: initial.original } : {}),
+    ...(initial?.mode === 'forward' ? { forward: { ...initial.original, mode: initial.forwardMode ?? 'inline' } } : {}),
+    ...(state.secure ? { secure: true } : {}),
+  };
+}
+
+/** A stable key for "the same message" (attachments by name and size, not their bytes). */
+export function outgoingKey(message: OutgoingMessageInput | null): string {
+  return message ? JSON.stringify({ ...message, attachments: message.attachments?.map((a) => [a.filename, a.contentBase64.length]) }) : '';
+}
+
+export function newMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}@sinetti.invalid`;
+}
+
+export async function readAttachment(file: File): Promise<ComposeAttachment> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { filename: file.name, contentType: file.type || 'application/octet-stream', contentBase64: btoa(binary), size: bytes.length };
+}
+
+/** The signature block appended to the text: separated by the usual "-- " line. */
+export const signatureBlock = (signature: string) => (signature.trim() ? `\n\n-- \n${signature.trim()}` : '');
