@@ -31,7 +31,7 @@ interface Props {
   pending: PendingGrant[];
   busy: boolean;
   /** Runs a contract call, shows its error or the notice made from its value, and reloads. */
-  run: <T>(action: () => Promise<Result<T>>, done: (value: T) => string) => Promise<void>;
+  run: <T>(action: () => Promise<Result<T>>, done: (value: T) => string | null) => Promise<void>;
   onError: (error: AppError) => void;
 }
 

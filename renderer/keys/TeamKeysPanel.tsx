@@ -49,14 +49,15 @@ export function TeamKeysPanel() {
   }, [load]);
 
   const run = useCallback(
-    async <T,>(action: () => Promise<Result<T>>, done: (value: T) => string) => {
+    async <T,>(action: () => Promise<Result<T>>, done: (value: T) => string | null) => {
       setBusy(true);
       setError(null);
       setNotice(null);
       try {
         const result = await action();
         if (!result.ok) return setError(result.error);
-        setNotice(done(result.value));
+        const text = done(result.value);
+        if (text) setNotice(text);
         await load();
       } finally {
         setBusy(false);
@@ -74,7 +75,8 @@ export function TeamKeysPanel() {
         if (result.ok) setPreview(result.value);
         return result;
       },
-      () => t('teamKeys.preview'),
+      // The checked grant itself is the answer: no notice.
+      () => null,
     );
   };
 

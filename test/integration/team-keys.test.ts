@@ -9,6 +9,8 @@
 import { ImapFlow } from 'imapflow';
 import { createMessage, encrypt, generateKey, readKey, readMessage } from 'openpgp';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { DomainEvent } from '../../main/services/events/domain-events.js';
@@ -136,6 +138,10 @@ describe('team keys through the team mailbox', () => {
     expect(imported).toMatchObject({ team, generation: 1, added: 1 });
     expect(anna.events.filter((e) => e.type === 'openpgp.team.imported')).toEqual([expect.objectContaining({ team, leadFingerprint: lead.fingerprint, generation: 1 })]);
     expect(await anna.t.value('crypto:team:grants:pending', {})).toEqual([]);
+
+    // The imported team key is sealed under the vault: nothing in the data directory is a readable key.
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const file of files(anna.t.dataDir)) expect(readFileSync(file, 'latin1'), file).not.toMatch(/PRIVATE KEY|BEGIN PGP/);
 
     const view = await openBySubject(anna, oldSubject);
     expect(view.crypto?.decryption).toBe('decrypted');

@@ -33,6 +33,12 @@ export interface ParsedGrantMessage {
 
 const headerSafe = (value: string) => value.replace(/[\r\n]+/g, ' ').slice(0, 300);
 const encodedWord = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? headerSafe(value) : `=?UTF-8?B?${Buffer.from(headerSafe(value)).toString('base64')}?=`);
+/** "Name <addr>" (an OpenPGP user ID) as an address header: the name as an encoded word, the address as it is. */
+const addressHeader = (userId: string) => {
+  const match = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(userId);
+  if (!match) return /^[^\s@<>]+@[^\s@<>]+$/.test(userId.trim()) ? userId.trim() : 'undisclosed-recipients:;';
+  return match[1] ? `${encodedWord(match[1])} <${match[2]}>` : `<${match[2]}>`;
+};
 
 export function buildGrantMessage(input: GrantMessageInput): Buffer {
   const boundary = `=_grant_${randomBytes(8).toString('hex')}`;
@@ -56,8 +62,8 @@ export function buildGrantMessage(input: GrantMessageInput): Buffer {
   ];
   return Buffer.from(
     [
-      `From: ${headerSafe(input.leadAddress)}`,
-      `To: ${encodedWord(input.memberUserId)}`,
+      `From: ${addressHeader(input.leadAddress)}`,
+      `To: ${addressHeader(input.memberUserId)}`,
       `Subject: ${encodedWord(`Sinetti: ${input.teamLabel} – tiimiavain / team key`)}`,
       `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
       `Message-ID: <team-key-grant.${randomBytes(12).toString('hex')}@sinetti.invalid>`,

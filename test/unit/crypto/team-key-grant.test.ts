@@ -108,6 +108,11 @@ describe('team-key grants', async () => {
     const roster = await signRosterEntry({ team: 'perhepalvelut', generation: 2, teamFingerprint: fp(team2), memberFingerprint: fp(member), memberPublicKey: member.toPublic().armor(OPENPGP_FULL_CONFIG), leadFingerprint: fp(lead), grantedAt: 1 }, team2);
     const raw = buildGrantMessage({ team: 'perhepalvelut', teamLabel: 'Perhepalvelut', generation: 2, memberFingerprint: fp(member), memberUserId: 'Anna Virtanen <anna@kunta.example>', leadAddress: 'Mikko Korhonen <mikko@kunta.example>', grant, roster });
     expect(raw.toString('utf8')).not.toContain('PRIVATE KEY');
+    // Headers stay 7-bit: names as encoded words, addresses as they are.
+    const headers = raw.toString('latin1').split('\r\n\r\n')[0]!;
+    expect(headers).toMatch(/^To: Anna Virtanen <anna@kunta\.example>$/m);
+    expect(headers).toMatch(/^From: Mikko Korhonen <mikko@kunta\.example>$/m);
+    expect(buildGrantMessage({ team: 't', teamLabel: 'Aikuissosiaalityö', generation: 1, memberFingerprint: fp(member), memberUserId: 'Jääkö Äijälä <jaako@kunta.example>', leadAddress: 'x', grant, roster }).toString('latin1').split('\r\n\r\n')[0]).toMatch(/^[\t\r\n\x20-\x7e]*$/);
     const parsed = await parseGrantMessage(raw);
     expect(parsed).toMatchObject({ claimedMember: fp(member), claimedTeam: 'perhepalvelut' });
     expect((await openGrant(parsed.grant!, [member])).payload.teamFingerprint).toBe(fp(team2));
