@@ -16,7 +16,10 @@ export type DomainEvent =
   /** Passed the send gate and handed to the transport; the justification when the policy demanded one. */
   | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
   /** Every copy of the message was accepted by the mail server. */
-  | { type: 'message.delivered'; accountId: string; messageId: string; at: number };
+  | { type: 'message.delivered'; accountId: string; messageId: string; at: number }
+  /** Composer (issue 5): a queued message forwards a stored one (inline, or its bytes attached), or is sent as a team mailbox. */
+  | { type: 'message.forwarded'; accountId: string; mailbox: string; uid: number; messageId: string; mode: 'inline' | 'attachment'; at: number }
+  | { type: 'message.sent-as-team'; accountId: string; teamMailbox: string; messageId: string; senderRecorded: boolean; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;
