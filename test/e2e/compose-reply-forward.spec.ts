@@ -229,14 +229,14 @@ test('signatures and saved replies: edited in settings, inserted in the composer
 });
 
 test.describe('with the secure-mail gateway and a required mobile number', () => {
-  test.use({ managedPolicy: { version: 1, gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'required' } } });
+  test.use({ managedPolicy: { version: 1, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'required' } } });
 
   test('an identity code to a client without a key goes through the gateway, and asks for the mobile number for the SMS PIN', async ({ page, sinetti }) => {
     void sinetti;
     await page.getByTestId('compose').click();
     const dialog = page.getByTestId('compose-dialog');
     await dialog.getByTestId('compose-to-input').fill('asiakas@example.net,');
-    await dialog.getByLabel('Aihe').fill('Päätös');
+    await dialog.getByLabel('Aihe').fill('Asiasi');
     await dialog.getByTestId('compose-text').fill('Hei, henkilötunnuksesi 131052-308T on kirjattu.');
     await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'gateway');
     const chip = dialog.getByTestId('recipient-chip');
