@@ -122,3 +122,14 @@ export function toAsciiAddress(value: string): string | null {
   const check = checkOutgoingAddress(value);
   return check.ok ? check.address.ascii : null;
 }
+
+/** An address in its SMTP form as people read it: the domain in Unicode. */
+export function displayAddress(ascii: string): string {
+  const at = ascii.lastIndexOf('@');
+  if (at < 0 || !ascii.slice(at + 1).includes('xn--')) return ascii;
+  try {
+    return `${ascii.slice(0, at)}@${toUnicode(ascii.slice(at + 1))}`;
+  } catch {
+    return ascii;
+  }
+}

@@ -127,7 +127,8 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
   const oversized = maxSizeMb !== null && state.attachments.some((a) => a.size > maxSizeMb * 1024 * 1024);
   const invalid = invalidRecipients(state);
   const justificationMissing = decision?.justificationRequired === true && justification.trim().length < (policy?.justification.minLength ?? 1);
-  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing;
+  const mobileMissing = usesGateway && policy?.gateway.mobileNumber === 'required' && !/^\+?[0-9 ]{7,20}$/.test(mobileNumber.trim());
+  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing && !mobileMissing;
 
   const send = async () => {
     if (!message || !checked || !canSend) return;

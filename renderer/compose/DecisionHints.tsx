@@ -4,6 +4,7 @@
  * send gate in the main process decides again on the final message.
  */
 import { Badge, makeStyles, tokens } from '@fluentui/react-components';
+import { displayAddress } from '../../shared/outgoing-address.js';
 import type { DecisionView } from '../../shared/send-schema.js';
 import { Bar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
@@ -52,7 +53,7 @@ export function DecisionHints({ decision, bodyText }: { decision: DecisionView; 
             {b.code === 'subject-finding'
               ? t('compose.blocked.subject', { found: b.findings.map((f) => f.masked).join(', ') })
               : b.code === 'recipient-unreachable'
-                ? t('compose.blocked.unreachable', { addresses: b.addresses.join(', ') })
+                ? t('compose.blocked.unreachable', { addresses: b.addresses.map(displayAddress).join(', ') })
                 : b.code === 'attachment-too-large'
                   ? t('compose.blocked.tooLarge', { files: b.filenames.join(', '), max: b.maxSizeMb })
                   : t('compose.blocked.noRecipients')}
@@ -79,7 +80,7 @@ export function DecisionHints({ decision, bodyText }: { decision: DecisionView; 
         {decision.recipients.map((r) => (
           <li key={r.address} data-testid="recipient-route" data-address={r.address} data-route={r.route} data-has-key={String(r.hasKey)}>
             <Badge appearance="tint" color={r.route === 'blocked' ? 'danger' : r.route === 'plain' ? 'informative' : 'success'}>
-              {r.address}: {t(`compose.recipient.${r.route}`)}
+              {displayAddress(r.address)}: {t(`compose.recipient.${r.route}`)}
               {r.hasKey ? ` · ${t('compose.recipient.hasKey')}` : ''}
             </Badge>
           </li>

@@ -9,6 +9,7 @@
  */
 import { Field, Input, Radio, RadioGroup, Text, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import type { Policy } from '../../shared/policy-schema.js';
+import { displayAddress } from '../../shared/outgoing-address.js';
 import type { DecisionView } from '../../shared/send-schema.js';
 import { useT } from '../i18n/use-t.js';
 
@@ -32,7 +33,7 @@ interface Props {
 export function RouteChooser({ decision, gateway, justificationMin, secure, onSecure, justification, onJustification, mobileNumber, onMobileNumber }: Props) {
   const t = useT();
   const styles = useStyles();
-  const byRoute = (route: string) => decision.recipients.filter((r) => r.route === route).map((r) => r.address);
+  const byRoute = (route: string) => decision.recipients.filter((r) => r.route === route).map((r) => displayAddress(r.address));
   const encrypted = byRoute('openpgp');
   const viaGateway = byRoute('gateway');
   // A choice exists while the message could leave less protected than "securely".

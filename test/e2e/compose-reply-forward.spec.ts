@@ -227,3 +227,32 @@ test('signatures and saved replies: edited in settings, inserted in the composer
   await page.getByTestId('compose').click();
   await expect(page.getByTestId('compose-dialog').getByTestId('compose-text')).toHaveValue('\n\n-- \nMed vänliga hälsningar\nDemo');
 });
+
+test.describe('with the secure-mail gateway and a required mobile number', () => {
+  test.use({ managedPolicy: { version: 1, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'required' } } });
+
+  test('an identity code to a client without a key goes through the gateway, and asks for the mobile number for the SMS PIN', async ({ page, sinetti }) => {
+    void sinetti;
+    await page.getByTestId('compose').click();
+    const dialog = page.getByTestId('compose-dialog');
+    await dialog.getByTestId('compose-to-input').fill('asiakas@example.net,');
+    await dialog.getByLabel('Aihe').fill('Asiasi');
+    await dialog.getByTestId('compose-text').fill('Hei, henkilötunnuksesi 131052-308T on kirjattu.');
+    await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'gateway');
+    const chip = dialog.getByTestId('recipient-chip');
+    await expect(chip).toHaveAttribute('data-route', 'gateway');
+    await expect(chip).toContainText('turvaposti · ei avainta');
+    await expect(dialog.getByTestId('route-summary')).toContainText('Turvapostin kautta: asiakas@example.net');
+    // Already the secure route: nothing looser to choose.
+    await expect(dialog.getByTestId('route-secure')).toHaveCount(0);
+    const mobile = dialog.getByTestId('mobile-number');
+    await expect(mobile).toHaveAttribute('required', '');
+    await expect(dialog.getByTestId('compose-send')).toBeDisabled();
+    await expectAccessible(page, 'gateway route with a mobile number');
+    await mobile.fill('+358 40 123 4567');
+    await expect(dialog.getByTestId('compose-send')).toBeEnabled();
+    await dialog.getByTestId('compose-send').click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('notice-bar')).toContainText('lähtevien jonossa');
+  });
+});

@@ -14,6 +14,7 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { ComposeContext, OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { DomainEvent } from '../../main/services/events/domain-events.js';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
@@ -24,6 +25,7 @@ let t: TestServices;
 let smtp: SmtpTestServer;
 let accountId: string;
 let policyFile: string;
+const events: DomainEvent[] = [];
 const me = () => `${env.person.username}@sinetti.test`;
 const colleague = () => `${env.colleague.username}@sinetti.test`;
 const inbox = () => ({ accountId, path: 'INBOX' });
@@ -58,6 +60,7 @@ beforeAll(async () => {
   policyFile = join(mkdtempSync(join(tmpdir(), 'sinetti-composer-policy-')), 'policy.json');
   writeFileSync(policyFile, JSON.stringify({ version: 1, domains: { internal: ['sinetti.test'] } }));
   t = await createTestServices({ caCertPem: env.caCertPem, managedPolicyPath: policyFile });
+  t.services.domainEvents.subscribe((event) => events.push(event));
   accountId = (
     await t.value('accounts:add', {
       displayName: 'Anna Työntekijä',
@@ -99,6 +102,8 @@ describe('composer over real SMTP and Dovecot', () => {
     expect(bytes).toContain(`Alkuperäinen viesti ${marker}.`);
     expect(raw.toString('latin1')).toContain(`References: <orig-${marker}@example.net>`);
     await vi.waitFor(async () => expect(await flagsOf(uid)).toContain('$Forwarded'), { timeout: 10_000 });
+    // The audit trail learns which stored message left as an attachment (identifiers only).
+    expect(events).toContainEqual({ type: 'message.forwarded', accountId, mailbox: 'INBOX', uid, messageId: m.messageId, mode: 'attachment', at: expect.any(Number) });
     expect(await flagsOf(uid)).not.toContain('\\Answered');
   });
 
@@ -115,6 +120,7 @@ describe('composer over real SMTP and Dovecot', () => {
     expect(raw).toMatch(/^From: Perhepalvelut <perhepalvelut@sinetti\.test>\r$/m);
     expect(raw).toMatch(new RegExp(`^Sender: =\\?UTF-8\\?Q\\?Anna_Ty=C3=B6ntekij=C3=A4\\?= <${me().replace(/\./g, '\\.')}>\\r$`, 'm'));
     expect(smtp.received.find((r) => r.raw.toString('latin1').includes(m.messageId))!.from).toBe('perhepalvelut@sinetti.test');
+    expect(events).toContainEqual({ type: 'message.sent-as-team', accountId, teamMailbox: team!.teamMailbox, messageId: m.messageId, senderRecorded: true, at: expect.any(Number) });
 
     // A team mailbox the server does not offer cannot be claimed.
     expect(await t.call('send:evaluate', { message: message({ teamMailbox: `${accountId}:shared:aikuissosiaalityo` }) })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

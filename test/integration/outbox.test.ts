@@ -129,4 +129,18 @@ describe('outbox', () => {
     await vi.waitFor(() => expect(live.received).toHaveLength(1));
     release();
   });
+  it('keeps what to do after acceptance across a restart: $Forwarded on a forward\'s original, the team\'s Sent folder', async () => {
+    const f = fixture();
+    const down = await open(f, () => transportTo(1));
+    const marker = `fwd-${randomBytes(3).toString('hex')}`;
+    const forwarded = { mailbox: { accountId: 'acc', path: 'shared/perhepalvelut' }, uid: 42 };
+    await down.enqueue('acc', `${marker}@sinetti.test`, [envelope(marker)], { forwarded, teamMailbox: 'acc:shared:perhepalvelut' });
+    await down.flush();
+    down.stop();
+    const live = await server();
+    const done: unknown[] = [];
+    const restarted = await Outbox.open({ ...f, transportFor: async () => transportTo(live.port), backoffMs: () => 0, onMessageDone: async (d) => void done.push(d) });
+    cleanup.push(() => restarted.stop());
+    await vi.waitFor(() => expect(done).toEqual([{ accountId: 'acc', messageId: `${marker}@sinetti.test`, after: { forwarded, teamMailbox: 'acc:shared:perhepalvelut' } }]), { timeout: 10_000 });
+  });
 });

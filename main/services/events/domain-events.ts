@@ -27,7 +27,10 @@ export type DomainEvent =
   | { type: 'openpgp.correspondent.accepted'; fingerprint: string; state: 'unverified' | 'verified'; at: number }
   | { type: 'openpgp.correspondent.rejected' | 'openpgp.correspondent.removed'; fingerprint: string; at: number }
   /** A key already held came in again and was merged (new signatures, e.g. a revocation); its decision stays. */
-  | { type: 'openpgp.correspondent.updated'; fingerprint: string; source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks'; at: number };
+  | { type: 'openpgp.correspondent.updated'; fingerprint: string; source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks'; at: number }
+  /** Composer (issue 5): a queued message forwards a stored one (inline, or its bytes attached), or is sent as a team mailbox. */
+  | { type: 'message.forwarded'; accountId: string; mailbox: string; uid: number; messageId: string; mode: 'inline' | 'attachment'; at: number }
+  | { type: 'message.sent-as-team'; accountId: string; teamMailbox: string; messageId: string; senderRecorded: boolean; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

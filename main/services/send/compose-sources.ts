@@ -27,7 +27,7 @@ interface TeamEntry extends TeamIdentity {
 }
 
 export class ComposeSources {
-  private cache: { at: number; personal: SendIdentity[]; teams: TeamEntry[] } | null = null;
+  private cache: { at: number; accounts: string; personal: SendIdentity[]; teams: TeamEntry[] } | null = null;
 
   constructor(private readonly deps: { mail: MailService; keys?: KeyProvider; gatewayHeader: () => string }) {}
 
@@ -114,7 +114,9 @@ export class ComposeSources {
   }
 
   private async load(): Promise<{ personal: SendIdentity[]; teams: TeamEntry[] }> {
-    if (this.cache && Date.now() - this.cache.at < IDENTITY_CACHE_MS) return this.cache;
+    // Kept a minute (a composer opening asks several times), and never across an account change.
+    const accounts = this.deps.mail.listAccounts().map((a) => a.id).join(',');
+    if (this.cache && this.cache.accounts === accounts && Date.now() - this.cache.at < IDENTITY_CACHE_MS) return this.cache;
     const personal: SendIdentity[] = [];
     const teams: TeamEntry[] = [];
     const groups = await this.deps.mail.listMailboxes();
@@ -125,7 +127,7 @@ export class ComposeSources {
       const found = await this.deps.mail.withControlClient(account.id, (client) => discoverTeamIdentities(client, own)).catch(() => []);
       for (const team of found) teams.push({ ...team, paths: own.find((g) => g.id === team.teamMailbox)?.mailboxes.map((m) => m.path) ?? [] });
     }
-    this.cache = { at: Date.now(), personal, teams };
+    this.cache = { at: Date.now(), accounts, personal, teams };
     return this.cache;
   }
 }

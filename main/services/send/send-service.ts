@@ -122,6 +122,9 @@ export class SendService {
       ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
     });
     this.correspondents.noteSent([...message.to, ...(message.cc ?? [])].map((a) => a.address));
+    const at = Date.now();
+    if (input.forward) this.deps.events?.emit({ type: 'message.forwarded', accountId: input.forward.mailbox.accountId, mailbox: input.forward.mailbox.path, uid: input.forward.uid, messageId: message.messageId, mode: input.forward.mode, at });
+    if (input.teamMailbox) this.deps.events?.emit({ type: 'message.sent-as-team', accountId: input.accountId, teamMailbox: input.teamMailbox, messageId: message.messageId, senderRecorded: message.sender !== undefined, at });
     return { queued: envelopes.length };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outgoingMessageSchema } from '../../../shared/send-schema.js';
-import { checkOutgoingAddress, splitRecipients, toAsciiAddress } from '../../../shared/outgoing-address.js';
+import { checkOutgoingAddress, displayAddress, splitRecipients, toAsciiAddress } from '../../../shared/outgoing-address.js';
 
 describe('outgoing recipient addresses (nodemailer parser, strict subset)', () => {
   it('accepts ordinary addresses, with or without a display name, lower-cased', () => {
@@ -31,6 +31,8 @@ describe('outgoing recipient addresses (nodemailer parser, strict subset)', () =
     expect(checkOutgoingAddress('pekka@XN--NEKOSKI-4WAA.fi')).toMatchObject({ ok: true, address: { ascii: 'pekka@xn--nekoski-4waa.fi', display: 'pekka@äänekoski.fi' } });
     expect(checkOutgoingAddress('Pekka <pekka@ÄÄNEKOSKI.FI>')).toMatchObject({ ok: true, address: { ascii: 'pekka@xn--nekoski-4waa.fi' } });
     expect(toAsciiAddress('info@sjötorp.ax')).toBe('info@xn--sjtorp-xxa.ax');
+    expect(displayAddress('info@xn--sjtorp-xxa.ax')).toBe('info@sjötorp.ax');
+    expect(displayAddress('anna@kunta.fi')).toBe('anna@kunta.fi');
   });
 
   it('splits pasted lists on the parser\'s separators, keeping a quoted comma in one name', () => {
