@@ -36,6 +36,11 @@ export const REQUEST_CHANNELS = [
   'send:outbox:list',
   'send:outbox:retry',
   'send:outbox:discard',
+  // Drafts (issue 5)
+  'drafts:save',
+  'drafts:list',
+  'drafts:open',
+  'drafts:discard',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -24,6 +24,7 @@ import {
 } from './domain.js';
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
+import { draftContentSchema, draftIdSchema, draftListSchema, draftSaveResultSchema, openedDraftSchema } from './draft-schema.js';
 import type { Result } from './result.js';
 
 const empty = z.object({}).strict();
@@ -122,6 +123,11 @@ export const contract = {
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  // Drafts: saved here (sealed) and to the server's Drafts folder encrypted to the person's own key.
+  'drafts:save': { request: z.object({ draft: draftContentSchema }).strict(), response: draftSaveResultSchema },
+  'drafts:list': { request: empty, response: draftListSchema },
+  'drafts:open': { request: z.object({ draftId: draftIdSchema }).strict(), response: openedDraftSchema },
+  'drafts:discard': { request: z.object({ draftId: draftIdSchema }).strict(), response: z.object({}) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -2,6 +2,7 @@
  * The composition root of the plain-Node services, shared by the Electron layer and the browser
  * host. Builds everything from what the host passes in; nothing here has import-time effects.
  */
+import { join } from 'node:path';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
 import { DomainEventBus } from './events/domain-events.js';
@@ -12,6 +13,9 @@ import { KeyService } from './crypto/key-service.js';
 import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
+import { DraftService } from './drafts/draft-service.js';
+import { ImapDraftsFolder } from './drafts/drafts-folder.js';
+import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -38,7 +42,17 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const keyProvider = new CompositeKeyProvider([keys]);
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
+  const drafts = new DraftService({
+    local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
+    folder: new ImapDraftsFolder(mail),
+    ownKeys: keys,
+    keyProvider,
+    accounts: () => mail.listAccounts().map((a) => a.id),
+    sender: (accountId) => mail.sendingAccount(accountId),
+    events: domainEvents,
+  });
   const handlers = createServiceHandlers({
+    drafts,
     keys,
     send,
     policy,

@@ -5,6 +5,7 @@ import type { ServiceHandlers } from '../../../shared/contract.js';
 import type { KeyService } from '../crypto/key-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
+import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -16,6 +17,7 @@ export interface HandlerDeps {
   keys: KeyService;
   policy: PolicyService;
   send: SendService;
+  drafts: DraftService;
   openExternal?: (url: string) => Promise<void>;
 }
 
@@ -80,6 +82,13 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     },
     'send:outbox:discard': async ({ id }) => {
       send.outbox.discard(id);
+      return {};
+    },
+    'drafts:save': async ({ draft }) => deps.drafts.save(draft),
+    'drafts:list': async () => deps.drafts.list(),
+    'drafts:open': async ({ draftId }) => deps.drafts.open(draftId),
+    'drafts:discard': async ({ draftId }) => {
+      await deps.drafts.discard(draftId);
       return {};
     },
   };

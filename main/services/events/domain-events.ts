@@ -16,7 +16,11 @@ export type DomainEvent =
   /** Passed the send gate and handed to the transport; the justification when the policy demanded one. */
   | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
   /** Every copy of the message was accepted by the mail server. */
-  | { type: 'message.delivered'; accountId: string; messageId: string; at: number };
+  | { type: 'message.delivered'; accountId: string; messageId: string; at: number }
+  /** Drafts: saved locally (and to the server's Drafts folder, encrypted, when `server`), reopened, removed. */
+  | { type: 'draft.saved'; draftId: string; accountId: string; server: boolean; at: number }
+  | { type: 'draft.opened'; draftId: string; at: number }
+  | { type: 'draft.discarded'; draftId: string; reason: 'discarded' | 'sent'; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

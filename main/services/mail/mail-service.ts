@@ -266,6 +266,19 @@ export class MailService {
     return sent;
   }
 
+  /**
+   * Runs `fn` on the account's control connection (the drafts folder uses it: appends, and
+   * fetches under a mailbox lock, without opening an IDLE session that would evict the person's).
+   */
+  async withControlClient<T>(accountId: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.controlClient(accountId);
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw error instanceof ServiceError ? error : classifyImapError(error);
+    }
+  }
+
   /** The original of a reply is marked answered (seen by the whole team in a team mailbox). */
   async markAnswered(ref: MailboxRef, uid: number): Promise<void> {
     const session = await this.session(ref);
