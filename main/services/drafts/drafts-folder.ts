@@ -71,6 +71,9 @@ export class ImapDraftsFolder implements DraftsFolder {
     return this.mail.withControlClient(accountId, async (client) => {
       const lock = await client.getMailboxLock(path);
       try {
+        // The folder may have stayed selected on this connection while another workstation
+        // expunged from it; a NOOP lets the server report that before UIDs are trusted.
+        await client.noop();
         const mailbox = client.mailbox;
         if (!mailbox) throw new ServiceError('MAILBOX_UNAVAILABLE', 'The Drafts folder could not be opened.');
         return await fn(client, String(mailbox.uidValidity));
