@@ -14,6 +14,9 @@ import { useApi } from '../api/api-context.js';
 import { ErrorBar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
 import { DecisionHints } from './DecisionHints.js';
+import type { OpenedDraft } from '../../shared/draft-schema.js';
+import { DraftStatus } from './DraftStatus.js';
+import { useDraftAutosave } from './useDraftAutosave.js';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '52rem', width: '100%' },
@@ -56,39 +59,41 @@ export interface ComposeInitial {
   accountId: string;
 }
 
-export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial }) {
+export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial; draft?: OpenedDraft }) {
   const api = useApi();
   const t = useT();
   const styles = useStyles();
   const [identities, setIdentities] = useState<{ accountId: string; address: string; name: string }[] | null>(null);
   const [accountId, setAccountId] = useState('');
-  const [to, setTo] = useState(initial?.to ?? '');
-  const [cc, setCc] = useState('');
-  const [subject, setSubject] = useState(initial?.subject ?? '');
-  const [text, setText] = useState('');
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [to, setTo] = useState(draft?.to ?? initial?.to ?? '');
+  const [cc, setCc] = useState(draft?.cc ?? '');
+  const [subject, setSubject] = useState(draft?.subject ?? initial?.subject ?? '');
+  const [text, setText] = useState(draft?.text ?? '');
+  const [attachments, setAttachments] = useState<Attachment[]>(draft?.attachments ?? []);
   const [justification, setJustification] = useState('');
   const [mobileNumber, setMobileNumber] = useState('');
   const [checked, setChecked] = useState<{ decision: DecisionView; token: string; for: string } | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [sending, setSending] = useState(false);
-  const messageId = useRef(newMessageId());
+  const messageId = useRef(draft?.messageId ?? newMessageId());
+  const replyTo = draft?.replyTo ?? initial?.replyTo;
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     void api['send:identities:list']({}).then((result) => {
       if (!result.ok) return setError(result.error);
       setIdentities(result.value);
-      const preferred = result.value.find((i) => i.accountId === initial?.accountId) ?? result.value[0];
+      const preferred = result.value.find((i) => i.accountId === (initial?.accountId ?? draft?.accountId)) ?? result.value[0];
       if (preferred) setAccountId(preferred.accountId);
     });
-  }, [api, initial?.accountId]);
+  }, [api, initial?.accountId, draft?.accountId]);
 
   const message = useMemo<OutgoingMessageInput | null>(() => {
     const toList = splitAddresses(to);
     if (!accountId || toList.length === 0) return null;
-    return { accountId, to: toList, cc: splitAddresses(cc), subject, text, attachments, messageId: messageId.current, ...(initial ? { replyTo: initial.replyTo } : {}) };
-  }, [accountId, to, cc, subject, text, attachments, initial]);
+    return { accountId, to: toList, cc: splitAddresses(cc), subject, text, attachments, messageId: messageId.current, ...(replyTo ? { replyTo } : {}) };
+  }, [accountId, to, cc, subject, text, attachments, replyTo]);
+  const autosave = useDraftAutosave({ accountId, to, cc, subject, text, attachments, messageId: messageId.current, ...(replyTo ? { replyTo } : {}) }, draft ? { draftId: draft.draftId } : {});
   const key = useMemo(() => (message ? JSON.stringify({ ...message, attachments: message.attachments?.map((a) => [a.filename, a.contentBase64.length]) }) : ''), [message]);
 
   // The hint follows the draft a moment after typing stops; a stale answer is dropped.
@@ -124,6 +129,7 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
         approval: { token: checked.token, ...(justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },
       });
       if (!result.ok) return setError(result.error);
+      autosave.stop();
       onQueued();
     } finally {
       setSending(false);
@@ -207,6 +213,7 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
             </form>
           </DialogContent>
           <DialogActions>
+            <DraftStatus status={autosave.status} />
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
             <Button appearance="primary" data-testid="compose-send" disabled={!upToDate || decision?.route === 'blocked' || sending} onClick={() => void send()}>
               {sending ? t('compose.sending') : t('compose.send')}
