@@ -27,7 +27,7 @@ test('autosaves the draft encrypted to the server and reopens it with everything
   await keys.getByLabel('Sähköpostiosoite').fill('demo.tyontekija@sinetti.test');
   await keys.getByTestId('key-generate').click();
   await expect(keys.getByTestId('key-item')).toHaveCount(1, { timeout: 20_000 });
-  await keys.getByRole('button', { name: 'Sulje' }).click();
+  await keys.getByRole('button', { name: 'Sulje', exact: true }).click();
 
   const subject = `Kotikäynti ${randomBytes(3).toString('hex')}`;
   const dialog = await write(page, subject);
