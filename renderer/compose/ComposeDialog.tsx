@@ -124,6 +124,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
     setSending(true);
     setError(null);
     try {
+      await autosave.flush();
       const result = await api['send:submit']({
         message,
         approval: { token: checked.token, ...(justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },

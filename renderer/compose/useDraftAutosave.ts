@@ -1,7 +1,8 @@
 /**
  * Autosaving the composer: two seconds after the last change, and once more when the composer
  * closes. Nothing is saved until the person has changed something (opening a reply and closing
- * it leaves no draft), and nothing after the message was sent (`stop`). Where the copy went is
+ * it leaves no draft), and nothing after the message was sent (`stop`). The composer `flush`es
+ * before sending, so a message the server refuses for good still has its draft. Where the copy went is
  * decided in main (local always; the server only encrypted to an own key) and shown as `status`.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -40,13 +41,16 @@ export function useDraftAutosave(content: Content, options: { draftId?: string; 
   latest.current = { content, key, typed };
   const stopped = useRef(false);
   const mounted = useRef(true);
+  const inflight = useRef<Promise<unknown>>(Promise.resolve());
 
   const save = useCallback(async () => {
     const current = latest.current;
     if (stopped.current || current.key === savedKey.current || current.typed === initialTyped.current) return;
     savedKey.current = current.key;
     if (mounted.current) setStatus({ state: 'saving' });
-    const result = await api['drafts:save']({ draft: { ...current.content, draftId: draftId.current } });
+    const pending = api['drafts:save']({ draft: { ...current.content, draftId: draftId.current } });
+    inflight.current = pending;
+    const result = await pending;
     if (!mounted.current || stopped.current) return;
     setStatus(result.ok ? { state: 'saved', ...result.value } : { state: 'error', error: result.error });
   }, [api]);
@@ -71,5 +75,11 @@ export function useDraftAutosave(content: Content, options: { draftId?: string; 
     stopped.current = true;
   }, []);
 
-  return { draftId: draftId.current, status, stop };
+  /** Saves now what is not saved yet, after any save already on its way. */
+  const flush = useCallback(async () => {
+    await inflight.current;
+    await save();
+  }, [save]);
+
+  return { draftId: draftId.current, status, stop, flush };
 }
