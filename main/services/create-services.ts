@@ -47,7 +47,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     folder: new ImapDraftsFolder(mail),
     ownKeys: keys,
     keyProvider,
-    accounts: () => mail.listAccounts().map((a) => a.id),
+    accounts: () => mail.listAccounts().map((a) => ({ id: a.id, key: `${a.username.toLowerCase()}@${a.host.toLowerCase()}` })),
     sender: (accountId) => mail.sendingAccount(accountId),
     events: domainEvents,
   });

@@ -94,7 +94,7 @@ afterAll(async () => {
 describe('drafts on the server', () => {
   it('stores only PGP/MIME, opens on another workstation, and keeps exactly one copy per draft', async () => {
     const marker = randomBytes(4).toString('hex');
-    const first = draft(a, marker);
+    const first = draft(a, marker, { replyTo: { mailbox: { accountId: accountIds.get(a)!, path: 'INBOX' }, uid: 1 } });
     expect(await a.value('drafts:save', { draft: first })).toMatchObject({ draftId: first.draftId, server: 'saved' });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     for (const raw of serverDraftFiles()) {
@@ -106,10 +106,12 @@ describe('drafts on the server', () => {
     // The other workstation: lists it from the server and opens it whole.
     const listed = await b.value('drafts:list', {});
     expect(listed.drafts.find((d) => d.draftId === first.draftId)).toMatchObject({ subject: first.subject, to: 'asiakas@example.net', local: false, server: true, attachments: 1 });
-    expect(await b.value('drafts:open', { draftId: first.draftId })).toEqual({ ...first, savedAt: expect.any(Number) });
+    // Account ids are per workstation: the draft comes back under this workstation's account.
+    const onB = accountIds.get(b)!;
+    expect(await b.value('drafts:open', { draftId: first.draftId })).toEqual({ ...first, accountId: onB, replyTo: { mailbox: { accountId: onB, path: 'INBOX' }, uid: 1 }, savedAt: expect.any(Number) });
 
     // Edited there: the copy is replaced, and the first workstation gets that version.
-    await b.value('drafts:save', { draft: { ...first, accountId: accountIds.get(b)!, text: `Toinen versio ${marker}` } });
+    expect(await b.value('drafts:save', { draft: { ...first, accountId: onB, text: `Toinen versio ${marker}` } })).toMatchObject({ server: 'saved' });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     await a.value('drafts:list', {});
     expect(await a.value('drafts:open', { draftId: first.draftId })).toMatchObject({ text: `Toinen versio ${marker}` });

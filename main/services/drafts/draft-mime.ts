@@ -24,7 +24,16 @@ export interface DraftRecord extends DraftContent {
   savedAt: number;
 }
 
-const stateSchema = draftContentSchema.omit({ subject: true, text: true, attachments: true }).extend({ v: z.literal(1), savedAt: z.number() }).strict();
+/**
+ * Account ids are local to a workstation; `accounts` names the accounts (user@host) of the draft's
+ * sender and of the message it replies to, so another workstation can map them to its own.
+ */
+const accountKeysSchema = z.object({ account: z.string().max(700).optional(), replyTo: z.string().max(700).optional() }).strict();
+export type DraftAccountKeys = z.infer<typeof accountKeysSchema>;
+const stateSchema = draftContentSchema
+  .omit({ subject: true, text: true, attachments: true })
+  .extend({ v: z.literal(1), savedAt: z.number(), accounts: accountKeysSchema.default({}) })
+  .strict();
 
 const looksLikeAddress = (s: string) => /^[^@\s,;<>"]+@[^@\s,;<>"]+$/.test(s);
 const addresses = (typed: string) =>
@@ -34,11 +43,11 @@ const addresses = (typed: string) =>
     .map((address) => ({ address }));
 
 /** The encrypted, signed server copy of a draft. */
-export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress, plan: { encryptionKeys: Key[]; signingKey: PrivateKey }): Promise<Buffer> {
+export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress, plan: { encryptionKeys: Key[]; signingKey: PrivateKey }, accounts: DraftAccountKeys = {}): Promise<Buffer> {
   if (plan.encryptionKeys.length === 0) throw new ServiceError('VALIDATION', 'No own key: a draft is never stored readable on the server.');
   const inner = await buildDraftEntity(draft, from);
   const state = Buffer.from(
-    JSON.stringify({ v: 1, draftId: draft.draftId, accountId: draft.accountId, to: draft.to, cc: draft.cc, replyTo: draft.replyTo, messageId: draft.messageId, savedAt: draft.savedAt }),
+    JSON.stringify({ v: 1, draftId: draft.draftId, accountId: draft.accountId, to: draft.to, cc: draft.cc, replyTo: draft.replyTo, messageId: draft.messageId, savedAt: draft.savedAt, accounts }),
   ).toString('base64');
   // Prepended as plain header lines (the order of MIME headers carries no meaning); the state is
   // base64 folded at 76 characters, so no line comes near the 998-character limit.
@@ -81,7 +90,7 @@ async function buildDraftEntity(draft: DraftRecord, from: MailAddress): Promise<
   return root.build();
 }
 
-export type ReadDraft = { ok: true; draft: DraftRecord } | { ok: false; reason: 'not-draft' | 'no-key' | 'unverified' };
+export type ReadDraft = { ok: true; draft: DraftRecord; accounts: DraftAccountKeys } | { ok: false; reason: 'not-draft' | 'no-key' | 'unverified' };
 
 /** Opens a server copy; anything that is not a draft of ours signed by an own key is refused. */
 export async function readEncryptedDraft(raw: Buffer, keys: KeyProvider): Promise<ReadDraft> {
@@ -138,5 +147,5 @@ export async function readEncryptedDraft(raw: Buffer, keys: KeyProvider): Promis
     messageId: state.messageId,
   });
   if (!content.success) return { ok: false, reason: 'not-draft' };
-  return { ok: true, draft: { ...content.data, savedAt: state.savedAt } };
+  return { ok: true, draft: { ...content.data, savedAt: state.savedAt }, accounts: state.accounts };
 }

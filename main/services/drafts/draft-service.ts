@@ -32,7 +32,8 @@ export interface DraftServiceDeps {
    * the seam for the team key source, which joins the provider in create-services.ts.
    */
   keyProvider: KeyProvider;
-  accounts: () => string[];
+  /** The accounts here: id, and a name that is the same on every workstation (user@host). */
+  accounts: () => { id: string; key: string }[];
   sender: (accountId: string) => Promise<{ address: string; name: string }>;
   events?: DomainEventBus;
   now?: () => number;
@@ -80,7 +81,7 @@ export class DraftService {
     const keysTag = await this.keysTag();
     this.onServer.clear();
     const folders = new Map<string, { path: string; uidValidity: string; uids: Set<number> }>();
-    for (const accountId of this.deps.accounts()) {
+    for (const { id: accountId } of this.deps.accounts()) {
       try {
         const { path, uidValidity, uids } = await this.deps.folder.uids(accountId);
         folders.set(accountId, { path, uidValidity, uids: new Set(uids) });
@@ -93,7 +94,7 @@ export class DraftService {
           const read = await readEncryptedDraft(raw, this.deps.keyProvider);
           if (read.ok) {
             const { draftId, subject, to, savedAt, attachments, messageId } = read.draft;
-            this.seen.set(key(uid), { kind: 'draft', summary: { draftId, accountId: read.draft.accountId, subject, to, savedAt, attachments: attachments.length }, messageId });
+            this.seen.set(key(uid), { kind: 'draft', summary: { draftId, accountId: this.localized(read, accountId).accountId, subject, to, savedAt, attachments: attachments.length }, messageId });
           } else this.seen.set(key(uid), read.reason === 'not-draft' ? { kind: 'foreign' } : { kind: 'unreadable', keysTag });
         }
         for (const uid of uids) {
@@ -151,7 +152,7 @@ export class DraftService {
         const [fetched] = await this.deps.folder.fetch(newest.accountId, [newest.uid]);
         const read = fetched ? await readEncryptedDraft(fetched.raw, this.deps.keyProvider) : null;
         if (read?.ok && read.draft.draftId === id) {
-          chosen = { draft: read.draft, server: { accountId: newest.accountId, path: newest.path, uidValidity: newest.uidValidity, uids: [newest.uid], savedAt: read.draft.savedAt } };
+          chosen = { draft: this.localized(read, newest.accountId), server: { accountId: newest.accountId, path: newest.path, uidValidity: newest.uidValidity, uids: [newest.uid], savedAt: read.draft.savedAt } };
           await this.deps.local.write(chosen);
         }
       }
@@ -203,14 +204,16 @@ export class DraftService {
   }
 
   private async saveToServer(draft: DraftRecord, previous: ServerCopy | null): Promise<{ state: DraftServerState; error?: string; copy?: ServerCopy }> {
-    if (!draft.accountId || !this.deps.accounts().includes(draft.accountId)) return { state: 'no-account' };
+    if (!draft.accountId || !this.deps.accounts().some((a) => a.id === draft.accountId)) return { state: 'no-account' };
     try {
       const from = await this.deps.sender(draft.accountId);
       const encryptionKeys = await this.encryptionKeys(from.address);
       if (encryptionKeys.length === 0) return { state: 'no-key' };
       const signingKey = await this.signingKey();
       if (!signingKey) return { state: 'key-locked' };
-      const raw = await buildEncryptedDraft(draft, { name: from.name, address: from.address }, { encryptionKeys, signingKey });
+      const keyOf = (id: string | undefined) => this.deps.accounts().find((a) => a.id === id)?.key;
+      const accounts = { account: keyOf(draft.accountId), replyTo: keyOf(draft.replyTo?.mailbox.accountId) };
+      const raw = await buildEncryptedDraft(draft, { name: from.name, address: from.address }, { encryptionKeys, signingKey }, accounts);
       const appended = await this.deps.folder.append(draft.accountId, raw);
       const copy: ServerCopy = { accountId: draft.accountId, path: appended.path, uidValidity: appended.uidValidity, uids: [appended.uid], savedAt: draft.savedAt };
       if (previous) {
@@ -266,6 +269,20 @@ export class DraftService {
   private summaryOf(copy: { accountId: string; path: string; uidValidity: string; uid: number }): Omit<DraftSummary, 'local' | 'server'> | null {
     const known = this.seen.get(`${copy.accountId}\u0000${copy.path}\u0000${copy.uidValidity}\u0000${copy.uid}`);
     return known?.kind === 'draft' ? known.summary : null;
+  }
+
+  /**
+   * A server copy written on another workstation names that workstation's account ids: map them
+   * to the accounts here with the same user@host (the sender, else the folder's own account; the
+   * reply reference only when its account is here too, so a secured original stays known).
+   */
+  private localized(read: { draft: DraftRecord; accounts: { account?: string; replyTo?: string } }, folderAccountId: string): DraftRecord {
+    const here = this.deps.accounts();
+    const map = (id: string, key: string | undefined) => (here.some((a) => a.id === id) ? id : here.find((a) => key !== undefined && a.key === key)?.id);
+    const accountId = map(read.draft.accountId, read.accounts.account) ?? folderAccountId;
+    const { replyTo } = read.draft;
+    const replyAccount = replyTo ? map(replyTo.mailbox.accountId, read.accounts.replyTo) : undefined;
+    return { ...read.draft, accountId, ...(replyTo ? { replyTo: replyAccount ? { ...replyTo, mailbox: { ...replyTo.mailbox, accountId: replyAccount } } : replyTo } : {}) };
   }
 
   /** Changes when keys are imported or unlocked, so copies unreadable before are tried again. */

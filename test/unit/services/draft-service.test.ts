@@ -50,7 +50,7 @@ class MemoryDraftsFolder implements DraftsFolder {
   }
 }
 
-function workstation(folder: MemoryDraftsFolder) {
+function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT) {
   const dir = mkdtempSync(join(tmpdir(), 'sinetti-drafts-unit-'));
   const secrets = new SecretStore(new MemoryKeychain(), dir);
   const events = new DomainEventBus();
@@ -63,7 +63,8 @@ function workstation(folder: MemoryDraftsFolder) {
     folder,
     ownKeys: keys,
     keyProvider: new CompositeKeyProvider([keys]),
-    accounts: () => [ACCOUNT],
+    // Account ids differ between workstations; user@host is the same.
+    accounts: () => [{ id: accountId, key: 'anna@imap.kunta.example' }],
     sender: async () => ({ address: ADDRESS, name: 'Anna' }),
     events,
   });
@@ -121,17 +122,20 @@ describe('draft service', () => {
     expect([...folder.messages.keys()]).toEqual([3]);
 
     // Another workstation with the same key imported: lists it from the server and opens it.
-    const b = workstation(folder);
+    const b = workstation(folder, 'acc-2');
     await b.keys.importPrivate(privateKey);
     const listed = await b.drafts.list();
     expect(listed).toMatchObject({ drafts: [{ draftId: draft.draftId, subject: SECRET_SUBJECT, to: draft.to, local: false, server: true, attachments: 1 }], unreadableOnServer: 0 });
     const opened = await b.drafts.open(draft.draftId);
-    expect(opened).toEqual({ ...draft, text: `${SECRET_TEXT} Kolmas versio.`, savedAt: expect.any(Number) });
-    // B edits: B's save replaces A's copy; A then sees B's version.
-    await b.drafts.save({ ...draft, subject: 'Muutettu aihe' });
+    // Everything back, with the accounts mapped to this workstation's own account ids.
+    expect(opened).toEqual({ ...draft, accountId: 'acc-2', replyTo: { mailbox: { accountId: 'acc-2', path: 'INBOX' }, uid: 42 }, text: `${SECRET_TEXT} Kolmas versio.`, savedAt: expect.any(Number) });
+    // B edits: B's save replaces A's copy; A then sees B's version, under A's account.
+    const { savedAt: _savedAt, ...reopened } = opened;
+    void _savedAt;
+    expect(await b.drafts.save({ ...reopened, subject: 'Muutettu aihe' })).toMatchObject({ server: 'saved' });
     expect(folder.messages.size).toBe(1);
     expect((await a.drafts.list()).drafts).toMatchObject([{ draftId: draft.draftId, subject: 'Muutettu aihe', server: true }]);
-    expect(await a.drafts.open(draft.draftId)).toMatchObject({ subject: 'Muutettu aihe' });
+    expect(await a.drafts.open(draft.draftId)).toMatchObject({ subject: 'Muutettu aihe', accountId: ACCOUNT, replyTo: { mailbox: { accountId: ACCOUNT } } });
 
     // Without the key nothing opens: it is counted, never shown.
     const c = workstation(folder);
@@ -192,7 +196,7 @@ describe('draft service', () => {
     const provider = new CompositeKeyProvider([ws.keys]);
     for (const draft of [content({ to: '', subject: '', text: '', attachments: [] }), content({ text: 'rivi 1\n\n  sisennys\t\nviimeinen ilman rivinvaihtoa', subject: 'Åäö – "lainaus" =?utf-8?' })]) {
       const raw = await buildEncryptedDraft({ ...draft, savedAt: 1 }, { address: ADDRESS }, { encryptionKeys: [key.toPublic()], signingKey: key });
-      expect(await readEncryptedDraft(raw, provider)).toEqual({ ok: true, draft: { ...draft, savedAt: 1 } });
+      expect(await readEncryptedDraft(raw, provider)).toEqual({ ok: true, draft: { ...draft, savedAt: 1 }, accounts: {} });
     }
   });
 
