@@ -141,7 +141,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
     <Dialog open onOpenChange={(_e, data) => (data.open ? undefined : onClose())} modalType="modal">
       <DialogSurface className={styles.surface} data-testid="compose-dialog">
         <DialogBody>
-          <DialogTitle>{initial ? t('compose.replyTitle') : t('compose.title')}</DialogTitle>
+          <DialogTitle>{replyTo ? t('compose.replyTitle') : t('compose.title')}</DialogTitle>
           <DialogContent>
             <form
               className={styles.form}
