@@ -209,7 +209,7 @@ export class DraftService {
       const from = await this.deps.sender(draft.accountId);
       const encryptionKeys = await this.encryptionKeys(from.address);
       if (encryptionKeys.length === 0) return { state: 'no-key' };
-      const signingKey = await this.signingKey();
+      const signingKey = await this.signingKey(from.address);
       if (!signingKey) return { state: 'key-locked' };
       const keyOf = (id: string | undefined) => this.deps.accounts().find((a) => a.id === id)?.key;
       const accounts = { account: keyOf(draft.accountId), replyTo: keyOf(draft.replyTo?.mailbox.accountId) };
@@ -247,7 +247,15 @@ export class DraftService {
     return keys;
   }
 
-  private async signingKey(): Promise<PrivateKey | null> {
+  /**
+   * A team mailbox's draft is signed with the team key when it is held (every member verifies that
+   * one, so colleagues can reopen it); otherwise, and for the person's own mail, with their own key.
+   */
+  private async signingKey(address: string): Promise<PrivateKey | null> {
+    for (const key of await this.deps.keyProvider.decryptionKeys()) {
+      if (!key.isDecrypted() || !key.getUserIDs().some((id) => emailOf(id) === address.toLowerCase())) continue;
+      if ((await this.deps.keyProvider.acceptanceOf(key.getFingerprint().toUpperCase())) === 'team') return key;
+    }
     for (const summary of (await this.deps.ownKeys.list()).filter((k) => !k.revoked && k.hasSecret)) {
       const key = await this.deps.ownKeys.privateKey(summary.fingerprint);
       if (key?.isDecrypted()) return key;

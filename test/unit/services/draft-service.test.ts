@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey } from 'openpgp';
+import { generateKey, type PrivateKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import type { DraftContent } from '../../../shared/draft-schema.js';
-import { CompositeKeyProvider } from '../../../main/services/crypto/key-provider.js';
+import { CompositeKeyProvider, type KeySource } from '../../../main/services/crypto/key-provider.js';
 import { KeyService } from '../../../main/services/crypto/key-service.js';
 import { buildEncryptedDraft, readEncryptedDraft } from '../../../main/services/drafts/draft-mime.js';
 import { DraftService } from '../../../main/services/drafts/draft-service.js';
@@ -50,7 +50,13 @@ class MemoryDraftsFolder implements DraftsFolder {
   }
 }
 
-function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT) {
+/** A team key source as the team-keys service will provide it: the key, acceptance `team`. */
+function teamSource(teamKey: PrivateKey): KeySource {
+  const fingerprint = teamKey.getFingerprint().toUpperCase();
+  return { decryptionKeys: async () => [teamKey], verificationKeys: async () => [teamKey.toPublic()], acceptanceOf: async (fp) => (fp.toUpperCase() === fingerprint ? 'team' : null) };
+}
+
+function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT, options: { address?: string; sources?: KeySource[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sinetti-drafts-unit-'));
   const secrets = new SecretStore(new MemoryKeychain(), dir);
   const events = new DomainEventBus();
@@ -62,10 +68,10 @@ function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT) {
     local,
     folder,
     ownKeys: keys,
-    keyProvider: new CompositeKeyProvider([keys]),
+    keyProvider: new CompositeKeyProvider([keys, ...(options.sources ?? [])]),
     // Account ids differ between workstations; user@host is the same.
     accounts: () => [{ id: accountId, key: 'anna@imap.kunta.example' }],
-    sender: async () => ({ address: ADDRESS, name: 'Anna' }),
+    sender: async () => ({ address: options.address ?? ADDRESS, name: 'Anna' }),
     events,
   });
   return { dir, keys, drafts, events, seen, draftsDir: join(dir, 'drafts') };
@@ -198,6 +204,25 @@ describe('draft service', () => {
       const raw = await buildEncryptedDraft({ ...draft, savedAt: 1 }, { address: ADDRESS }, { encryptionKeys: [key.toPublic()], signingKey: key });
       expect(await readEncryptedDraft(raw, provider)).toEqual({ ok: true, draft: { ...draft, savedAt: 1 }, accounts: {} });
     }
+  });
+
+  it('encrypts a team mailbox draft to the team key too, so a colleague holding it reopens the draft', async () => {
+    const folder = new MemoryDraftsFolder();
+    const team = 'perhepalvelut@sinetti.test';
+    const { privateKey: teamKey } = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: team }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const anna = workstation(folder, ACCOUNT, { address: team, sources: [teamSource(teamKey)] });
+    await anna.keys.generate({ name: 'Anna', email: ADDRESS });
+    const draft = content();
+    expect(await anna.drafts.save(draft)).toMatchObject({ server: 'saved' });
+    // Mikko: his own key (not Anna's) and the team key.
+    const mikko = workstation(folder, 'acc-m', { address: team, sources: [teamSource(teamKey)] });
+    await mikko.keys.generate({ name: 'Mikko', email: 'mikko@sinetti.test' });
+    expect((await mikko.drafts.list()).drafts).toMatchObject([{ draftId: draft.draftId, subject: SECRET_SUBJECT }]);
+    expect(await mikko.drafts.open(draft.draftId)).toMatchObject({ text: SECRET_TEXT });
+    // Someone with neither key opens nothing.
+    const outsider = workstation(folder, 'acc-o');
+    await outsider.keys.generate({ name: 'Ulla', email: 'ulla@sinetti.test' });
+    expect(await outsider.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });
   });
 
   it('refuses a planted copy: encrypted to the person but signed by someone else', async () => {
