@@ -144,6 +144,28 @@ describe('drafts on the server', () => {
     expect(readdirSync(join(b.dataDir, 'drafts'))).toEqual([]);
   });
 
+  it('keeps the draft when the server refuses the message for good', async () => {
+    const marker = randomBytes(4).toString('hex');
+    const refused = `ei.ole.${marker}@sinetti.test`;
+    smtp.faults.rejectRecipients = [refused];
+    const written = draft(a, marker, { to: refused, subject: `Kysely ${marker}`, text: 'Ehditkö huomenna?', attachments: [] });
+    await a.value('drafts:save', { draft: written });
+    const message = { accountId: written.accountId, to: [refused], subject: written.subject, text: written.text, messageId: written.messageId };
+    const { token } = await a.value('send:evaluate', { message });
+    await a.value('send:submit', { message, approval: { token } });
+    let failedId = '';
+    await vi.waitFor(async () => {
+      const item = (await a.value('send:outbox:list', {})).find((i) => i.messageId === written.messageId);
+      expect(item?.state).toBe('failed');
+      failedId = item!.id;
+    }, { timeout: 15_000 });
+    smtp.faults.rejectRecipients = [];
+    expect((await a.value('drafts:list', {})).drafts.find((d) => d.draftId === written.draftId)).toMatchObject({ local: true, server: true });
+    expect(await serverCopiesOf(written.draftId)).toBe(1);
+    await a.value('send:outbox:discard', { id: failedId });
+    await a.value('drafts:discard', { draftId: written.draftId });
+  });
+
   it('without an own key keeps the draft on the workstation only: nothing reaches the server', async () => {
     const c = await workstation(false);
     try {

@@ -6,7 +6,7 @@
  *
  * One server copy per draft: a save appends the new copy, then removes the copies it replaces
  * (known by UID + UIDVALIDITY). Saves of one draft run one after another. A draft is removed
- * everywhere once the message sent from it was accepted by the server (`message.delivered` with
+ * everywhere once the message sent from it was accepted by the server (`message.accepted` with
  * its Message-ID) or when the person discards it; a draft whose server copy another workstation
  * removed (sent or discarded there) disappears here too, unless this workstation holds newer text.
  */
@@ -56,7 +56,7 @@ export class DraftService {
   constructor(private readonly deps: DraftServiceDeps) {
     this.now = deps.now ?? Date.now;
     deps.events?.subscribe((event) => {
-      if (event.type === 'message.delivered') void this.removeSent(event.messageId).catch(() => undefined);
+      if (event.type === 'message.accepted') void this.removeSent(event.messageId).catch(() => undefined);
     });
   }
 

@@ -17,6 +17,8 @@ export type DomainEvent =
   | { type: 'message.sent'; messageId: string; routes: ('plain' | 'openpgp' | 'gateway')[]; recipients: number; justification?: string; at: number }
   /** Every copy of the message was accepted by the mail server. */
   | { type: 'message.delivered'; accountId: string; messageId: string; at: number }
+  /** The mail server accepted the last copy of the message (the draft it was written in can go). */
+  | { type: 'message.accepted'; accountId: string; messageId: string; at: number }
   /** Drafts: saved locally (and to the server's Drafts folder, encrypted, when `server`), reopened, removed. */
   | { type: 'draft.saved'; draftId: string; accountId: string; server: boolean; at: number }
   | { type: 'draft.opened'; draftId: string; at: number }

@@ -158,7 +158,7 @@ describe('draft service', () => {
     await ws.drafts.save(sent);
     await ws.drafts.save(kept);
     expect(folder.messages.size).toBe(2);
-    ws.events.emit({ type: 'message.delivered', accountId: ACCOUNT, messageId: sent.messageId, at: Date.now() });
+    ws.events.emit({ type: 'message.accepted', accountId: ACCOUNT, messageId: sent.messageId, at: Date.now() });
     await expect.poll(async () => (await ws.drafts.list()).drafts.map((d) => d.draftId)).toEqual([kept.draftId]);
     expect(folder.messages.size).toBe(1);
     // A late autosave of the sent draft does not bring it back.
