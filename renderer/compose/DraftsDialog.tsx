@@ -68,28 +68,30 @@ export function DraftsDialog({ onClose, onOpen }: { onClose: () => void; onOpen:
             ) : (
               <>
                 {list.drafts.length === 0 ? <p data-testid="drafts-empty">{t('drafts.empty')}</p> : null}
-                <ul className={styles.list}>
-                  {list.drafts.map((draft) => (
-                    <li key={draft.draftId} className={styles.item} data-testid="draft-item" data-draft-id={draft.draftId}>
-                      <p className={styles.subject}>{draft.subject || t('drafts.noSubject')}</p>
-                      <p className={styles.meta}>
-                        {draft.to ? t('drafts.to', { to: draft.to }) : t('drafts.noRecipients')} · {t('drafts.savedAt', { time: formatDateTime(intl, draft.savedAt) })}
-                        {draft.attachments > 0 ? ` · ${t('drafts.attachments', { count: draft.attachments })}` : ''}
-                      </p>
-                      <div className={styles.actions}>
-                        <Badge appearance="tint" color={draft.server ? 'success' : 'warning'} data-testid="draft-where">
-                          {draft.server ? t('drafts.where.server') : t('drafts.where.local')}
-                        </Badge>
-                        <Button size="small" appearance="primary" disabled={busy !== null} data-testid="draft-open" aria-label={t('drafts.openNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void open(draft.draftId)}>
-                          {t('drafts.open')}
-                        </Button>
-                        <Button size="small" disabled={busy !== null} data-testid="draft-discard" aria-label={t('drafts.discardNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void discard(draft.draftId)}>
-                          {t('drafts.discard')}
-                        </Button>
-                      </div>
-                    </li>
-                  ))}
-                </ul>
+                {list.drafts.length > 0 ? (
+                  <ul className={styles.list}>
+                    {list.drafts.map((draft) => (
+                      <li key={draft.draftId} className={styles.item} data-testid="draft-item" data-draft-id={draft.draftId}>
+                        <p className={styles.subject}>{draft.subject || t('drafts.noSubject')}</p>
+                        <p className={styles.meta}>
+                          {draft.to ? t('drafts.to', { to: draft.to }) : t('drafts.noRecipients')} · {t('drafts.savedAt', { time: formatDateTime(intl, draft.savedAt) })}
+                          {draft.attachments > 0 ? ` · ${t('drafts.attachments', { count: draft.attachments })}` : ''}
+                        </p>
+                        <div className={styles.actions}>
+                          <Badge appearance="tint" color={draft.server ? 'success' : 'warning'} data-testid="draft-where">
+                            {draft.server ? t('drafts.where.server') : t('drafts.where.local')}
+                          </Badge>
+                          <Button size="small" appearance="primary" disabled={busy !== null} data-testid="draft-open" aria-label={t('drafts.openNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void open(draft.draftId)}>
+                            {t('drafts.open')}
+                          </Button>
+                          <Button size="small" disabled={busy !== null} data-testid="draft-discard" aria-label={t('drafts.discardNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void discard(draft.draftId)}>
+                            {t('drafts.discard')}
+                          </Button>
+                        </div>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
                 {list.unreadableOnServer > 0 ? <p data-testid="drafts-unreadable">{t('drafts.unreadable', { count: list.unreadableOnServer })}</p> : null}
                 {list.unavailableAccounts.length > 0 ? <p data-testid="drafts-unavailable">{t('drafts.unavailable')}</p> : null}
               </>
