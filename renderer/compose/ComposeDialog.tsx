@@ -213,8 +213,10 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
               ) : null}
             </form>
           </DialogContent>
-          <DialogActions>
+          <DialogActions position="start">
             <DraftStatus status={autosave.status} />
+          </DialogActions>
+          <DialogActions>
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
             <Button appearance="primary" data-testid="compose-send" disabled={!upToDate || decision?.route === 'blocked' || sending} onClick={() => void send()}>
               {sending ? t('compose.sending') : t('compose.send')}

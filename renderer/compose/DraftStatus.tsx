@@ -11,7 +11,7 @@ import { useT } from '../i18n/use-t.js';
 import type { DraftStatus as Status } from './useDraftAutosave.js';
 
 const useStyles = makeStyles({
-  line: { color: tokens.colorNeutralForeground2, marginInlineEnd: 'auto', alignSelf: 'center' },
+  line: { color: tokens.colorNeutralForeground2, maxWidth: '30rem' },
 });
 
 export function DraftStatus({ status }: { status: Status }) {
