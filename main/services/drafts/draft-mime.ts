@@ -94,16 +94,17 @@ export type ReadDraft = { ok: true; draft: DraftRecord; accounts: DraftAccountKe
 
 /** Opens a server copy; anything that is not a draft of ours signed by an own key is refused. */
 export async function readEncryptedDraft(raw: Buffer, keys: KeyProvider): Promise<ReadDraft> {
-  let armored: string | undefined;
-  try {
-    const outer = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-    const type = outer.headers.find((h) => h.key === 'content-type')?.value ?? '';
-    if (!/^multipart\/encrypted\b/i.test(type)) return { ok: false, reason: 'not-draft' };
-    const part = outer.attachments.find((a) => a.mimeType.toLowerCase() === 'application/octet-stream');
-    if (part) armored = Buffer.from(part.content as ArrayBuffer).toString('latin1');
-  } catch {
-    return { ok: false, reason: 'not-draft' };
-  }
+  // The envelope is read directly, not through a MIME parser (a 10 MB draft took seconds there):
+  // the root must be multipart/encrypted for OpenPGP, and its armored block is what is decrypted.
+  // Nothing about the envelope is trusted — only a valid own signature on the content inside is.
+  const text = raw.toString('latin1');
+  const headerEnd = text.search(/\r?\n\r?\n/);
+  const rootHeaders = (headerEnd >= 0 ? text.slice(0, headerEnd) : '').replace(/\r?\n[ \t]+/g, ' ');
+  if (!/^content-type:\s*multipart\/encrypted\s*;[^\n]*protocol\s*=\s*"?application\/pgp-encrypted/im.test(rootHeaders)) return { ok: false, reason: 'not-draft' };
+  const begin = text.indexOf('-----BEGIN PGP MESSAGE-----', headerEnd);
+  const endMarker = '-----END PGP MESSAGE-----';
+  const last = begin >= 0 ? text.indexOf(endMarker, begin) : -1;
+  const armored = begin >= 0 && last > begin ? text.slice(begin, last + endMarker.length) : undefined;
   if (!armored) return { ok: false, reason: 'not-draft' };
 
   const decryptionKeys = await keys.decryptionKeys();
