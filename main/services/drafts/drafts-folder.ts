@@ -52,8 +52,14 @@ export class ImapDraftsFolder implements DraftsFolder {
     const path = await this.path(accountId);
     return this.withFolder(accountId, path, async (client) => {
       const out: { uid: number; raw: Buffer }[] = [];
-      for await (const message of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
-        if (message.source) out.push({ uid: message.uid, raw: message.source });
+      // One message at a time in large chunks: a draft with a 10 MB attachment is ~20 MB of armor,
+      // which imapflow's FETCH literal parsing or its default 64 KiB chunks make slow.
+      for (const uid of uids) {
+        const download = await client.download(String(uid), undefined, { uid: true, chunkSize: 8 * 1024 * 1024 });
+        if (!download.content) continue;
+        const chunks: Buffer[] = [];
+        for await (const chunk of download.content) chunks.push(chunk as Buffer);
+        out.push({ uid, raw: Buffer.concat(chunks) });
       }
       return out;
     });
