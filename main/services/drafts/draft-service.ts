@@ -119,7 +119,10 @@ export class DraftService {
         entry.server !== null && folder !== undefined && folder.path === entry.server.path && folder.uidValidity === entry.server.uidValidity && entry.server.savedAt === entry.draft.savedAt && !entry.server.uids.some((uid) => folder.uids.has(uid)) && !this.onServer.has(id);
       if (removedElsewhere) {
         // Its last version reached the server and is gone from there: sent or discarded elsewhere.
-        await this.serial(id, async () => this.deps.local.remove(id));
+        await this.serial(id, async () => {
+          // Unless a save got in between (it would have written a newer version).
+          if ((await this.deps.local.read(id))?.draft.savedAt === entry.draft.savedAt) this.deps.local.remove(id);
+        });
         continue;
       }
       drafts.set(id, { draftId: id, accountId: entry.draft.accountId, subject: entry.draft.subject, to: entry.draft.to, savedAt: entry.draft.savedAt, attachments: entry.draft.attachments.length, local: true, server: false });
