@@ -57,6 +57,11 @@ export const REQUEST_CHANNELS = [
   'send:correspondents:suggest',
   'settings:compose:get',
   'settings:compose:set',
+  // Drafts (issue 5)
+  'drafts:save',
+  'drafts:list',
+  'drafts:open',
+  'drafts:discard',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -25,6 +25,7 @@ import {
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
 import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
+import { draftContentSchema, draftIdSchema, draftListSchema, draftSaveResultSchema, openedDraftSchema } from './draft-schema.js';
 import type { Result } from './result.js';
 import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
@@ -161,6 +162,11 @@ export const contract = {
   'send:correspondents:suggest': { request: z.object({ query: z.string().max(200) }).strict(), response: z.array(correspondentSchema) },
   'settings:compose:get': { request: empty, response: composeSettingsSchema },
   'settings:compose:set': { request: z.object({ compose: composeSettingsSchema }).strict(), response: composeSettingsSchema },
+  // Drafts: saved here (sealed) and to the server's Drafts folder encrypted to the person's own key.
+  'drafts:save': { request: z.object({ draft: draftContentSchema }).strict(), response: draftSaveResultSchema },
+  'drafts:list': { request: empty, response: draftListSchema },
+  'drafts:open': { request: z.object({ draftId: draftIdSchema }).strict(), response: openedDraftSchema },
+  'drafts:discard': { request: z.object({ draftId: draftIdSchema }).strict(), response: z.object({}) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

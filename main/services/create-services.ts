@@ -2,6 +2,7 @@
  * The composition root of the plain-Node services, shared by the Electron layer and the browser
  * host. Builds everything from what the host passes in; nothing here has import-time effects.
  */
+import { join } from 'node:path';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
 import { DomainEventBus } from './events/domain-events.js';
@@ -16,6 +17,9 @@ import { KeyLookupService } from './crypto/key-lookup.js';
 import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
+import { DraftService } from './drafts/draft-service.js';
+import { ImapDraftsFolder } from './drafts/drafts-folder.js';
+import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -50,7 +54,17 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
   const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
+  const drafts = new DraftService({
+    local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
+    folder: new ImapDraftsFolder(mail),
+    ownKeys: keys,
+    keyProvider,
+    accounts: () => mail.listAccounts().map((a) => ({ id: a.id, key: `${a.username.toLowerCase()}@${a.host.toLowerCase()}` })),
+    sender: (accountId) => mail.sendingAccount(accountId),
+    events: domainEvents,
+  });
   const handlers = createServiceHandlers({
+    drafts,
     keys,
     send,
     teamKeys,

@@ -7,6 +7,8 @@ import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
+import { DraftsDialog } from '../compose/DraftsDialog.js';
+import type { OpenedDraft } from '../../shared/draft-schema.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -64,7 +66,8 @@ export function App() {
   const [keysOpen, setKeysOpen] = useState(false);
   const [policyOpen, setPolicyOpen] = useState(false);
   const [outboxOpen, setOutboxOpen] = useState(false);
-  const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial } | null>(null);
+  const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraft } | null>(null);
+  const [draftsOpen, setDraftsOpen] = useState(false);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
@@ -140,7 +143,7 @@ export function App() {
       >
         {t('app.skipToContent')}
       </a>
-      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onOpenPolicy={() => setPolicyOpen(true)} onCompose={() => setComposeOpen({})} onOpenOutbox={() => setOutboxOpen(true)} onLocaleError={setError} />
+      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onOpenPolicy={() => setPolicyOpen(true)} onCompose={() => setComposeOpen({})} onOpenOutbox={() => setOutboxOpen(true)} onOpenDrafts={() => setDraftsOpen(true)} onLocaleError={setError} />
       {accounts === null ? (
         <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
           {messages}
@@ -201,9 +204,21 @@ export function App() {
       {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
       {policyOpen ? <PolicyDialog onClose={() => setPolicyOpen(false)} /> : null}
       {outboxOpen ? <OutboxDialog onClose={() => setOutboxOpen(false)} /> : null}
+      {draftsOpen ? (
+        <DraftsDialog
+          onClose={() => setDraftsOpen(false)}
+          onOpen={(draft) => {
+            setDraftsOpen(false);
+            // A fresh composer (new key): the draft's own id, so saves replace its copies.
+            setComposeOpen({ draft });
+          }}
+        />
+      ) : null}
       {composeOpen ? (
         <ComposeDialog
+          key={composeOpen.draft?.draftId ?? 'new'}
           {...(composeOpen.initial ? { initial: composeOpen.initial } : {})}
+          {...(composeOpen.draft ? { draft: composeOpen.draft } : {})}
           onClose={() => setComposeOpen(null)}
           onQueued={() => {
             setComposeOpen(null);

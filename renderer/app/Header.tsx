@@ -1,5 +1,5 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
-import { MailArrowUpRegular, MailEditRegular, ShieldTaskRegular, KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
+import { DraftsRegular, MailArrowUpRegular, MailEditRegular, ShieldTaskRegular, KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
 import { LOCALES } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';
@@ -31,10 +31,11 @@ interface Props {
   onOpenPolicy: () => void;
   onCompose: () => void;
   onOpenOutbox: () => void;
+  onOpenDrafts: () => void;
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onLocaleError }: Props) {
+export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -69,6 +70,9 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
       </Button>
       <Button data-testid="open-outbox" icon={<MailArrowUpRegular />} onClick={onOpenOutbox}>
         {t('header.outbox')}
+      </Button>
+      <Button data-testid="open-drafts" icon={<DraftsRegular />} onClick={onOpenDrafts}>
+        {t('header.drafts')}
       </Button>
       <Button data-testid="open-policy" icon={<ShieldTaskRegular />} onClick={onOpenPolicy}>
         {t('header.policy')}

@@ -7,9 +7,12 @@
  * Send asks the main process to send exactly the message the hint was computed for (its approval
  * token); any later change needs a new check, so what was shown is what the gate judged.
  * Ctrl+Enter sends. The message itself is built in one place: compose-state.ts `buildOutgoing`.
+ * What is typed is autosaved as a draft (useDraftAutosave); a reopened draft starts from its
+ * saved state instead of the original's context.
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { OpenedDraft } from '../../shared/draft-schema.js';
 import type { Policy } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { identityKey, type ComposeSettings, type DecisionView, type SendIdentity } from '../../shared/send-schema.js';
@@ -21,9 +24,11 @@ import { AttachmentField, readFiles, useFileDrop } from './AttachmentField.js';
 import { buildOutgoing, chipOf, invalidRecipients, newMessageId, outgoingKey, signatureBlock, type ComposeInitial, type ComposeState } from './compose-state.js';
 import { ComposeSettingsDialog } from './ComposeSettingsDialog.js';
 import { DecisionHints } from './DecisionHints.js';
+import { DraftStatus } from './DraftStatus.js';
 import { InsertMenu } from './InsertMenu.js';
 import { RecipientField } from './RecipientField.js';
 import { RouteChooser } from './RouteChooser.js';
+import { useDraftAutosave } from './useDraftAutosave.js';
 
 export type { ComposeInitial } from './compose-state.js';
 
@@ -36,14 +41,43 @@ const useStyles = makeStyles({
 const HINT_DELAY_MS = 400;
 const SEND_SHORTCUT = 'Control+Enter';
 
-export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial }) {
+/** The composer's state for a reopened draft: recipients as typed, the reply it answers. */
+function stateFromDraft(draft: OpenedDraft): ComposeState {
+  const chips = (typed: string) =>
+    typed
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .map(chipOf);
+  return {
+    identity: draft.accountId ? { accountId: draft.accountId } : null,
+    to: chips(draft.to),
+    cc: chips(draft.cc),
+    pendingTo: '',
+    pendingCc: '',
+    subject: draft.subject,
+    text: draft.text,
+    attachments: draft.attachments.map((a) => ({ ...a, size: Math.floor((a.contentBase64.replace(/=+$/, '').length * 3) / 4) })),
+    secure: false,
+    messageId: draft.messageId,
+    ...(draft.replyTo ? { initial: { mode: 'reply' as const, original: draft.replyTo } } : {}),
+  };
+}
+
+/** What a draft keeps of the composer's state (recipients as typed, so half-written ones too). */
+const typedRecipients = (chips: ComposeState['to'], pending: string) => [...chips.map((c) => c.input), ...(pending.trim() ? [pending.trim()] : [])].join(', ');
+
+export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial; draft?: OpenedDraft }) {
   const api = useApi();
   const t = useT();
   const { locale } = useLocale();
   const styles = useStyles();
   const [identities, setIdentities] = useState<SendIdentity[] | null>(null);
-  const [state, setState] = useState<ComposeState>(() => ({ identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, messageId: newMessageId(), ...(initial ? { initial } : {}) }));
-  const [loadingOriginal, setLoadingOriginal] = useState(initial !== undefined);
+  const [state, setState] = useState<ComposeState>(() =>
+    draft ? stateFromDraft(draft) : { identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, messageId: newMessageId(), ...(initial ? { initial } : {}) },
+  );
+  // A reopened draft already holds what the original's context would give.
+  const [loadingOriginal, setLoadingOriginal] = useState(initial !== undefined && !draft);
   const [originalSecure, setOriginalSecure] = useState(false);
   const [composeSettings, setComposeSettings] = useState<ComposeSettings | null>(null);
   const [manageOpen, setManageOpen] = useState(false);
@@ -66,7 +100,7 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
         api['send:identities:list']({}),
         api['settings:compose:get']({}),
         api['policy:state:get']({}),
-        initial ? api['mail:message:compose-context']({ mailbox: initial.original.mailbox, uid: initial.original.uid, mode: initial.mode }) : Promise.resolve(null),
+        initial && !draft ? api['mail:message:compose-context']({ mailbox: initial.original.mailbox, uid: initial.original.uid, mode: initial.mode }) : Promise.resolve(null),
       ]);
       if (!current) return;
       if (!ids.ok) return setError(ids.error);
@@ -74,6 +108,11 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
       if (settings.ok) setComposeSettings(settings.value);
       if (policyState.ok) setPolicy(policyState.value.effective?.policy ?? null);
       if (context && !context.ok) setError(context.error);
+      if (draft) {
+        // The draft's own text (with whatever signature it had) and sender stay as saved.
+        setState((s) => ({ ...s, identity: ids.value.some((i) => i.accountId === s.identity?.accountId) ? s.identity : ids.value[0] ? { accountId: ids.value[0].accountId } : null }));
+        return;
+      }
       const ctx = context?.ok ? context.value : null;
       const preferred =
         ids.value.find((i) => ctx && i.accountId === ctx.accountId && i.teamMailbox === ctx.teamMailbox) ??
@@ -100,6 +139,20 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
 
   const message = useMemo(() => buildOutgoing(state), [state]);
   const key = useMemo(() => outgoingKey(message), [message]);
+  const draftContent = useMemo(
+    () => ({
+      accountId: state.identity?.accountId ?? '',
+      to: typedRecipients(state.to, state.pendingTo),
+      cc: typedRecipients(state.cc, state.pendingCc),
+      subject: state.subject,
+      text: state.text,
+      attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
+      messageId: state.messageId,
+      ...(state.initial && state.initial.mode !== 'forward' ? { replyTo: state.initial.original } : {}),
+    }),
+    [state],
+  );
+  const autosave = useDraftAutosave(draftContent, draft ? { draftId: draft.draftId } : {});
 
   // The hint follows the draft a moment after typing stops; a stale answer is dropped.
   useEffect(() => {
@@ -135,11 +188,14 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
     setSending(true);
     setError(null);
     try {
+      // The draft as sent: a message the server refuses for good still has it.
+      await autosave.flush();
       const result = await api['send:submit']({
         message,
         approval: { token: checked.token, ...(decision?.justificationRequired && justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },
       });
       if (!result.ok) return setError(result.error);
+      autosave.stop();
       onQueued();
     } finally {
       setSending(false);
@@ -173,7 +229,8 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
     insertedSignature.current = next;
   };
 
-  const title = initial ? t(`compose.title.${initial.mode === 'forward' ? (initial.forwardMode === 'attachment' ? 'forwardAttachment' : 'forward') : initial.mode}`) : t('compose.title');
+  const opened = state.initial;
+  const title = opened ? t(`compose.title.${opened.mode === 'forward' ? (opened.forwardMode === 'attachment' ? 'forwardAttachment' : 'forward') : opened.mode}`) : t('compose.title');
   const currentIdentity = state.identity ? identityKey(state.identity) : null;
 
   return (
@@ -273,6 +330,9 @@ export function ComposeDialog({ onClose, onQueued, initial }: { onClose: () => v
               ) : null}
             </form>
           </DialogContent>
+          <DialogActions position="start">
+            <DraftStatus status={autosave.status} />
+          </DialogActions>
           <DialogActions>
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
             <Button appearance="primary" data-testid="compose-send" aria-keyshortcuts={SEND_SHORTCUT} title={t('compose.sendShortcut')} disabled={!canSend} onClick={() => void send()}>

@@ -8,6 +8,7 @@ import type { CorrespondentKeyring } from '../crypto/correspondent-keyring.js';
 import type { KeyLookupService } from '../crypto/key-lookup.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
+import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -20,6 +21,7 @@ export interface HandlerDeps {
   policy: PolicyService;
   send: SendService;
   teamKeys: TeamKeyService;
+  drafts: DraftService;
   openExternal?: (url: string) => Promise<void>;
   correspondents: CorrespondentKeyring;
   keyLookup: KeyLookupService;
@@ -116,5 +118,12 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'send:correspondents:suggest': async ({ query }) => send.correspondents.suggest(query),
     'settings:compose:get': async () => settings.get().compose,
     'settings:compose:set': async ({ compose }) => settings.setCompose(compose).compose,
+    'drafts:save': async ({ draft }) => deps.drafts.save(draft),
+    'drafts:list': async () => deps.drafts.list(),
+    'drafts:open': async ({ draftId }) => deps.drafts.open(draftId),
+    'drafts:discard': async ({ draftId }) => {
+      await deps.drafts.discard(draftId);
+      return {};
+    },
   };
 }

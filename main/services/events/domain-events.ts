@@ -30,7 +30,13 @@ export type DomainEvent =
   | { type: 'openpgp.correspondent.updated'; fingerprint: string; source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks'; at: number }
   /** Composer (issue 5): a queued message forwards a stored one (inline, or its bytes attached), or is sent as a team mailbox. */
   | { type: 'message.forwarded'; accountId: string; mailbox: string; uid: number; messageId: string; mode: 'inline' | 'attachment'; at: number }
-  | { type: 'message.sent-as-team'; accountId: string; teamMailbox: string; messageId: string; senderRecorded: boolean; at: number };
+  | { type: 'message.sent-as-team'; accountId: string; teamMailbox: string; messageId: string; senderRecorded: boolean; at: number }
+  /** The mail server accepted the last copy of the message (the draft it was written in can go). */
+  | { type: 'message.accepted'; accountId: string; messageId: string; at: number }
+  /** Drafts: saved locally (and to the server's Drafts folder, encrypted, when `server`), reopened, removed. */
+  | { type: 'draft.saved'; draftId: string; accountId: string; server: boolean; at: number }
+  | { type: 'draft.opened'; draftId: string; at: number }
+  | { type: 'draft.discarded'; draftId: string; reason: 'discarded' | 'sent'; at: number };
 
 export interface DomainEventSource {
   subscribe(listener: (event: DomainEvent) => void): () => void;

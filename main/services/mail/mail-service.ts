@@ -290,6 +290,21 @@ export class MailService {
     return sent;
   }
 
+  /**
+   * Runs `fn` on the account's control connection (the drafts folder uses it: appends, and
+   * fetches under a mailbox lock, without opening an IDLE session that would evict the person's;
+   * the composer reads originals through it).
+   */
+  async withControlClient<T>(accountId: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    this.account(accountId);
+    const client = await this.controlClient(accountId);
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw error instanceof ServiceError ? error : classifyImapError(error);
+    }
+  }
+
   /** The original of a reply is marked answered (seen by the whole team in a team mailbox). */
   async markAnswered(ref: MailboxRef, uid: number): Promise<void> {
     const session = await this.session(ref);
@@ -300,17 +315,6 @@ export class MailService {
   async markForwarded(ref: MailboxRef, uid: number): Promise<void> {
     const session = await this.session(ref);
     await session.withClient((client) => client.messageFlagsAdd(String(uid), ['$Forwarded'], { uid: true }));
-  }
-
-  /** Runs an operation on the account's control connection (not tied to an open mailbox). */
-  async withControlClient<T>(accountId: string, operation: (client: ImapFlow) => Promise<T>): Promise<T> {
-    this.account(accountId);
-    const client = await this.controlClient(accountId);
-    try {
-      return await operation(client);
-    } catch (error) {
-      throw classifyImapError(error);
-    }
   }
 
   /** Senders of the header rows already synced (for recipient suggestions; no message content). */

@@ -67,10 +67,15 @@ export class SendService {
       }
       return transport;
     };
+    let opened: Outbox | null = null;
     const outbox = await Outbox.open({
       dir: join(deps.dataDir, 'outbox'),
       secrets: deps.secrets,
       transportFor,
+      // The server took the last copy (whether or not a Sent copy is filed after it): drafts go.
+      onAccepted: (item) => {
+        if (!opened?.list().some((i) => i.messageId === item.messageId)) deps.events?.emit({ type: 'message.accepted', accountId: item.accountId, messageId: item.messageId, at: Date.now() });
+      },
       onMessageDone: async ({ accountId, messageId, after }) => {
         if (after.sentCopy) await deps.mail.appendToSent(accountId, after.sentCopy, after.teamMailbox);
         if (after.replyTo) await deps.mail.markAnswered(after.replyTo.mailbox, after.replyTo.uid);
@@ -78,6 +83,7 @@ export class SendService {
         deps.events?.emit({ type: 'message.delivered', accountId, messageId, at: Date.now() });
       },
     });
+    opened = outbox;
     let service: SendService | null = null;
     const gate = new SendGate({
       policy: deps.policy,
