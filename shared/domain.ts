@@ -184,6 +184,19 @@ export const unopenedPartSchema = z.object({
 });
 export type UnopenedPart = z.infer<typeof unopenedPartSchema>;
 
+/**
+ * When a signature covers only one part, the body is shown part by part so the person sees which
+ * text the signature is on: each segment is one text part, marked signed or not by the app.
+ */
+export const bodySegmentSchema = z.object({
+  partId: z.string(),
+  signed: z.boolean(),
+  text: z.string().optional(),
+  /** Raw (unsanitized) HTML, sanitized and sandboxed by the renderer like any body. */
+  html: z.string().optional(),
+});
+export type BodySegment = z.infer<typeof bodySegmentSchema>;
+
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
   uid: z.number().int().positive(),
@@ -206,6 +219,8 @@ export const messageViewSchema = z.object({
   identity: senderIdentitySchema.optional(),
   /** Encrypted or signed content deeper in the message that was deliberately not opened. */
   unopened: z.array(unopenedPartSchema).optional(),
+  /** Present only when a signature covers one part (`coveredPart`): the body part by part. */
+  segments: z.array(bodySegmentSchema).optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

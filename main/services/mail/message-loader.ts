@@ -13,13 +13,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, AttachmentInfo, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
+import type { Address, AttachmentInfo, BodySegment, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
-import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -79,11 +79,13 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   let innerSubject: string | undefined;
   let attachments: AttachmentInfo[] = [];
   let unopened: UnopenedPart[] = [];
+  let segments: BodySegment[] | undefined;
   if (encryptedRoot) {
     const reading = await readEncryptedRoot(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS);
     crypto = reading.status;
     attachments = reading.attachments;
     unopened = reading.unopened;
+    segments = reading.segments;
     if (reading.mime) {
       const parsed = await parseMime(reading.mime);
       text = parsed.text;
@@ -124,6 +126,11 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     );
     crypto = reading.crypto;
     unopened = reading.unopened;
+    // A signature on one part only (partial, or unverifiable there): show the body part by part.
+    const covered = crypto?.signature.coveredPart;
+    if (covered && fetched?.parts) {
+      segments = await signedSegments([...fetched.parts].map(([part, p]) => ({ part, entity: Buffer.concat([ensureBlankLine(p.mimeHeader), p.body]) })), covered);
+    }
     if (reading.inline) {
       text = reading.inline.text;
       html = undefined;
@@ -155,6 +162,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     ...(crypto ? { crypto } : {}),
     identity,
     ...(unopened.length ? { unopened } : {}),
+    ...(segments?.length ? { segments } : {}),
   };
 }
 

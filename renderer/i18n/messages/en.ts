@@ -310,4 +310,7 @@ export const en: Record<MessageKey, string> = {
   'compose.quoteHeader': 'On {date}, {sender} wrote:',
   'compose.quoteOmitted': '[encrypted content not quoted]',
   'crypto.signature.unverifiedKey': 'You have not confirmed the signer’s key by comparing its fingerprint with the sender.',
+  'segments.signed': 'Signed part (part {part}), by {signer}',
+  'segments.unsigned': 'Not signed (part {part})',
+  'segments.unconfirmed': 'Part with a signature that could not be confirmed (part {part})',
 };

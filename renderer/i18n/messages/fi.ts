@@ -309,6 +309,9 @@ export const fi = {
   'compose.quoteHeader': '{date} {sender} kirjoitti:',
   'compose.quoteOmitted': '[salattua sisältöä ei lainattu]',
   'crypto.signature.unverifiedKey': 'Et ole vahvistanut allekirjoittajan avainta vertaamalla sormenjälkeä lähettäjän kanssa.',
+  'segments.signed': 'Allekirjoitettu osa (osa {part}), allekirjoittaja {signer}',
+  'segments.unsigned': 'Ei allekirjoitettu (osa {part})',
+  'segments.unconfirmed': 'Osa, jonka allekirjoitusta ei voitu vahvistaa (osa {part})',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -311,4 +311,7 @@ export const svFI: Record<MessageKey, string> = {
   'compose.quoteHeader': '{date} skrev {sender}:',
   'compose.quoteOmitted': '[krypterat innehåll citeras inte]',
   'crypto.signature.unverifiedKey': 'Du har inte bekräftat undertecknarens nyckel genom att jämföra fingeravtrycket med avsändaren.',
+  'segments.signed': 'Signerad del (del {part}), av {signer}',
+  'segments.unsigned': 'Inte signerad (del {part})',
+  'segments.unconfirmed': 'Del med en signatur som inte kunde bekräftas (del {part})',
 };
