@@ -79,7 +79,12 @@ async function loadKeys(files: string[], passphrase?: string): Promise<{ secret:
     const armored = readFileSync(file, 'utf8');
     if (/PRIVATE KEY BLOCK/.test(armored)) {
       for (const key of await readPrivateKeys({ armoredKeys: armored, config: OPENPGP_CONFIG })) {
-        secret.push(key.isDecrypted() ? key : await decryptKey({ privateKey: key, passphrase: passphrase ?? '', config: OPENPGP_CONFIG }));
+        if (key.isDecrypted()) secret.push(key);
+        else {
+          if (passphrase === undefined) throw new UsageError(`the key ${key.getFingerprint().toUpperCase()} in ${file} is passphrase-protected: give --passphrase-file`);
+          // A wrong passphrase is a usage error (exit 2), never a silent "no key" verdict.
+          secret.push(await decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG }).catch(() => Promise.reject(new UsageError(`wrong passphrase for the key ${key.getFingerprint().toUpperCase()} in ${file}`))));
+        }
       }
     } else {
       pub.push(...(await readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG })));
