@@ -98,7 +98,8 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const headerEnd = raw.toString('latin1').search(/\r?\n\r?\n/);
   const identity = senderIdentity(raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('latin1'));
-  const from = singleFrom(identity);
+  // As in the app: the single From address, and only if the header parser agrees on it.
+  const from = singleFrom(identity).toLowerCase() === (email.from?.address ?? '').toLowerCase() ? singleFrom(identity) : '';
   const provider = staticKeyProvider(keys.secret, keys.public);
   const base = { identity, subject: email.subject ?? '' };
   if (isPgpMimeEncrypted(tree)) {

@@ -70,8 +70,11 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   const single = !structure.childNodes?.length;
   // Display-name tricks and the From count come from the raw headers, not the envelope.
   const identity = senderIdentity(meta.headers?.toString('latin1') ?? '');
-  // Exactly one From address, or no signature can count for the message.
-  const from = singleFrom(identity);
+  // Exactly one From address, or no signature can count for the message; and it must be the
+  // address the header line shows (the server's ENVELOPE): if two parsers disagree about who the
+  // sender is, no signature can vouch for either (fail closed).
+  const shownFrom = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
+  const from = singleFrom(identity).toLowerCase() === shownFrom.toLowerCase() ? singleFrom(identity) : '';
 
   let text: string | undefined;
   let html: string | undefined;
