@@ -193,6 +193,19 @@ export const keyOfferSchema = z.object({
 });
 export type KeyOfferView = z.infer<typeof keyOfferSchema>;
 
+/**
+ * When a signature covers only one part, the body is shown part by part so the person sees which
+ * text the signature is on: each segment is one text part, marked signed or not by the app.
+ */
+export const bodySegmentSchema = z.object({
+  partId: z.string(),
+  signed: z.boolean(),
+  text: z.string().optional(),
+  /** Raw (unsanitized) HTML, sanitized and sandboxed by the renderer like any body. */
+  html: z.string().optional(),
+});
+export type BodySegment = z.infer<typeof bodySegmentSchema>;
+
 export const messageViewSchema = z.object({
   mailbox: mailboxRefSchema,
   uid: z.number().int().positive(),
@@ -217,6 +230,8 @@ export const messageViewSchema = z.object({
   unopened: z.array(unopenedPartSchema).optional(),
   /** A public key the message offers (Autocrypt header or attached key), for "import the sender's key". */
   keyOffer: keyOfferSchema.optional(),
+  /** Present only when a signature covers one part (`coveredPart`): the body part by part. */
+  segments: z.array(bodySegmentSchema).optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;
 

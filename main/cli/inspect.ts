@@ -79,7 +79,12 @@ async function loadKeys(files: string[], passphrase?: string): Promise<{ secret:
     const armored = readFileSync(file, 'utf8');
     if (/PRIVATE KEY BLOCK/.test(armored)) {
       for (const key of await readPrivateKeys({ armoredKeys: armored, config: OPENPGP_CONFIG })) {
-        secret.push(key.isDecrypted() ? key : await decryptKey({ privateKey: key, passphrase: passphrase ?? '', config: OPENPGP_CONFIG }));
+        if (key.isDecrypted()) secret.push(key);
+        else {
+          if (passphrase === undefined) throw new UsageError(`the key ${key.getFingerprint().toUpperCase()} in ${file} is passphrase-protected: give --passphrase-file`);
+          // A wrong passphrase is a usage error (exit 2), never a silent "no key" verdict.
+          secret.push(await decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG }).catch(() => Promise.reject(new UsageError(`wrong passphrase for the key ${key.getFingerprint().toUpperCase()} in ${file}`))));
+        }
       }
     } else {
       pub.push(...(await readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG })));
@@ -93,7 +98,8 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const headerEnd = raw.toString('latin1').search(/\r?\n\r?\n/);
   const identity = senderIdentity(raw.subarray(0, headerEnd < 0 ? raw.length : headerEnd).toString('latin1'));
-  const from = singleFrom(identity);
+  // As in the app: the single From address, and only if the header parser agrees on it.
+  const from = singleFrom(identity).toLowerCase() === (email.from?.address ?? '').toLowerCase() ? singleFrom(identity) : '';
   const provider = staticKeyProvider(keys.secret, keys.public);
   const base = { identity, subject: email.subject ?? '' };
   if (isPgpMimeEncrypted(tree)) {

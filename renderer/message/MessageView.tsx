@@ -16,6 +16,7 @@ import { LinkConfirmDialog } from './LinkConfirmDialog.js';
 import { MessageHeader } from './MessageHeader.js';
 import { MessageToolbar } from './MessageToolbar.js';
 import { identityNeedsNotice, SenderIdentityBar, UnopenedPartsBar } from './SenderIdentityBar.js';
+import { SignedSegments } from './SignedSegments.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalL },
@@ -172,7 +173,9 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
             {...(onCompose ? { onCompose: (mode: ComposeInitial['mode'], forwardMode?: 'inline' | 'attachment') => onCompose({ mode, original: { mailbox, uid: view.uid }, ...(forwardMode ? { forwardMode } : {}) }) } : {})}
           />
           {actionError ? <ErrorBar error={actionError} onDismiss={() => setActionError(null)} /> : null}
-          {view.html ? (
+          {view.segments?.length ? (
+            <SignedSegments segments={view.segments} confirmed={view.crypto?.signature.status === 'partial'} signer={view.crypto?.signature.signerUserIds.join(', ') || view.crypto?.signature.keyId || '?'} onLink={setLinkUrl} />
+          ) : view.html ? (
             <HtmlBody html={view.html} onLink={setLinkUrl} />
           ) : view.text ? (
             <div className={styles.text} data-testid="message-text">

@@ -87,7 +87,9 @@ test('a signed part wrapped in attacker MIME shows "only part 2 is signed", neve
   await expect(status).toHaveAttribute('data-covered-part', '2');
   await expect(status).toContainText('Tämä koskee vain viestin osaa 2.');
   await expect(page.getByTestId('display-name-address')).toContainText('Lähettäjän nimessä on osoite kumppani@kela.example, mutta viesti tulee osoitteesta evil@x.example.');
-  await expectAccessible(page, 'wrapped signature and display-name trick');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Osa, jonka allekirjoitusta ei voitu vahvistaa (osa 2.1)');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Aito, allekirjoitettu osa.');
+  await expectAccessible(page, 'wrapped signature shown part by part, display-name trick');
 
   // The partner's key known to Sinetti (imported, as a team key would be): partial, never valid.
   await importKey(page, (await gpg.run(['--passphrase', 'x', '--armor', '--export-secret-keys', 'kumppani@kela.example'])).stdout.toString(), 'kumppani@kela.example');
@@ -99,4 +101,7 @@ test('a signed part wrapped in attacker MIME shows "only part 2 is signed", neve
   await expect(status).toHaveAttribute('data-covered-part', '2');
   await expect(status).toContainText('Vain osa viestistä on allekirjoitettu');
   await expect(status).toContainText('Osan 2 on allekirjoittanut Kumppani <kumppani@kela.example>');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Aito, allekirjoitettu osa.');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Allekirjoitettu osa (osa 2.1), allekirjoittaja Kumppani <kumppani@kela.example>');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="false"]')).toContainText('Maksa lasku tilille FI00 1234.');
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CRLF, mailHeaders, message, multipart, signedEntity, textEntity } from '../support/fixtures/pgp-attack-mail.js';
+import { CRLF, encryptedEntity, mailHeaders, message, multipart, signedEntity, textEntity } from '../support/fixtures/pgp-attack-mail.js';
 import { createGpg, type Gpg } from '../support/gpg.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -96,6 +96,19 @@ describe('inspect: inline PGP', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ format: 'none', encrypted: false, decrypted: false, unopened: [{ partId: '1', kind: 'inline-encrypted' }] });
     expect(inspect(eml, ...keyArgs()).stdout).toMatch(/not opened:\s+part 1 \(inline-encrypted\)/);
+  });
+});
+
+describe('inspect: keys that cannot be used', () => {
+  it('a wrong passphrase for a --key is unreadable input (exit 2) with a clear message, and nothing is decrypted', async () => {
+    const armored = (await gpg.run(['--armor', '--encrypt', '--recipient', person], 'Content-Type: text/plain\r\n\r\nsalainen\r\n')).stdout.toString();
+    const eml = file('wrongpass.eml', message(mailHeaders(PARTNER, to, '...'), encryptedEntity(armored)));
+    const run = inspect(eml, '--key', join(dir, 'person.asc'), '--passphrase-file', file('wrong.txt', 'väärä\n'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^inspect: wrong passphrase for the key [0-9A-F]{40}/);
+    expect(run.stdout).toBe('');
+    const none = inspect(eml, '--key', join(dir, 'person.asc'));
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringMatching(/passphrase-protected: give --passphrase-file/) });
   });
 });
 

@@ -128,6 +128,23 @@ describe('inline PGP', () => {
     expect(JSON.stringify(view)).not.toContain('salainen diagnoosi');
   });
 
+  it('a whole-body inline block without integrity protection (no MDC) is refused and shows nothing', async () => {
+    const s = subject('Inline ei MDC');
+    const { stdout } = await w.gpg.run(['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', w.personFpr], SECRET);
+    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), textEntity(stdout.toString().replace(/\n/g, CRLF))), s);
+    expect(view.crypto).toMatchObject({ decryption: 'failed', inline: true });
+    expect(view.text).toBeUndefined();
+    expect(JSON.stringify(view)).not.toContain('salainen diagnoosi');
+  });
+
+  it('a cleartext-signed block after attacker text is never verified: no signature state, marked as unopened', async () => {
+    const s = subject('Clearsign tekstin jälkeen');
+    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--local-user', w.partnerFpr], 'Hyväksyn maksun.')).stdout.toString().replace(/\n/g, CRLF);
+    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), textEntity(`Maksa tilille FI00 1234 5678.${CRLF}${CRLF}${signed}`)), s);
+    expect(view.crypto).toBeUndefined();
+    expect(view.unopened).toEqual([{ partId: '1', kind: 'inline-signed' }]);
+  });
+
   it('an encrypted block in a deeper part is not decrypted, and is marked with its part', async () => {
     const s = subject('Inline syvemmällä');
     const armored = await w.encrypt(SECRET, w.personFpr);

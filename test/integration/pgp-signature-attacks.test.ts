@@ -25,6 +25,7 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), await signedBy(w.partnerFpr, textEntity('Päätös on tehty.'))), s);
     expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', signature: { status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER], acceptance: 'own' } });
     expect(view.crypto!.signature.coveredPart).toBeUndefined();
+    expect(view.segments).toBeUndefined();
     expect(view.signed).toBe(true);
     expect(view.text).toContain('Päätös on tehty.');
     expect(view.attachments).toEqual([]);
@@ -57,6 +58,11 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto?.signature).toMatchObject({ status: 'partial', coveredPart: '2', fingerprint: w.partnerFpr, signerUserIds: [PARTNER] });
     expect(view.crypto?.signature.status).not.toBe('good');
+    // Shown part by part: the person sees which text the signature covers.
+    expect(view.segments).toEqual([
+      { partId: '1', signed: false, text: expect.stringContaining('Hyökkääjän teksti') },
+      { partId: '2.1', signed: true, text: expect.stringContaining('Alkuperäinen, allekirjoitettu viesti.') },
+    ]);
   });
 
   it('partial signing: a signed first part followed by unsigned attacker content is partial, never good', async () => {
@@ -65,6 +71,10 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
     const raw = message(mailHeaders(PARTNER, w.personAddress, s), multipart('mixed', [genuine, textEntity('<p>Lisätty: soita numeroon 0700</p>', 'text/html')]));
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto?.signature).toMatchObject({ status: 'partial', coveredPart: '1' });
+    expect(view.segments).toEqual([
+      { partId: '1.1', signed: true, text: expect.stringContaining('Sovitaan tapaaminen.') },
+      { partId: '2', signed: false, html: expect.stringContaining('soita numeroon 0700') },
+    ]);
   });
 
   it('signed, then encrypted (inner multipart/signed): the whole body under the encryption counts, good', async () => {
@@ -81,6 +91,10 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
     const inner = multipart('mixed', [textEntity('Hyökkääjän lisäys.'), await signedBy(w.partnerFpr, textEntity('Aito osa.'))]);
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), encryptedEntity(await w.encrypt(inner, w.personFpr))), s);
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'partial', coveredPart: '2.2' } });
+    expect(view.segments?.map((x) => [x.partId, x.signed])).toEqual([
+      ['2.1', false],
+      ['2.2.1', true],
+    ]);
   });
 });
 

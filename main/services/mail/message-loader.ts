@@ -13,13 +13,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, AttachmentInfo, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
+import type { Address, AttachmentInfo, BodySegment, CryptoStatus, MailboxRef, MessageView, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
-import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textOfLeaf } from './message-security.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
 import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
@@ -71,8 +71,11 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   const single = !structure.childNodes?.length;
   // Display-name tricks and the From count come from the raw headers, not the envelope.
   const identity = senderIdentity(meta.headers?.toString('latin1') ?? '');
-  // Exactly one From address, or no signature can count for the message.
-  const from = singleFrom(identity);
+  // Exactly one From address, or no signature can count for the message; and it must be the
+  // address the header line shows (the server's ENVELOPE): if two parsers disagree about who the
+  // sender is, no signature can vouch for either (fail closed).
+  const shownFrom = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
+  const from = singleFrom(identity).toLowerCase() === shownFrom.toLowerCase() ? singleFrom(identity) : '';
 
   let text: string | undefined;
   let html: string | undefined;
@@ -80,11 +83,13 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   let innerSubject: string | undefined;
   let attachments: AttachmentInfo[] = [];
   let unopened: UnopenedPart[] = [];
+  let segments: BodySegment[] | undefined;
   if (encryptedRoot) {
     const reading = await readEncryptedRoot(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS);
     crypto = reading.status;
     attachments = reading.attachments;
     unopened = reading.unopened;
+    segments = reading.segments;
     if (reading.mime) {
       const parsed = await parseMime(reading.mime);
       text = parsed.text;
@@ -125,6 +130,11 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     );
     crypto = reading.crypto;
     unopened = reading.unopened;
+    // A signature on one part only (partial, or unverifiable there): show the body part by part.
+    const covered = crypto?.signature.coveredPart;
+    if (covered && fetched?.parts) {
+      segments = await signedSegments([...fetched.parts].map(([part, p]) => ({ part, entity: Buffer.concat([ensureBlankLine(p.mimeHeader), p.body]) })), covered);
+    }
     if (reading.inline) {
       text = reading.inline.text;
       html = undefined;
@@ -159,6 +169,7 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     identity,
     ...(unopened.length ? { unopened } : {}),
     ...(keyOffer ? { keyOffer } : {}),
+    ...(segments?.length ? { segments } : {}),
   };
 }
 

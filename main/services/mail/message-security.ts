@@ -9,7 +9,7 @@
  * verdicts come from signature-verdict.ts (never from the body).
  */
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
-import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../../shared/domain.js';
+import type { AttachmentInfo, BodySegment, CryptoStatus, SenderIdentity, UnopenedPart } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
@@ -83,6 +83,8 @@ export function inlineBlocksInParts(parts: { part: string; text: string }[], pre
 
 export interface EncryptedRootReading {
   status: CryptoStatus;
+  /** For a partial signature inside the encryption: the body part by part. */
+  segments?: BodySegment[];
   /** The decrypted inner entity; absent unless decryption and integrity succeeded. */
   mime?: Buffer;
   attachments: AttachmentInfo[];
@@ -94,7 +96,15 @@ export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string,
   const opened = await openEncrypted(ciphertext, fromAddress, keys);
   if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
   const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
-  return { status: { ...opened.status, signature: await withAcceptance(inner.signature, keys) }, mime: opened.mime, attachments: inner.attachments, unopened: inner.unopened };
+  const covered = inner.signature.coveredPart;
+  const segments = covered ? await signedSegments(textEntitiesOfTree(parseMimeTree(opened.mime), DECRYPTED_PREFIX), covered) : undefined;
+  return {
+    status: { ...opened.status, signature: await withAcceptance(inner.signature, keys) },
+    mime: opened.mime,
+    attachments: inner.attachments,
+    unopened: inner.unopened,
+    ...(segments ? { segments } : {}),
+  };
 }
 
 /** Adds how far the person trusts the signing key ("valid from a verified / unverified key"). */
@@ -221,4 +231,32 @@ export function decodeTransfer(entity: MimeEntity): Buffer {
     return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
   }
   return body;
+}
+
+/**
+ * The text parts one by one, each marked whether it lies inside the signed part `covered`, for a
+ * partial signature: the person then sees exactly which text the signature is for. `entities`
+ * are whole MIME entities (header + body) in display order.
+ */
+export async function signedSegments(entities: { part: string; entity: Buffer }[], covered: string): Promise<BodySegment[]> {
+  const segments: BodySegment[] = [];
+  for (const { part, entity } of entities) {
+    let email;
+    try {
+      email = await PostalMime.parse(entity, { attachmentEncoding: 'arraybuffer' });
+    } catch {
+      continue;
+    }
+    const signed = part === covered || part.startsWith(`${covered}.`);
+    const isHtml = /^content-type:\s*text\/html/im.test(entity.subarray(0, 4096).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '');
+    segments.push(isHtml ? { partId: part, signed, html: email.html ?? '' } : { partId: part, signed, text: email.text ?? '' });
+  }
+  return segments;
+}
+
+/** The text leaves of a parsed tree as entities for signedSegments, with the message's part numbers. */
+export function textEntitiesOfTree(tree: MimeEntity, prefix?: string): { part: string; entity: Buffer }[] {
+  return allEntities(tree)
+    .filter((e) => !e.childNodes && (e.type === 'text/plain' || e.type === 'text/html') && (e.disposition ?? '') !== 'attachment')
+    .map((e) => ({ part: joinPart(prefix, e.part || '1'), entity: e.raw }));
 }

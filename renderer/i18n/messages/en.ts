@@ -494,4 +494,7 @@ export const en: Record<MessageKey, string> = {
   'drafts.status.local.no-account': 'Draft saved at {time} on this computer only: choose a sender.',
   'drafts.status.localFailed': 'Draft saved at {time} on this computer only: the server did not take the copy ({reason}). The next save tries again.',
   'drafts.status.error': 'The draft could not be saved: {reason}',
+  'segments.signed': 'Signed part (part {part}), by {signer}',
+  'segments.unsigned': 'Not signed (part {part})',
+  'segments.unconfirmed': 'Part with a signature that could not be confirmed (part {part})',
 };

@@ -493,6 +493,9 @@ export const fi = {
   'drafts.status.local.no-account': 'Luonnos tallennettu klo {time} vain tälle koneelle: valitse lähettäjä.',
   'drafts.status.localFailed': 'Luonnos tallennettu klo {time} vain tälle koneelle: palvelin ei ottanut kopiota vastaan ({reason}). Seuraava tallennus yrittää uudelleen.',
   'drafts.status.error': 'Luonnosta ei voitu tallentaa: {reason}',
+  'segments.signed': 'Allekirjoitettu osa (osa {part}), allekirjoittaja {signer}',
+  'segments.unsigned': 'Ei allekirjoitettu (osa {part})',
+  'segments.unconfirmed': 'Osa, jonka allekirjoitusta ei voitu vahvistaa (osa {part})',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -495,4 +495,7 @@ export const svFI: Record<MessageKey, string> = {
   'drafts.status.local.no-account': 'Utkastet sparat kl. {time} endast på den här datorn: välj avsändare.',
   'drafts.status.localFailed': 'Utkastet sparat kl. {time} endast på den här datorn: servern tog inte emot kopian ({reason}). Nästa sparning försöker igen.',
   'drafts.status.error': 'Utkastet kunde inte sparas: {reason}',
+  'segments.signed': 'Signerad del (del {part}), av {signer}',
+  'segments.unsigned': 'Inte signerad (del {part})',
+  'segments.unconfirmed': 'Del med en signatur som inte kunde bekräftas (del {part})',
 };

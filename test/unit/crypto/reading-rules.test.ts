@@ -38,6 +38,23 @@ describe('MIME tree: the exact bytes a multipart/signed signature covers', () =>
   });
 });
 
+describe('MIME tree on hostile input', () => {
+  it('malformed MIME either parses or fails as MESSAGE_PARSE, never with another error', () => {
+    const seed = 'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\nContent-Type: multipart/signed; boundary="b"\r\n\r\n--b\r\nx\r\n--b\r\ny\r\n--b--\r\n--a--\r\n';
+    let state = 7;
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 500; i++) {
+      const chars = [...seed];
+      for (let j = 0; j < 4; j++) chars.splice(Math.floor(random() * chars.length), Math.floor(random() * 3), ['-', '"', '\r\n', ';', '=', ''][Math.floor(random() * 6)]!);
+      try {
+        parseMimeTree(Buffer.from(chars.join(''), 'latin1'));
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('MESSAGE_PARSE');
+      }
+    }
+  });
+});
+
 describe('signature verdict: identity rules', () => {
   let partner: Awaited<ReturnType<typeof readKey>>;
   let keyId: string;

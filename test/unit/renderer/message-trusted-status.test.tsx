@@ -86,6 +86,29 @@ describe('trusted status bar', () => {
     expect(el.querySelector('[data-testid="sender-identity"]')).toBeNull();
   });
 
+  it('with a partial signature the body is shown part by part, each labelled signed or not by the app', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Kumppani', address: 'kumppani@kela.example' },
+      identity: { fromAddresses: ['kumppani@kela.example'] },
+      text: 'Hyökkääjän teksti\nAito osa',
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'] } },
+      segments: [
+        { partId: '1', signed: false, text: 'Hyökkääjän teksti' },
+        { partId: '2.1', signed: true, text: 'Aito osa' },
+      ],
+    });
+    const segments = [...el.querySelectorAll('[data-testid="body-segment"]')];
+    expect(segments.map((s) => [s.getAttribute('data-part'), s.getAttribute('data-signed')])).toEqual([
+      ['1', 'false'],
+      ['2.1', 'true'],
+    ]);
+    expect(segments[0]!.textContent).toContain('Ei allekirjoitettu (osa 1)Hyökkääjän teksti');
+    expect(segments[1]!.textContent).toContain('Allekirjoitettu osa (osa 2.1), allekirjoittaja Kumppani <kumppani@kela.example>Aito osa');
+    // Not merged into one text as well.
+    expect(el.querySelector('[data-testid="message-text"]')).toBeNull();
+  });
+
   it('several From addresses, an address in the display name and a differing Sender are said plainly', async () => {
     const el = await render({ ...base, text: 'Hei', identity: { fromAddresses: ['evil@x.example', 'toinen@x.example'], displayNameAddress: 'kumppani@kela.example', sender: 'bulk@mailer.example' } });
     const identity = el.querySelector('[data-testid="sender-identity"]')!;
