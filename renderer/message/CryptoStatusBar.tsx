@@ -7,7 +7,11 @@ import type { CryptoStatus } from '../../shared/domain.js';
 import { Bar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
 
-export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
+/**
+ * `team`: the team mailbox the message is in. Mail encrypted to a key the person lacks there is
+ * usually encrypted to the team key, which that team's lead grants (Keys › Team keys).
+ */
+export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?: string }) {
   const t = useT();
   const signature = status.signature;
   return (
@@ -20,7 +24,7 @@ export function CryptoStatusBar({ status }: { status: CryptoStatus }) {
         </Bar>
       ) : status.decryption === 'no-key' ? (
         <Bar intent="error" title={t('crypto.noKey.title')}>
-          {t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
+          {team ? t('crypto.noKey.team', { keyIds: status.recipientKeyIds.join(', ') || '?', team }) : t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
         </Bar>
       ) : status.decryption === 'failed' ? (
         <Bar intent="error" title={t('crypto.failed.title')}>

@@ -51,6 +51,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
   const api = useApi();
   const t = useT();
   const styles = useStyles();
+  const teamLabel = groups.find((g) => g.kind === 'team' && g.accountId === mailbox.accountId && g.mailboxes.some((m) => m.path === mailbox.path))?.label;
   const [view, setView] = useState<MessageViewData | null>(null);
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [actionError, setActionError] = useState<AppError | null>(null);
@@ -155,7 +156,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
       {view ? (
         <>
           <MessageHeader view={view} />
-          {view.crypto ? <CryptoStatusBar status={view.crypto} /> : null}
+          {view.crypto ? <CryptoStatusBar status={view.crypto} {...(teamLabel ? { team: teamLabel } : {})} /> : null}
           {identityNeedsNotice(view.identity) ? <SenderIdentityBar identity={view.identity} from={view.from} /> : null}
           {view.unopened?.length ? <UnopenedPartsBar parts={view.unopened} /> : null}
           {view.keyOffer ? <KeyOfferBar offer={view.keyOffer} mailbox={mailbox} uid={uid} onError={setActionError} /> : null}

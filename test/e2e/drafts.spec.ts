@@ -52,7 +52,8 @@ test('autosaves the draft encrypted to the server and reopens it with everything
   await item.getByTestId('draft-open').click();
 
   const reopened = page.getByTestId('compose-dialog');
-  await expect(reopened.getByLabel('Vastaanottajat')).toHaveValue('asiakas@example.net');
+  // Recipients come back as the composer's chips.
+  await expect(reopened.getByTestId('recipient-chip')).toHaveAttribute('data-address', 'asiakas@example.net');
   await expect(reopened.getByLabel('Aihe')).toHaveValue(subject);
   await expect(reopened.getByLabel('Viesti', { exact: true })).toHaveValue('Hei,\nasiasi on käsittelyssä.');
   await expect(reopened.getByRole('button', { name: /muistio\.txt/ })).toBeVisible();

@@ -15,6 +15,8 @@ test('a team message is unreadable without the team key and opens decrypted once
   const status = page.getByTestId('crypto-status');
   await expect(status).toHaveAttribute('data-decryption', 'no-key');
   await expect(status).toContainText('Viestiä ei voi avata');
+  // Which key it needs, and who can grant it: this team's lead.
+  await expect(status).toContainText('Tiimin Perhepalvelut avaimen myöntää tiimin esihenkilö');
   await expect(page.getByTestId('message-text')).toHaveCount(0);
   await expect(page.getByTestId('message-view')).not.toContainText('neuvolan terveystiedot');
   await expectAccessible(page, 'encrypted message without the key');

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { OutgoingMessageInput } from '../../shared/send-schema.js';
@@ -15,6 +17,7 @@ import type { RequestChannel } from '../../shared/channels.js';
 import { generateKey } from 'openpgp';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
+import { createGpg } from '../support/gpg.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
@@ -134,6 +137,67 @@ describe('send gate through the contract', () => {
       const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
       expect(page.rows.find((r) => r?.uid === originalUid)?.flags.answered).toBe(true);
     }, { timeout: 10_000 });
+  });
+
+  it('sends an identity code to a colleague whose key is accepted by OpenPGP: PGP/MIME arrives in Dovecot, GnuPG decrypts and verifies it, the Sent copy opens in Sinetti', async () => {
+    const gpg = createGpg();
+    await gpg.run(['--passphrase', '', '--quick-gen-key', `Kollega <${colleague()}>`, 'future-default', 'default', '1y']);
+    const colleagueKey = (await gpg.run(['--armor', '--export', colleague()])).stdout.toString();
+    const [imported] = await t.value('crypto:contacts:import', { armored: colleagueKey });
+    await t.value('crypto:contacts:accept', { fingerprint: imported!.fingerprint, state: 'verified', fingerprintCompared: true });
+    if ((await t.value('crypto:keys:list', {})).length === 0) await t.value('crypto:keys:generate', { name: 'Anna', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' });
+    const own = (await t.value('crypto:keys:list', {}))[0]!;
+    await gpg.run(['--import'], (await t.value('crypto:keys:public:export', { fingerprint: own.fingerprint })).armored);
+
+    const marker = randomBytes(4).toString('hex');
+    const m = message({ subject: `Kotikäynti ${marker}`, text: `Asiakkaan henkilötunnus 131052-308T, käynti ${marker}.` });
+    const { decision, token } = await t.value('send:evaluate', { message: m });
+    expect(decision).toMatchObject({ route: 'openpgp', recipients: [{ address: colleague(), class: 'internal', hasKey: true, route: 'openpgp' }] });
+    await t.value('send:submit', { message: m, approval: { token } });
+
+    // What arrived in the colleague's Dovecot mailbox, read over IMAP as the colleague.
+    const imap = new ImapFlow({ host: '127.0.0.1', port: env.imapPort, secure: false, auth: { user: env.colleague.username, pass: env.colleague.password }, tls: { ca: env.caCertPem }, logger: false });
+    await imap.connect();
+    let raw = '';
+    try {
+      await vi.waitFor(
+        async () => {
+          const lock = await imap.getMailboxLock('INBOX');
+          try {
+            const uids = (await imap.search({ header: { 'message-id': m.messageId } }, { uid: true })) || [];
+            expect(uids.length).toBe(1);
+            const fetched = await imap.fetchOne(String(uids[0]), { source: true }, { uid: true });
+            raw = fetched ? (fetched.source?.toString('latin1') ?? '') : '';
+          } finally {
+            lock.release();
+          }
+        },
+        { timeout: 15_000 },
+      );
+    } finally {
+      await imap.logout();
+    }
+    expect(raw).toMatch(/^Content-Type: multipart\/encrypted;/im);
+    expect(raw).toMatch(/^Subject: \.\.\.\r?$/m);
+    expect(raw).not.toContain('131052');
+    expect(raw).not.toContain(marker);
+    const armored = /-----BEGIN PGP MESSAGE-----[^]*?-----END PGP MESSAGE-----/.exec(raw)![0];
+    const { stdout, stderr } = await gpg.run(['--status-fd', '2', '--decrypt'], armored);
+    expect(stderr).toMatch(/\[GNUPG:\] DECRYPTION_OKAY/);
+    expect(stderr).toMatch(new RegExp(`\\[GNUPG:\\] VALIDSIG ${own.fingerprint}`));
+    // Inside: the real subject (protected headers) and the text.
+    const inner = await PostalMime.parse(stdout);
+    expect(inner.subject).toBe(`Kotikäynti ${marker}`);
+    expect(inner.text).toContain('131052-308T');
+
+    // The sender's Sent copy: encrypted to the sender, opened by Sinetti with a good signature.
+    const sent = { accountId, path: 'Sent' };
+    await vi.waitFor(async () => {
+      const page = await t.value('mail:messages:page', { mailbox: sent, offset: 0, limit: 100, sort: 'date-desc' });
+      const rows = page.rows.filter((r) => r?.encrypted && r.subject === '...');
+      const opened = await Promise.all(rows.map((r) => t.value('mail:message:open', { mailbox: sent, uid: r!.uid })));
+      expect(opened.find((o) => o.subject === `Kotikäynti ${marker}`)).toMatchObject({ crypto: { decryption: 'decrypted', signature: { status: 'good' } } });
+    }, { timeout: 15_000 });
   });
 
   it('lets nothing crafted through', async () => {

@@ -33,8 +33,8 @@ export interface SmtpTestServerOptions {
   users: Record<string, string>;
   /** Deliver accepted messages into Dovecot (recipient local part = Dovecot user). */
   lmtpPort?: number;
-  /** Only recipients in this domain are delivered into Dovecot; the rest are just recorded (the "internet"). */
-  deliverDomain?: string;
+  /** Only recipients in these domains are delivered into Dovecot; the rest are just recorded (the "internet"). */
+  deliverDomain?: string | string[];
 }
 
 export async function startSmtpTestServer(options: SmtpTestServerOptions): Promise<SmtpTestServer> {
@@ -84,7 +84,8 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
         }
         const raw = Buffer.concat(chunks);
         const message = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw };
-        const local = message.to.filter((to) => !options.deliverDomain || to.toLowerCase().endsWith(`@${options.deliverDomain}`));
+        const domains = options.deliverDomain === undefined ? null : [options.deliverDomain].flat();
+        const local = message.to.filter((to) => !domains || domains.some((d) => to.toLowerCase().endsWith(`@${d}`)));
         const deliver = options.lmtpPort ? Promise.all(local.map((to) => deliverLmtp(options.lmtpPort!, to.split('@')[0]!, raw))) : Promise.resolve([]);
         deliver.then(
           () => {

@@ -11,7 +11,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SinettiApi } from '../../../shared/contract.js';
-import type { MessageView as View } from '../../../shared/domain.js';
+import type { MailboxGroup, MessageView as View } from '../../../shared/domain.js';
 import { ok } from '../../../shared/result.js';
 import { ApiProvider } from '../../../renderer/api/api-context.js';
 import { LocaleProvider } from '../../../renderer/i18n/LocaleProvider.js';
@@ -42,7 +42,7 @@ const base: View = {
   signed: false,
 };
 
-async function render(view: View): Promise<HTMLElement> {
+async function render(view: View, groups: MailboxGroup[] = []): Promise<HTMLElement> {
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),
     'mail:message:open': async () => ok(view),
@@ -55,7 +55,7 @@ async function render(view: View): Promise<HTMLElement> {
       <ApiProvider api={api}>
         <LocaleProvider>
           <FluentProvider theme={webLightTheme}>
-            <MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />
+            <MessageView mailbox={view.mailbox} uid={view.uid} groups={groups} onFlagsChanged={() => undefined} onRemoved={() => undefined} />
           </FluentProvider>
         </LocaleProvider>
       </ApiProvider>,
@@ -164,5 +164,18 @@ describe('trusted status bar', () => {
     const el = await render({ ...base, encrypted: true, crypto: { decryption: 'locked', recipientKeyIds: ['0123456789ABCDEF'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Avaimesi on lukittu');
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('0123456789ABCDEF');
+  });
+
+  it('mail encrypted to a key the person lacks names the key and who grants it: in a team mailbox, that team\'s lead', async () => {
+    const noKey = { ...base, mailbox: { accountId: 'a1', path: 'shared/perhepalvelut' }, encrypted: true, crypto: { decryption: 'no-key' as const, recipientKeyIds: ['89ABCDEF01234567'], protectedSubject: false, signature: { status: 'none' as const, signerUserIds: [] } } };
+    const team: MailboxGroup = { id: 'shared:perhepalvelut', kind: 'team', label: 'Perhepalvelut', accountId: 'a1', mailboxes: [{ accountId: 'a1', path: 'shared/perhepalvelut', name: 'Perhepalvelut', delimiter: '/', specialUse: null, selectable: true, rights: null } as unknown as MailboxGroup['mailboxes'][number]] };
+    const inTeam = (await render(noKey, [team])).querySelector('[data-testid="crypto-status"]')!.textContent!;
+    expect(inTeam).toContain('89ABCDEF01234567');
+    expect(inTeam).toContain('Tiimin Perhepalvelut avaimen myöntää tiimin esihenkilö');
+    act(() => root?.unmount());
+    container?.remove();
+    const personal = (await render({ ...noKey, mailbox: { accountId: 'a1', path: 'INBOX' } }, [team])).querySelector('[data-testid="crypto-status"]')!.textContent!;
+    expect(personal).toContain('89ABCDEF01234567');
+    expect(personal).not.toContain('Tiimin');
   });
 });
