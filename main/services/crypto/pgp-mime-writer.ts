@@ -60,8 +60,13 @@ export async function buildPgpMimeMessage(message: OutgoingMessage, plan: Encryp
   const inner = await buildInnerEntity(message);
   const armored = await encryptAndSign(inner, plan.encryptionKeys, plan.signingKey);
 
+  return pgpMimeEnvelope(armored, (outer) => setEnvelopeHeaders(outer, message, PROTECTED_SUBJECT_PLACEHOLDER));
+}
+
+/** The RFC 3156 envelope around armored ciphertext; `headers` sets the outer (public) headers. */
+export async function pgpMimeEnvelope(armored: string, headers: (outer: MimeNode) => void): Promise<Buffer> {
   const outer = new MimeNode(`multipart/encrypted; protocol="application/pgp-encrypted"`, { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
-  setEnvelopeHeaders(outer, message, PROTECTED_SUBJECT_PLACEHOLDER);
+  headers(outer);
   outer
     .createChild('application/pgp-encrypted')
     .setHeader('Content-Description', 'PGP/MIME version identification')

@@ -18,7 +18,7 @@ import { draftContentSchema, type DraftContent } from '../../../shared/draft-sch
 import { ServiceError } from '../../../shared/result.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { decryptAndVerify, encryptAndSign } from '../crypto/message-crypto.js';
-import { PROTECTED_SUBJECT_PLACEHOLDER, setEnvelopeHeaders, type MailAddress } from '../crypto/pgp-mime-writer.js';
+import { PROTECTED_SUBJECT_PLACEHOLDER, pgpMimeEnvelope, setEnvelopeHeaders, type MailAddress } from '../crypto/pgp-mime-writer.js';
 
 export interface DraftRecord extends DraftContent {
   savedAt: number;
@@ -54,25 +54,14 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
   const header = `X-Sinetti-Draft-Id: ${draft.draftId}\r\nX-Sinetti-Draft-State:${state.replace(/.{1,76}/g, ' $&\r\n')}`;
   const armored = await encryptAndSign(Buffer.concat([Buffer.from(header, 'latin1'), inner]), plan.encryptionKeys, plan.signingKey);
 
-  // The same RFC 3156 envelope as pgp-mime-writer, but with no recipients outside the encryption:
+  // The same RFC 3156 envelope as a sent message, but with no recipients outside the encryption:
   // who a draft is for is client data, and a draft has no envelope to deliver.
-  const outer = new MimeNode(`multipart/encrypted; protocol="application/pgp-encrypted"`, { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
-  outer.setHeader('From', { name: from.name ?? '', address: from.address });
-  outer.setHeader('Subject', PROTECTED_SUBJECT_PLACEHOLDER);
-  outer.setHeader('Date', new Date(draft.savedAt).toUTCString().replace(/GMT$/, '+0000'));
-  outer.setHeader('Message-ID', `<draft-${randomBytes(12).toString('hex')}@sinetti.invalid>`);
-  outer
-    .createChild('application/pgp-encrypted')
-    .setHeader('Content-Description', 'PGP/MIME version identification')
-    .setHeader('Content-Transfer-Encoding', '7bit')
-    .setContent('Version: 1\r\n');
-  outer
-    .createChild('application/octet-stream; name="encrypted.asc"')
-    .setHeader('Content-Description', 'OpenPGP encrypted message')
-    .setHeader('Content-Disposition', 'inline; filename="encrypted.asc"')
-    .setHeader('Content-Transfer-Encoding', '7bit')
-    .setContent(armored);
-  return outer.build();
+  return pgpMimeEnvelope(armored, (outer) => {
+    outer.setHeader('From', { name: from.name ?? '', address: from.address });
+    outer.setHeader('Subject', PROTECTED_SUBJECT_PLACEHOLDER);
+    outer.setHeader('Date', new Date(draft.savedAt).toUTCString().replace(/GMT$/, '+0000'));
+    outer.setHeader('Message-ID', `<draft-${randomBytes(12).toString('hex')}@sinetti.invalid>`);
+  });
 }
 
 /**
