@@ -41,7 +41,11 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     requireProtectedFile: options.requireProtectedPolicyFile ?? true,
     settings,
   });
-  const keys = new KeyService(secrets, domainEvents, { unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes });
+  const keys = new KeyService(secrets, domainEvents, {
+    unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes,
+    // No effective policy (an invalid managed file): the stricter reading.
+    passphraseRequired: () => policy.state().effective?.policy.crypto.passphraseRequired ?? true,
+  });
   // Every source of keys the reader and the sender may use: own, team keys held (acceptance 'team'), correspondents'.
   const teamKeyStore = new TeamKeyStore(secrets);
   const correspondents = new CorrespondentKeyring(secrets, domainEvents);

@@ -38,6 +38,8 @@ export function PersonalKeysPanel() {
   const [busy, setBusy] = useState(false);
   const [draft, setDraft] = useState({ name: '', email: '', algorithm: 'curve25519' as Algorithm, passphrase: '' });
   const [armored, setArmored] = useState('');
+  // The organisation may require a passphrase (main refuses a key without one either way).
+  const [passphraseRequired, setPassphraseRequired] = useState(false);
 
   const load = useCallback(async () => {
     const result = await api['crypto:keys:list']({});
@@ -47,7 +49,10 @@ export function PersonalKeysPanel() {
 
   useEffect(() => {
     void load();
-  }, [load]);
+    void api['policy:state:get']({}).then((result) => {
+      if (result.ok) setPassphraseRequired(result.value.effective?.policy.crypto.passphraseRequired ?? true);
+    });
+  }, [api, load]);
 
   const run = async (action: () => Promise<Result<unknown>>, done: string) => {
     setBusy(true);
@@ -118,7 +123,7 @@ export function PersonalKeysPanel() {
               <option value="rsa4096">RSA 4096</option>
             </Select>
           </Field>
-          <Field label={t('keys.passphrase')} hint={t('keys.passphraseHint')}>
+          <Field label={t(passphraseRequired ? 'keys.passphraseRequired' : 'keys.passphrase')} hint={t('keys.passphraseHint')}>
             <Input type="password" value={draft.passphrase} onChange={(_e, d) => setDraft({ ...draft, passphrase: d.value })} autoComplete="new-password" />
           </Field>
           <div>

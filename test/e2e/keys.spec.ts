@@ -74,3 +74,23 @@ test('a passphrase key is locked until unlocked for the session, and can be revo
   await expect(item).toHaveAttribute('data-revoked', 'true');
   await expect(item.getByTestId('key-revoked')).toHaveText('Mitätöity');
 });
+
+test.describe('when the organisation requires a passphrase', () => {
+  test.use({ managedPolicy: { version: 1, crypto: { passphraseRequired: true } } });
+
+  test('a key without one is refused with the reason, and one with a passphrase is created locked', async ({ page, sinetti }) => {
+    void sinetti;
+    await page.getByTestId('open-keys').click();
+    const dialog = page.getByTestId('keys-dialog');
+    await expect(dialog.getByLabel('Salalause (organisaatiosi edellyttää)')).toBeVisible();
+    await dialog.getByLabel('Nimi').fill('Demo Työntekijä');
+    await dialog.getByLabel('Sähköpostiosoite').fill('demo.tyontekija@sinetti.test');
+    await dialog.getByTestId('key-generate').click();
+    await expect(dialog.getByTestId('error-bar')).toContainText('requires a passphrase');
+    await expect(dialog.getByTestId('key-item')).toHaveCount(0);
+    await dialog.getByLabel(/Salalause/).fill('pitkä salalause 2026');
+    await dialog.getByTestId('key-generate').click();
+    await expect(dialog.getByTestId('key-item')).toHaveCount(1, { timeout: 20_000 });
+    await expect(dialog.getByTestId('key-lock-state')).toHaveText('Lukittu');
+  });
+});

@@ -41,6 +41,8 @@ export interface KeyServiceOptions {
   unlockMinutes?: number;
   /** How early to warn that the person's own key expires (default 30 days). */
   expiryWarningDays?: number;
+  /** The managed policy's `crypto.passphraseRequired`, read at each generate/import (IT may change it). */
+  passphraseRequired?: () => boolean;
   now?: () => number;
 }
 
@@ -59,6 +61,7 @@ export class KeyService implements KeySource {
   private readonly unlockMs: number;
   private readonly warnMs: number;
   private readonly now: () => number;
+  private readonly passphraseRequired: () => boolean;
 
   constructor(
     private readonly secrets: SecretStore,
@@ -68,9 +71,11 @@ export class KeyService implements KeySource {
     this.unlockMs = (options.unlockMinutes ?? 30) * 60_000;
     this.warnMs = (options.expiryWarningDays ?? 30) * 86_400_000;
     this.now = options.now ?? Date.now;
+    this.passphraseRequired = options.passphraseRequired ?? (() => false);
   }
 
   async generate(options: { name: string; email: string; algorithm?: KeyAlgorithmChoice; passphrase?: string; expiresInDays?: number }): Promise<KeySummary> {
+    if (this.passphraseRequired() && !options.passphrase) throw new ServiceError('VALIDATION', 'Your organisation requires a passphrase for your key: choose one.');
     const algorithm = options.algorithm ?? 'curve25519';
     const { privateKey, revocationCertificate } = await generateKey({
       userIDs: [{ name: options.name, email: options.email }],
@@ -94,6 +99,8 @@ export class KeyService implements KeySource {
       throw new ServiceError('VALIDATION', `Not a usable OpenPGP private key: ${(error as Error).message}`);
     }
     await assertUsable(key);
+    // An unprotected key would be held under the vault key alone, which the policy does not allow.
+    if (this.passphraseRequired() && key.isDecrypted()) throw new ServiceError('VALIDATION', 'Your organisation requires a passphrase for your key: protect it with one (e.g. gpg --edit-key, passwd) and import it again.');
     return this.store(key, 'imported');
   }
 

@@ -244,6 +244,7 @@ export const en: Record<MessageKey, string> = {
   'keys.algorithm.curve25519': 'Curve25519 (recommended)',
   'keys.passphrase': 'Passphrase (optional)',
   'keys.passphraseHint': 'The key is always protected by the system keychain; a passphrase adds a second lock.',
+  'keys.passphraseRequired': 'Passphrase (required by your organisation)',
   'keys.generate': 'Create key',
   'keys.working': 'Working…',
   'keys.generated': 'Key created.',

@@ -243,6 +243,7 @@ export const fi = {
   'keys.algorithm.curve25519': 'Curve25519 (suositus)',
   'keys.passphrase': 'Salalause (valinnainen)',
   'keys.passphraseHint': 'Avain on aina suojattu käyttöjärjestelmän avainnipulla; salalause on lisälukko.',
+  'keys.passphraseRequired': 'Salalause (organisaatiosi edellyttää)',
   'keys.generate': 'Luo avain',
   'keys.working': 'Käsitellään…',
   'keys.generated': 'Avain luotu.',

@@ -245,6 +245,7 @@ export const svFI: Record<MessageKey, string> = {
   'keys.algorithm.curve25519': 'Curve25519 (rekommenderas)',
   'keys.passphrase': 'Lösenfras (valfri)',
   'keys.passphraseHint': 'Nyckeln skyddas alltid av operativsystemets nyckelring; lösenfrasen är ett extra lås.',
+  'keys.passphraseRequired': 'Lösenfras (krävs av din organisation)',
   'keys.generate': 'Skapa nyckel',
   'keys.working': 'Behandlas…',
   'keys.generated': 'Nyckeln har skapats.',

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readKey } from 'openpgp';
+import { generateKey, readKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import { KeyService } from '../../../main/services/crypto/key-service.js';
 import { decryptAndVerify, encryptAndSign } from '../../../main/services/crypto/message-crypto.js';
@@ -122,5 +122,21 @@ describe('expiry warning', () => {
     expect((await keys.list())[0]!.expiresSoon).toBe(true);
     const forever = await keys.generate({ name: 'Pysyvä', email: 'pysyva@kunta.example' });
     expect(forever).toMatchObject({ expires: null, expiresSoon: false });
+  });
+});
+
+describe('a passphrase required by policy', () => {
+  it('refuses to create or import a key without one, and follows the policy when it changes', async () => {
+    let required = true;
+    const secrets = new SecretStore(new MemoryKeychain(), mkdtempSync(join(tmpdir(), 'sinetti-keys-policy-')));
+    const keys = new KeyService(secrets, undefined, { passphraseRequired: () => required });
+    await expect(keys.generate({ name: 'Anna', email: 'anna@kunta.example' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('requires a passphrase') });
+    const protectedKey = await keys.generate({ name: 'Anna', email: 'anna@kunta.example', passphrase: 'pitkä salalause 2026' });
+    expect(protectedKey.protectedByPassphrase).toBe(true);
+
+    const { privateKey: unprotected } = await generateKey({ userIDs: [{ email: 'toinen@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+    await expect(keys.importPrivate(unprotected)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('requires a passphrase') });
+    required = false;
+    expect((await keys.importPrivate(unprotected)).protectedByPassphrase).toBe(false);
   });
 });
