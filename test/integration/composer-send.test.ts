@@ -105,6 +105,14 @@ describe('composer over real SMTP and Dovecot', () => {
     // The audit trail learns which stored message left as an attachment (identifiers only).
     expect(events).toContainEqual({ type: 'message.forwarded', accountId, mailbox: 'INBOX', uid, messageId: m.messageId, mode: 'attachment', at: expect.any(Number) });
     expect(await flagsOf(uid)).not.toContain('\\Answered');
+
+    // Opened where it arrives, the forward is its own text with the original as one .eml attachment,
+    // never the original's text mixed into its body.
+    await deliverLmtp(env.lmtpPort, env.person.username, raw);
+    const view = await t.value('mail:message:open', { mailbox: inbox(), uid: await uidOf(`Fwd: Liite ${marker}`) });
+    expect(view.text).toContain('Tiedoksi, ks. liite.');
+    expect(view.text).not.toContain(`Alkuperäinen viesti ${marker}`);
+    expect(view.attachments).toEqual([expect.objectContaining({ filename: `Liite ${marker}.eml`, mimeType: 'message/rfc822' })]);
   });
 
   it('offers the team mailbox the server publishes an address for, and records the person in Sender when sending as it', async () => {

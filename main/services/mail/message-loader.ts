@@ -18,7 +18,7 @@ import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
-import { flagsFromSet, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
+import { flagsFromSet, isAttachedMessage, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
 import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
 import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 
@@ -36,7 +36,8 @@ export function planParts(structure: BodyStructureNode): { bodies: BodyPart[]; a
   const attachments: AttachmentInfo[] = [];
   const visit = (node: BodyStructureNode, fallbackPart: string) => {
     const part = node.part ?? fallbackPart;
-    if (node.childNodes?.length) {
+    // An attached message's text is not this message's body: it is listed as its .eml file.
+    if (node.childNodes?.length && !isAttachedMessage(node)) {
       node.childNodes.forEach((child, i) => visit(child, part ? `${part}.${i + 1}` : String(i + 1)));
       return;
     }

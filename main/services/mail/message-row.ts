@@ -35,7 +35,15 @@ export function flagsFromSet(flags: Set<string> | undefined): MessageRow['flags'
   };
 }
 
+/** An attached message (a forward as attachment): one attachment, never more body parts. */
+export function isAttachedMessage(node: BodyStructureNode): boolean {
+  const type = (node.type ?? '').toLowerCase();
+  return type === 'message/rfc822' || type === 'message/global';
+}
+
 export function isAttachmentNode(node: BodyStructureNode): boolean {
+  // The server describes an attached message's own parts as its children; it is still one file.
+  if (isAttachedMessage(node)) return true;
   if (node.childNodes?.length) return false;
   const type = (node.type ?? '').toLowerCase();
   const disposition = (node.disposition ?? '').toLowerCase();

@@ -15,7 +15,7 @@ import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
 import { containsPgpMimeSigned, joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
-import { isAttachmentNode, type BodyStructureNode } from './message-row.js';
+import { isAttachedMessage, isAttachmentNode, type BodyStructureNode } from './message-row.js';
 import { allEntities, findEntity, parseMimeTree, type MimeEntity } from './mime-tree.js';
 
 /** The decrypted entity is addressed as part "2" of the message (the ciphertext part), so its
@@ -198,7 +198,7 @@ export const CRYPTO_PART_TYPES = new Set(['application/pgp-signature', 'applicat
 export function attachmentsOf(structure: BodyStructureNode): AttachmentInfo[] {
   const out: AttachmentInfo[] = [];
   const visit = (node: BodyStructureNode, path: string) => {
-    if (node.childNodes?.length) {
+    if (node.childNodes?.length && !isAttachedMessage(node)) {
       node.childNodes.forEach((child, i) => visit(child, child.part ?? (path ? `${path}.${i + 1}` : String(i + 1))));
       return;
     }
