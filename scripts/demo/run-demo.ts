@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   }
   console.log(`Demo person: ${demo.info.person.username} / ${demo.info.person.password} (IMAP 127.0.0.1:${demo.info.imapPort}, STARTTLS)`);
   console.log(`Encrypted demo mail: import the Perhepalvelut team key from ${demo.info.teamKeyFile} under "Avaimet".`);
-  console.log(`Team lead of Perhepalvelut: ${demo.info.teamLead.username} / ${demo.info.teamLead.password} — signed in as them, "Avaimet" > "Tiimiavaimet" creates the team key and grants it to members.`);
+  console.log(`The client's public key (import under "Avaimet" > "Vastapuolet", compare and verify): ${demo.info.clientKeyFile}; the client's own mailbox: ${demo.info.client.username} / ${demo.info.client.password}.`);
+  console.log(`Team lead of Perhepalvelut: ${demo.info.teamLead.username} / ${demo.info.teamLead.password} — signed in as them, "Avaimet" > "Tiimien avaimet" creates the team key and grants it to members.`);
   console.log('Press Enter here to deliver a new client message to Perhepalvelut (live update). Ctrl+C stops.');
 
   if (process.stdin.isTTY) {
