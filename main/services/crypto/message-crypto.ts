@@ -21,16 +21,50 @@ export interface Decrypted {
   signatures: SignatureCheck[];
 }
 
-export async function encryptAndSign(data: Uint8Array | string, recipients: Key[], signingKey?: PrivateKey): Promise<string> {
+/** `newline`: CRLF for armor that goes straight into a MIME message. */
+export async function encryptAndSign(data: Uint8Array | string, recipients: Key[], signingKey?: PrivateKey, options: { newline?: '\n' | '\r\n' } = {}): Promise<string> {
   if (recipients.length === 0) throw new ServiceError('VALIDATION', 'No recipient keys: refusing to produce a message nobody can read.');
   const message = typeof data === 'string' ? await createMessage({ text: data }) : await createMessage({ binary: data });
-  return encrypt({
+  const binary = (await encrypt({
     message,
     encryptionKeys: recipients,
     ...(signingKey ? { signingKeys: signingKey } : {}),
-    format: 'armored',
+    format: 'binary',
     config: OPENPGP_CONFIG,
-  }) as Promise<string>;
+  })) as Uint8Array;
+  return armorMessage(binary, options.newline);
+}
+
+/**
+ * ASCII armor (RFC 4880 §6, RFC 9580 §6.2) with Node's native base64: openpgp.js's own armor took
+ * more time than the encryption itself on large messages. The CRC-24 line stays: GnuPG 2.2 does
+ * not find the end of the armor without it.
+ */
+export function armorMessage(binary: Uint8Array, newline: '\n' | '\r\n' = '\n'): string {
+  const base64 = Buffer.from(binary.buffer, binary.byteOffset, binary.byteLength).toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < base64.length; i += 64) lines.push(base64.slice(i, i + 64));
+  const crc = crc24(binary);
+  const checksum = Buffer.from([(crc >> 16) & 0xff, (crc >> 8) & 0xff, crc & 0xff]).toString('base64');
+  const n = newline;
+  return `-----BEGIN PGP MESSAGE-----${n}${n}${lines.join(n)}${n}=${checksum}${n}-----END PGP MESSAGE-----${n}`;
+}
+
+let crcTable: Uint32Array | null = null;
+
+/** The OpenPGP armor checksum (CRC-24, init 0xB704CE, generator 0x1864CFB), a byte at a time by table. */
+export function crc24(data: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n << 16;
+      for (let k = 0; k < 8; k++) c = c & 0x800000 ? ((c << 1) ^ 0x1864cfb) & 0xffffff : (c << 1) & 0xffffff;
+      crcTable[n] = c;
+    }
+  }
+  let crc = 0xb704ce;
+  for (let i = 0; i < data.length; i++) crc = ((crc << 8) & 0xffffff) ^ crcTable[((crc >> 16) ^ data[i]!) & 0xff]!;
+  return crc;
 }
 
 export async function decryptAndVerify(armored: string | Uint8Array, decryptionKeys: PrivateKey[], verificationKeys: Key[] = []): Promise<Decrypted> {

@@ -58,7 +58,7 @@ export async function buildPgpMimeMessage(message: OutgoingMessage, plan: Encryp
   if (!plan.signingKey.isDecrypted()) throw new ServiceError('KEY_LOCKED', 'The signing key is locked: unlock it with its passphrase first.');
 
   const inner = await buildInnerEntity(message);
-  const armored = await encryptAndSign(inner, plan.encryptionKeys, plan.signingKey);
+  const armored = await encryptAndSign(inner, plan.encryptionKeys, plan.signingKey, { newline: '\r\n' });
 
   return pgpMimeEnvelope(armored, (outer) => setEnvelopeHeaders(outer, message, PROTECTED_SUBJECT_PLACEHOLDER));
 }
@@ -67,6 +67,9 @@ export async function buildPgpMimeMessage(message: OutgoingMessage, plan: Encryp
 export async function pgpMimeEnvelope(armored: string, headers: (outer: MimeNode) => void): Promise<Buffer> {
   const outer = new MimeNode(`multipart/encrypted; protocol="application/pgp-encrypted"`, { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
   headers(outer);
+  // nodemailer builds the headers and boundaries; the armor goes in afterwards as it is, because
+  // its line processing of a 20 MB part took longer than the encryption itself.
+  const marker = `sinetti-armor-${randomBytes(16).toString('hex')}`;
   outer
     .createChild('application/pgp-encrypted')
     .setHeader('Content-Description', 'PGP/MIME version identification')
@@ -78,8 +81,11 @@ export async function pgpMimeEnvelope(armored: string, headers: (outer: MimeNode
     .setHeader('Content-Disposition', 'inline; filename="encrypted.asc"')
     // Armor is 7-bit already; any other transfer encoding would change the bytes gpg reads.
     .setHeader('Content-Transfer-Encoding', '7bit')
-    .setContent(armored);
-  return outer.build();
+    .setContent(marker);
+  const built = await outer.build();
+  const at = built.indexOf(marker);
+  const body = Buffer.from(armored.includes('\r\n') ? armored : armored.replace(/\n/g, '\r\n'), 'latin1');
+  return Buffer.concat([built.subarray(0, at), body.subarray(0, body.length - (armored.endsWith('\n') ? 2 : 0)), built.subarray(at + marker.length)]);
 }
 
 /**

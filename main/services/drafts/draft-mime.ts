@@ -52,7 +52,7 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
   // Prepended as plain header lines (the order of MIME headers carries no meaning); the state is
   // base64 folded at 76 characters, so no line comes near the 998-character limit.
   const header = `X-Sinetti-Draft-Id: ${draft.draftId}\r\nX-Sinetti-Draft-State:${state.replace(/.{1,76}/g, ' $&\r\n')}`;
-  const armored = await encryptAndSign(Buffer.concat([Buffer.from(header, 'latin1'), inner]), plan.encryptionKeys, plan.signingKey);
+  const armored = await encryptAndSign(Buffer.concat([Buffer.from(header, 'latin1'), inner]), plan.encryptionKeys, plan.signingKey, { newline: '\r\n' });
 
   // The same RFC 3156 envelope as a sent message, but with no recipients outside the encryption:
   // who a draft is for is client data, and a draft has no envelope to deliver.

@@ -36,8 +36,11 @@ export interface MailTransport {
 export interface SendKeys {
   /** The recipient's accepted, usable key, or null. */
   recipientKey(address: string): Promise<Key | null>;
-  /** The keys that must also read every encrypted copy: the sender's own, and the team key when sending as a team. */
-  selfKeys(fromAddress: string): Promise<Key[]>;
+  /**
+   * The keys that must also read every encrypted copy: the sender's own, the team key when
+   * sending as a team, and the person recorded in Sender (so the copy can be the Sent copy).
+   */
+  selfKeys(message: Pick<OutgoingMessage, 'from' | 'sender'>): Promise<Key[]>;
   /** The person's signing key, unlocked; KEY_LOCKED when it needs its passphrase. */
   signingKey(): Promise<PrivateKey>;
 }
@@ -163,7 +166,7 @@ export class SendGate {
         if (!key) throw new ServiceError('SEND_BLOCKED', `No usable key for ${address} any more: check the message again.`);
         recipientKeys.push(key);
       }
-      const raw = await buildPgpMimeMessage(message, { encryptionKeys: [...recipientKeys, ...(await this.deps.keys.selfKeys(message.from.address))], signingKey: await this.deps.keys.signingKey() });
+      const raw = await buildPgpMimeMessage(message, { encryptionKeys: [...recipientKeys, ...(await this.deps.keys.selfKeys(message))], signingKey: await this.deps.keys.signingKey() });
       envelopes.push({ route: 'openpgp', from: message.from.address, to: encrypted, raw });
     }
 

@@ -89,7 +89,7 @@ export class SendService {
       policy: deps.policy,
       keys: {
         recipientKey: (address) => service!.recipientKey(address),
-        selfKeys: (address) => service!.selfKeys(address),
+        selfKeys: (message) => service!.copyKeys(message),
         signingKey: () => service!.signingKey(),
       },
       // Replaced per submission by the outbox of that account (see submit).
@@ -121,8 +121,11 @@ export class SendService {
     const { message, context } = await this.toMessage(input);
     const envelopes: Envelope[] = [];
     const { decision } = await this.gate.submit(message, approval, context, { send: async (envelope) => void envelopes.push(envelope) });
+    // One OpenPGP copy for everyone is already encrypted to the sender's (and team's) keys: it is
+    // the Sent copy as it went out, with no second encryption of the same message.
+    const single = envelopes.length === 1 && envelopes[0]!.route === 'openpgp' ? { sentCopy: envelopes[0]!.raw } : null;
     await this.outbox.enqueue(input.accountId, message.messageId, envelopes, {
-      ...((await this.sentCopy(message, decision.route === 'plain')) ?? {}),
+      ...(single ?? (await this.sentCopy(message, decision.route === 'plain')) ?? {}),
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
       ...(input.forward ? { forwarded: { mailbox: input.forward.mailbox, uid: input.forward.uid } } : {}),
       ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
@@ -192,7 +195,7 @@ export class SendService {
    */
   private async sentCopy(message: OutgoingMessage, plainMessage: boolean): Promise<{ sentCopy: Buffer } | null> {
     // Sent as a team: readable to the team's keys and to the person who sent it.
-    const self = [...(await this.selfKeys(message.from.address)), ...(message.sender ? await this.selfKeys(message.sender.address) : [])];
+    const self = await this.copyKeys(message);
     if (self.length) {
       const signingKey = await this.signingKey().catch(() => null);
       if (signingKey) return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: self, signingKey }) };
@@ -212,6 +215,12 @@ export class SendService {
   }
 
   /** The sender's own public keys (so the Sent copy stays readable to them). */
+  /** Who must be able to read the copies: the From identity's keys and the Sender's, each once. */
+  private async copyKeys(message: Pick<OutgoingMessage, 'from' | 'sender'>): Promise<Key[]> {
+    const keys = [...(await this.selfKeys(message.from.address)), ...(message.sender ? await this.selfKeys(message.sender.address) : [])];
+    return keys.filter((key, i) => keys.findIndex((k) => k.getFingerprint() === key.getFingerprint()) === i);
+  }
+
   private async selfKeys(address: string): Promise<Key[]> {
     const own = await this.deps.keys.list();
     const keys: Key[] = [];
