@@ -53,4 +53,8 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(home, { recursive: true, force: true }));
+  .finally(() => {
+    // The agent gpg started for this home would otherwise keep running after the benchmark.
+    execFileSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  });

@@ -3,7 +3,8 @@
  * mailboxes, LMTP, STARTTLS and implicit TLS with a self-signed CA) and seeds it. Every
  * integration file reads the connection facts through `inject('mailEnv')`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,7 +14,21 @@ import type { MailTestEnv } from './mail-test-env.js';
 
 const BULK_COUNT = 1000;
 
+/**
+ * Every throwaway GnuPG home (test/support/gpg.ts) starts a gpg-agent that outlives its test;
+ * stop those of this run and remove their homes, so nothing keeps running after the suite.
+ */
+function stopGpgAgents(since: number): void {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('sinetti-gpg-'))) {
+    const home = join(tmpdir(), name);
+    if (statSync(home).ctimeMs < since) continue;
+    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const startedAt = Date.now();
   const baseDir = mkdtempSync(join(tmpdir(), 'sinetti-dovecot-'));
   const person = { name: 'anna.virtanen', password: 'Anna-salasana-1' };
   const colleague = { name: 'mikko.korhonen', password: 'Mikko-salasana-2' };
@@ -60,6 +75,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('mailEnv', env);
   const handle = dovecot;
   return async () => {
+    stopGpgAgents(startedAt);
     await handle.stop();
     rmSync(baseDir, { recursive: true, force: true });
   };
