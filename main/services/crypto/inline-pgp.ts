@@ -9,6 +9,7 @@
 import { readCleartextMessage, verify } from 'openpgp';
 import type { CryptoStatus } from '../../../shared/domain.js';
 import type { KeyProvider } from './key-provider.js';
+import { checkSignatures } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';
 import { openEncrypted } from './pgp-mime-reader.js';
 import { NO_SIGNATURE, signatureVerdict, type SignatureCheck } from './signature-verdict.js';
@@ -61,20 +62,12 @@ export async function openInline(text: string, kind: InlineKind, fromAddress: st
     return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature: { status: 'bad', signerUserIds: [] }, protectedSubject: false, inline: true } };
   }
   const verificationKeys = await keys.verificationKeys();
-  const checks: SignatureCheck[] = [];
+  let checks: SignatureCheck[] = [];
   try {
     const result = await verify({ message, verificationKeys, config: OPENPGP_CONFIG, expectSigned: false });
-    for (const s of result.signatures) {
-      const keyId = s.keyID.toHex().toUpperCase();
-      try {
-        await s.verified;
-        checks.push({ keyId, valid: true });
-      } catch (error) {
-        checks.push({ keyId, valid: false, reason: (error as Error).message });
-      }
-    }
+    checks = await checkSignatures(result.signatures, verificationKeys);
   } catch {
-    checks.length = 0;
+    checks = [];
   }
   const signature = checks.length ? await signatureVerdict(checks, verificationKeys, fromAddress, { coversMessage: true }) : { ...NO_SIGNATURE, status: 'bad' as const };
   return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false, inline: true }, text: message.getText() };

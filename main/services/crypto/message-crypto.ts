@@ -8,6 +8,9 @@ import { createMessage, decrypt, encrypt, readMessage, type Key, type PrivateKey
 import { ServiceError } from '../../../shared/result.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';
 
+/** What openpgp.js returns per signature (its type is not exported by name). */
+type VerificationResult = Awaited<ReturnType<typeof decrypt>>['signatures'][number];
+
 export interface SignatureCheck {
   keyId: string;
   valid: boolean;
@@ -81,16 +84,21 @@ export async function decryptAndVerify(armored: string | Uint8Array, decryptionK
     // No partial output leaves this function: the caller gets an error and nothing else.
     throw new ServiceError('DECRYPTION_FAILED', `The message could not be decrypted: ${(error as Error).message}`);
   }
-  const signatures: SignatureCheck[] = [];
-  for (const signature of result.signatures) {
+  return { data: result.data as Uint8Array, signatures: await checkSignatures(result.signatures, verificationKeys) };
+}
+
+/** Awaits every signature's `verified` promise (openpgp.js reports nothing until then), one check each. */
+export async function checkSignatures(signatures: VerificationResult[], verificationKeys: Key[]): Promise<SignatureCheck[]> {
+  const checks: SignatureCheck[] = [];
+  for (const signature of signatures) {
     const keyId = signature.keyID.toHex().toUpperCase();
-    const known = verificationKeys.find((k) => k.getKeys(signature.keyID).length > 0);
+    const fingerprint = verificationKeys.find((k) => k.getKeys(signature.keyID).length > 0)?.getFingerprint().toUpperCase();
     try {
       await signature.verified;
-      signatures.push({ keyId, valid: true, fingerprint: known?.getFingerprint().toUpperCase() });
+      checks.push({ keyId, valid: true, fingerprint });
     } catch (error) {
-      signatures.push({ keyId, valid: false, fingerprint: known?.getFingerprint().toUpperCase(), reason: (error as Error).message });
+      checks.push({ keyId, valid: false, fingerprint, reason: (error as Error).message });
     }
   }
-  return { data: result.data as Uint8Array, signatures };
+  return checks;
 }

@@ -10,6 +10,7 @@ import { createMessage, readSignature, verify } from 'openpgp';
 import type { BodyStructureNode } from '../mail/message-row.js';
 import { allEntities, type MimeEntity } from '../mail/mime-tree.js';
 import type { KeyProvider } from './key-provider.js';
+import { checkSignatures } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';
 import { NO_SIGNATURE, signatureVerdict, type SignatureCheck, type SignatureStatus } from './signature-verdict.js';
 
@@ -47,17 +48,7 @@ export async function verifyDetached(signed: Buffer, armoredSignature: string, k
   } catch (error) {
     return { checks: [{ keyId: signature.getSigningKeyIDs()[0]?.toHex().toUpperCase() ?? '', valid: false, reason: (error as Error).message }], keys: verificationKeys };
   }
-  const checks: SignatureCheck[] = [];
-  for (const s of result.signatures) {
-    const keyId = s.keyID.toHex().toUpperCase();
-    try {
-      await s.verified;
-      checks.push({ keyId, valid: true });
-    } catch (error) {
-      checks.push({ keyId, valid: false, reason: (error as Error).message });
-    }
-  }
-  return { checks, keys: verificationKeys };
+  return { checks: await checkSignatures(result.signatures, verificationKeys), keys: verificationKeys };
 }
 
 /**

@@ -13,12 +13,9 @@ import type { CryptoStatus } from '../../../shared/domain.js';
 
 export type SignatureStatus = CryptoStatus['signature'];
 
-export interface SignatureCheck {
-  keyId: string;
-  valid: boolean;
-  fingerprint?: string;
-  reason?: string;
-}
+import type { SignatureCheck } from './message-crypto.js';
+
+export type { SignatureCheck };
 
 export interface SignatureScope {
   /** The signature covers the root part, or the whole body under the message's own encryption. */
