@@ -1,44 +1,18 @@
 /**
  * The first, word-by-word vocabulary matcher, kept as the reference the automaton in
  * main/services/policy/detectors/vocabulary.ts must agree with: easy to read, too slow to ship
- * (every form tried at every word).
+ * (every form tried at every word). It shares how forms are compiled and which endings count
+ * (the rules); only the search differs.
  */
 import type { VocabularyCategory } from '../../shared/policy-schema.js';
-import type { TermMatch } from '../../main/services/policy/detectors/vocabulary.js';
+import { ENDINGS, MAX_WORD, compileForms, type CompiledForm, type TermMatch } from '../../main/services/policy/detectors/vocabulary.js';
 
 const WORD = /[\p{L}\p{N}]+/gu;
-/** Longer "words" are data (base64, hashes), not language: skipped, and they cannot slow matching down. */
-const MAX_WORD = 80;
-const ENDINGS: Record<'fi' | 'sv' | 'en', RegExp> = {
-  fi: /^$/,
-  sv: /^(?:en|et|er|erna|ar|arna|or|orna|na|n|s|ens|ets)?$/,
-  en: /^(?:s|es)?$/,
-};
-
-interface CompiledForm {
-  category: string;
-  term: string;
-  language: 'fi' | 'sv' | 'en';
-  /** Lower-case NFC words of the form (several for a phrase). */
-  words: string[];
-  /** The last word may continue (a stem, or a Swedish compound). */
-  open: boolean;
-  /** The first word may be the tail of a compound (toimeentulotuki|päätös). */
-  compound: boolean;
-}
 
 interface Token {
   word: string;
   start: number;
   end: number;
-}
-
-function compileForm(category: string, term: string, form: string, language: 'fi' | 'sv' | 'en', compound: boolean): CompiledForm {
-  const normalized = form.normalize('NFC').toLowerCase();
-  const stem = normalized.endsWith('*');
-  const words = (stem ? normalized.slice(0, -1) : normalized).split(/\s+/).filter(Boolean);
-  // Inside a compound only for reasonably long forms: short ones would hit unrelated words.
-  return { category, term, language, words, open: stem || (compound && language === 'sv'), compound: compound && words[0]!.length >= 5 };
 }
 
 /** Does `word` carry `form` as its (last) word: exact with the language's endings, a stem, or a compound part? */
@@ -52,9 +26,7 @@ export class ReferenceVocabularyMatcher {
   private readonly forms: CompiledForm[];
 
   constructor(categories: VocabularyCategory[]) {
-    this.forms = categories.flatMap((category) =>
-      category.terms.flatMap((term) => (['fi', 'sv', 'en'] as const).flatMap((language) => term[language].map((form) => compileForm(category.id, term.id, form, language, term.compound)))),
-    );
+    this.forms = compileForms(categories);
   }
 
   /** Every match, at most one per position (the longest), in text order. */

@@ -19,14 +19,14 @@ export interface TermMatch {
 }
 
 /** Longer "words" are data (base64, hashes), not language: skipped, and they cannot slow matching down. */
-const MAX_WORD = 80;
-const ENDINGS: Record<'fi' | 'sv' | 'en', RegExp> = {
+export const MAX_WORD = 80;
+export const ENDINGS: Record<'fi' | 'sv' | 'en', RegExp> = {
   fi: /^$/,
   sv: /^(?:en|et|er|erna|ar|arna|or|orna|na|n|s|ens|ets)?$/,
   en: /^(?:s|es)?$/,
 };
 
-interface CompiledForm {
+export interface CompiledForm {
   category: string;
   term: string;
   language: 'fi' | 'sv' | 'en';
@@ -44,6 +44,13 @@ function compileForm(category: string, term: string, form: string, language: 'fi
   const words = (stem ? normalized.slice(0, -1) : normalized).split(/\s+/).filter(Boolean);
   // Inside a compound only for reasonably long forms: short ones would hit unrelated words.
   return { category, term, language, words, open: stem || (compound && language === 'sv'), compound: compound && words[0]!.length >= 5 };
+}
+
+/** Every form of every term, compiled once (the matchers share these rules; they differ only in how they search). */
+export function compileForms(categories: VocabularyCategory[]): CompiledForm[] {
+  return categories.flatMap((category) =>
+    category.terms.flatMap((term) => (['fi', 'sv', 'en'] as const).flatMap((language) => term[language].map((form) => compileForm(category.id, term.id, form, language, term.compound)))),
+  );
 }
 
 /** Which UTF-16 code units are word characters (\p{L}\p{N}), and their one-unit lower case; built once. */
@@ -177,9 +184,7 @@ export class VocabularyMatcher {
   private readonly automaton: FormAutomaton;
 
   constructor(categories: VocabularyCategory[]) {
-    this.forms = categories.flatMap((category) =>
-      category.terms.flatMap((term) => (['fi', 'sv', 'en'] as const).flatMap((language) => term[language].map((form) => compileForm(category.id, term.id, form, language, term.compound)))),
-    );
+    this.forms = compileForms(categories);
     this.automaton = new FormAutomaton(this.forms);
   }
 
