@@ -68,12 +68,36 @@ export interface DecisionContext {
 
 const strictest = (a: Action, b: Action): Action => (ACTIONS.indexOf(a) >= ACTIONS.indexOf(b) ? a : b);
 
+/**
+ * Which class a recipient is in. A local part with '%' or '!' is never internal or partner: it is
+ * the old source-routing syntax (`x%evil.example@kunta.fi`, `evil.example!x@kunta.fi`), and a
+ * relay that still honours it forwards the mail to the other host, so the domain after '@' does
+ * not say where the mail ends up.
+ */
 export function classify(address: string, policy: Policy): RecipientClass {
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (/[%!]/.test(address.slice(0, Math.max(at, 0)))) return 'external';
+  const domain = address.slice(at + 1).toLowerCase();
   const within = (list: string[]) => list.some((d) => domain === d || domain.endsWith(`.${d}`));
   if (within(policy.domains.internal)) return 'internal';
   if (within(policy.domains.partner)) return 'partner';
   return 'external';
+}
+
+/** What a message holds, as far as the recipient actions care. */
+export type ContentKind = 'sensitive' | 'not-scanned' | 'ordinary';
+export const CONTENT_KINDS: readonly ContentKind[] = ['sensitive', 'not-scanned', 'ordinary'];
+
+/** Does a message with this content count as sensitive for a recipient of this class? */
+export function sensitiveFor(policy: Policy, cls: RecipientClass, content: ContentKind): boolean {
+  if (content === 'sensitive') return true;
+  if (content === 'ordinary') return false;
+  return policy.attachments.notScanned === 'sensitive' || (policy.attachments.notScanned === 'sensitive-outside' && cls !== 'internal');
+}
+
+/** The policy's action for a recipient of this class and this content (before the message-wide rules). */
+export function classAction(policy: Policy, cls: RecipientClass, content: ContentKind): Action {
+  return policy.actions[sensitiveFor(policy, cls, content) ? 'sensitive' : 'notSensitive'][cls];
 }
 
 /** Findings the policy counts: detector on, confidence at or above its threshold, category in use. */
@@ -119,14 +143,12 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
   if (tooLarge.length) blocked.push({ code: 'attachment-too-large', filenames: tooLarge, maxSizeMb: policy.attachments.maxSizeMb });
   if (draft.recipients.length === 0) blocked.push({ code: 'no-recipients' });
 
-  const sensitiveContent = findings.length > 0;
-  const sensitiveFor = (cls: RecipientClass) =>
-    sensitiveContent || (notScanned.length > 0 && (policy.attachments.notScanned === 'sensitive' || (policy.attachments.notScanned === 'sensitive-outside' && cls !== 'internal')));
+  const content: ContentKind = findings.length > 0 ? 'sensitive' : notScanned.length > 0 ? 'not-scanned' : 'ordinary';
 
   const recipients: RecipientDecision[] = [];
   for (const address of draft.recipients) {
     const cls = classify(address, policy);
-    let action = policy.actions[sensitiveFor(cls) ? 'sensitive' : 'notSensitive'][cls];
+    let action = classAction(policy, cls, content);
     // A secure conversation stays secure: never plain, whatever the content of this reply.
     const secureReply = draft.inReplyToSecure === true && ACTIONS.indexOf(action) < ACTIONS.indexOf('gateway');
     if (secureReply) action = strictest(action, 'gateway');
@@ -149,7 +171,7 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
   const route: Decision['route'] = blocked.length ? 'blocked' : routes.size === 1 ? [...routes][0]! : 'split';
   return {
     route,
-    sensitive: draft.recipients.some((a) => sensitiveFor(classify(a, policy))),
+    sensitive: draft.recipients.some((a) => sensitiveFor(policy, classify(a, policy), content)),
     justificationRequired: recipients.some((r) => r.route === 'plain' && r.action === 'justify'),
     findings,
     notScanned,

@@ -82,3 +82,17 @@ describe('decide (managed policy with a gateway)', () => {
     expect(decision.recipients[0]).toMatchObject({ route: 'blocked', reason: 'policy-block' });
   });
 });
+
+describe('source-routed addresses (% and !) are never internal', () => {
+  // `x%evil.example@kunta.example` and `evil.example!x@kunta.example` are delivered onwards to
+  // evil.example by a relay that still honours the old source-routing syntax.
+  it.each(['x%evil.example@kunta.example', 'evil.example!x@kunta.example', 'x%evil.example@kela.example', 'a!b%c@sub.kunta.example'])('%s is external', async (address) => {
+    const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'], recipients: [address] }), managed);
+    expect(decision.recipients[0]).toMatchObject({ class: 'external', route: 'gateway' });
+  });
+
+  it('while the plain address of the same domain stays internal', async () => {
+    const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'], recipients: ['x.evil@kunta.example'] }), managed);
+    expect(decision.recipients[0]).toMatchObject({ class: 'internal', route: 'plain' });
+  });
+});

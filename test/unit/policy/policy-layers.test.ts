@@ -48,8 +48,12 @@ describe('resolvePolicy', () => {
     const { policy, sources, ignored } = resolvePolicy({ managed, user });
     expect(policy.actions.sensitive.internal).toBe('encrypt');
     expect(policy.actions.sensitive.external).toBe('gateway');
-    expect(policy.domains.internal).toEqual(['hyvinvointialue.example', 'kunta.example']);
-    expect(policy.domains.partner).toEqual([]);
+    // gmail.com becomes internal, where this person's sensitive mail is now encrypted (stricter
+    // than the gateway it had as external); hyvinvointialue.example becomes external, where
+    // sensitive mail goes by the gateway instead of plain: both stricter, so the list applies.
+    expect(policy.domains.internal).toEqual(['kunta.example', 'gmail.com']);
+    // kela.example would fall from partner (encrypt) to external (gateway): looser, ignored.
+    expect(policy.domains.partner).toEqual(['kela.example']);
     expect(policy.detectors.businessId.enabled).toBe(true);
     expect(policy.detectors.identityCode).toEqual({ enabled: true, minConfidence: 'low' });
     expect(policy.attachments).toEqual({ notScanned: 'sensitive', maxSizeMb: 25 });
@@ -59,7 +63,7 @@ describe('resolvePolicy', () => {
     expect(sources['actions.sensitive.internal']).toBe('user');
     expect(ignored).toEqual(
       expect.arrayContaining([
-        { path: 'domains.internal', reason: 'looser' },
+        { path: 'domains.partner', reason: 'looser' },
         { path: 'actions.sensitive.external', reason: 'looser' },
         { path: 'detectors.identityCode.enabled', reason: 'looser' },
         { path: 'attachments.maxSizeMb', reason: 'looser' },
