@@ -14,7 +14,7 @@ import { TeamKeyService } from './crypto/team-key-service.js';
 import { TeamKeyStore } from './crypto/team-key-store.js';
 import { CorrespondentKeyring } from './crypto/correspondent-keyring.js';
 import { KeyLookupService } from './crypto/key-lookup.js';
-import { managedPolicyPath } from './policy/managed-policy.js';
+import { managedPolicyLocation } from './policy/managed-policy-location.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
@@ -30,6 +30,12 @@ export interface CreatedServices extends Services {
   mail: MailService;
 }
 
+/** The platform's managed policy file, from the operating system (never the environment). */
+function locatedPolicy(): string | { problem: string } {
+  const located = managedPolicyLocation();
+  return located.path ?? { problem: located.problem };
+}
+
 export async function createServices(options: ServicesOptions): Promise<CreatedServices> {
   const logger = options.logger ?? createLogger('sinetti');
   const settings = new SettingsStore(options.settingsBackend);
@@ -37,7 +43,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
   const policy = new PolicyService({
-    managedPolicyPath: options.managedPolicyPath === undefined ? managedPolicyPath() : options.managedPolicyPath,
+    managedPolicyPath: options.managedPolicyPath === undefined ? locatedPolicy() : options.managedPolicyPath,
     requireProtectedFile: options.requireProtectedPolicyFile ?? true,
     settings,
   });

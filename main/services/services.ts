@@ -30,7 +30,8 @@ export interface ServicesOptions {
   /** How long a passphrase unlock lasts, in minutes; by default the effective policy's `crypto.unlockMinutes`. */
   keyUnlockMinutes?: number;
   /**
-   * The machine-wide managed policy file. Default: the platform's location (managedPolicyPath());
+   * The machine-wide managed policy file. Default: the platform's location from the operating
+   * system (managedPolicyLocation());
    * null: none (the built-in default and preferences only).
    */
   managedPolicyPath?: string | null;

@@ -37,6 +37,8 @@ export async function createTestServices(
     headerWindowSize: options.headerWindowSize,
     // Tests never read the machine's own /etc/sinetti/policy.json: only the file they give.
     managedPolicyPath: options.managedPolicyPath ?? null,
+    // A test's own file lives in a temporary directory anyone may write to (like the demo's override).
+    requireProtectedPolicyFile: false,
     logger: createLogger('it', { sink: () => undefined }),
     ...(options.keyLookupConnectTo ? { keyLookupConnectTo: options.keyLookupConnectTo } : {}),
   });

@@ -5,17 +5,15 @@
  * with the exact problem until IT fixes it.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeIssues, policyLayerSchema, type PolicyLayer } from '../../../shared/policy-schema.js';
+import { posixProtectionProblem, windowsProtectionProblem } from './managed-policy-protection.js';
 
 export type ManagedPolicyState = { status: 'absent'; path: string } | { status: 'ok'; path: string; layer: PolicyLayer } | { status: 'invalid'; path: string; problems: string[] };
 
-/** Where IT installs the policy. Not configurable by the user: the host passes this path. */
-export function managedPolicyPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'Sinetti', 'policy.json');
-  if (platform === 'darwin') return '/Library/Application Support/Sinetti/policy.json';
-  return '/etc/sinetti/policy.json';
-}
+/** Why ordinary users could change the file at this path, or null when they cannot. */
+export type ProtectionCheck = (path: string) => string | null;
+
+export const platformProtectionCheck = (platform: NodeJS.Platform = process.platform): ProtectionCheck => (platform === 'win32' ? windowsProtectionProblem : posixProtectionProblem);
 
 export function readPolicyLayer(text: string): { layer: PolicyLayer } | { problems: string[] } {
   let json: unknown;
@@ -28,13 +26,14 @@ export function readPolicyLayer(text: string): { layer: PolicyLayer } | { proble
   return parsed.success ? { layer: parsed.data } : { problems: describeIssues(parsed.error) };
 }
 
-export function loadManagedPolicy(path: string, options: { requireProtectedFile?: boolean } = {}): ManagedPolicyState {
+export function loadManagedPolicy(path: string, options: { requireProtectedFile?: boolean; protection?: ProtectionCheck } = {}): ManagedPolicyState {
   let text: string;
   try {
-    if (options.requireProtectedFile && process.platform !== 'win32') {
-      const stat = statSync(path);
-      // Writable by group or others, or owned by someone other than root: any user could loosen it.
-      if ((stat.mode & 0o022) !== 0 || stat.uid !== 0) return { status: 'invalid', path, problems: ['the file can be changed by ordinary users (it must be owned by root and writable only by root)'] };
+    statSync(path);
+    if (options.requireProtectedFile) {
+      // Checked before reading, on every platform: a file any user could edit could loosen anything.
+      const problem = (options.protection ?? platformProtectionCheck())(path);
+      if (problem) return { status: 'invalid', path, problems: [`refused because ordinary users could change it: ${problem} (it and every folder above it must be writable only by administrators)`] };
     }
     text = readFileSync(path, 'utf8');
   } catch (error) {

@@ -15,8 +15,12 @@ import { loadManagedPolicy, type ManagedPolicyState } from './managed-policy.js'
 import { resolvePolicy, type EffectivePolicy } from './policy-layers.js';
 
 export interface PolicyServiceOptions {
-  /** Where the machine-wide policy lives; null when the host has none (tests of the default). */
-  managedPolicyPath: string | null;
+  /**
+   * Where the machine-wide policy lives; null when the host has none (tests of the default);
+   * `{ problem }` when the operating system could not say where it is (sending stops, as for an
+   * invalid file: the policy IT installed must not be skipped because it could not be found).
+   */
+  managedPolicyPath: string | null | { problem: string };
   /** Refuse a managed policy file that ordinary users could edit (on in installed apps). */
   requireProtectedFile?: boolean;
   settings: SettingsStore;
@@ -39,7 +43,10 @@ export class PolicyService {
 
   /** Re-reads the managed policy file (IT may have replaced it) and rebuilds the effective policy. */
   reload(): PolicyState {
-    this.managed = this.options.managedPolicyPath ? loadManagedPolicy(this.options.managedPolicyPath, { requireProtectedFile: this.options.requireProtectedFile }) : { status: 'none' };
+    const location = this.options.managedPolicyPath;
+    if (location === null) this.managed = { status: 'none' };
+    else if (typeof location === 'object') this.managed = { status: 'invalid', path: '(unknown)', problems: [location.problem] };
+    else this.managed = loadManagedPolicy(location, { requireProtectedFile: this.options.requireProtectedFile });
     this.cached = null;
     if (this.managed.status !== 'invalid') {
       const effective = resolvePolicy({ managed: this.managed.status === 'ok' ? this.managed.layer : null, user: this.options.settings.get().policyPreferences });

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManagedPolicy, managedPolicyPath, readPolicyLayer } from '../../../main/services/policy/managed-policy.js';
+import { loadManagedPolicy, readPolicyLayer } from '../../../main/services/policy/managed-policy.js';
 import { resolvePolicy } from '../../../main/services/policy/policy-layers.js';
 import { BUILTIN_POLICY, type PolicyLayer } from '../../../shared/policy-schema.js';
 
@@ -81,12 +81,6 @@ describe('managed policy file', () => {
     writeFileSync(path, text);
     return path;
   };
-
-  it('lives where IT expects it on each platform', () => {
-    expect(managedPolicyPath('linux')).toBe('/etc/sinetti/policy.json');
-    expect(managedPolicyPath('darwin')).toBe('/Library/Application Support/Sinetti/policy.json');
-    expect(managedPolicyPath('win32', { ProgramData: 'C:\\ProgramData' })).toMatch(/^C:\\ProgramData[\\/]Sinetti[\\/]policy\.json$/);
-  });
 
   it('names the exact field of a typo, a wrong value and broken JSON', () => {
     expect(readPolicyLayer(JSON.stringify({ version: 1, actions: { sensitive: { externall: 'allow' } } }))).toEqual({ problems: ['actions.sensitive: unknown field "externall"'] });
