@@ -10,11 +10,14 @@
 import { Field, Input, Tag, TagGroup, makeStyles, tokens } from '@fluentui/react-components';
 import { KeyRegular, WarningRegular } from '@fluentui/react-icons';
 import { useEffect, useId, useState } from 'react';
+import { lookalikeAddress } from '../../shared/lookalike-domain.js';
 import { splitRecipients } from '../../shared/outgoing-address.js';
 import type { DecisionView } from '../../shared/send-schema.js';
 import { useApi } from '../api/api-context.js';
+import { LookalikeDomainBar } from '../app/LookalikeDomainBar.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import { useT } from '../i18n/use-t.js';
+import { useKnownDomains } from '../policy/use-known-domains.js';
 import { chipOf, type RecipientChip } from './compose-state.js';
 
 const useStyles = makeStyles({
@@ -58,6 +61,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
   const listId = useId();
   const [suggestions, setSuggestions] = useState<{ name: string; address: string }[]>([]);
   const [active, setActive] = useState(-1);
+  const known = useKnownDomains();
 
   useEffect(() => {
     const query = pending.trim();
@@ -98,10 +102,11 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
           onDismiss={(_e, data) => onChange(chips.filter((_, i) => String(i) !== data.value), pending)}
         >
           {chips.map((chip, i) => (
-            <RecipientTag key={`${chip.input}-${i}`} chip={chip} value={String(i)} decision={decision} />
+            <RecipientTag key={`${chip.input}-${i}`} chip={chip} value={String(i)} decision={decision} known={known} />
           ))}
         </TagGroup>
       ) : null}
+      <LookalikeDomainBar addresses={chips.flatMap((c) => (c.check.ok ? [c.check.address.display] : []))} known={known} testId={`${testId}-lookalike`} />
       <Field label={label} required={required} hint={t('compose.addressesHint')}>
         <Input
           data-testid={`${testId}-input`}
@@ -173,7 +178,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
   );
 }
 
-function RecipientTag({ chip, value, decision }: { chip: RecipientChip; value: string; decision: DecisionView | undefined }) {
+function RecipientTag({ chip, value, decision, known }: { chip: RecipientChip; value: string; decision: DecisionView | undefined; known: readonly string[] }) {
   const t = useT();
   if (!chip.check.ok) {
     const problem = t(`compose.address.${chip.check.problem}` as MessageKey);
@@ -186,20 +191,24 @@ function RecipientTag({ chip, value, decision }: { chip: RecipientChip; value: s
   const { ascii, display } = chip.check.address;
   const route = decision?.recipients.find((r) => r.address === ascii);
   const key = route ? (route.hasKey ? t('compose.chip.hasKey') : t('compose.chip.noKey')) : t('compose.chip.checking');
+  // The full explanation is in the bar under the chips; the chip itself carries the mark.
+  const lookalike = lookalikeAddress(ascii, known) !== null;
+  const secondary = [route ? `${t(`compose.recipient.${route.route}`)} · ${key}` : key, ...(lookalike ? [t('compose.chip.lookalike')] : [])].join(' · ');
   return (
     <Tag
       value={value}
       dismissible
       appearance={route?.route === 'blocked' ? 'outline' : 'brand'}
-      icon={route?.hasKey ? <KeyRegular /> : undefined}
+      icon={lookalike ? <WarningRegular /> : route?.hasKey ? <KeyRegular /> : undefined}
       data-testid="recipient-chip"
       data-valid="true"
       data-address={ascii}
       data-route={route?.route ?? ''}
       data-has-key={route ? String(route.hasKey) : ''}
+      data-lookalike={String(lookalike)}
       title={ascii !== display ? ascii : undefined}
       dismissIcon={{ 'aria-label': t('compose.removeRecipient', { address: display }) }}
-      secondaryText={route ? `${t(`compose.recipient.${route.route}`)} · ${key}` : key}
+      secondaryText={secondary}
     >
       {display}
     </Tag>

@@ -6,9 +6,11 @@ import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '.
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { Bar, ErrorBar } from '../app/ErrorBar.js';
+import { LookalikeDomainBar } from '../app/LookalikeDomainBar.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
+import { useKnownDomains } from '../policy/use-known-domains.js';
 import { AttachmentList } from './AttachmentList.js';
 import { HtmlBody } from './HtmlBody.js';
 import { KeyOfferBar } from './KeyOfferBar.js';
@@ -49,6 +51,7 @@ function shortcutTarget(event: KeyboardEvent): boolean {
 
 export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, onCompose }: Props) {
   const api = useApi();
+  const knownDomains = useKnownDomains();
   const t = useT();
   const styles = useStyles();
   const teamLabel = groups.find((g) => g.kind === 'team' && g.accountId === mailbox.accountId && g.mailboxes.some((m) => m.path === mailbox.path))?.label;
@@ -158,6 +161,7 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
           <MessageHeader view={view} />
           {view.crypto ? <CryptoStatusBar status={view.crypto} {...(teamLabel ? { team: teamLabel } : {})} /> : null}
           {identityNeedsNotice(view.identity) ? <SenderIdentityBar identity={view.identity} from={view.from} /> : null}
+          <LookalikeDomainBar addresses={[...new Set([view.from.address, ...(view.identity?.fromAddresses ?? [])])].filter(Boolean)} known={knownDomains} testId="sender-lookalike" />
           {view.unopened?.length ? <UnopenedPartsBar parts={view.unopened} /> : null}
           {view.keyOffer ? <KeyOfferBar offer={view.keyOffer} mailbox={mailbox} uid={uid} onError={setActionError} /> : null}
           {current?.readOnly ? (
