@@ -3,7 +3,9 @@
  * HTML-to-text, or an attachment's extracted text) and reports findings: what kind, where,
  * masked so the finding can be shown without repeating the data, and how confident.
  */
-import { checkHetu, HETU_CANDIDATE, maskHetu } from './hetu.js';
+import { canonicalText } from './canonical-text.js';
+import { maskHetu } from './hetu.js';
+import { findIdentityCodes } from './identity-codes-in-text.js';
 import { BUSINESS_ID_CANDIDATE, IBAN_CANDIDATE, isValidBusinessId, isValidFinnishIban, maskBusinessId, maskIban } from './identifiers.js';
 import type { VocabularyMatcher } from './vocabulary.js';
 
@@ -33,9 +35,100 @@ export interface TextDetectors {
 /** ICD-10 codes with a decimal part (F32.1, E11.9): the bare three-character form is too common in ordinary text. */
 const ICD10_CANDIDATE = /(?<![0-9A-Za-z.])([A-TV-Z]\d{2}\.\d{1,2})(?![0-9A-Za-z])/g;
 
+/** Encoded text inside text (a base64 blob, a percent-encoded URL) is decoded and scanned this deep. */
+const MAX_DECODE_DEPTH = 2;
+/** Where a base64 run may start: 16 characters of its alphabet carry 12 bytes, enough to hide a code. */
+const BASE64_START = /[A-Za-z0-9+/]{16}/g;
+/** A percent-escape (`hetu%3D131052%2D308T`). */
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
+/** An encoded token longer than this is cut (and what lies beyond is still scanned as it is). */
+const MAX_ENCODED_TOKEN = 4 * 1024 * 1024;
+
+/**
+ * Every finding in one piece of text. Detectors run over the canonical text (canonical-text.ts);
+ * offsets in the findings refer to `input` as given, so hints highlight what the person wrote.
+ */
 export function scanText(input: string, detectors: TextDetectors): TextFinding[] {
-  // One normal form, so positions from every detector refer to the same text.
-  const text = input.normalize('NFC');
+  return scanLayer(input, detectors, 0);
+}
+
+function scanLayer(input: string, detectors: TextDetectors, depth: number): TextFinding[] {
+  const canonical = canonicalText(input);
+  const findings = scanCanonical(canonical.text, detectors).map((f) => ({ ...f, start: canonical.toOriginal(f.start), end: canonical.toOriginal(f.end) }));
+  if (depth < MAX_DECODE_DEPTH) {
+    // Text that travels encoded is still sent: decode it and report findings on the encoded span.
+    for (const { start, end, decoded } of encodedRuns(canonical.text)) {
+      for (const f of scanLayer(decoded, detectors, depth + 1)) findings.push({ ...f, start: canonical.toOriginal(start), end: canonical.toOriginal(end) });
+    }
+  }
+  return findings.sort((a, b) => a.start - b.start);
+}
+
+const isBase64Char = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+
+/**
+ * Encoded runs found by hand, not by one greedy regular expression: V8's backtracking stack
+ * overflows on a greedy class over megabytes (a 26 MB attachment of one letter).
+ */
+function* encodedRuns(text: string): Generator<{ start: number; end: number; decoded: string }> {
+  // Own copies of the patterns: the caller scans what is yielded (recursively) before asking for more.
+  const base64Start = new RegExp(BASE64_START);
+  const percentEscape = new RegExp(PERCENT_ESCAPE);
+  // The leftmost match of 16 alphabet characters is where a run starts; the run is then followed
+  // to its end by hand and the search goes on after it.
+  for (let m = base64Start.exec(text); m; m = base64Start.exec(text)) {
+    const start = m.index;
+    let body = start + 16;
+    while (body < text.length && isBase64Char(text.charCodeAt(body))) body++;
+    let end = body;
+    while (end < text.length && end - body < 2 && text[end] === '=') end++;
+    base64Start.lastIndex = end;
+    const run = text.slice(start, Math.min(body, start + MAX_ENCODED_TOKEN));
+    // Base64 of text mixes cases; a long lower-case compound word is not base64.
+    if (run.length % 4 === 1 || !/[A-Z]/.test(run) || !/[a-z0-9]/.test(run)) continue;
+    const decoded = printableText(Buffer.from(run, 'base64'));
+    if (decoded !== null) yield { start, end, decoded };
+  }
+  let covered = 0;
+  for (let m = percentEscape.exec(text); m; m = percentEscape.exec(text)) {
+    if (m.index < covered) continue;
+    let start = m.index;
+    while (start > covered && m.index - start < MAX_ENCODED_TOKEN && !isSpace(text.charCodeAt(start - 1))) start--;
+    let end = m.index;
+    while (end < text.length && end - m.index < MAX_ENCODED_TOKEN && !isSpace(text.charCodeAt(end))) end++;
+    covered = end;
+    percentEscape.lastIndex = end;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text.slice(start, end));
+    } catch {
+      // A stray `%` makes the whole token invalid: decode the escapes that are valid UTF-8 on their own.
+      decoded = text.slice(start, end).replace(/(?:%[0-9A-Fa-f]{2})+/g, (seq) => {
+        try {
+          return decodeURIComponent(seq);
+        } catch {
+          return seq;
+        }
+      });
+    }
+    yield { start, end, decoded };
+  }
+}
+
+/** UTF-8 text that is almost all printable, or null for binary data. */
+function printableText(bytes: Buffer): string | null {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.length === 0) return null;
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x20 && c !== 0x7f && c !== 0xfffd) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
+  }
+  return printable / text.length >= 0.95 ? text : null;
+}
+
+function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
   const proximity = detectors.proximity ?? 300;
   const findings: TextFinding[] = [];
   const near = (matcher: VocabularyMatcher, start: number, end: number) => {
@@ -43,13 +136,17 @@ export function scanText(input: string, detectors: TextDetectors): TextFinding[]
     return matcher.matchNormalized(window).length > 0;
   };
 
-  for (const m of text.matchAll(HETU_CANDIDATE)) {
-    const check = checkHetu(m[1]!);
-    if (!check.valid) continue;
-    const start = m.index;
-    const end = start + m[0].length;
-    // A valid check character is already strong evidence; a keyword nearby makes it certain.
-    findings.push({ detector: 'identity-code', label: check.temporary ? 'identity-code/temporary' : 'identity-code', masked: maskHetu(m[1]!), start, end, confidence: near(detectors.identityKeywords, start, end) ? 'high' : 'medium' });
+  const identity = {
+    keywordNear: (start: number, end: number) => near(detectors.identityKeywords, start, end),
+    // "hetu 131052-308X", "henkilötunnus: …", "personbeteckning …": the keyword ends a few words before.
+    keywordJustBefore: (start: number) => detectors.identityKeywords.matchNormalized(text.slice(Math.max(0, start - 40), start)).length > 0,
+  };
+  for (const code of findIdentityCodes(text, identity)) {
+    const label = code.kind === 'near-valid' ? 'identity-code/near-valid' : code.kind === 'date-and-tail' ? 'identity-code/date-and-tail' : code.temporary ? 'identity-code/temporary' : 'identity-code';
+    // A valid check character is already strong evidence; a keyword nearby makes it certain. A
+    // near-valid code or a date with a tail is less certain, but never plain mail.
+    const confidence = code.kind === 'valid' ? (identity.keywordNear(code.start, code.end) ? 'high' : 'medium') : 'medium';
+    findings.push({ detector: 'identity-code', label, masked: maskHetu(code.code), start: code.start, end: code.end, confidence });
   }
   for (const m of text.matchAll(BUSINESS_ID_CANDIDATE)) {
     if (!isValidBusinessId(m[1]!)) continue;
