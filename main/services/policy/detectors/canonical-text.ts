@@ -23,6 +23,11 @@
 
 export interface CanonicalText {
   text: string;
+  /**
+   * Runs of 16 or more characters of the base64 alphabet, as [start, end) pairs in `text`: found in
+   * the same pass, so the search for encoded text costs nothing on ordinary prose.
+   */
+  base64Runs: number[];
   /** The offset in the original text of a canonical offset (a start or an end). */
   toOriginal(offset: number): number;
 }
@@ -41,10 +46,13 @@ const HYPHENS = '\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2E3A\u2E3B\uF
 
 /** For each BMP code unit: undefined = kept as it is; '' = removed; otherwise its replacement. */
 let replacements: Map<number, string> | null = null;
-let changing: RegExp | null = null;
+/** 1 for every code unit that changes (or starts an astral character that might). */
+let changing: Uint8Array | null = null;
+/** 1 for code units that NFC may compose with what precedes them (combining marks, Hangul jamo). */
+let composing: Uint8Array | null = null;
 
-function build(): { replacements: Map<number, string>; changing: RegExp } {
-  if (replacements && changing) return { replacements, changing };
+function build(): { replacements: Map<number, string>; changing: Uint8Array; composing: Uint8Array } {
+  if (replacements && changing && composing) return { replacements, changing, composing };
   const map = new Map<number, string>();
   const isDigit = /^\p{Nd}$/u;
   const isFormat = /^[\p{Cf}\u034F]$/u;
@@ -86,20 +94,22 @@ function build(): { replacements: Map<number, string>; changing: RegExp } {
       if (folded !== ch) map.set(c, folded);
     }
   }
-  // One character class of every code unit that changes, plus any high surrogate (astral
-  // characters are rare; they are looked at one by one).
-  const codes = [...map.keys()].sort((a, b) => a - b);
-  const ranges: string[] = [];
-  const hex = (n: number) => `\\u${n.toString(16).padStart(4, '0')}`;
-  for (let i = 0; i < codes.length; ) {
-    let j = i;
-    while (j + 1 < codes.length && codes[j + 1] === codes[j]! + 1) j++;
-    ranges.push(i === j ? hex(codes[i]!) : `${hex(codes[i]!)}-${hex(codes[j]!)}`);
-    i = j + 1;
-  }
+  const table = new Uint8Array(0x10000);
+  for (const code of map.keys()) table[code] = 1;
+  // Astral characters (surrogate pairs) are rare: each is looked at on its own.
+  table.fill(1, 0xd800, 0xdc00);
+  const marks = new Uint8Array(0x10000);
+  const isMark = /^\p{M}$/u;
+  for (let c = 0x300; c < 0x10000; c++) if (isMark.test(String.fromCharCode(c))) marks[c] = 1;
+  marks.fill(1, 0x1100, 0x1200);
+  marks.fill(1, 0xa960, 0xa980);
+  marks.fill(1, 0xd7b0, 0xd800);
+  // Singletons such as U+212B ANGSTROM SIGN change under NFC alone; NFKC folding in the table covers them.
+  marks.fill(1, 0xd800, 0xdc00);
+  composing = marks;
   replacements = map;
-  changing = new RegExp(`[${ranges.join('')}\\ud800-\\udbff]`, 'g');
-  return { replacements: map, changing };
+  changing = table;
+  return { replacements: map, changing: table, composing: marks };
 }
 
 const ASTRAL_DIGIT = /^\p{Nd}$/u;
@@ -121,38 +131,68 @@ function astral(input: string, at: number): { replacement: string; length: numbe
   return { replacement: folded, length: 2 };
 }
 
+const BASE64 = new Uint8Array(0x10000);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64[c.charCodeAt(0)] = 1;
+const MIN_BASE64_RUN = 16;
+
 export function canonicalText(input: string): CanonicalText {
-  const nfc = input.normalize('NFC');
-  const { replacements: map, changing: pattern } = build();
-  pattern.lastIndex = 0;
+  const { replacements: map, changing, composing } = build();
+  // ICU's NFC costs more than the whole scan on megabytes of text; without a combining mark or a
+  // jamo there is nothing for it to compose, so it runs only when one is present.
+  let needsNfc = false;
+  for (let k = 0; k < input.length; k++) {
+    if (composing[input.charCodeAt(k)] === 1) {
+      needsNfc = true;
+      break;
+    }
+  }
+  const nfc = needsNfc ? input.normalize('NFC') : input;
   // NFC may itself have changed lengths (decomposed ä → ä): offsets then refer to the NFC text, and
   // the map below goes back through it with a second, equally sparse map.
   const nfcMap = nfc === input ? null : lengthMap(input);
-  let match = pattern.exec(nfc);
-  if (!match) return { text: nfc, toOriginal: nfcMap ?? ((offset) => offset) };
-
-  const parts: string[] = [];
+  const length = nfc.length;
+  // Concatenation builds a rope that is flattened once; Array#join over tens of thousands of
+  // slices of a large two-byte string was ten times slower here.
+  let text = '';
   // Breakpoints where the canonical and NFC offsets start to differ by a new amount.
   const canonAt: number[] = [0];
   const sourceAt: number[] = [0];
+  const base64Runs: number[] = [];
+  let runStart = -1;
   let last = 0;
-  let length = 0;
-  while (match) {
-    const at = match.index;
-    const code = nfc.charCodeAt(at);
-    const { replacement, length: consumed } = code >= 0xd800 && code <= 0xdbff ? astral(nfc, at) : { replacement: map.get(code)!, length: 1 };
-    parts.push(nfc.slice(last, at), replacement);
-    length += at - last + replacement.length;
-    last = at + consumed;
+  let canonLength = 0;
+  let i = 0;
+  // One table lookup per code unit: far cheaper than a regular expression with thousands of ranges.
+  while (i < length) {
+    const code = nfc.charCodeAt(i);
+    if (BASE64[code] === 1) {
+      if (runStart < 0) runStart = canonLength + (i - last);
+      i++;
+      continue;
+    }
+    if (runStart >= 0) {
+      const runEnd = canonLength + (i - last);
+      if (runEnd - runStart >= MIN_BASE64_RUN) base64Runs.push(runStart, runEnd);
+      runStart = -1;
+    }
+    if (changing[code] === 0) {
+      i++;
+      continue;
+    }
+    const { replacement, length: consumed } = code >= 0xd800 && code <= 0xdbff ? astral(nfc, i) : { replacement: map.get(code)!, length: 1 };
+    if (last < i) text += nfc.slice(last, i);
+    text += replacement;
+    canonLength += i - last + replacement.length;
+    i += consumed;
+    last = i;
     if (replacement.length !== consumed) {
-      canonAt.push(length);
+      canonAt.push(canonLength);
       sourceAt.push(last);
     }
-    pattern.lastIndex = last;
-    match = pattern.exec(nfc);
   }
-  parts.push(nfc.slice(last));
-  const text = parts.join('');
+  if (runStart >= 0 && canonLength + (length - last) - runStart >= MIN_BASE64_RUN) base64Runs.push(runStart, canonLength + (length - last));
+  if (last === 0) return { text: nfc, base64Runs, toOriginal: nfcMap ?? ((offset) => offset) };
+  text += nfc.slice(last);
   const toNfc = (offset: number): number => {
     let lo = 0;
     let hi = canonAt.length - 1;
@@ -163,7 +203,7 @@ export function canonicalText(input: string): CanonicalText {
     }
     return sourceAt[lo]! + (offset - canonAt[lo]!);
   };
-  return { text, toOriginal: nfcMap ? (offset) => nfcMap(toNfc(offset)) : toNfc };
+  return { text, base64Runs, toOriginal: nfcMap ? (offset) => nfcMap(toNfc(offset)) : toNfc };
 }
 
 /**

@@ -37,8 +37,7 @@ const ICD10_CANDIDATE = /(?<![0-9A-Za-z.])([A-TV-Z]\d{2}\.\d{1,2})(?![0-9A-Za-z]
 
 /** Encoded text inside text (a base64 blob, a percent-encoded URL) is decoded and scanned this deep. */
 const MAX_DECODE_DEPTH = 2;
-/** Where a base64 run may start: 16 characters of its alphabet carry 12 bytes, enough to hide a code. */
-const BASE64_START = /[A-Za-z0-9+/]{16}/g;
+/** A base64 run of 16 characters carries 12 bytes, enough to hide a code. */
 /** A percent-escape (`hetu%3D131052%2D308T`). */
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/g;
 /** An encoded token longer than this is cut (and what lies beyond is still scanned as it is). */
@@ -57,33 +56,29 @@ function scanLayer(input: string, detectors: TextDetectors, depth: number): Text
   const findings = scanCanonical(canonical.text, detectors).map((f) => ({ ...f, start: canonical.toOriginal(f.start), end: canonical.toOriginal(f.end) }));
   if (depth < MAX_DECODE_DEPTH) {
     // Text that travels encoded is still sent: decode it and report findings on the encoded span.
-    for (const { start, end, decoded } of encodedRuns(canonical.text)) {
+    for (const { start, end, decoded } of encodedRuns(canonical.text, canonical.base64Runs)) {
       for (const f of scanLayer(decoded, detectors, depth + 1)) findings.push({ ...f, start: canonical.toOriginal(start), end: canonical.toOriginal(end) });
     }
   }
   return findings.sort((a, b) => a.start - b.start);
 }
 
-const isBase64Char = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 
 /**
- * Encoded runs found by hand, not by one greedy regular expression: V8's backtracking stack
- * overflows on a greedy class over megabytes (a 26 MB attachment of one letter).
+ * Encoded runs: base64 runs come from the canonical pass; percent-escaped tokens are followed by
+ * hand from each escape (a greedy regular expression overflows V8's backtracking stack on a
+ * megabyte-long token).
  */
-function* encodedRuns(text: string): Generator<{ start: number; end: number; decoded: string }> {
+function* encodedRuns(text: string, base64Runs: number[]): Generator<{ start: number; end: number; decoded: string }> {
   // Own copies of the patterns: the caller scans what is yielded (recursively) before asking for more.
-  const base64Start = new RegExp(BASE64_START);
   const percentEscape = new RegExp(PERCENT_ESCAPE);
-  // The leftmost match of 16 alphabet characters is where a run starts; the run is then followed
-  // to its end by hand and the search goes on after it.
-  for (let m = base64Start.exec(text); m; m = base64Start.exec(text)) {
-    const start = m.index;
-    let body = start + 16;
-    while (body < text.length && isBase64Char(text.charCodeAt(body))) body++;
+  for (let r = 0; r < base64Runs.length; r += 2) {
+    const start = base64Runs[r]!;
+    const body = base64Runs[r + 1]!;
     let end = body;
-    while (end < text.length && end - body < 2 && text[end] === '=') end++;
-    base64Start.lastIndex = end;
+    while (end < text.length && end - body < 2 && text.charCodeAt(end) === 61) end++;
+    if (start > 0 && text.charCodeAt(start - 1) === 61) continue;
     const run = text.slice(start, Math.min(body, start + MAX_ENCODED_TOKEN));
     // Base64 of text mixes cases; a long lower-case compound word is not base64.
     if (run.length % 4 === 1 || !/[A-Z]/.test(run) || !/[a-z0-9]/.test(run)) continue;
