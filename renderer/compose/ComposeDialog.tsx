@@ -175,6 +175,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
 
   const upToDate = checked !== null && checked.for === key;
   const decision = checked?.decision;
+  const subjectBlocked = decision?.blocked.some((b) => b.code === 'subject-finding') ?? false;
   const usesGateway = decision?.recipients.some((r) => r.route === 'gateway') ?? false;
   const maxSizeMb = policy?.attachments.maxSizeMb ?? null;
   const oversized = maxSizeMb !== null && state.attachments.some((a) => a.size > maxSizeMb * 1024 * 1024);
@@ -334,6 +335,15 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
             <DraftStatus status={autosave.status} />
           </DialogActions>
           <DialogActions>
+            {upToDate && subjectBlocked ? (
+              // The reason and its one-click remedy sit next to Send, not below the fold.
+              <span data-testid="send-blocked-subject" role="status">
+                {t('compose.subjectVisible')}{' '}
+                <Button size="small" data-testid="use-neutral-subject" onClick={() => update({ subject: neutralSubject(state.subject, t('compose.neutralSubject')) })}>
+                  {t('compose.useNeutralSubject')}
+                </Button>
+              </span>
+            ) : null}
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
             <Button appearance="primary" data-testid="compose-send" aria-keyshortcuts={SEND_SHORTCUT} title={t('compose.sendShortcut')} disabled={!canSend} onClick={() => void send()}>
               {sending ? t('compose.sending') : t('compose.send')}
@@ -353,6 +363,12 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** A subject that says nothing about the client: the reply or forward prefix kept, the rest replaced. */
+export function neutralSubject(subject: string, neutral: string): string {
+  const prefix = /^((?:(?:re|fwd?|vs|sv|vl|aw|wg)\s*:\s*)+)/i.exec(subject.trim())?.[1] ?? '';
+  return `${prefix}${neutral}`;
 }
 
 /** The identity's signature in the UI language, else in any language it has one. */

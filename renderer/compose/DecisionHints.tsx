@@ -22,7 +22,8 @@ type Finding = DecisionView['findings'][number];
 function HighlightedBody({ text, findings }: { text: string; findings: Finding[] }) {
   const t = useT();
   const styles = useStyles();
-  const source = text.normalize('NFC');
+  // Offsets refer to the text exactly as written (the detectors map their canonical text back to it).
+  const source = text;
   const spans = findings.filter((f) => f.where.part === 'body' && f.where.index === 0).sort((a, b) => a.start - b.start);
   if (spans.length === 0) return null;
   const parts: (string | { text: string; key: number })[] = [];

@@ -31,6 +31,12 @@ test('shows the policy hint while typing and refuses what the rules do not allow
   await dialog.getByLabel('Aihe').fill('Asiakas 131052-308T');
   await expect(dialog.getByTestId('blocked-subject-finding')).toContainText('131052-****');
   await expect(dialog.getByTestId('compose-send')).toBeDisabled();
+  // The reason and a one-click neutral subject sit next to Send.
+  await expect(dialog.getByTestId('send-blocked-subject')).toBeVisible();
+  await dialog.getByTestId('use-neutral-subject').click();
+  await expect(dialog.getByLabel('Aihe')).toHaveValue('Yhteydenotto');
+  await expect(dialog.getByTestId('blocked-subject-finding')).toHaveCount(0);
+  await expect(dialog.getByTestId('decision-hints')).not.toHaveAttribute('data-route', 'blocked');
 });
 
 test('sends a message the rules allow, and it arrives', async ({ page, sinetti, demo }) => {

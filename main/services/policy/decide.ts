@@ -7,8 +7,10 @@
  * Rules: the strictest applicable action wins; a recipient whose own action is looser than the
  * message needs is upgraded, never the other way round; when recipients still need different
  * routes the message is split (one copy per route), and if any recipient cannot be reached safely
- * the whole message is refused. Anything found in the subject is refused outright: subjects leak
- * through gateways, notifications and server logs even when the body is encrypted.
+ * the whole message is refused. Anything found in a subject that travels visibly is refused:
+ * subjects leak through gateways, notifications and server logs even when the body is encrypted.
+ * Sinetti's OpenPGP route protects the subject (RFC 9788: the real subject inside the encryption,
+ * "..." outside), so when every copy goes by OpenPGP a sensitive subject is no reason to refuse.
  */
 import { ACTIONS, CONFIDENCES, type Action, type Policy } from '../../../shared/policy-schema.js';
 import { extractAttachmentText, type AttachmentInput, type NotScannedReason } from './detectors/attachment-text.js';
@@ -139,7 +141,6 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
     findings.push(...scanText(extracted.text, detectors).filter((f) => counts(f, policy)).map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })));
   }
 
-  if (subjectFindings.length) blocked.push({ code: 'subject-finding', findings: subjectFindings });
   if (tooLarge.length) blocked.push({ code: 'attachment-too-large', filenames: tooLarge, maxSizeMb: policy.attachments.maxSizeMb });
   if (draft.recipients.length === 0) blocked.push({ code: 'no-recipients' });
 
@@ -164,6 +165,10 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
       else if (policy.gateway.enabled) Object.assign(r, { route: 'gateway', reason: 'upgraded' });
     }
   }
+  // The subject is protected only when every copy leaves by OpenPGP (the gateway and plain mail
+  // carry it visibly); without recipients there is no route to protect it either.
+  const subjectProtected = recipients.length > 0 && recipients.every((r) => r.route === 'openpgp');
+  if (subjectFindings.length && !subjectProtected) blocked.unshift({ code: 'subject-finding', findings: subjectFindings });
   const unreachable = recipients.filter((r) => r.route === 'blocked').map((r) => r.address);
   if (unreachable.length) blocked.push({ code: 'recipient-unreachable', addresses: unreachable });
 

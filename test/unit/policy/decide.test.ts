@@ -32,10 +32,19 @@ describe('decide (built-in default policy)', () => {
     expect(await run(d, undefined, withKeys('asiakas@example.net'))).toMatchObject({ route: 'openpgp', blocked: [] });
   });
 
-  it('never lets a finding in the subject out, not even encrypted', async () => {
-    const decision = await run(draft({ subject: 'Päätös 131052-308T', bodyTexts: ['Liitteenä.'] }), undefined, withKeys('asiakas@example.net'));
-    expect(decision.route).toBe('blocked');
-    expect(decision.blocked[0]).toMatchObject({ code: 'subject-finding', findings: expect.arrayContaining([expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } })]) });
+  it('refuses a finding in a subject that travels visibly, and lets it through when every copy protects the subject (OpenPGP)', async () => {
+    const subject = 'Päätös 131052-308T';
+    // OpenPGP: the subject travels inside the encryption, "..." outside.
+    const encrypted = await run(draft({ subject, bodyTexts: ['Liitteenä.'] }), undefined, withKeys('asiakas@example.net'));
+    expect(encrypted).toMatchObject({ route: 'openpgp', blocked: [] });
+    expect(encrypted.findings).toContainEqual(expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } }));
+    // One recipient without a key: that copy cannot carry the subject safely, so the subject must change.
+    const mixed = await run(draft({ subject, bodyTexts: ['Liitteenä.'], recipients: ['asiakas@example.net', 'toinen@example.net'] }), undefined, withKeys('asiakas@example.net'));
+    expect(mixed.route).toBe('blocked');
+    expect(mixed.blocked[0]).toMatchObject({ code: 'subject-finding', findings: expect.arrayContaining([expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } })]) });
+    // Plain mail inside the organisation: the subject is visible.
+    const internal = await run(draft({ subject: 'Lastensuojeluilmoitus', bodyTexts: ['Hei'], recipients: ['kollega@kunta.example'] }), managed);
+    expect(internal.blocked.map((b) => b.code)).toContain('subject-finding');
   });
 
   it('reads attachments (Finnish inflection in a DOCX) and counts unreadable ones as sensitive outside the organisation', async () => {
