@@ -158,7 +158,11 @@ const PAIR_DRAFTS: DraftForDecision[] = draftsOf([BODIES[0]!, BODIES[5]!, BODIES
 
 /** How strictly a recipient is handled: blocked > OpenPGP > gateway > plain with a reason > plain. */
 function levels(decision: Decision): number[] {
-  if (decision.route === 'blocked') return decision.recipients.map(() => 4);
+  // A refusal only because the subject would travel visibly is the route's own level: the person
+  // changes the subject and the message leaves by that route (and an OpenPGP route, which protects
+  // the subject, is stricter than the plain route that made the subject a problem).
+  const onlySubject = decision.blocked.every((b) => b.code === 'subject-finding');
+  if (decision.route === 'blocked' && !onlySubject) return decision.recipients.map(() => 4);
   return decision.recipients.map((r) => ({ blocked: 4, openpgp: 3, gateway: 2, plain: r.action === 'justify' ? 1 : 0 })[r.route]);
 }
 
