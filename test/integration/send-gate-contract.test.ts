@@ -4,7 +4,7 @@
  * approval, a blocked message — none of it reaches SMTP. And what the gate allows does arrive, by
  * the route the policy gives, through the outbox and a real SMTP server into Dovecot.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +18,20 @@ import { generateKey } from 'openpgp';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createGpg } from '../support/gpg.js';
+import { messageIdLocalPart } from '../../main/services/send/message-id.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const env = inject('mailEnv');
+/** Main mints the Message-ID from the draft id (and the sender's domain): its left side finds the message. */
+const idOf = (m: { draftId: string }) => messageIdLocalPart(m.draftId);
 let t: TestServices;
 let smtp: SmtpTestServer;
 let accountId: string;
 const colleague = () => `${env.colleague.username}@sinetti.test`;
 
 function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
-  return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', messageId: `${randomBytes(8).toString('hex')}@sinetti.test`, ...overrides };
+  return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', draftId: randomUUID(), ...overrides };
 }
 
 beforeAll(async () => {
@@ -59,9 +62,10 @@ describe('send gate through the contract', () => {
     const m = message();
     const { decision, token } = await t.value('send:evaluate', { message: m });
     expect(decision).toMatchObject({ route: 'plain', findings: [] });
-    expect(await t.value('send:submit', { message: m, approval: { token } })).toEqual({ queued: 1 });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
-    const arrived = smtp.received.find((r) => r.raw.toString().includes(m.messageId))!;
+    // The Message-ID is minted in main under the sender's domain.
+    expect(await t.value('send:submit', { message: m, approval: { token } })).toEqual({ queued: 1, messageId: `${idOf(m)}@sinetti.test` });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+    const arrived = smtp.received.find((r) => r.raw.toString().includes(idOf(m)))!;
     expect(arrived).toMatchObject({ from: `${env.person.username}@sinetti.test`, to: [colleague()] });
     await vi.waitFor(async () => expect(await t.value('send:outbox:list', {})).toEqual([]));
   });
@@ -72,8 +76,8 @@ describe('send gate through the contract', () => {
     expect(decision.route).toBe('gateway');
     expect(decision.findings[0]).toMatchObject({ masked: '131052-****', where: { part: 'body', index: 0 } });
     await t.value('send:submit', { message: m, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
-    expect(smtp.received.find((r) => r.raw.toString().includes(m.messageId))!.to).toEqual(['asiakas@example.net.s']);
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+    expect(smtp.received.find((r) => r.raw.toString().includes(idOf(m)))!.to).toEqual(['asiakas@example.net.s']);
   });
 
   it('keeps a reply to an encrypted message secure, whatever the reply says; a reply to plain mail may be plain', async () => {
@@ -120,9 +124,9 @@ describe('send gate through the contract', () => {
     const { decision, token } = await t.value('send:evaluate', { message: reply });
     expect(decision.route).toBe('plain');
     await t.value('send:submit', { message: reply, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(reply.messageId))).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(reply)))).toBe(true), { timeout: 10_000 });
     // The copy the colleague got is plain (allowed); the one in Sent is encrypted to the sender.
-    expect(smtp.received.find((r) => r.raw.toString().includes(reply.messageId))!.raw.toString()).toContain('Ehdin, tulen.');
+    expect(smtp.received.find((r) => r.raw.toString().includes(idOf(reply)))!.raw.toString()).toContain('Ehdin, tulen.');
     const sent = { accountId, path: 'Sent' };
     let sentUid = 0;
     await vi.waitFor(async () => {
@@ -164,7 +168,7 @@ describe('send gate through the contract', () => {
         async () => {
           const lock = await imap.getMailboxLock('INBOX');
           try {
-            const uids = (await imap.search({ header: { 'message-id': m.messageId } }, { uid: true })) || [];
+            const uids = (await imap.search({ header: { 'message-id': idOf(m) } }, { uid: true })) || [];
             expect(uids.length).toBe(1);
             const fetched = await imap.fetchOne(String(uids[0]), { source: true }, { uid: true });
             raw = fetched ? (fetched.source?.toString('latin1') ?? '') : '';
