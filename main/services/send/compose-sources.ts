@@ -16,7 +16,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { BodyStructureNode } from '../mail/message-row.js';
 import { fetchRootText, forwardBlock, prefixedSubject, quoteForReply, replyRecipients, withoutArmoredBlocks } from '../mail/quote-original.js';
 import { discoverTeamIdentities, type TeamIdentity } from '../mail/team-identities.js';
-import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
+import { arrivedSecured } from '../mail/original-security.js';
 
 const IDENTITY_CACHE_MS = 60_000;
 
@@ -75,7 +75,6 @@ export class ComposeSources {
       const from = list(envelope.from);
       // Exactly one From, or no signature can count (as when reading).
       const body = await fetchRootText(client, uid, structure, from.length === 1 ? from[0]!.address : '', this.deps.keys);
-      const gatewayMarked = (meta.headers?.toString('latin1') ?? '').toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`);
       const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
       return {
         from,
@@ -85,7 +84,8 @@ export class ComposeSources {
         subject: body.subject ?? envelope.subject ?? '',
         date: Number.isFinite(headerDate) ? headerDate : meta.internalDate ? new Date(meta.internalDate).getTime() : Date.now(),
         text: body.text,
-        secure: isPgpMimeEncrypted(structure) || gatewayMarked,
+        // Any encrypted original (PGP/MIME or inline) or gateway mail: the answer stays secure.
+        secure: await arrivedSecured(client, uid, { structure, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader),
       };
     });
     const { personal, teams } = await this.load();
