@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { OutgoingMessageInput } from '../../shared/send-schema.js';
 import type { RequestChannel } from '../../shared/channels.js';
-import { generateKey } from 'openpgp';
+import { createMessage, encrypt, generateKey, readKey } from 'openpgp';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createGpg } from '../support/gpg.js';
@@ -106,6 +106,39 @@ describe('send gate through the contract', () => {
     expect(plain.decision.recipients[0]).toMatchObject({ route: 'plain', reason: 'allowed' });
     // An approval for the plain reply does not carry over to the secure one.
     expect(await t.call('send:submit', { message: reply(encryptedUid), approval: { token: plain.token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
+  });
+
+  it('keeps a reply to a decrypted inline-PGP message secure too; an armored block after other text is not opened and does not count', async () => {
+    if ((await t.value('crypto:keys:list', {})).length === 0) await t.value('crypto:keys:generate', { name: 'Anna', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' });
+    const own = await readKey({ armoredKey: (await t.value('crypto:keys:public:export', { fingerprint: (await t.value('crypto:keys:list', {}))[0]!.fingerprint })).armored });
+    const { privateKey: client } = await generateKey({ userIDs: [{ email: 'asiakas@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const armored = (await encrypt({ message: await createMessage({ text: 'Salainen asia inline-muodossa.' }), encryptionKeys: own, signingKeys: client, format: 'armored' })) as string;
+    const marker = randomBytes(4).toString('hex');
+    const inline = (subject: string, body: string) => `From: asiakas@example.net\r\nTo: ${env.person.username}@sinetti.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body.replace(/\r?\n/g, '\r\n')}\r\n`;
+    await deliverLmtp(env.lmtpPort, env.person.username, inline(`Inline ${marker}`, armored));
+    await deliverLmtp(env.lmtpPort, env.person.username, inline(`Upotettu ${marker}`, `Katso alla:\n\n${armored}`));
+    const inbox = { accountId, path: 'INBOX' };
+    const uidOf = async (subject: string) => {
+      let uid = 0;
+      await vi.waitFor(async () => {
+        const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
+        uid = page.rows.find((r) => r?.subject === subject)?.uid ?? 0;
+        expect(uid).toBeGreaterThan(0);
+      }, { timeout: 10_000 });
+      return uid;
+    };
+    const inlineUid = await uidOf(`Inline ${marker}`);
+    const embeddedUid = await uidOf(`Upotettu ${marker}`);
+    // The reader opens the first as the message (decrypted inline PGP) and leaves the second unopened.
+    expect((await t.value('mail:message:open', { mailbox: inbox, uid: inlineUid })).crypto).toMatchObject({ decryption: 'decrypted', inline: true });
+    expect((await t.value('mail:message:open', { mailbox: inbox, uid: embeddedUid })).unopened).toEqual([expect.objectContaining({ kind: 'inline-encrypted' })]);
+
+    // The composer and the gate agree: a reply to the decrypted inline message stays secure.
+    expect(await t.value('mail:message:compose-context', { mailbox: inbox, uid: inlineUid, mode: 'reply' })).toMatchObject({ secure: true });
+    const reply = (uid: number) => message({ to: ['asiakas@example.net'], subject: 'Re: asia', text: 'Kiitos viestistä.', replyTo: { mailbox: inbox, uid } });
+    expect((await t.value('send:evaluate', { message: reply(inlineUid) })).decision.recipients[0]).toMatchObject({ route: 'gateway', reason: 'secure-reply' });
+    expect(await t.value('mail:message:compose-context', { mailbox: inbox, uid: embeddedUid, mode: 'reply' })).toMatchObject({ secure: false });
+    expect((await t.value('send:evaluate', { message: reply(embeddedUid) })).decision.recipients[0]).toMatchObject({ route: 'plain', reason: 'allowed' });
   });
 
   it('after acceptance files a Sent copy encrypted to the sender and marks the original answered', async () => {
