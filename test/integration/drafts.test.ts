@@ -98,6 +98,8 @@ describe('drafts on the server', () => {
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     for (const raw of serverDraftFiles()) {
       expect(raw.toString('latin1')).toMatch(/^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted"/im);
+      // Minted in main under the sender's domain, never `.invalid`.
+      expect(raw.toString('latin1')).toMatch(/^Message-ID: <draft-[0-9a-f]{24}@sinetti\.test>\r?$/im);
       expect(readable(raw, marker)).toEqual([]);
     }
     for (const name of readdirSync(join(a.dataDir, 'drafts'))) expect(readable(readFileSync(join(a.dataDir, 'drafts', name)), marker)).toEqual([]);
