@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     const settings = new SettingsStore({ read: () => doc, write: (d) => void (doc = structuredClone(d) as Record<string, unknown>) });
     const gate = new SendGate({
       policy: new PolicyService({ managedPolicyPath: policyFile, settings }),
-      keys: { recipientKey: async () => partner.toPublic(), selfKeys: async () => [sender.toPublic()], signingKey: async () => sender },
+      keys: { recipientKey: async () => partner.toPublic(), identityKeys: async () => ({ signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }) },
       transport,
     });
 

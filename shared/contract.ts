@@ -121,7 +121,7 @@ export const contract = {
   /** The decision for the message as it stands (the composer's hints) and the approval token for it. */
   'send:evaluate': { request: z.object({ message: outgoingMessageSchema }).strict(), response: z.object({ decision: decisionSchema, token: z.string() }) },
   /** Through the send gate into the outbox: refused unless the token approves exactly this message. */
-  'send:submit': { request: z.object({ message: outgoingMessageSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number() }) },
+  'send:submit': { request: z.object({ message: outgoingMessageSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number(), messageId: z.string() }) },
   'send:outbox:list': { request: empty, response: z.array(outboxItemSchema) },
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },

@@ -1,8 +1,9 @@
 /**
  * The drafts part of the contract: a draft is the composer's state as typed (recipients are free
  * text, they may be half-written), keyed by a stable draft id the composer makes once. Subject,
- * text, attachments, reply reference and Message-ID reuse the outgoing message's schema, so a
- * draft can never hold what a message could not.
+ * text, attachments and reply reference reuse the outgoing message's schema, so a draft can never
+ * hold what a message could not. The draft id also links the message sent from it (main mints its
+ * Message-ID from the draft id: main/services/send/message-id.ts).
  */
 import { z } from 'zod';
 import { outgoingMessageSchema } from './send-schema.js';
@@ -23,8 +24,6 @@ export const draftContentSchema = z
     text: outgoing.text,
     attachments: outgoing.attachments,
     replyTo: outgoing.replyTo,
-    /** The Message-ID the message will be sent with: links the send to this draft. */
-    messageId: outgoing.messageId,
   })
   .strict();
 export type DraftContentInput = z.input<typeof draftContentSchema>;
@@ -78,7 +77,6 @@ export const openedDraftSchema = z.object({
   text: z.string(),
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), contentBase64: z.string() })),
   replyTo: z.object({ mailbox: z.object({ accountId: z.string(), path: z.string() }), uid: z.number() }).optional(),
-  messageId: z.string(),
   savedAt: z.number(),
 });
 export type OpenedDraft = z.infer<typeof openedDraftSchema>;

@@ -1,7 +1,7 @@
 /**
  * The sending part of the contract: the message the composer hands over (From is an account, never
  * a free address), the decision it gets back for its hints, and the outbox it can watch. The
- * services derive the sender, Message-ID handling and routes themselves; nothing here is trusted
+ * services derive the sender, the Message-ID and routes themselves; nothing here is trusted
  * beyond its shape.
  */
 import { z } from 'zod';
@@ -31,8 +31,12 @@ export const outgoingMessageSchema = z
     teamMailbox: z.string().min(1).max(1100).optional(),
     /** The person chose a secure route although the rules would allow less (it can only tighten). */
     secure: z.boolean().optional(),
-    /** Stable across checks and retries: the composer makes one per message. */
-    messageId: z.string().regex(/^[A-Za-z0-9._-]{8,100}@[A-Za-z0-9.-]{1,100}$/),
+    /**
+     * The composer's draft id (one per message written). The main process mints the Message-ID
+     * from it and the sender's domain, so checks, the send and every retry carry the same one; a
+     * Message-ID from the renderer is not accepted (the object is strict).
+     */
+    draftId: z.uuid(),
   })
   .strict();
 export type OutgoingMessageInput = z.input<typeof outgoingMessageSchema>;

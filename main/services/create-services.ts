@@ -9,6 +9,7 @@ import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
 import { CompositeKeyProvider } from './crypto/key-provider.js';
+import { IdentityKeyring } from './crypto/identity-keys.js';
 import { KeyService } from './crypto/key-service.js';
 import { TeamKeyService } from './crypto/team-key-service.js';
 import { TeamKeyStore } from './crypto/team-key-store.js';
@@ -62,15 +63,22 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
-  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
-  const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
+  // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
+  let teamAddresses: () => Promise<string[]> = async () => [];
+  const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
+  const send = await SendService.create({ mail, identityKeys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
+  teamAddresses = () => send.sources.teamAddresses();
+  const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, mail, domainEvents);
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
     folder: new ImapDraftsFolder(mail),
-    ownKeys: keys,
+    identityKeys,
     keyProvider,
     accounts: () => mail.listAccounts().map((a) => ({ id: a.id, key: `${a.username.toLowerCase()}@${a.host.toLowerCase()}` })),
-    sender: (accountId) => mail.sendingAccount(accountId),
+    sender: async (accountId) => {
+      const { from, person, kind } = await send.sources.from(accountId, undefined);
+      return { address: from.address, name: from.name ?? '', kind, ...(person ? { person: person.address } : {}) };
+    },
     events: domainEvents,
   });
   const handlers = createServiceHandlers({

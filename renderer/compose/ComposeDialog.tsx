@@ -21,7 +21,7 @@ import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
 import { AttachmentField, readFiles, useFileDrop } from './AttachmentField.js';
-import { buildOutgoing, chipOf, invalidRecipients, newMessageId, outgoingKey, signatureBlock, type ComposeInitial, type ComposeState } from './compose-state.js';
+import { buildOutgoing, chipOf, invalidRecipients, newDraftId, outgoingKey, signatureBlock, type ComposeInitial, type ComposeState } from './compose-state.js';
 import { ComposeSettingsDialog } from './ComposeSettingsDialog.js';
 import { DecisionHints } from './DecisionHints.js';
 import { DraftStatus } from './DraftStatus.js';
@@ -59,7 +59,7 @@ function stateFromDraft(draft: OpenedDraft): ComposeState {
     text: draft.text,
     attachments: draft.attachments.map((a) => ({ ...a, size: Math.floor((a.contentBase64.replace(/=+$/, '').length * 3) / 4) })),
     secure: false,
-    messageId: draft.messageId,
+    draftId: draft.draftId,
     ...(draft.replyTo ? { initial: { mode: 'reply' as const, original: draft.replyTo } } : {}),
   };
 }
@@ -74,7 +74,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   const styles = useStyles();
   const [identities, setIdentities] = useState<SendIdentity[] | null>(null);
   const [state, setState] = useState<ComposeState>(() =>
-    draft ? stateFromDraft(draft) : { identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, messageId: newMessageId(), ...(initial ? { initial } : {}) },
+    draft ? stateFromDraft(draft) : { identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, draftId: newDraftId(), ...(initial ? { initial } : {}) },
   );
   // A reopened draft already holds what the original's context would give.
   const [loadingOriginal, setLoadingOriginal] = useState(initial !== undefined && !draft);
@@ -147,12 +147,12 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
       subject: state.subject,
       text: state.text,
       attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
-      messageId: state.messageId,
       ...(state.initial && state.initial.mode !== 'forward' ? { replyTo: state.initial.original } : {}),
     }),
     [state],
   );
-  const autosave = useDraftAutosave(draftContent, draft ? { draftId: draft.draftId } : {});
+  // The message and its draft share one id: main mints the Message-ID from it.
+  const autosave = useDraftAutosave(draftContent, { draftId: state.draftId });
 
   // The hint follows the draft a moment after typing stops; a stale answer is dropped.
   useEffect(() => {

@@ -45,7 +45,11 @@ export interface ComposeState {
   /** The person asked for a secure route although the rules would allow less. */
   secure: boolean;
   initial?: ComposeInitial;
-  messageId: string;
+  /**
+   * The draft this message is written in (one per composer, kept by a reopened draft). The main
+   * process mints the Message-ID from it and the sender's domain; the renderer never makes one.
+   */
+  draftId: string;
 }
 
 export const chipOf = (input: string): RecipientChip => ({ input, check: checkOutgoingAddress(input) });
@@ -69,7 +73,7 @@ export function buildOutgoing(state: ComposeState): OutgoingMessageInput | null 
     subject: state.subject,
     text: state.text,
     attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
-    messageId: state.messageId,
+    draftId: state.draftId,
     ...(initial && initial.mode !== 'forward' ? { replyTo: initial.original } : {}),
     ...(initial?.mode === 'forward' ? { forward: { ...initial.original, mode: initial.forwardMode ?? 'inline' } } : {}),
     ...(state.secure ? { secure: true } : {}),
@@ -81,9 +85,13 @@ export function outgoingKey(message: OutgoingMessageInput | null): string {
   return message ? JSON.stringify({ ...message, attachments: message.attachments?.map((a) => [a.filename, a.contentBase64.length]) }) : '';
 }
 
-export function newMessageId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}@sinetti.invalid`;
+/** A v4 UUID from getRandomValues (randomUUID needs a secure context the app:// page may not be). */
+export function newDraftId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export async function readAttachment(file: File): Promise<ComposeAttachment> {

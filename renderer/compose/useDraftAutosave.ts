@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DraftContentInput, DraftSaveResult } from '../../shared/draft-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
+import { newDraftId } from './compose-state.js';
 
 export const DRAFT_AUTOSAVE_MS = 2000;
 
@@ -20,14 +21,6 @@ type Content = Omit<DraftContentInput, 'draftId'>;
 const keyOf = (c: Content, withAccount: boolean) =>
   JSON.stringify([withAccount ? c.accountId : '', c.to, c.cc, c.subject, c.text, c.replyTo ?? null, (c.attachments ?? []).map((a) => [a.filename, a.contentType, a.contentBase64.length])]);
 
-/** A v4 UUID from getRandomValues (randomUUID needs a secure context the app:// page may not be). */
-function newDraftId(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export function useDraftAutosave(content: Content, options: { draftId?: string; delayMs?: number } = {}) {
   const api = useApi();

@@ -5,7 +5,7 @@
  * the original `$Forwarded`, sending as a team mailbox carries the person in `Sender` (and not
  * when the policy turns it off), and an IDN recipient is addressed in punycode on the wire.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,13 @@ import type { ComposeContext, OutgoingMessageInput } from '../../shared/send-sch
 import type { DomainEvent } from '../../main/services/events/domain-events.js';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
+import { messageIdLocalPart } from '../../main/services/send/message-id.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const env = inject('mailEnv');
+/** Main mints the Message-ID from the draft id (and the sender's domain): its left side finds the message. */
+const idOf = (m: { draftId: string }) => messageIdLocalPart(m.draftId);
 let t: TestServices;
 let smtp: SmtpTestServer;
 let accountId: string;
@@ -31,15 +34,15 @@ const colleague = () => `${env.colleague.username}@sinetti.test`;
 const inbox = () => ({ accountId, path: 'INBOX' });
 
 function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
-  return { accountId, to: [colleague()], subject: 'Tiedoksi', text: 'Hei.', messageId: `${randomBytes(8).toString('hex')}@sinetti.test`, ...overrides };
+  return { accountId, to: [colleague()], subject: 'Tiedoksi', text: 'Hei.', draftId: randomUUID(), ...overrides };
 }
 
 async function send(m: OutgoingMessageInput): Promise<Buffer> {
   const { decision, token } = await t.value('send:evaluate', { message: m });
   expect(decision.route).not.toBe('blocked');
   await t.value('send:submit', { message: m, approval: { token } });
-  await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString('latin1').includes(m.messageId))).toBe(true), { timeout: 10_000 });
-  return smtp.received.find((r) => r.raw.toString('latin1').includes(m.messageId))!.raw;
+  await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString('latin1').includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+  return smtp.received.find((r) => r.raw.toString('latin1').includes(idOf(m)))!.raw;
 }
 
 async function uidOf(subject: string, mailbox = inbox()): Promise<number> {
@@ -103,7 +106,7 @@ describe('composer over real SMTP and Dovecot', () => {
     expect(raw.toString('latin1')).toContain(`References: <orig-${marker}@example.net>`);
     await vi.waitFor(async () => expect(await flagsOf(uid)).toContain('$Forwarded'), { timeout: 10_000 });
     // The audit trail learns which stored message left as an attachment (identifiers only).
-    expect(events).toContainEqual({ type: 'message.forwarded', accountId, mailbox: 'INBOX', uid, messageId: m.messageId, mode: 'attachment', at: expect.any(Number) });
+    expect(events).toContainEqual({ type: 'message.forwarded', accountId, mailbox: 'INBOX', uid, messageId: `${idOf(m)}@sinetti.test`, mode: 'attachment', at: expect.any(Number) });
     expect(await flagsOf(uid)).not.toContain('\\Answered');
 
     // Opened where it arrives, the forward is its own text with the original as one .eml attachment,
@@ -127,8 +130,8 @@ describe('composer over real SMTP and Dovecot', () => {
     const raw = (await send(m)).toString('latin1');
     expect(raw).toMatch(/^From: Perhepalvelut <perhepalvelut@sinetti\.test>\r$/m);
     expect(raw).toMatch(new RegExp(`^Sender: =\\?UTF-8\\?Q\\?Anna_Ty=C3=B6ntekij=C3=A4\\?= <${me().replace(/\./g, '\\.')}>\\r$`, 'm'));
-    expect(smtp.received.find((r) => r.raw.toString('latin1').includes(m.messageId))!.from).toBe('perhepalvelut@sinetti.test');
-    expect(events).toContainEqual({ type: 'message.sent-as-team', accountId, teamMailbox: team!.teamMailbox, messageId: m.messageId, senderRecorded: true, at: expect.any(Number) });
+    expect(smtp.received.find((r) => r.raw.toString('latin1').includes(idOf(m)))!.from).toBe('perhepalvelut@sinetti.test');
+    expect(events).toContainEqual({ type: 'message.sent-as-team', accountId, teamMailbox: team!.teamMailbox, messageId: `${idOf(m)}@sinetti.test`, senderRecorded: true, at: expect.any(Number) });
 
     // A team mailbox the server does not offer cannot be claimed.
     expect(await t.call('send:evaluate', { message: message({ teamMailbox: `${accountId}:shared:aikuissosiaalityo` }) })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
@@ -205,8 +208,8 @@ describe('composer over real SMTP and Dovecot', () => {
     const { decision, token } = await t.value('send:evaluate', { message: m });
     expect(decision.recipients.map((r) => r.address)).toEqual(['pekka@xn--nekoski-4waa.fi']);
     await t.value('send:submit', { message: m, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString('latin1').includes(m.messageId))).toBe(true), { timeout: 10_000 });
-    const arrived = smtp.received.find((r) => r.raw.toString('latin1').includes(m.messageId))!;
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString('latin1').includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+    const arrived = smtp.received.find((r) => r.raw.toString('latin1').includes(idOf(m)))!;
     expect(arrived.raw.toString('latin1')).toMatch(/^To: pekka@xn--nekoski-4waa\.fi\r$/m);
     // smtp-server reports the RCPT TO domain decoded back to Unicode: the same mailbox.
     expect(arrived.to).toEqual(['pekka@äänekoski.fi']);

@@ -6,7 +6,7 @@
  * decision has the key for that recipient; a rejected key and an undecided replacement do not
  * count. Weak keys made by GnuPG itself (RSA-1024, SHA-1 self-signatures) are refused.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { generateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
@@ -44,7 +44,7 @@ async function deliverAndOpen(raw: string): Promise<{ view: MessageView; uid: nu
 }
 
 async function recipientHasKey(address: string): Promise<boolean> {
-  const message = { accountId, to: [address], subject: 'Päätös', text: 'Henkilötunnuksesi 131052-308T on kirjattu.', messageId: `${randomBytes(8).toString('hex')}@sinetti.test` };
+  const message = { accountId, to: [address], subject: 'Päätös', text: 'Henkilötunnuksesi 131052-308T on kirjattu.', draftId: randomUUID() };
   const { decision } = await t.value('send:evaluate', { message });
   return decision.recipients.find((r) => r.address === address)!.hasKey;
 }

@@ -72,7 +72,6 @@ function draft(t: TestServices, marker: string, overrides: Partial<DraftContentI
     subject: `Lastensuojelu ${marker}`,
     text: `Asiakkaan henkilötunnus on 131052-308T, tapaus ${marker}.`,
     attachments: [{ filename: 'muistio.txt', contentType: 'text/plain', contentBase64: Buffer.from(`Liite ${marker}`).toString('base64') }],
-    messageId: `${randomBytes(8).toString('hex')}@sinetti.test`,
     ...overrides,
   };
 }
@@ -99,6 +98,8 @@ describe('drafts on the server', () => {
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     for (const raw of serverDraftFiles()) {
       expect(raw.toString('latin1')).toMatch(/^Content-Type: multipart\/encrypted; protocol="application\/pgp-encrypted"/im);
+      // Minted in main under the sender's domain, never `.invalid`.
+      expect(raw.toString('latin1')).toMatch(/^Message-ID: <draft-[0-9a-f]{24}@sinetti\.test>\r?$/im);
       expect(readable(raw, marker)).toEqual([]);
     }
     for (const name of readdirSync(join(a.dataDir, 'drafts'))) expect(readable(readFileSync(join(a.dataDir, 'drafts', name)), marker)).toEqual([]);
@@ -132,11 +133,12 @@ describe('drafts on the server', () => {
     await b.value('drafts:list', {});
     await b.value('drafts:open', { draftId: written.draftId });
 
-    const message = { accountId: written.accountId, to: [written.to], subject: written.subject, text: written.text, messageId: written.messageId };
+    // Sent from the draft: main mints the Message-ID from the draft id, which links the two.
+    const message = { accountId: written.accountId, to: [written.to], subject: written.subject, text: written.text, draftId: written.draftId };
     const { decision, token } = await a.value('send:evaluate', { message });
     expect(decision.route).toBe('plain');
-    await a.value('send:submit', { message, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(written.messageId))).toBe(true), { timeout: 15_000 });
+    const { messageId } = await a.value('send:submit', { message, approval: { token } });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(`<${messageId}>`))).toBe(true), { timeout: 15_000 });
     await vi.waitFor(async () => expect(await serverCopiesOf(written.draftId)).toBe(0), { timeout: 15_000 });
     expect((await a.value('drafts:list', {})).drafts.some((d) => d.draftId === written.draftId)).toBe(false);
     expect(readdirSync(join(a.dataDir, 'drafts'))).toEqual([]);
@@ -150,12 +152,12 @@ describe('drafts on the server', () => {
     smtp.faults.rejectRecipients = [refused];
     const written = draft(a, marker, { to: refused, subject: `Kysely ${marker}`, text: 'Ehditkö huomenna?', attachments: [] });
     await a.value('drafts:save', { draft: written });
-    const message = { accountId: written.accountId, to: [refused], subject: written.subject, text: written.text, messageId: written.messageId };
+    const message = { accountId: written.accountId, to: [refused], subject: written.subject, text: written.text, draftId: written.draftId };
     const { token } = await a.value('send:evaluate', { message });
-    await a.value('send:submit', { message, approval: { token } });
+    const { messageId } = await a.value('send:submit', { message, approval: { token } });
     let failedId = '';
     await vi.waitFor(async () => {
-      const item = (await a.value('send:outbox:list', {})).find((i) => i.messageId === written.messageId);
+      const item = (await a.value('send:outbox:list', {})).find((i) => i.messageId === messageId);
       expect(item?.state).toBe('failed');
       failedId = item!.id;
     }, { timeout: 15_000 });

@@ -104,7 +104,7 @@ describe('policy corpus through the send gate', () => {
       const gate = new SendGate({
         policy: new PolicyService({ managedPolicyPath: policy === 'managed' ? examplePolicy : null, settings }),
         // Nobody has a key here, as in the command: the routes are those for recipients without keys.
-        keys: { recipientKey: async () => null, selfKeys: async () => [], signingKey: async () => Promise.reject(new Error('no signing in this test')) },
+        keys: { recipientKey: async () => null, identityKeys: async () => Promise.reject(new Error('no signing in this test')) },
         transport: { send: async () => Promise.reject(new Error('nothing is sent in this test')) },
       });
       for (const m of corpus) {

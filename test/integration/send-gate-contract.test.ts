@@ -4,7 +4,7 @@
  * approval, a blocked message — none of it reaches SMTP. And what the gate allows does arrive, by
  * the route the policy gives, through the outbox and a real SMTP server into Dovecot.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,21 +14,24 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { OutgoingMessageInput } from '../../shared/send-schema.js';
 import type { RequestChannel } from '../../shared/channels.js';
-import { generateKey } from 'openpgp';
+import { createMessage, encrypt, generateKey, readKey } from 'openpgp';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { createGpg } from '../support/gpg.js';
+import { messageIdLocalPart } from '../../main/services/send/message-id.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const env = inject('mailEnv');
+/** Main mints the Message-ID from the draft id (and the sender's domain): its left side finds the message. */
+const idOf = (m: { draftId: string }) => messageIdLocalPart(m.draftId);
 let t: TestServices;
 let smtp: SmtpTestServer;
 let accountId: string;
 const colleague = () => `${env.colleague.username}@sinetti.test`;
 
 function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
-  return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', messageId: `${randomBytes(8).toString('hex')}@sinetti.test`, ...overrides };
+  return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', draftId: randomUUID(), ...overrides };
 }
 
 beforeAll(async () => {
@@ -59,9 +62,10 @@ describe('send gate through the contract', () => {
     const m = message();
     const { decision, token } = await t.value('send:evaluate', { message: m });
     expect(decision).toMatchObject({ route: 'plain', findings: [] });
-    expect(await t.value('send:submit', { message: m, approval: { token } })).toEqual({ queued: 1 });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
-    const arrived = smtp.received.find((r) => r.raw.toString().includes(m.messageId))!;
+    // The Message-ID is minted in main under the sender's domain.
+    expect(await t.value('send:submit', { message: m, approval: { token } })).toEqual({ queued: 1, messageId: `${idOf(m)}@sinetti.test` });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+    const arrived = smtp.received.find((r) => r.raw.toString().includes(idOf(m)))!;
     expect(arrived).toMatchObject({ from: `${env.person.username}@sinetti.test`, to: [colleague()] });
     await vi.waitFor(async () => expect(await t.value('send:outbox:list', {})).toEqual([]));
   });
@@ -72,8 +76,8 @@ describe('send gate through the contract', () => {
     expect(decision.route).toBe('gateway');
     expect(decision.findings[0]).toMatchObject({ masked: '131052-****', where: { part: 'body', index: 0 } });
     await t.value('send:submit', { message: m, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(m.messageId))).toBe(true), { timeout: 10_000 });
-    expect(smtp.received.find((r) => r.raw.toString().includes(m.messageId))!.to).toEqual(['asiakas@example.net.s']);
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(m)))).toBe(true), { timeout: 10_000 });
+    expect(smtp.received.find((r) => r.raw.toString().includes(idOf(m)))!.to).toEqual(['asiakas@example.net.s']);
   });
 
   it('keeps a reply to an encrypted message secure, whatever the reply says; a reply to plain mail may be plain', async () => {
@@ -104,6 +108,39 @@ describe('send gate through the contract', () => {
     expect(await t.call('send:submit', { message: reply(encryptedUid), approval: { token: plain.token } })).toMatchObject({ ok: false, error: { code: 'SEND_NOT_APPROVED' } });
   });
 
+  it('keeps a reply to a decrypted inline-PGP message secure too; an armored block after other text is not opened and does not count', async () => {
+    if ((await t.value('crypto:keys:list', {})).length === 0) await t.value('crypto:keys:generate', { name: 'Anna', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' });
+    const own = await readKey({ armoredKey: (await t.value('crypto:keys:public:export', { fingerprint: (await t.value('crypto:keys:list', {}))[0]!.fingerprint })).armored });
+    const { privateKey: client } = await generateKey({ userIDs: [{ email: 'asiakas@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const armored = (await encrypt({ message: await createMessage({ text: 'Salainen asia inline-muodossa.' }), encryptionKeys: own, signingKeys: client, format: 'armored' })) as string;
+    const marker = randomBytes(4).toString('hex');
+    const inline = (subject: string, body: string) => `From: asiakas@example.net\r\nTo: ${env.person.username}@sinetti.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.net>\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n${body.replace(/\r?\n/g, '\r\n')}\r\n`;
+    await deliverLmtp(env.lmtpPort, env.person.username, inline(`Inline ${marker}`, armored));
+    await deliverLmtp(env.lmtpPort, env.person.username, inline(`Upotettu ${marker}`, `Katso alla:\n\n${armored}`));
+    const inbox = { accountId, path: 'INBOX' };
+    const uidOf = async (subject: string) => {
+      let uid = 0;
+      await vi.waitFor(async () => {
+        const page = await t.value('mail:messages:page', { mailbox: inbox, offset: 0, limit: 100, sort: 'date-desc' });
+        uid = page.rows.find((r) => r?.subject === subject)?.uid ?? 0;
+        expect(uid).toBeGreaterThan(0);
+      }, { timeout: 10_000 });
+      return uid;
+    };
+    const inlineUid = await uidOf(`Inline ${marker}`);
+    const embeddedUid = await uidOf(`Upotettu ${marker}`);
+    // The reader opens the first as the message (decrypted inline PGP) and leaves the second unopened.
+    expect((await t.value('mail:message:open', { mailbox: inbox, uid: inlineUid })).crypto).toMatchObject({ decryption: 'decrypted', inline: true });
+    expect((await t.value('mail:message:open', { mailbox: inbox, uid: embeddedUid })).unopened).toEqual([expect.objectContaining({ kind: 'inline-encrypted' })]);
+
+    // The composer and the gate agree: a reply to the decrypted inline message stays secure.
+    expect(await t.value('mail:message:compose-context', { mailbox: inbox, uid: inlineUid, mode: 'reply' })).toMatchObject({ secure: true });
+    const reply = (uid: number) => message({ to: ['asiakas@example.net'], subject: 'Re: asia', text: 'Kiitos viestistä.', replyTo: { mailbox: inbox, uid } });
+    expect((await t.value('send:evaluate', { message: reply(inlineUid) })).decision.recipients[0]).toMatchObject({ route: 'gateway', reason: 'secure-reply' });
+    expect(await t.value('mail:message:compose-context', { mailbox: inbox, uid: embeddedUid, mode: 'reply' })).toMatchObject({ secure: false });
+    expect((await t.value('send:evaluate', { message: reply(embeddedUid) })).decision.recipients[0]).toMatchObject({ route: 'plain', reason: 'allowed' });
+  });
+
   it('after acceptance files a Sent copy encrypted to the sender and marks the original answered', async () => {
     await t.value('crypto:keys:generate', { name: 'Anna', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' });
     const marker = randomBytes(4).toString('hex');
@@ -120,9 +157,9 @@ describe('send gate through the contract', () => {
     const { decision, token } = await t.value('send:evaluate', { message: reply });
     expect(decision.route).toBe('plain');
     await t.value('send:submit', { message: reply, approval: { token } });
-    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(reply.messageId))).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(smtp.received.some((r) => r.raw.toString().includes(idOf(reply)))).toBe(true), { timeout: 10_000 });
     // The copy the colleague got is plain (allowed); the one in Sent is encrypted to the sender.
-    expect(smtp.received.find((r) => r.raw.toString().includes(reply.messageId))!.raw.toString()).toContain('Ehdin, tulen.');
+    expect(smtp.received.find((r) => r.raw.toString().includes(idOf(reply)))!.raw.toString()).toContain('Ehdin, tulen.');
     const sent = { accountId, path: 'Sent' };
     let sentUid = 0;
     await vi.waitFor(async () => {
@@ -164,7 +201,7 @@ describe('send gate through the contract', () => {
         async () => {
           const lock = await imap.getMailboxLock('INBOX');
           try {
-            const uids = (await imap.search({ header: { 'message-id': m.messageId } }, { uid: true })) || [];
+            const uids = (await imap.search({ header: { 'message-id': idOf(m) } }, { uid: true })) || [];
             expect(uids.length).toBe(1);
             const fetched = await imap.fetchOne(String(uids[0]), { source: true }, { uid: true });
             raw = fetched ? (fetched.source?.toString('latin1') ?? '') : '';

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import '../support/mail-test-env.js';
+import { ehloNameFor } from '../../main/services/send/message-id.js';
 import { SmtpTransport, buildSmtpOptions } from '../../main/services/send/smtp-transport.js';
 import type { Envelope } from '../../main/services/send/send-gate.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
@@ -86,5 +87,14 @@ describe('SMTP transport', () => {
   it('allows plain SMTP only to loopback', () => {
     expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a', password: 'b' })).toThrow(expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }));
     expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a', password: 'b' })).toMatchObject({ requireTLS: true, secure: false, logger: false });
+  });
+
+  it('says EHLO with the sender\'s mail domain, never the workstation\'s name or `.invalid`', () => {
+    const endpoint = { host: 'smtp.kunta.example', port: 587, security: 'starttls' as const, username: 'anna.virtanen', password: 'b' };
+    expect(buildSmtpOptions(endpoint, { clientName: ehloNameFor('Anna@Kunta.Example') }).name).toBe('kunta.example');
+    expect(buildSmtpOptions({ ...endpoint, username: 'anna@kunta.example' }).name).toBe('kunta.example');
+    expect(buildSmtpOptions(endpoint).name).toBe('localhost');
+    expect(ehloNameFor('anna@pöytä.fi')).toBe('xn--pyt-sla1g.fi');
+    expect(ehloNameFor('anna@sinetti.invalid')).toBe('localhost');
   });
 });

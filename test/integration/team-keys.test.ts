@@ -8,7 +8,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import { createMessage, encrypt, generateKey, readKey, readMessage } from 'openpgp';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -203,10 +203,9 @@ describe('team keys through the team mailbox', () => {
         displayName: label, teamName: label, host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: member.username, password: member.password,
         address: `${team}@sinetti.test`, smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
       });
-      const messageId = `${randomBytes(8).toString('hex')}@sinetti.test`;
-      const outgoing = { accountId: teamAccount.id, to: [`${env.teamKeys.lead.username}@sinetti.test`], subject: 'Tiimin viesti', text: 'Kokous siirtyy.', messageId };
+      const outgoing = { accountId: teamAccount.id, to: [`${env.teamKeys.lead.username}@sinetti.test`], subject: 'Tiimin viesti', text: 'Kokous siirtyy.', draftId: randomUUID() };
       const { token } = await anna.t.value('send:evaluate', { message: outgoing });
-      await anna.t.value('send:submit', { message: outgoing, approval: { token } });
+      const { messageId } = await anna.t.value('send:submit', { message: outgoing, approval: { token } });
       await vi.waitFor(async () => expect(await anna.t.value('send:outbox:list', {})).toEqual([]), { timeout: 15_000 });
 
       const current = (await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.find((k) => k.current)!;

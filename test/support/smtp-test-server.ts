@@ -3,7 +3,8 @@
  * for fault injection), with the test Dovecot's certificate: implicit TLS, STARTTLS, or a server
  * that hides STARTTLS (a downgrade attack). Accepted messages can be delivered on into Dovecot
  * over LMTP. Faults: temporary failures, a dropped connection in the middle of DATA, rejected
- * recipients. It records every AUTH attempt and every message, to prove what did (not) arrive.
+ * recipients. It records every AUTH attempt and every message (with the EHLO name it came with),
+ * to prove what did (not) arrive.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface ReceivedMessage {
   from: string;
   to: string[];
   raw: Buffer;
+  /** The name the client announced in EHLO/HELO. */
+  helo: string;
 }
 
 export interface SmtpTestServer {
@@ -83,7 +86,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
           return callback(Object.assign(new Error('4.3.0 Temporary failure, try again later'), { responseCode: 451 }));
         }
         const raw = Buffer.concat(chunks);
-        const message = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw };
+        const message = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, helo: session.hostNameAppearsAs };
         const domains = options.deliverDomain === undefined ? null : [options.deliverDomain].flat();
         const local = message.to.filter((to) => !domains || domains.some((d) => to.toLowerCase().endsWith(`@${d}`)));
         const deliver = options.lmtpPort ? Promise.all(local.map((to) => deliverLmtp(options.lmtpPort!, to.split('@')[0]!, raw))) : Promise.resolve([]);

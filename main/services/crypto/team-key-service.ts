@@ -14,6 +14,7 @@ import type { PendingGrant, TeamView } from '../../../shared/team-key-schema.js'
 import type { DomainEventBus } from '../events/domain-events.js';
 import { appendToTeamKeysFolder, ensureTeamKeysFolder, readTeamKeysFolder, teamKeysFolderPath } from '../mail/team-key-folder.js';
 import { groupFingerprint } from './fingerprint.js';
+import { requireSigningKey, type IdentityKeyring } from './identity-keys.js';
 import type { KeyService } from './key-service.js';
 import { readPublicKey } from './key-service.js';
 import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-policy.js';
@@ -43,6 +44,8 @@ export class TeamKeyService {
   constructor(
     private readonly store: TeamKeyStore,
     private readonly keys: KeyService,
+    /** Which key signs as the lead (identity-keys.ts): their own, never a team key. */
+    private readonly identityKeys: Pick<IdentityKeyring, 'keysFor'>,
     private readonly mail: TeamMailAccess,
     private readonly events?: DomainEventBus,
     private readonly now: () => number = Date.now,
@@ -300,15 +303,14 @@ export class TeamKeyService {
     return out;
   }
 
-  /** The lead's own usable personal key: grants are signed with it. */
+  /**
+   * The lead's own personal key: grants are signed with it, decided where every signing key is
+   * (identity-keys.ts) — never a team key, not even one imported under personal keys.
+   */
   private async leadKey(): Promise<PrivateKey> {
-    const own = (await this.keys.list()).filter((k) => !k.revoked && k.hasSecret);
-    if (!own.length) throw new ServiceError('VALIDATION', 'Grants are signed with your own key: create or import one under Keys first.');
-    for (const summary of own) {
-      const key = await this.keys.privateKey(summary.fingerprint);
-      if (key?.isDecrypted()) return key;
-    }
-    throw new ServiceError('KEY_LOCKED', 'Your key is locked: unlock it with its passphrase under Keys.');
+    const own = await this.identityKeys.keysFor({ address: '', kind: 'personal' });
+    if (own.signing === 'none') throw new ServiceError('VALIDATION', 'Grants are signed with your own key: create or import one under Keys first.');
+    return requireSigningKey(own);
   }
 }
 

@@ -12,6 +12,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { KeyAcceptance, KeySource } from './key-provider.js';
 import { OPENPGP_CONFIG, OPENPGP_FULL_CONFIG } from './openpgp-policy.js';
 import type { TeamKeyGeneration } from './team-key-grant.js';
+import { emailOfUserId } from './identity-keys.js';
 
 const INDEX = 'openpgp:team:index';
 const secretName = (fingerprint: string) => `openpgp:team:${fingerprint}`;
@@ -119,12 +120,15 @@ export class TeamKeyStore implements KeySource {
     return (await this.holds(fingerprint)) ? 'team' : null;
   }
 
-  /** The current generation's public key of every team whose key carries the address (sending from a team mailbox). */
-  async currentPublicKeysFor(address: string): Promise<Key[]> {
-    const out: Key[] = [];
+  /**
+   * The current generation of every team whose key carries the address (sending from a team
+   * mailbox signs with it and encrypts the kept copies to it; see identity-keys.ts).
+   */
+  async currentKeysFor(address: string): Promise<PrivateKey[]> {
+    const out: PrivateKey[] = [];
     for (const team of await this.teams()) {
       const current = (await this.generations(team.team)).at(-1);
-      if (current && current.key.getUserIDs().some((id) => emailOf(id) === address.toLowerCase())) out.push(current.key.toPublic());
+      if (current && current.key.getUserIDs().some((id) => emailOfUserId(id) === address.toLowerCase())) out.push(current.key);
     }
     return out;
   }
@@ -140,4 +144,3 @@ export class TeamKeyStore implements KeySource {
   }
 }
 
-const emailOf = (userId: string) => /<([^>]+)>\s*$/.exec(userId)?.[1]?.toLowerCase() ?? (userId.includes('@') ? userId.trim().toLowerCase() : '');

@@ -1,8 +1,9 @@
 /**
  * Trust boundary: the server copy of a draft. Invariants:
- * - the draft leaves this process only as PGP/MIME encrypted to the person's own keys (and the
- *   team key of a team mailbox) and signed with their own key; the outer headers carry the From
- *   address, the date, a random Message-ID and the subject "..." — no recipients, no subject;
+ * - the draft leaves this process only as PGP/MIME encrypted to the identity's own keys and signed
+ *   as the identity (crypto/identity-keys.ts decides both); the outer headers carry the From
+ *   address, the date, a random Message-ID under the sender's domain and the subject "..." — no
+ *   recipients, no subject;
  * - the draft id, account, recipients as typed and the reply reference live in headers INSIDE the
  *   encryption (`X-Sinetti-Draft-Id`, `X-Sinetti-Draft-State`);
  * - a server copy is accepted as a draft only when it decrypts with a key held here AND carries a
@@ -19,6 +20,7 @@ import { ServiceError } from '../../../shared/result.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { decryptAndVerify, encryptAndSign } from '../crypto/message-crypto.js';
 import { PROTECTED_SUBJECT_PLACEHOLDER, pgpMimeEnvelope, setEnvelopeHeaders, type MailAddress } from '../crypto/pgp-mime-writer.js';
+import { messageIdFor, randomMessageId } from '../send/message-id.js';
 
 export interface DraftRecord extends DraftContent {
   savedAt: number;
@@ -32,7 +34,8 @@ const accountKeysSchema = z.object({ account: z.string().max(700).optional(), re
 export type DraftAccountKeys = z.infer<typeof accountKeysSchema>;
 const stateSchema = draftContentSchema
   .omit({ subject: true, text: true, attachments: true })
-  .extend({ v: z.literal(1), savedAt: z.number(), accounts: accountKeysSchema.default({}) })
+  // messageId: copies written before main minted Message-IDs carry the renderer's; it is ignored.
+  .extend({ v: z.literal(1), savedAt: z.number(), accounts: accountKeysSchema.default({}), messageId: z.string().max(300).optional() })
   .strict();
 
 const looksLikeAddress = (s: string) => /^[^@\s,;<>"]+@[^@\s,;<>"]+$/.test(s);
@@ -47,7 +50,7 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
   if (plan.encryptionKeys.length === 0) throw new ServiceError('VALIDATION', 'No own key: a draft is never stored readable on the server.');
   const inner = await buildDraftEntity(draft, from);
   const state = Buffer.from(
-    JSON.stringify({ v: 1, draftId: draft.draftId, accountId: draft.accountId, to: draft.to, cc: draft.cc, replyTo: draft.replyTo, messageId: draft.messageId, savedAt: draft.savedAt, accounts }),
+    JSON.stringify({ v: 1, draftId: draft.draftId, accountId: draft.accountId, to: draft.to, cc: draft.cc, replyTo: draft.replyTo, savedAt: draft.savedAt, accounts }),
   ).toString('base64');
   // Prepended as plain header lines (the order of MIME headers carries no meaning); the state is
   // base64 folded at 76 characters, so no line comes near the 998-character limit.
@@ -60,7 +63,7 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
     outer.setHeader('From', { name: from.name ?? '', address: from.address });
     outer.setHeader('Subject', PROTECTED_SUBJECT_PLACEHOLDER);
     outer.setHeader('Date', new Date(draft.savedAt).toUTCString().replace(/GMT$/, '+0000'));
-    outer.setHeader('Message-ID', `<draft-${randomBytes(12).toString('hex')}@sinetti.invalid>`);
+    outer.setHeader('Message-ID', `<${randomMessageId(from.address, 'draft')}>`);
   });
 }
 
@@ -71,7 +74,8 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
  */
 async function buildDraftEntity(draft: DraftRecord, from: MailAddress): Promise<Buffer> {
   const root = new MimeNode('multipart/mixed; protected-headers="v1"', { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
-  setEnvelopeHeaders(root, { from, to: addresses(draft.to), cc: addresses(draft.cc), subject: draft.subject, text: draft.text, messageId: draft.messageId, date: new Date(draft.savedAt) }, draft.subject);
+  // The Message-ID the message written here will be sent with from this address (send/message-id.ts).
+  setEnvelopeHeaders(root, { from, to: addresses(draft.to), cc: addresses(draft.cc), subject: draft.subject, text: draft.text, messageId: messageIdFor(draft.draftId, from.address), date: new Date(draft.savedAt) }, draft.subject);
   root.createChild('text/plain; charset=utf-8').setHeader('Content-Transfer-Encoding', 'base64').setContent(draft.text);
   for (const a of draft.attachments) {
     root.createChild(a.contentType, { filename: a.filename }).setHeader('Content-Disposition', 'attachment').setHeader('Content-Transfer-Encoding', 'base64').setContent(Buffer.from(a.contentBase64, 'base64'));
@@ -134,7 +138,6 @@ export async function readEncryptedDraft(raw: Buffer, keys: KeyProvider): Promis
     text: (inner.text ?? '').replace(/\r\n/g, '\n'),
     attachments: inner.attachments.map((a) => ({ filename: a.filename ?? 'liite', contentType: a.mimeType, contentBase64: a.content as string })),
     ...(state.replyTo ? { replyTo: state.replyTo } : {}),
-    messageId: state.messageId,
   });
   if (!content.success) return { ok: false, reason: 'not-draft' };
   return { ok: true, draft: { ...content.data, savedAt: state.savedAt }, accounts: state.accounts };

@@ -1,22 +1,23 @@
 /**
  * Drafts, end to end: every save goes to this workstation first (sealed under the vault key), then
- * to the account's Drafts folder as PGP/MIME encrypted to the person's own keys (and the team key
- * of a team mailbox) and signed — or, without a usable own key, nowhere else: the person is told
- * the server copy needs a key, and nothing readable ever reaches the server.
+ * to the account's Drafts folder as PGP/MIME encrypted to the identity's own keys and signed as
+ * the identity — the same decision sending makes (crypto/identity-keys.ts): a personal draft only
+ * to the person's own keys, a team mailbox's draft to the team key too and signed with it — or,
+ * without a usable own key, nowhere else: the person is told the server copy needs a key, and
+ * nothing readable ever reaches the server.
  *
  * One server copy per draft: a save appends the new copy, then removes the copies it replaces
  * (known by UID + UIDVALIDITY). Saves of one draft run one after another. A draft is removed
  * everywhere once the message sent from it was accepted by the server (`message.accepted` with
- * its Message-ID) or when the person discards it; a draft whose server copy another workstation
+ * its Message-ID, which main minted from the draft id) or when the person discards it; a draft whose server copy another workstation
  * removed (sent or discarded there) disappears here too, unless this workstation holds newer text.
  */
-import type { Key, PrivateKey } from 'openpgp';
 import type { DraftContent, DraftList, DraftSaveResult, DraftServerState, DraftSummary, OpenedDraft } from '../../../shared/draft-schema.js';
 import { ServiceError } from '../../../shared/result.js';
+import type { IdentityKeyring } from '../crypto/identity-keys.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
-import { assertUsable } from '../crypto/key-service.js';
-import type { KeyService } from '../crypto/key-service.js';
 import type { DomainEventBus } from '../events/domain-events.js';
+import { isMessageOfDraft } from '../send/message-id.js';
 import { buildEncryptedDraft, readEncryptedDraft, type DraftRecord } from './draft-mime.js';
 import type { DraftsFolder } from './drafts-folder.js';
 import type { LocalDraft, LocalDrafts, ServerCopy } from './local-drafts.js';
@@ -24,25 +25,20 @@ import type { LocalDraft, LocalDrafts, ServerCopy } from './local-drafts.js';
 export interface DraftServiceDeps {
   local: LocalDrafts;
   folder: DraftsFolder;
-  /** The person's own keys (encrypt to, sign with). */
-  ownKeys: Pick<KeyService, 'list' | 'privateKey'>;
-  /**
-   * Every key held, for reading server copies. Team keys: a key this provider calls `team` that
-   * carries a team mailbox's sending address is added as a recipient of that mailbox's drafts —
-   * the seam for the team key source, which joins the provider in create-services.ts.
-   */
+  /** What signs as the draft's identity and which keys read its copy (the decision sending uses too). */
+  identityKeys: Pick<IdentityKeyring, 'keysFor'>;
+  /** Every key held, for reading server copies. */
   keyProvider: KeyProvider;
   /** The accounts here: id, and a name that is the same on every workstation (user@host). */
   accounts: () => { id: string; key: string }[];
-  sender: (accountId: string) => Promise<{ address: string; name: string }>;
+  /** The identity a draft of the account is written as: its address, and whether it is a team's (an account that is a team mailbox). */
+  sender: (accountId: string) => Promise<{ address: string; name: string; kind: 'personal' | 'team'; person?: string }>;
   events?: DomainEventBus;
   now?: () => number;
 }
 
 /** What is known of one server copy, by account + folder + UIDVALIDITY + UID (copies never change). */
-type Seen = { kind: 'draft'; summary: Omit<DraftSummary, 'local' | 'server'>; messageId: string } | { kind: 'unreadable'; keysTag: string } | { kind: 'foreign' };
-
-const emailOf = (userId: string) => /<([^>]+)>\s*$/.exec(userId)?.[1]?.toLowerCase() ?? (userId.includes('@') ? userId.trim().toLowerCase() : '');
+type Seen = { kind: 'draft'; summary: Omit<DraftSummary, 'local' | 'server'> } | { kind: 'unreadable'; keysTag: string } | { kind: 'foreign' };
 
 export class DraftService {
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -93,8 +89,8 @@ export class DraftService {
         for (const { uid, raw } of await this.deps.folder.fetch(accountId, unknown)) {
           const read = await readEncryptedDraft(raw, this.deps.keyProvider);
           if (read.ok) {
-            const { draftId, subject, to, savedAt, attachments, messageId } = read.draft;
-            this.seen.set(key(uid), { kind: 'draft', summary: { draftId, accountId: this.localized(read, accountId).accountId, subject, to, savedAt, attachments: attachments.length }, messageId });
+            const { draftId, subject, to, savedAt, attachments } = read.draft;
+            this.seen.set(key(uid), { kind: 'draft', summary: { draftId, accountId: this.localized(read, accountId).accountId, subject, to, savedAt, attachments: attachments.length } });
           } else this.seen.set(key(uid), read.reason === 'not-draft' ? { kind: 'foreign' } : { kind: 'unreadable', keysTag });
         }
         for (const uid of uids) {
@@ -171,7 +167,6 @@ export class DraftService {
         text: draft.text,
         attachments: draft.attachments,
         ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
-        messageId: draft.messageId,
         savedAt: draft.savedAt,
       };
     });
@@ -196,13 +191,8 @@ export class DraftService {
   /** The message written in a draft was accepted by the mail server: the draft has done its job. */
   private async removeSent(messageId: string): Promise<void> {
     const ids = new Set<string>();
-    for (const entry of await this.deps.local.all()) if (entry.draft.messageId === messageId) ids.add(entry.draft.draftId);
-    for (const [id, copies] of this.onServer) {
-      for (const copy of copies) {
-        const known = this.seen.get(`${copy.accountId}\u0000${copy.path}\u0000${copy.uidValidity}\u0000${copy.uid}`);
-        if (known?.kind === 'draft' && known.messageId === messageId) ids.add(id);
-      }
-    }
+    for (const entry of await this.deps.local.all()) if (isMessageOfDraft(messageId, entry.draft.draftId)) ids.add(entry.draft.draftId);
+    for (const id of this.onServer.keys()) if (isMessageOfDraft(messageId, id)) ids.add(id);
     for (const id of ids) await this.discard(id, 'sent');
   }
 
@@ -210,10 +200,11 @@ export class DraftService {
     if (!draft.accountId || !this.deps.accounts().some((a) => a.id === draft.accountId)) return { state: 'no-account' };
     try {
       const from = await this.deps.sender(draft.accountId);
-      const encryptionKeys = await this.encryptionKeys(from.address);
+      const own = await this.deps.identityKeys.keysFor({ address: from.address, kind: from.kind, ...(from.person ? { person: from.person } : {}) });
+      const encryptionKeys = own.encryptToSelf;
       if (encryptionKeys.length === 0) return { state: 'no-key' };
-      const signingKey = await this.signingKey(from.address);
-      if (!signingKey) return { state: 'key-locked' };
+      const signingKey = own.signWith;
+      if (!signingKey) return { state: own.signing === 'none' ? 'no-key' : 'key-locked' };
       const keyOf = (id: string | undefined) => this.deps.accounts().find((a) => a.id === id)?.key;
       const accounts = { account: keyOf(draft.accountId), replyTo: keyOf(draft.replyTo?.mailbox.accountId) };
       const raw = await buildEncryptedDraft(draft, { name: from.name, address: from.address }, { encryptionKeys, signingKey }, accounts);
@@ -232,38 +223,6 @@ export class DraftService {
     } catch (error) {
       return { state: 'failed', error: error instanceof ServiceError ? error.code : 'INTERNAL' };
     }
-  }
-
-  /** The person's own usable public keys, plus a team key carrying the mailbox's address. */
-  private async encryptionKeys(address: string): Promise<Key[]> {
-    const keys: Key[] = [];
-    for (const summary of await this.deps.ownKeys.list()) {
-      if (summary.revoked) continue;
-      const key = await this.deps.ownKeys.privateKey(summary.fingerprint);
-      if (key && (await assertUsable(key.toPublic()).then(() => true, () => false))) keys.push(key.toPublic());
-    }
-    for (const key of await this.deps.keyProvider.verificationKeys()) {
-      if (keys.some((k) => k.getFingerprint() === key.getFingerprint())) continue;
-      if ((await this.deps.keyProvider.acceptanceOf(key.getFingerprint().toUpperCase())) !== 'team') continue;
-      if (key.getUserIDs().some((id) => emailOf(id) === address.toLowerCase())) keys.push(key);
-    }
-    return keys;
-  }
-
-  /**
-   * A team mailbox's draft is signed with the team key when it is held (every member verifies that
-   * one, so colleagues can reopen it); otherwise, and for the person's own mail, with their own key.
-   */
-  private async signingKey(address: string): Promise<PrivateKey | null> {
-    for (const key of await this.deps.keyProvider.decryptionKeys()) {
-      if (!key.isDecrypted() || !key.getUserIDs().some((id) => emailOf(id) === address.toLowerCase())) continue;
-      if ((await this.deps.keyProvider.acceptanceOf(key.getFingerprint().toUpperCase())) === 'team') return key;
-    }
-    for (const summary of (await this.deps.ownKeys.list()).filter((k) => !k.revoked && k.hasSecret)) {
-      const key = await this.deps.ownKeys.privateKey(summary.fingerprint);
-      if (key?.isDecrypted()) return key;
-    }
-    return null;
   }
 
   private async removeCopies(copies: { accountId: string; path: string; uidValidity: string; uid: number }[]): Promise<void> {

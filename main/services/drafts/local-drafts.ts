@@ -19,7 +19,8 @@ export type ServerCopy = z.infer<typeof serverCopySchema>;
 
 const storedSchema = z.object({
   v: z.literal(1),
-  draft: draftContentSchema.extend({ savedAt: z.number() }),
+  // messageId: drafts saved before main minted Message-IDs carry the renderer's; it is dropped.
+  draft: draftContentSchema.extend({ savedAt: z.number(), messageId: z.string().optional() }),
   server: serverCopySchema.nullable(),
 });
 
@@ -56,7 +57,8 @@ export class LocalDrafts {
     }
     const parsed = storedSchema.safeParse(JSON.parse((await this.secrets.open(sealName(id), sealed)).toString('utf8')));
     if (!parsed.success || parsed.data.draft.draftId !== id) throw new ServiceError('SECRET_CORRUPT', `A local draft is damaged (${id}); it was left untouched.`);
-    return { draft: parsed.data.draft, server: parsed.data.server };
+    const { messageId: _legacy, ...draft } = parsed.data.draft;
+    return { draft, server: parsed.data.server };
   }
 
   async all(): Promise<LocalDraft[]> {

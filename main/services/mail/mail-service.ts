@@ -21,7 +21,7 @@ import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
 import { readOfferedKey } from './offered-key-reader.js';
 import type { BodyStructureNode } from './message-row.js';
-import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
+import { arrivedSecured } from './original-security.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
@@ -147,17 +147,17 @@ export class MailService {
 
   /**
    * What a reply needs to know about the original, decided here and not by the renderer: its
-   * Message-ID, and whether it arrived secured (PGP/MIME encrypted, or marked by the secure-mail
-   * gateway's header) — a secure conversation must stay secure.
+   * Message-ID, and whether it arrived secured (encrypted as PGP/MIME or inline PGP, or marked by
+   * the secure-mail gateway's header: original-security.ts) — a secure conversation stays secure.
    */
   async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
     const session = await this.session(ref);
     return session.withClient(async (client) => {
       const meta = await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true });
       if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-      const gatewayMarked = (meta.headers?.toString('latin1') ?? '').toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`);
       const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
-      return { ...(messageId ? { messageId } : {}), secure: isPgpMimeEncrypted(meta.bodyStructure as BodyStructureNode) || gatewayMarked };
+      const secure = await arrivedSecured(client, uid, { structure: meta.bodyStructure as BodyStructureNode, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader);
+      return { ...(messageId ? { messageId } : {}), secure };
     });
   }
 

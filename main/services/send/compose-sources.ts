@@ -16,7 +16,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { BodyStructureNode } from '../mail/message-row.js';
 import { fetchRootText, forwardBlock, prefixedSubject, quoteForReply, replyRecipients, withoutArmoredBlocks } from '../mail/quote-original.js';
 import { discoverTeamIdentities, type TeamIdentity } from '../mail/team-identities.js';
-import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
+import { arrivedSecured } from '../mail/original-security.js';
 
 const IDENTITY_CACHE_MS = 60_000;
 
@@ -41,21 +41,26 @@ export class ComposeSources {
    * person is recorded as Sender: the account's own address, or — for an account that is itself
    * a team mailbox — the person's own account, when there is one.
    */
-  async from(accountId: string, teamMailbox: string | undefined): Promise<{ from: MailAddress; person?: MailAddress }> {
+  async from(accountId: string, teamMailbox: string | undefined): Promise<{ from: MailAddress; person?: MailAddress; kind: 'personal' | 'team' }> {
     const account = await this.deps.mail.sendingAccount(accountId);
     const own = { name: account.name, address: account.address };
     if (teamMailbox) {
       const team = (await this.load()).teams.find((t) => t.accountId === accountId && t.teamMailbox === teamMailbox);
       if (!team) throw new ServiceError('VALIDATION', 'You cannot send as this team mailbox (the server publishes no sending address for it, or you may only read it).');
-      return { from: { name: team.name, address: team.address }, person: own };
+      return { from: { name: team.name, address: team.address }, person: own, kind: 'team' };
     }
     const summary = this.deps.mail.listAccounts().find((a) => a.id === accountId);
     if (summary?.teamName) {
       const { personal } = await this.load();
       const person = personal.find((p) => p.kind === 'personal');
-      return { from: own, ...(person ? { person: { name: person.name, address: person.address } } : {}) };
+      return { from: own, ...(person ? { person: { name: person.name, address: person.address } } : {}), kind: 'team' };
     }
-    return { from: own };
+    return { from: own, kind: 'personal' };
+  }
+
+  /** The addresses of every team identity (team mailboxes with a sending address, team accounts): their keys are never the person's own. */
+  async teamAddresses(): Promise<string[]> {
+    return (await this.identities()).filter((i) => i.kind === 'team').map((i) => i.address.toLowerCase());
   }
 
   async composeContext(ref: MailboxRef, uid: number, mode: ComposeMode, locale: Locale): Promise<ComposeContext> {
@@ -70,7 +75,6 @@ export class ComposeSources {
       const from = list(envelope.from);
       // Exactly one From, or no signature can count (as when reading).
       const body = await fetchRootText(client, uid, structure, from.length === 1 ? from[0]!.address : '', this.deps.keys);
-      const gatewayMarked = (meta.headers?.toString('latin1') ?? '').toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`);
       const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
       return {
         from,
@@ -80,7 +84,8 @@ export class ComposeSources {
         subject: body.subject ?? envelope.subject ?? '',
         date: Number.isFinite(headerDate) ? headerDate : meta.internalDate ? new Date(meta.internalDate).getTime() : Date.now(),
         text: body.text,
-        secure: isPgpMimeEncrypted(structure) || gatewayMarked,
+        // Any encrypted original (PGP/MIME or inline) or gateway mail: the answer stays secure.
+        secure: await arrivedSecured(client, uid, { structure, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader),
       };
     });
     const { personal, teams } = await this.load();

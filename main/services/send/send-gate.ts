@@ -12,9 +12,10 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
-import type { Key, PrivateKey } from 'openpgp';
+import type { Key } from 'openpgp';
 import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
+import { requireSigningKey, type IdentityKeys, type KeyIdentity } from '../crypto/identity-keys.js';
 import { buildPgpMimeMessage, setEnvelopeHeaders, type OutgoingMessage } from '../crypto/pgp-mime-writer.js';
 import type { Decision, DraftForDecision } from '../policy/decide.js';
 import type { PolicyService } from '../policy/policy-service.js';
@@ -37,12 +38,19 @@ export interface SendKeys {
   /** The recipient's accepted, usable key, or null. */
   recipientKey(address: string): Promise<Key | null>;
   /**
-   * The keys that must also read every encrypted copy: the sender's own, the team key when
-   * sending as a team, and the person recorded in Sender (so the copy can be the Sent copy).
+   * The keys of the identity the message is sent as (crypto/identity-keys.ts, the one place that
+   * decides): the key that signs, and the keys that must also read every encrypted copy (the
+   * sender's own, the team key when sending as a team) so the copy can be the Sent copy.
    */
-  selfKeys(message: Pick<OutgoingMessage, 'from' | 'sender'>): Promise<Key[]>;
-  /** The person's signing key, unlocked; KEY_LOCKED when it needs its passphrase. */
-  signingKey(): Promise<PrivateKey>;
+  identityKeys(identity: KeyIdentity): Promise<IdentityKeys>;
+}
+
+/** What the message is judged and built under, worked out in main (never the renderer's word). */
+export interface SendContext {
+  /** A reply to or forward of secured mail, or the person asked for a secure route. */
+  inReplyToSecure?: boolean;
+  /** Who the message is sent as; by default the From address as a personal identity. */
+  identity?: KeyIdentity;
 }
 
 export interface Approval {
@@ -72,13 +80,13 @@ export class SendGate {
 
   constructor(private readonly deps: SendGateDeps) {}
 
-  async evaluate(message: OutgoingMessage, context: { inReplyToSecure?: boolean } = {}): Promise<Evaluated> {
+  async evaluate(message: OutgoingMessage, context: SendContext = {}): Promise<Evaluated> {
     const decision = await this.decide(message, context);
     return { decision, token: this.token(message, context, decision) };
   }
 
   /** `transport`: where approved copies go (the outbox of the sending account); default the gate's own. */
-  async submit(message: OutgoingMessage, approval: Approval, context: { inReplyToSecure?: boolean } = {}, transport: MailTransport = this.deps.transport): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
+  async submit(message: OutgoingMessage, approval: Approval, context: SendContext = {}, transport: MailTransport = this.deps.transport): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
     const decision = await this.decide(message, context);
     const expected = Buffer.from(this.token(message, context, decision), 'hex');
     const given = Buffer.from(/^[0-9a-f]{64}$/.test(approval.token) ? approval.token : '', 'hex');
@@ -99,7 +107,7 @@ export class SendGate {
     this.spent.add(approval.token);
     const sent: { route: Envelope['route']; to: string[] }[] = [];
     try {
-      const envelopes = await this.build(message, decision, policy, approval);
+      const envelopes = await this.build(message, decision, policy, approval, context.identity ?? { address: message.from.address, kind: 'personal' });
       for (const envelope of envelopes) {
         await transport.send(envelope);
         sent.push({ route: envelope.route, to: envelope.to });
@@ -121,7 +129,7 @@ export class SendGate {
     return { decision, sent };
   }
 
-  private async decide(message: OutgoingMessage, context: { inReplyToSecure?: boolean }): Promise<Decision> {
+  private async decide(message: OutgoingMessage, context: SendContext): Promise<Decision> {
     const draft: DraftForDecision = {
       subject: message.subject,
       bodyTexts: [message.text, ...(message.html ? [htmlToDetectorText(message.html)] : [])],
@@ -133,13 +141,13 @@ export class SendGate {
   }
 
   /** HMAC over a digest of everything that reaches the recipient, plus the decision it was approved under. */
-  private token(message: OutgoingMessage, context: { inReplyToSecure?: boolean }, decision: Decision): string {
+  private token(message: OutgoingMessage, context: SendContext, decision: Decision): string {
     const content = createHash('sha256');
     const field = (value: string | Uint8Array) => {
       const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
       content.update(`${bytes.length}:`).update(bytes);
     };
-    for (const value of [message.messageId, message.from.address, message.sender?.address ?? '', message.subject, message.text, message.html ?? '', message.inReplyTo ?? '', String(context.inReplyToSecure === true)]) field(value);
+    for (const value of [message.messageId, message.from.address, message.sender?.address ?? '', message.subject, message.text, message.html ?? '', message.inReplyTo ?? '', String(context.inReplyToSecure === true), context.identity?.kind ?? 'personal']) field(value);
     for (const a of [...message.to, ...(message.cc ?? [])]) field(a.address.toLowerCase());
     field(String(message.to.length));
     for (const a of message.attachments ?? []) {
@@ -151,7 +159,7 @@ export class SendGate {
     return createHmac('sha256', this.secret).update(content.digest()).update(summary).digest('hex');
   }
 
-  private async build(message: OutgoingMessage, decision: Decision, policy: Policy, approval: Approval): Promise<Envelope[]> {
+  private async build(message: OutgoingMessage, decision: Decision, policy: Policy, approval: Approval, identity: KeyIdentity): Promise<Envelope[]> {
     const byRoute = (route: Envelope['route']) => decision.recipients.filter((r) => r.route === route).map((r) => r.address);
     const envelopes: Envelope[] = [];
     const plain = byRoute('plain');
@@ -166,7 +174,9 @@ export class SendGate {
         if (!key) throw new ServiceError('SEND_BLOCKED', `No usable key for ${address} any more: check the message again.`);
         recipientKeys.push(key);
       }
-      const raw = await buildPgpMimeMessage(message, { encryptionKeys: [...recipientKeys, ...(await this.deps.keys.selfKeys(message))], signingKey: await this.deps.keys.signingKey() });
+      // Signed as the identity it is sent from (a team's key for a team), so the signature carries the From address.
+      const own = await this.deps.keys.identityKeys(identity);
+      const raw = await buildPgpMimeMessage(message, { encryptionKeys: [...recipientKeys, ...own.encryptToSelf], signingKey: requireSigningKey(own) });
       envelopes.push({ route: 'openpgp', from: message.from.address, to: encrypted, raw });
     }
 

@@ -2,14 +2,16 @@
  * Sending, composed: the composer's message → the send gate (decision, approval) → the durable
  * outbox → SMTP for the account the message is sent from. The sender is always the account's own
  * address (never a free From given by the renderer); recipient keys come from the keys the person
- * holds and has accepted; the signing key is the person's own key for that address.
+ * holds and has accepted; what signs and which keys read the kept copies is decided for the
+ * identity in one place (crypto/identity-keys.ts): a team's key when sending as the team. The
+ * Message-ID is minted here from the sender's domain (message-id.ts), never taken from the renderer.
  */
 import { join } from 'node:path';
-import type { Key, PrivateKey } from 'openpgp';
+import type { Key } from 'openpgp';
 import { ServiceError } from '../../../shared/result.js';
 import type { DecisionView, OutgoingMessageInput } from '../../../shared/send-schema.js';
+import { emailOfUserId, requireSigningKey, type IdentityKeyring, type KeyIdentity } from '../crypto/identity-keys.js';
 import { assertUsable } from '../crypto/key-service.js';
-import type { KeyService } from '../crypto/key-service.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { buildPgpMimeMessage, type OutgoingMessage } from '../crypto/pgp-mime-writer.js';
 import type { DomainEventBus } from '../events/domain-events.js';
@@ -22,11 +24,13 @@ import { ComposeSources, type ComposeMode } from './compose-sources.js';
 import { Correspondents } from './correspondents.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { SendGate, buildPlainMessage, type Envelope, type MailTransport } from './send-gate.js';
+import { ehloNameFor, messageIdFor } from './message-id.js';
 import { SmtpTransport } from './smtp-transport.js';
 
 export interface SendServiceDeps {
   mail: MailService;
-  keys: KeyService;
+  /** Which keys sign as an identity and read its kept copies (the one decision, identity-keys.ts). */
+  identityKeys: IdentityKeyring;
   /** Every key the person holds or accepted (own, team, correspondents). */
   keyProvider: KeyProvider;
   policy: PolicyService;
@@ -34,16 +38,14 @@ export interface SendServiceDeps {
   dataDir: string;
   events?: DomainEventBus;
   extraCaPem?: string;
-  /** Team keys held: sending from a team's address also encrypts to the team's current key. */
-  teamKeys?: Pick<import('../crypto/team-key-store.js').TeamKeyStore, 'currentPublicKeysFor'>;
 }
 
 type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & { cc: string[]; attachments: { filename: string; contentType: string; contentBase64: string }[] };
+type BuiltMessage = { message: OutgoingMessage; context: { inReplyToSecure: boolean; identity: KeyIdentity } };
 
 /** The last forwarded original fetched: the live hints re-check the same message every few hundred ms. */
 const ORIGINAL_CACHE_MS = 120_000;
 
-const emailOf = (userId: string) => /<([^>]+)>\s*$/.exec(userId)?.[1]?.toLowerCase() ?? (userId.includes('@') ? userId.trim().toLowerCase() : '');
 
 export class SendService {
   private constructor(
@@ -62,7 +64,8 @@ export class SendService {
       let transport = transports.get(accountId);
       if (!transport) {
         const account = await deps.mail.sendingAccount(accountId);
-        transport = new SmtpTransport({ ...account.smtp, username: account.username, password: account.password }, { extraCaPem: deps.extraCaPem });
+        // EHLO names the account's own mail domain, never the workstation or `.invalid`.
+        transport = new SmtpTransport({ ...account.smtp, username: account.username, password: account.password }, { extraCaPem: deps.extraCaPem, clientName: ehloNameFor(account.address) });
         transports.set(accountId, transport);
       }
       return transport;
@@ -89,8 +92,7 @@ export class SendService {
       policy: deps.policy,
       keys: {
         recipientKey: (address) => service!.recipientKey(address),
-        selfKeys: (message) => service!.copyKeys(message),
-        signingKey: () => service!.signingKey(),
+        identityKeys: (identity) => deps.identityKeys.keysFor(identity),
       },
       // Replaced per submission by the outbox of that account (see submit).
       transport: { send: async () => Promise.reject(new ServiceError('INTERNAL', 'No transport chosen.')) },
@@ -117,7 +119,7 @@ export class SendService {
     return { decision, token };
   }
 
-  async submit(input: ParsedOutgoing, approval: { token: string; justification?: string; mobileNumber?: string }): Promise<{ queued: number }> {
+  async submit(input: ParsedOutgoing, approval: { token: string; justification?: string; mobileNumber?: string }): Promise<{ queued: number; messageId: string }> {
     const { message, context } = await this.toMessage(input);
     const envelopes: Envelope[] = [];
     const { decision } = await this.gate.submit(message, approval, context, { send: async (envelope) => void envelopes.push(envelope) });
@@ -125,7 +127,7 @@ export class SendService {
     // the Sent copy as it went out, with no second encryption of the same message.
     const single = envelopes.length === 1 && envelopes[0]!.route === 'openpgp' ? { sentCopy: envelopes[0]!.raw } : null;
     await this.outbox.enqueue(input.accountId, message.messageId, envelopes, {
-      ...(single ?? (await this.sentCopy(message, decision.route === 'plain')) ?? {}),
+      ...(single ?? (await this.sentCopy(message, context.identity, decision.route === 'plain')) ?? {}),
       ...(input.replyTo ? { replyTo: input.replyTo } : {}),
       ...(input.forward ? { forwarded: { mailbox: input.forward.mailbox, uid: input.forward.uid } } : {}),
       ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
@@ -134,7 +136,7 @@ export class SendService {
     const at = Date.now();
     if (input.forward) this.deps.events?.emit({ type: 'message.forwarded', accountId: input.forward.mailbox.accountId, mailbox: input.forward.mailbox.path, uid: input.forward.uid, messageId: message.messageId, mode: input.forward.mode, at });
     if (input.teamMailbox) this.deps.events?.emit({ type: 'message.sent-as-team', accountId: input.accountId, teamMailbox: input.teamMailbox, messageId: message.messageId, senderRecorded: message.sender !== undefined, at });
-    return { queued: envelopes.length };
+    return { queued: envelopes.length, messageId: message.messageId };
   }
 
   outboxItems(): Pick<OutboxItem, 'id' | 'messageId' | 'route' | 'to' | 'state' | 'attempts' | 'lastError'>[] {
@@ -151,8 +153,8 @@ export class SendService {
    * UID — never bytes the renderer supplied. A reply to or forward of secured mail, or a message
    * the person asked to send securely, is judged as a secure conversation (it can only tighten).
    */
-  private async toMessage(input: ParsedOutgoing): Promise<{ message: OutgoingMessage; context: { inReplyToSecure: boolean } }> {
-    const { from, person } = await this.sources.from(input.accountId, input.teamMailbox);
+  private async toMessage(input: ParsedOutgoing): Promise<BuiltMessage> {
+    const { from, person, kind } = await this.sources.from(input.accountId, input.teamMailbox);
     const policy = this.deps.policy.state().effective?.policy;
     const gatewayHeader = policy?.gateway.header.name ?? 'X-Sinetti-Secure';
     const original = input.replyTo ? await this.deps.mail.replyContext(input.replyTo.mailbox, input.replyTo.uid, gatewayHeader) : null;
@@ -173,11 +175,13 @@ export class SendService {
       subject: input.subject,
       text: input.text,
       attachments,
-      messageId: input.messageId,
+      // Minted here from the From domain (the team's for a team), stable for the draft: message-id.ts.
+      messageId: messageIdFor(input.draftId, from.address),
       date: new Date(),
       ...(original?.messageId ? { inReplyTo: original.messageId, references: [original.messageId] } : forwarded?.messageId ? { references: [forwarded.messageId] } : {}),
     };
-    return { message, context: { inReplyToSecure: original?.secure === true || forwarded?.secure === true || input.secure === true } };
+    const identity: KeyIdentity = { address: from.address, kind, ...(person ? { person: person.address } : {}) };
+    return { message, context: { inReplyToSecure: original?.secure === true || forwarded?.secure === true || input.secure === true, identity } };
   }
 
   private async forwardedOriginal(mailbox: MailboxRef, uid: number, maxBytes: number) {
@@ -189,58 +193,25 @@ export class SendService {
   }
 
   /**
-   * The copy for the Sent folder: encrypted to the sender's own keys (never readable text on the
+   * The copy for the Sent folder: encrypted to the identity's own keys (never readable text on the
    * server), or as it was when the whole message went out as plain mail and there is no own key.
    * Without either, no copy is filed: a readable copy of protected mail on the server is worse.
    */
-  private async sentCopy(message: OutgoingMessage, plainMessage: boolean): Promise<{ sentCopy: Buffer } | null> {
-    // Sent as a team: readable to the team's keys and to the person who sent it.
-    const self = await this.copyKeys(message);
-    if (self.length) {
-      const signingKey = await this.signingKey().catch(() => null);
-      if (signingKey) return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: self, signingKey }) };
-    }
+  private async sentCopy(message: OutgoingMessage, identity: KeyIdentity, plainMessage: boolean): Promise<{ sentCopy: Buffer } | null> {
+    // Sent as a team: readable to the team's key and to the person who sent it.
+    const own = await this.deps.identityKeys.keysFor(identity);
+    if (own.encryptToSelf.length && own.signWith) return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: own.encryptToSelf, signingKey: requireSigningKey(own) }) };
     return plainMessage ? { sentCopy: await buildPlainMessage(message) } : null;
   }
 
   /** An accepted, usable key carrying the address (own, team or a correspondent's), or null. */
   private async recipientKey(address: string): Promise<Key | null> {
     for (const key of await this.deps.keyProvider.verificationKeys()) {
-      if (!key.getUserIDs().some((id) => emailOf(id) === address.toLowerCase())) continue;
+      if (!key.getUserIDs().some((id) => emailOfUserId(id) === address.toLowerCase())) continue;
       const acceptance = await this.deps.keyProvider.acceptanceOf(key.getFingerprint().toUpperCase());
       if (!acceptance || acceptance === 'rejected' || acceptance === 'undecided') continue;
       if (await assertUsable(key).then(() => true, () => false)) return key;
     }
     return null;
-  }
-
-  /** The sender's own public keys (so the Sent copy stays readable to them). */
-  /** Who must be able to read the copies: the From identity's keys and the Sender's, each once. */
-  private async copyKeys(message: Pick<OutgoingMessage, 'from' | 'sender'>): Promise<Key[]> {
-    const keys = [...(await this.selfKeys(message.from.address)), ...(message.sender ? await this.selfKeys(message.sender.address) : [])];
-    return keys.filter((key, i) => keys.findIndex((k) => k.getFingerprint() === key.getFingerprint()) === i);
-  }
-
-  private async selfKeys(address: string): Promise<Key[]> {
-    const own = await this.deps.keys.list();
-    const keys: Key[] = [];
-    for (const summary of own) {
-      if (summary.revoked || !summary.userIds.some((id) => emailOf(id) === address.toLowerCase())) continue;
-      const key = await this.deps.keys.privateKey(summary.fingerprint);
-      if (key) keys.push(key.toPublic());
-    }
-    // From a team mailbox: the whole team must be able to read the copy and the conversation.
-    if (this.deps.teamKeys) keys.push(...(await this.deps.teamKeys.currentPublicKeysFor(address)));
-    return keys;
-  }
-
-  private async signingKey(): Promise<PrivateKey> {
-    const own = (await this.deps.keys.list()).filter((k) => !k.revoked && k.hasSecret);
-    if (own.length === 0) throw new ServiceError('VALIDATION', 'Encrypted mail is signed with your own key: create or import one under Keys first.');
-    for (const summary of own) {
-      const key = await this.deps.keys.privateKey(summary.fingerprint);
-      if (key?.isDecrypted()) return key;
-    }
-    throw new ServiceError('KEY_LOCKED', 'Your key is locked: unlock it with its passphrase under Keys.');
   }
 }

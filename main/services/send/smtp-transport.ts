@@ -18,6 +18,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AccountSecurity } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import { isLoopbackHost } from '../mail/imap-client-factory.js';
+import { ehloNameFor } from './message-id.js';
 import type { Envelope, MailTransport } from './send-gate.js';
 
 export interface SmtpEndpoint {
@@ -31,7 +32,10 @@ export interface SmtpEndpoint {
 export interface SmtpTransportOptions {
   extraCaPem?: string;
   timeoutMs?: number;
-  /** The name announced in EHLO; never the workstation's own host name (it leaks into Received headers). */
+  /**
+   * The name announced in EHLO: the sender's domain (message-id.ts `ehloNameFor`); never the
+   * workstation's own host name (it leaks into Received headers), never `.invalid`.
+   */
   clientName?: string;
 }
 
@@ -48,7 +52,7 @@ export function buildSmtpOptions(endpoint: SmtpEndpoint, options: SmtpTransportO
     ignoreTLS: endpoint.security === 'plain',
     tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }), ...(options.extraCaPem ? { ca: [...rootCertificates, options.extraCaPem] } : {}) },
     auth: { user: endpoint.username, pass: endpoint.password },
-    name: options.clientName ?? 'sinetti.invalid',
+    name: options.clientName ?? ehloNameFor(endpoint.username),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout * 2,

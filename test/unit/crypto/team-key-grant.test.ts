@@ -141,7 +141,7 @@ describe('team key store', () => {
     expect(await reopened.acceptanceOf(fp(g1))).toBe('team');
     expect(await reopened.acceptanceOf('B'.repeat(40))).toBeNull();
     expect((await reopened.team('perhepalvelut'))?.leads).toEqual(['A'.repeat(40)]);
-    expect((await reopened.currentPublicKeysFor('perhepalvelut@kunta.example')).map((k) => k.getFingerprint().toUpperCase())).toEqual([fp(g2)]);
-    expect(await reopened.currentPublicKeysFor('someone@else.example')).toEqual([]);
+    expect((await reopened.currentKeysFor('perhepalvelut@kunta.example')).map((k) => k.getFingerprint().toUpperCase())).toEqual([fp(g2)]);
+    expect(await reopened.currentKeysFor('someone@else.example')).toEqual([]);
   });
 });

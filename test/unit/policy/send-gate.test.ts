@@ -36,8 +36,7 @@ function gate(managed: unknown, keys?: ConstructorParameters<typeof SendGate>[0]
     policy: new PolicyService({ managedPolicyPath: path, settings }),
     keys: keys ?? {
       recipientKey: async (address) => (address === 'kumppani@kela.example' ? partner.toPublic() : null),
-      selfKeys: async () => [sender.toPublic()],
-      signingKey: async () => sender,
+      identityKeys: async () => ({ signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }),
     },
     transport: { send: async (envelope) => void sent.push(envelope) },
     events: bus,
@@ -104,8 +103,7 @@ describe('SendGate', () => {
     let fail = true;
     const { gate: g, sent } = gate(managedWithGateway, {
       recipientKey: async () => partner.toPublic(),
-      selfKeys: async () => [sender.toPublic()],
-      signingKey: async () => (fail ? Promise.reject(Object.assign(new Error('locked'), { code: 'KEY_LOCKED' })) : sender),
+      identityKeys: async () => (fail ? { signWith: null, signing: 'locked', encryptToSelf: [sender.toPublic()] } : { signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }),
     });
     const m = message({ to: [{ address: 'kumppani@kela.example' }] });
     const { token } = await g.evaluate(m);

@@ -19,7 +19,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 type Content = Omit<DraftContentInput, 'draftId'>;
-const base: Content = { accountId: 'a', to: 'asiakas@example.net', cc: '', subject: 'Re: asia', text: '', attachments: [], messageId: 'abcdefgh12@sinetti.invalid' };
+const base: Content = { accountId: 'a', to: 'asiakas@example.net', cc: '', subject: 'Re: asia', text: '', attachments: [] };
 
 function setup(draftId?: string) {
   const save = vi.fn(async ({ draft }: { draft: DraftContentInput }) => ok({ draftId: draft.draftId, savedAt: 1, server: 'saved' as const }));

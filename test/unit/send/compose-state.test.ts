@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOutgoing, chipOf, invalidRecipients, outgoingKey, signatureBlock, type ComposeState } from '../../../renderer/compose/compose-state.js';
 
-const base: ComposeState = { identity: { accountId: 'acc' }, to: [], cc: [], pendingTo: '', pendingCc: '', subject: 'Aihe', text: 'Teksti', attachments: [], secure: false, messageId: 'abcdefgh@sinetti.invalid' };
+const base: ComposeState = { identity: { accountId: 'acc' }, to: [], cc: [], pendingTo: '', pendingCc: '', subject: 'Aihe', text: 'Teksti', attachments: [], secure: false, draftId: '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' };
 const original = { mailbox: { accountId: 'acc', path: 'shared/perhepalvelut' }, uid: 7 };
 
 describe('buildOutgoing: the one place the composer builds the message', () => {

@@ -41,7 +41,7 @@ describe('outgoing recipient addresses (nodemailer parser, strict subset)', () =
   });
 
   it('is what the contract validates in the main process too: IDN passes, quoted local parts and comments do not', () => {
-    const base = { accountId: 'a', subject: '', text: '', messageId: 'abcdefgh@sinetti.test' };
+    const base = { accountId: 'a', subject: '', text: '', draftId: '6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f' };
     expect(outgoingMessageSchema.safeParse({ ...base, to: ['pekka@äänekoski.fi'], cc: ['a@xn--nekoski-4waa.fi'] }).success).toBe(true);
     expect(outgoingMessageSchema.safeParse({ ...base, to: ['"a b"@kunta.fi'] }).success).toBe(false);
     expect(outgoingMessageSchema.safeParse({ ...base, to: ['a@kunta.fi (x)'] }).success).toBe(false);

@@ -8,17 +8,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, type PrivateKey } from 'openpgp';
+import { generateKey, readMessage, type PrivateKey } from 'openpgp';
 import { describe, expect, it } from 'vitest';
 import type { DraftContent } from '../../../shared/draft-schema.js';
-import { CompositeKeyProvider, type KeySource } from '../../../main/services/crypto/key-provider.js';
+import { IdentityKeyring } from '../../../main/services/crypto/identity-keys.js';
+import { CompositeKeyProvider } from '../../../main/services/crypto/key-provider.js';
 import { KeyService } from '../../../main/services/crypto/key-service.js';
+import { TeamKeyStore } from '../../../main/services/crypto/team-key-store.js';
 import { buildEncryptedDraft, readEncryptedDraft } from '../../../main/services/drafts/draft-mime.js';
 import { DraftService } from '../../../main/services/drafts/draft-service.js';
 import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/drafts/drafts-folder.js';
 import { LocalDrafts } from '../../../main/services/drafts/local-drafts.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
+import { messageIdFor } from '../../../main/services/send/message-id.js';
 import { SecretStore } from '../../../main/services/secrets/secret-store.js';
 
 const ACCOUNT = 'acc-1';
@@ -50,28 +53,28 @@ class MemoryDraftsFolder implements DraftsFolder {
   }
 }
 
-/** A team key source as the team-keys service will provide it: the key, acceptance `team`. */
-function teamSource(teamKey: PrivateKey): KeySource {
-  const fingerprint = teamKey.getFingerprint().toUpperCase();
-  return { decryptionKeys: async () => [teamKey], verificationKeys: async () => [teamKey.toPublic()], acceptanceOf: async (fp) => (fp.toUpperCase() === fingerprint ? 'team' : null) };
-}
-
-function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT, options: { address?: string; sources?: KeySource[] } = {}) {
+/**
+ * One workstation: real personal keys and a real team key store (the team key held as a team key,
+ * when given), the identity decision create-services.ts wires, and the account's identity.
+ */
+async function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT, options: { address?: string; kind?: 'personal' | 'team'; teamKey?: PrivateKey; teamAddresses?: string[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sinetti-drafts-unit-'));
   const secrets = new SecretStore(new MemoryKeychain(), dir);
   const events = new DomainEventBus();
   const seen: DomainEvent[] = [];
   events.subscribe((e) => seen.push(e));
   const keys = new KeyService(secrets, events);
+  const teamKeys = new TeamKeyStore(secrets);
+  if (options.teamKey) await teamKeys.add('perhepalvelut', 'Perhepalvelut', [{ generation: 1, key: options.teamKey }], 'granted');
   const local = new LocalDrafts(join(dir, 'drafts'), secrets);
   const drafts = new DraftService({
     local,
     folder,
-    ownKeys: keys,
-    keyProvider: new CompositeKeyProvider([keys, ...(options.sources ?? [])]),
+    identityKeys: new IdentityKeyring({ own: keys, team: teamKeys, teamAddresses: async () => options.teamAddresses ?? [] }),
+    keyProvider: new CompositeKeyProvider([keys, teamKeys]),
     // Account ids differ between workstations; user@host is the same.
     accounts: () => [{ id: accountId, key: 'anna@imap.kunta.example' }],
-    sender: async () => ({ address: options.address ?? ADDRESS, name: 'Anna' }),
+    sender: async () => ({ address: options.address ?? ADDRESS, name: 'Anna', kind: options.kind ?? 'personal' }),
     events,
   });
   return { dir, keys, drafts, events, seen, draftsDir: join(dir, 'drafts') };
@@ -87,7 +90,6 @@ function content(overrides: Partial<DraftContent> = {}): DraftContent {
     text: SECRET_TEXT,
     attachments: [{ filename: 'muistio.txt', contentType: 'text/plain', contentBase64: Buffer.from('Liitteen sisältö').toString('base64') }],
     replyTo: { mailbox: { accountId: ACCOUNT, path: 'INBOX' }, uid: 42 },
-    messageId: `${randomUUID().slice(0, 12)}@sinetti.test`,
     ...overrides,
   };
 }
@@ -99,7 +101,7 @@ const noPlaintext = (bytes: Buffer) => {
 describe('draft service', () => {
   it('without an own key keeps the draft on this workstation only, and says so', async () => {
     const folder = new MemoryDraftsFolder();
-    const ws = workstation(folder);
+    const ws = await workstation(folder);
     const draft = content();
     expect(await ws.drafts.save(draft)).toMatchObject({ draftId: draft.draftId, server: 'no-key' });
     expect(folder.messages.size).toBe(0);
@@ -110,7 +112,7 @@ describe('draft service', () => {
 
   it('encrypts the server copy, replaces it on every save, and reopens it on another workstation', async () => {
     const folder = new MemoryDraftsFolder();
-    const a = workstation(folder);
+    const a = await workstation(folder);
     const { privateKey } = await generateKey({ userIDs: [{ name: 'Anna', email: ADDRESS }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
     await a.keys.importPrivate(privateKey);
     const draft = content();
@@ -128,7 +130,7 @@ describe('draft service', () => {
     expect([...folder.messages.keys()]).toEqual([3]);
 
     // Another workstation with the same key imported: lists it from the server and opens it.
-    const b = workstation(folder, 'acc-2');
+    const b = await workstation(folder, 'acc-2');
     await b.keys.importPrivate(privateKey);
     const listed = await b.drafts.list();
     expect(listed).toMatchObject({ drafts: [{ draftId: draft.draftId, subject: SECRET_SUBJECT, to: draft.to, local: false, server: true, attachments: 1 }], unreadableOnServer: 0 });
@@ -144,21 +146,22 @@ describe('draft service', () => {
     expect(await a.drafts.open(draft.draftId)).toMatchObject({ subject: 'Muutettu aihe', accountId: ACCOUNT, replyTo: { mailbox: { accountId: ACCOUNT } } });
 
     // Without the key nothing opens: it is counted, never shown.
-    const c = workstation(folder);
+    const c = await workstation(folder);
     await c.keys.generate({ name: 'Muu', email: 'muu@sinetti.test' });
     expect(await c.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });
   });
 
   it('removes the local and the server copy when the message is accepted, and on discard', async () => {
     const folder = new MemoryDraftsFolder();
-    const ws = workstation(folder);
+    const ws = await workstation(folder);
     await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const sent = content();
     const kept = content();
     await ws.drafts.save(sent);
     await ws.drafts.save(kept);
     expect(folder.messages.size).toBe(2);
-    ws.events.emit({ type: 'message.accepted', accountId: ACCOUNT, messageId: sent.messageId, at: Date.now() });
+    // Main minted the sent message's Message-ID from the draft id (under whatever domain it was sent from).
+    ws.events.emit({ type: 'message.accepted', accountId: ACCOUNT, messageId: messageIdFor(sent.draftId, 'perhepalvelut@sinetti.test'), at: Date.now() });
     await expect.poll(async () => (await ws.drafts.list()).drafts.map((d) => d.draftId)).toEqual([kept.draftId]);
     expect(folder.messages.size).toBe(1);
     // A late autosave of the sent draft does not bring it back.
@@ -172,7 +175,7 @@ describe('draft service', () => {
 
   it('keeps saving locally while the server is unreachable, and replaces the old copy once it is back', async () => {
     const folder = new MemoryDraftsFolder();
-    const ws = workstation(folder);
+    const ws = await workstation(folder);
     await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const draft = content();
     await ws.drafts.save(draft);
@@ -188,7 +191,7 @@ describe('draft service', () => {
 
   it('says the key is locked rather than storing an unsigned copy; no account means local only', async () => {
     const folder = new MemoryDraftsFolder();
-    const ws = workstation(folder);
+    const ws = await workstation(folder);
     await ws.keys.generate({ name: 'Anna', email: ADDRESS, passphrase: 'pitkä salalause 2026' });
     expect(await ws.drafts.save(content())).toMatchObject({ server: 'key-locked' });
     expect(await ws.drafts.save(content({ accountId: '' }))).toMatchObject({ server: 'no-account' });
@@ -196,7 +199,7 @@ describe('draft service', () => {
   });
 
   it('brings back an empty draft and unusual text byte for byte', async () => {
-    const ws = workstation(new MemoryDraftsFolder());
+    const ws = await workstation(new MemoryDraftsFolder());
     const own = await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const key = (await ws.keys.privateKey(own.fingerprint))!;
     const provider = new CompositeKeyProvider([ws.keys]);
@@ -210,24 +213,47 @@ describe('draft service', () => {
     const folder = new MemoryDraftsFolder();
     const team = 'perhepalvelut@sinetti.test';
     const { privateKey: teamKey } = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: team }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
-    const anna = workstation(folder, ACCOUNT, { address: team, sources: [teamSource(teamKey)] });
+    const anna = await workstation(folder, ACCOUNT, { address: team, kind: 'team', teamKey });
     await anna.keys.generate({ name: 'Anna', email: ADDRESS });
     const draft = content();
     expect(await anna.drafts.save(draft)).toMatchObject({ server: 'saved' });
     // Mikko: his own key (not Anna's) and the team key.
-    const mikko = workstation(folder, 'acc-m', { address: team, sources: [teamSource(teamKey)] });
+    const mikko = await workstation(folder, 'acc-m', { address: team, kind: 'team', teamKey });
     await mikko.keys.generate({ name: 'Mikko', email: 'mikko@sinetti.test' });
     expect((await mikko.drafts.list()).drafts).toMatchObject([{ draftId: draft.draftId, subject: SECRET_SUBJECT }]);
     expect(await mikko.drafts.open(draft.draftId)).toMatchObject({ text: SECRET_TEXT });
     // Someone with neither key opens nothing.
-    const outsider = workstation(folder, 'acc-o');
+    const outsider = await workstation(folder, 'acc-o');
     await outsider.keys.generate({ name: 'Ulla', email: 'ulla@sinetti.test' });
     expect(await outsider.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });
   });
 
+  it('encrypts a personal draft only to the person\'s own keys, even with the team key imported under personal keys', async () => {
+    const team = 'perhepalvelut@sinetti.test';
+    const { privateKey: teamKey } = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: team }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const teamSubkeys = new Set([teamKey, ...teamKey.getSubkeys()].map((k) => k.getKeyID().toHex()));
+    // Known as a team's key two ways: the server offers the team address, or it is also held as the team key.
+    for (const known of [{ teamAddresses: [team] }, { teamKey }]) {
+      const folder = new MemoryDraftsFolder();
+      const ws = await workstation(folder, ACCOUNT, known);
+      const own = await ws.keys.generate({ name: 'Anna', email: ADDRESS });
+      await ws.keys.importPrivate(teamKey.armor());
+      expect(await ws.drafts.save(content())).toMatchObject({ server: 'saved' });
+      const armored = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec([...folder.messages.values()][0]!.toString('latin1'))![0];
+      const recipients = (await readMessage({ armoredMessage: armored })).getEncryptionKeyIDs().map((id) => id.toHex());
+      const ownKey = (await ws.keys.privateKey(own.fingerprint))!;
+      expect(recipients.filter((id) => teamSubkeys.has(id))).toEqual([]);
+      expect(recipients).toEqual(ownKey.getSubkeys().map((k) => k.getKeyID().toHex()));
+      // A colleague who holds only the team key cannot open the person's draft.
+      const colleague = await workstation(folder, 'acc-m', { address: team, kind: 'team', teamKey });
+      await colleague.keys.generate({ name: 'Mikko', email: 'mikko@sinetti.test' });
+      expect(await colleague.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });
+    }
+  });
+
   it('refuses a planted copy: encrypted to the person but signed by someone else', async () => {
     const folder = new MemoryDraftsFolder();
-    const ws = workstation(folder);
+    const ws = await workstation(folder);
     const own = await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const ownPublic = (await ws.keys.privateKey(own.fingerprint))!.toPublic();
     const { privateKey: attacker } = await generateKey({ userIDs: [{ email: ADDRESS }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
