@@ -56,7 +56,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
-  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
+  const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore, logger: logger.child('outbox') });
   const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),

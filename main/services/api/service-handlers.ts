@@ -90,6 +90,10 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       send.outbox.discard(id);
       return {};
     },
+    'send:outbox:mark-sent': async ({ id }) => {
+      await send.outbox.markSent(id);
+      return {};
+    },
     'crypto:team:list': async () => teamKeys.list(),
     'crypto:team:create': async ({ accountId, team, name, email }) => teamKeys.create(accountId, team, { name, email }),
     'crypto:team:grant': async ({ accountId, team, memberPublicKey }) => teamKeys.grant(accountId, team, memberPublicKey),
