@@ -22,6 +22,7 @@ import { ImapDraftsFolder } from './drafts/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
+import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
 
@@ -34,6 +35,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const logger = options.logger ?? createLogger('sinetti');
   const settings = new SettingsStore(options.settingsBackend);
   const secrets = new SecretStore(options.keychain, options.dataDir);
+  // Up front: a locked keychain is reported now (app:info:get), and the app still starts.
+  const vault = new VaultStatus(secrets, logger.child('secrets'));
+  await vault.check();
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
   const policy = new PolicyService({
@@ -80,6 +84,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     openExternal: options.openExternal,
     correspondents,
     keyLookup,
+    vault,
   });
   return {
     dispatcher: createDispatcher(handlers, logger.child('ipc')),

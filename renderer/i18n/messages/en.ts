@@ -105,6 +105,7 @@ export const en: Record<MessageKey, string> = {
   'error.UNAUTHORIZED': 'You are not allowed to do this.',
   'error.NOT_FOUND': 'Not found.',
   'error.KEYCHAIN_LOCKED': 'The OS keychain is locked. Unlock it (or sign in again) and try again. Nothing stored has been lost.',
+  'vault.recheck': 'Check again',
   'error.KEYCHAIN_UNAVAILABLE': 'This computer’s keychain is not available, so the password cannot be stored safely.',
   'error.SECRET_CORRUPT': 'The stored password is missing or damaged. Add the account again.',
   'error.SETTINGS_INVALID': 'The settings file is not valid.',

@@ -104,6 +104,7 @@ export const fi = {
   'error.UNAUTHORIZED': 'Sinulla ei ole oikeutta tähän toimintoon.',
   'error.NOT_FOUND': 'Kohdetta ei löytynyt.',
   'error.KEYCHAIN_LOCKED': 'Käyttöjärjestelmän avainnippu on lukittu. Avaa se (tai kirjaudu uudelleen sisään) ja yritä uudelleen. Tallennettuja tietoja ei ole menetetty.',
+  'vault.recheck': 'Tarkista uudelleen',
   'error.KEYCHAIN_UNAVAILABLE': 'Tietokoneen avainnippua ei ole käytettävissä, joten salasanaa ei voi tallentaa turvallisesti.',
   'error.SECRET_CORRUPT': 'Tallennettu salasana puuttuu tai on vioittunut. Lisää tili uudelleen.',
   'error.SETTINGS_INVALID': 'Asetustiedosto on virheellinen.',

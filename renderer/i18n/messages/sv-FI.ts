@@ -106,6 +106,7 @@ export const svFI: Record<MessageKey, string> = {
   'error.UNAUTHORIZED': 'Du har inte behörighet till den här åtgärden.',
   'error.NOT_FOUND': 'Objektet hittades inte.',
   'error.KEYCHAIN_LOCKED': 'Operativsystemets nyckelring är låst. Lås upp den (eller logga in på nytt) och försök igen. Inga sparade uppgifter har gått förlorade.',
+  'vault.recheck': 'Kontrollera igen',
   'error.KEYCHAIN_UNAVAILABLE': 'Datorns nyckelring är inte tillgänglig, så lösenordet kan inte sparas säkert.',
   'error.SECRET_CORRUPT': 'Det sparade lösenordet saknas eller är skadat. Lägg till kontot på nytt.',
   'error.SETTINGS_INVALID': 'Inställningsfilen är ogiltig.',
