@@ -36,6 +36,7 @@ export const REQUEST_CHANNELS = [
   'send:outbox:list',
   'send:outbox:retry',
   'send:outbox:discard',
+  'send:outbox:mark-sent',
   // Team keys (issue 3).
   'crypto:team:list',
   'crypto:team:create',

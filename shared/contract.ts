@@ -126,6 +126,8 @@ export const contract = {
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   'send:outbox:discard': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
+  /** The person checked that a copy which may have been sent did arrive: never sent again, its follow-up runs. */
+  'send:outbox:mark-sent': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
   // Team keys: public facts only; the team's secret keys never leave the main process.
   /** Every team mailbox with the key generations held, whether the person leads it, and (for leads) the members. */
   'crypto:team:list': { request: empty, response: z.array(teamViewSchema) },

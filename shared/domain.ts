@@ -1,5 +1,6 @@
 /** Domain types shared by services and renderer, defined as zod schemas so IPC can validate them. */
 import { z } from 'zod';
+import { errorCodeSchema } from './result.js';
 
 export const LOCALES = ['fi', 'sv-FI', 'en'] as const;
 export const localeSchema = z.enum(LOCALES);
@@ -261,6 +262,11 @@ export type MailEvent = z.infer<typeof mailEventSchema>;
 export const appInfoSchema = z.object({
   version: z.string(),
   host: z.enum(['electron', 'browser']),
+  /**
+   * Why the vault key in the OS keychain cannot be used now (checked at start-up and again on
+   * each call while it fails): KEYCHAIN_LOCKED, KEYCHAIN_UNAVAILABLE or SECRET_CORRUPT; null when it can.
+   */
+  vaultProblem: z.object({ code: errorCodeSchema, message: z.string() }).nullable(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'SEND_NOT_APPROVED',
   'JUSTIFICATION_REQUIRED',
   'SEND_REJECTED',
+  /** The approved message could not be stored in the outbox: nothing was sent, the approval is unspent. */
+  'OUTBOX_FAILED',
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',

@@ -118,12 +118,17 @@ export type ComposeContext = z.infer<typeof composeContextSchema>;
 /** A suggestion for a recipient: from headers the app already has (never from message content). */
 export const correspondentSchema = z.object({ name: z.string(), address: z.string() });
 
+/**
+ * A copy in the outbox. `damaged`: a copy that could not be read (damaged, or sealed under another
+ * vault key) was set aside, kept on disk and never sent; nothing about it (recipients, route) is
+ * known any more, so only its id and the error code are given.
+ */
 export const outboxItemSchema = z.object({
   id: z.string(),
-  messageId: z.string(),
-  route: z.enum(['plain', 'openpgp', 'gateway']),
+  messageId: z.string().optional(),
+  route: z.enum(['plain', 'openpgp', 'gateway']).optional(),
   to: z.array(z.string()),
-  state: z.enum(['queued', 'sending', 'uncertain', 'failed']),
+  state: z.enum(['queued', 'sending', 'uncertain', 'failed', 'damaged']),
   attempts: z.number(),
   lastError: z.object({ code: z.string(), message: z.string(), serverResponse: z.string().optional() }).optional(),
 });

@@ -23,6 +23,7 @@ import { ImapDraftsFolder } from './drafts/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { SecretStore } from './secrets/secret-store.js';
+import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
 
@@ -41,6 +42,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const logger = options.logger ?? createLogger('sinetti');
   const settings = new SettingsStore(options.settingsBackend);
   const secrets = new SecretStore(options.keychain, options.dataDir);
+  // Up front: a locked keychain is reported now (app:info:get), and the app still starts.
+  const vault = new VaultStatus(secrets, logger.child('secrets'));
+  await vault.check();
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
   const policy = new PolicyService({
@@ -66,7 +70,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
   let teamAddresses: () => Promise<string[]> = async () => [];
   const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
-  const send = await SendService.create({ mail, identityKeys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem });
+  const send = await SendService.create({ mail, identityKeys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, logger: logger.child('outbox') });
   teamAddresses = () => send.sources.teamAddresses();
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, mail, domainEvents);
   const drafts = new DraftService({
@@ -94,6 +98,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     openExternal: options.openExternal,
     correspondents,
     keyLookup,
+    vault,
   });
   return {
     dispatcher: createDispatcher(handlers, logger.child('ipc')),

@@ -1,4 +1,4 @@
-import { makeStyles, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
+import { Button, makeStyles, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
@@ -17,7 +17,8 @@ import { Sidebar } from '../mailboxes/Sidebar.js';
 import type { MessageRemoved } from '../message/MessageView.js';
 import { MessageView } from '../message/MessageView.js';
 import { MessageList } from '../messages/MessageList.js';
-import { ErrorBar, NoticeBar } from './ErrorBar.js';
+import { Bar, ErrorBar, NoticeBar } from './ErrorBar.js';
+import { describeError } from '../i18n/error-text.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { Header } from './Header.js';
 import { useConnectionState } from './use-connection-state.js';
@@ -68,6 +69,8 @@ export function App() {
   const [outboxOpen, setOutboxOpen] = useState(false);
   const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraft } | null>(null);
   const [draftsOpen, setDraftsOpen] = useState(false);
+  // The OS keychain as the services found it at start-up (locked, unreachable): said up front.
+  const [vaultProblem, setVaultProblem] = useState<AppError | null>(null);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
@@ -92,6 +95,16 @@ export function App() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  const checkVault = useCallback(async () => {
+    const info = await api['app:info:get']({});
+    setVaultProblem(info.ok ? info.value.vaultProblem : null);
+    return info.ok && info.value.vaultProblem === null;
+  }, [api]);
+
+  useEffect(() => {
+    void checkVault();
+  }, [checkVault]);
 
   // After a reconnect the server may grant other rights than before: list the mailboxes again.
   useEffect(
@@ -126,6 +139,14 @@ export function App() {
 
   const messages = (
     <>
+      {vaultProblem ? (
+        <Bar intent="error" title={t('error.title')} data-testid="vault-problem" data-code={vaultProblem.code}>
+          {describeError(t, vaultProblem).text}{' '}
+          <Button size="small" onClick={() => void checkVault().then((usable) => (usable ? load() : undefined))}>
+            {t('vault.recheck')}
+          </Button>
+        </Bar>
+      ) : null}
       {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
       {notice ? <NoticeBar text={t(notice.key, notice.values)} onDismiss={() => setNotice(null)} /> : null}
     </>

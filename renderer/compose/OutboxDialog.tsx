@@ -1,8 +1,9 @@
 /**
  * The outbox: copies waiting for the mail server, retried by themselves after temporary failures;
  * copies the server refused, with its own words; and copies that were being sent when the app
- * stopped, which only the person can decide about (send again, or discard) — Sinetti will not
- * risk sending client mail twice on its own.
+ * stopped or the connection ended before the server's answer, which only the person can decide
+ * about (send again, mark as sent, or remove) — Sinetti will not risk sending client mail twice on
+ * its own; and copies that could not be read, set aside (kept on this computer, never sent).
  */
 import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
@@ -40,7 +41,7 @@ export function OutboxDialog({ onClose }: { onClose: () => void }) {
     return () => clearInterval(timer);
   }, [load]);
 
-  const act = async (channel: 'send:outbox:retry' | 'send:outbox:discard', id: string) => {
+  const act = async (channel: 'send:outbox:retry' | 'send:outbox:discard' | 'send:outbox:mark-sent', id: string) => {
     const result = await api[channel]({ id });
     if (!result.ok) setError(result.error);
     await load();
@@ -61,21 +62,34 @@ export function OutboxDialog({ onClose }: { onClose: () => void }) {
               <ul className={styles.list}>
                 {items.map((item) => (
                   <li key={item.id} className={styles.item} data-testid="outbox-item" data-state={item.state}>
-                    <Badge appearance="tint" color={item.state === 'failed' ? 'danger' : item.state === 'uncertain' ? 'warning' : 'informative'}>
+                    <Badge appearance="tint" color={item.state === 'failed' || item.state === 'damaged' ? 'danger' : item.state === 'uncertain' ? 'warning' : 'informative'}>
                       {t(`outbox.state.${item.state}`)}
                     </Badge>{' '}
-                    {item.to.join(', ')} — {t(`compose.recipient.${item.route}`)}
-                    {item.lastError ? (
+                    {item.route ? (
+                      <>
+                        {item.to.join(', ')} — {t(`compose.recipient.${item.route}`)}
+                      </>
+                    ) : null}
+                    {item.state === 'uncertain' ? <p data-testid="outbox-explain">{t('outbox.uncertain.explain')}</p> : null}
+                    {item.state === 'damaged' ? <p data-testid="outbox-explain">{t('outbox.damaged.explain')}</p> : null}
+                    {item.lastError && item.state !== 'damaged' && item.state !== 'uncertain' ? (
                       <p data-testid="outbox-error">
                         {item.lastError.serverResponse ? t('outbox.server', { response: item.lastError.serverResponse }) : item.lastError.message}
                       </p>
                     ) : null}
-                    {item.state === 'failed' || item.state === 'uncertain' ? (
+                    {item.state === 'failed' || item.state === 'uncertain' || item.state === 'damaged' ? (
                       <div className={styles.actions}>
-                        <Button size="small" onClick={() => void act('send:outbox:retry', item.id)}>
-                          {t('outbox.retry')}
-                        </Button>
-                        <Button size="small" onClick={() => void act('send:outbox:discard', item.id)}>
+                        {item.state !== 'damaged' ? (
+                          <Button size="small" onClick={() => void act('send:outbox:retry', item.id)} data-testid="outbox-retry">
+                            {t('outbox.retry')}
+                          </Button>
+                        ) : null}
+                        {item.state === 'uncertain' ? (
+                          <Button size="small" onClick={() => void act('send:outbox:mark-sent', item.id)} data-testid="outbox-mark-sent">
+                            {t('outbox.markSent')}
+                          </Button>
+                        ) : null}
+                        <Button size="small" onClick={() => void act('send:outbox:discard', item.id)} data-testid="outbox-discard">
                           {t('outbox.discard')}
                         </Button>
                       </div>

@@ -29,9 +29,9 @@ async function setup(mode: 'tls' | 'starttls' | 'strip-starttls', trustCa = true
   return { server, transport };
 }
 
-function envelope(to: string[] = [`${env.person.username}@sinetti.test`]): Envelope {
+function envelope(to: string[] = [`${env.person.username}@sinetti.test`], body = 'Hei'): Envelope {
   const id = randomBytes(6).toString('hex');
-  const raw = Buffer.from([`From: anna@sinetti.test`, `To: ${to.join(', ')}`, `Subject: SMTP ${id}`, `Message-ID: <${id}@sinetti.test>`, '', 'Hei', ''].join('\r\n'));
+  const raw = Buffer.from([`From: anna@sinetti.test`, `To: ${to.join(', ')}`, `Subject: SMTP ${id}`, `Message-ID: <${id}@sinetti.test>`, '', body, ''].join('\r\n'));
   return { route: 'plain', from: 'anna@sinetti.test', to, raw };
 }
 
@@ -80,8 +80,18 @@ describe('SMTP transport', () => {
   it('treats a connection dropped in the middle of DATA as temporary (not accepted)', async () => {
     const { server, transport } = await setup('starttls');
     server.faults.dropNextData = true;
-    await expect(transport.send(envelope())).rejects.toMatchObject({ kind: 'temporary' });
+    // Larger than the loopback socket buffers: the drop comes while the message is still going out.
+    const large = `${'Rivi tekstiä ilman merkitystä.\r\n'.repeat(800_000)}`;
+    await expect(transport.send(envelope(undefined, large))).rejects.toMatchObject({ kind: 'temporary' });
     expect(server.received).toEqual([]);
+  });
+
+  it('treats a connection dropped after the whole message went out, before the server answered, as uncertain', async () => {
+    const { server, transport } = await setup('starttls');
+    server.faults.dropAfterNextData = true;
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'CONNECTION_LOST', kind: 'uncertain' });
+    // The server did keep it: sending it again would deliver it twice.
+    expect(server.received).toHaveLength(1);
   });
 
   it('allows plain SMTP only to loopback', () => {

@@ -2,9 +2,10 @@
  * A real SMTP server on loopback for tests (the `smtp-server` package, as PLATFORM-NOTES allows
  * for fault injection), with the test Dovecot's certificate: implicit TLS, STARTTLS, or a server
  * that hides STARTTLS (a downgrade attack). Accepted messages can be delivered on into Dovecot
- * over LMTP. Faults: temporary failures, a dropped connection in the middle of DATA, rejected
- * recipients. It records every AUTH attempt and every message (with the EHLO name it came with),
- * to prove what did (not) arrive.
+ * over LMTP. Faults: temporary failures, a dropped connection in the middle of DATA, a connection
+ * dropped after the whole message arrived but before the server's answer (the server keeps it),
+ * rejected recipients. It records every AUTH attempt and every message (with the EHLO name it came
+ * with), to prove what did (not) arrive.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +26,7 @@ export interface SmtpTestServer {
   received: ReceivedMessage[];
   /** Every AUTH the server saw, marked when it came over an unencrypted connection. */
   authAttempts: string[];
-  faults: { temporaryFailures: number; dropNextData: boolean; rejectRecipients: string[] };
+  faults: { temporaryFailures: number; dropNextData: boolean; dropAfterNextData: boolean; rejectRecipients: string[] };
   close(): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
     port: 0,
     received: [],
     authAttempts: [],
-    faults: { temporaryFailures: 0, dropNextData: false, rejectRecipients: [] },
+    faults: { temporaryFailures: 0, dropNextData: false, dropAfterNextData: false, rejectRecipients: [] },
     close: async () => undefined,
   };
   const serverOptions: SMTPServerOptions = {
@@ -70,12 +71,13 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
+      const dropConnections = () => {
+        for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) connection._socket.destroy();
+      };
       if (state.faults.dropNextData) {
         state.faults.dropNextData = false;
         // Part of the message is in: the connection dies before the server answers.
-        stream.once('data', () => {
-          for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) connection._socket.destroy();
-        });
+        stream.once('data', dropConnections);
         stream.resume();
         return;
       }
@@ -87,6 +89,13 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
         }
         const raw = Buffer.concat(chunks);
         const message = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, helo: session.hostNameAppearsAs };
+        if (state.faults.dropAfterNextData) {
+          state.faults.dropAfterNextData = false;
+          // The whole message is in and the server keeps it, but its 250 never reaches the client.
+          state.received.push(message);
+          dropConnections();
+          return;
+        }
         const domains = options.deliverDomain === undefined ? null : [options.deliverDomain].flat();
         const local = message.to.filter((to) => !domains || domains.some((d) => to.toLowerCase().endsWith(`@${d}`)));
         const deliver = options.lmtpPort ? Promise.all(local.map((to) => deliverLmtp(options.lmtpPort!, to.split('@')[0]!, raw))) : Promise.resolve([]);

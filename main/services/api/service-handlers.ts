@@ -11,6 +11,7 @@ import type { SendService } from '../send/send-service.js';
 import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { VaultStatus } from '../secrets/vault-status.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -25,12 +26,14 @@ export interface HandlerDeps {
   openExternal?: (url: string) => Promise<void>;
   correspondents: CorrespondentKeyring;
   keyLookup: KeyLookupService;
+  /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
+  vault?: Pick<VaultStatus, 'current'>;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
   const { mail, settings, keys, policy, send, teamKeys } = deps;
   return {
-    'app:info:get': async () => ({ version: deps.version, host: deps.host }),
+    'app:info:get': async () => ({ version: deps.version, host: deps.host, vaultProblem: (await deps.vault?.current()) ?? null }),
     'settings:ui:get': async () => settings.get().ui,
     'settings:locale:set': async ({ locale }) => settings.setLocale(locale).ui,
     'accounts:list': async () => mail.listAccounts(),
@@ -88,6 +91,10 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     },
     'send:outbox:discard': async ({ id }) => {
       send.outbox.discard(id);
+      return {};
+    },
+    'send:outbox:mark-sent': async ({ id }) => {
+      await send.outbox.markSent(id);
       return {};
     },
     'crypto:team:list': async () => teamKeys.list(),

@@ -16,7 +16,11 @@ import type { KeychainBackend } from './keychain.js';
 export interface KeytarModule {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
 }
+
+/** The entry the lock probe writes and removes at once; it never holds anything secret. */
+export const LOCK_PROBE_ACCOUNT = 'lock-probe';
 
 export type KeytarLoader = () => Promise<KeytarModule>;
 
@@ -48,6 +52,26 @@ export class KeytarKeychain implements KeychainBackend {
     } catch (error) {
       throw mapKeychainError(error, 'write');
     }
+  }
+
+  /**
+   * keytar has no "is locked" call, and a read from a locked Secret Service collection returns
+   * null. A write cannot pretend: a locked collection refuses it ("Cannot create an item in a
+   * locked collection"). So the probe writes a throw-away entry and removes it again. Where the
+   * OS shows an unlock prompt (a desktop session), the write asks the person to unlock, which is
+   * what they need to do anyway.
+   */
+  async isLocked(service: string): Promise<boolean> {
+    const keytar = await this.keytar();
+    try {
+      await keytar.setPassword(service, LOCK_PROBE_ACCOUNT, 'probe');
+    } catch (error) {
+      const mapped = mapKeychainError(error, 'write');
+      if (mapped.code === 'KEYCHAIN_LOCKED') return true;
+      throw mapped;
+    }
+    await keytar.deletePassword(service, LOCK_PROBE_ACCOUNT).catch(() => false);
+    return false;
   }
 
   private async keytar(): Promise<KeytarModule> {

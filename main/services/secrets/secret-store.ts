@@ -92,14 +92,26 @@ export class SecretStore {
     }
   }
 
-  /** Makes sure the vault key is reachable now, so a locked keychain is reported up front. */
+  /**
+   * Makes sure the vault key is reachable now, so a locked keychain is reported up front (the
+   * composition root calls it at start-up): KEYCHAIN_LOCKED, KEYCHAIN_UNAVAILABLE, or
+   * SECRET_CORRUPT when the key really is missing while secrets sealed under it exist.
+   */
   async unlock(): Promise<void> {
     await this.key({ createIfMissing: true });
   }
 
   private async key(options: { createIfMissing: boolean }): Promise<Buffer> {
     if (this.vaultKey) return this.vaultKey;
-    const stored = await this.keychain.getPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT);
+    let stored = await this.keychain.getPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT);
+    if (!stored && this.keychain.isLocked) {
+      // Nothing read may mean "locked" (Secret Service): never conclude "missing" from that.
+      if (await this.keychain.isLocked(KEYCHAIN_SERVICE)) {
+        throw new ServiceError('KEYCHAIN_LOCKED', 'The OS keychain is locked, so Sinetti cannot open its vault key. Unlock the keychain (or sign in again) and try again; nothing stored has been lost.');
+      }
+      // The probe may have opened it (an unlock prompt the person answered): read again.
+      stored = await this.keychain.getPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT);
+    }
     if (stored) {
       const key = Buffer.from(stored, 'base64');
       if (key.length !== 32) throw new ServiceError('SECRET_CORRUPT', 'The vault key in the OS keychain is malformed.');

@@ -8,13 +8,21 @@
  * server may already have accepted it — but held as `uncertain` for the person to decide. A
  * permanent refusal (5xx, rejected recipient, TLS policy) is kept as `failed` with the server's
  * reason, never retried silently. The bookkeeping is sealed too: recipients are client data.
+ *
+ * Never fatal: a copy that cannot be read (damaged, sealed under another vault key) is moved to
+ * quarantine and reported, and the outbox starts anyway; a locked keychain defers the work and
+ * retries later; every failure inside background delivery is caught per copy, logged (ids and
+ * codes, never content) and the next attempt is always scheduled — a rejection escaping a
+ * fire-and-forget promise would end the Node process the browser host runs in.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ServiceError } from '../../../shared/result.js';
+import type { Logger } from '../logging/logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { OutboxQuarantine, type DamagedEntry } from './outbox-quarantine.js';
 import type { Envelope, MailTransport } from './send-gate.js';
 import { classifySmtpError, SmtpSendError } from './smtp-transport.js';
 
@@ -38,6 +46,7 @@ const afterSchema = z.object({
 });
 
 export type OutboxState = 'queued' | 'sending' | 'uncertain' | 'failed';
+export type { DamagedEntry } from './outbox-quarantine.js';
 
 const metaSchema = z.object({
   id: z.string(),
@@ -58,7 +67,7 @@ export interface OutboxOptions {
   dir: string;
   secrets: SecretStore;
   transportFor: (accountId: string) => Promise<MailTransport>;
-  /** Called once per accepted copy. */
+  /** Called once per accepted copy (or a copy the person marked as sent). */
   onAccepted?: (item: OutboxItem) => void | Promise<void>;
   /**
    * Called once when every copy of a message has been accepted, with what was enqueued to do then
@@ -68,41 +77,61 @@ export interface OutboxOptions {
   onChange?: () => void;
   /** Delay before attempt n (1-based) after a temporary failure. */
   backoffMs?: (attempt: number) => number;
+  /** How soon to try again when the keychain was locked or unreachable (default 30 s). */
+  vaultRetryMs?: number;
   now?: () => number;
+  logger?: Logger;
 }
 
 const DEFAULT_BACKOFF = [5_000, 15_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The keychain could not give the vault key now (locked, no Secret Service): later may work, the entry is not damaged. */
+function vaultUnreachable(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && (error.code === 'KEYCHAIN_LOCKED' || error.code === 'KEYCHAIN_UNAVAILABLE');
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof ServiceError ? error.code : error instanceof SyntaxError || error instanceof z.ZodError ? 'SECRET_CORRUPT' : 'INTERNAL';
+}
+
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
 export class Outbox {
   private readonly items = new Map<string, OutboxItem>();
+  /** Entries on disk not read yet because the vault key was out of reach. */
+  private readonly unread = new Set<string>();
+  /** Follow-ups not run yet because the vault key was out of reach. */
+  private afterUnread = false;
+  private readonly quarantine: OutboxQuarantine;
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly now: () => number;
   private readonly backoff: (attempt: number) => number;
+  private readonly log: Logger;
 
   private constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
-    this.backoff = options.backoffMs ?? ((n) => DEFAULT_BACKOFF[Math.min(n - 1, DEFAULT_BACKOFF.length - 1)]!);
+    this.backoff = options.backoffMs ?? ((n) => DEFAULT_BACKOFF[Math.min(Math.max(n, 1) - 1, DEFAULT_BACKOFF.length - 1)]!);
+    this.log = options.logger ?? silent;
+    this.quarantine = new OutboxQuarantine(options.dir);
   }
 
-  /** Opens the outbox on disk (what a previous run left queued) and starts delivering. */
+  /**
+   * Opens the outbox on disk (what a previous run left queued) and starts delivering. Never
+   * throws for what is on disk: damaged entries are quarantined, unreadable ones wait.
+   */
   static async open(options: OutboxOptions): Promise<Outbox> {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const outbox = new Outbox(options);
-    for (const name of readdirSync(options.dir).filter((n) => n.endsWith('.meta'))) {
-      const id = name.slice(0, -'.meta'.length);
-      const parsed = metaSchema.safeParse(JSON.parse((await options.secrets.open(`outbox-meta:${id}`, readFileSync(join(options.dir, name)))).toString('utf8')));
-      if (!parsed.success || parsed.data.id !== id) throw new ServiceError('SECRET_CORRUPT', `An outbox entry is damaged (${id}); it was left untouched.`);
-      const item = parsed.data;
-      // Interrupted while handing it to the server: it may have been accepted. Ask, never guess.
-      if (item.state === 'sending') item.state = 'uncertain';
-      outbox.items.set(item.id, item);
-      await outbox.writeMeta(item);
+    for (const name of readdirSync(options.dir)) {
+      const id = name.endsWith('.meta') ? name.slice(0, -'.meta'.length) : '';
+      if (UUID.test(id)) outbox.unread.add(id);
     }
+    await outbox.readUnread();
+    outbox.afterUnread = true;
     outbox.kick();
-    // Messages whose copies were all accepted before a stop, but whose follow-up did not run.
-    for (const name of readdirSync(options.dir).filter((n) => n.startsWith('after-') && n.endsWith('.sealed'))) await outbox.finishIfDone(name.slice('after-'.length, -'.sealed'.length));
     return outbox;
   }
 
@@ -110,29 +139,50 @@ export class Outbox {
     return [...this.items.values()].sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Persists every copy (sealed) before returning; then delivery starts in the background. */
+  /** Copies set aside because they could not be read: kept on disk, never sent, shown to the person. */
+  damaged(): DamagedEntry[] {
+    return this.quarantine.list();
+  }
+
+  /**
+   * Persists every copy (sealed) before returning, all or none: when one cannot be stored, the
+   * ones already written are removed again and the error goes to the caller, so a message is
+   * never half-queued. Delivery starts in the background afterwards.
+   */
   async enqueue(accountId: string, messageId: string, envelopes: Envelope[], after: AfterSend = {}): Promise<OutboxItem[]> {
     const created: OutboxItem[] = [];
-    if (after.sentCopy || after.replyTo || after.forwarded) {
-      const record = {
-        accountId,
-        messageId,
-        ...(after.sentCopy ? { sentCopyBase64: after.sentCopy.toString('base64') } : {}),
-        ...(after.replyTo ? { replyTo: after.replyTo } : {}),
-        ...(after.forwarded ? { forwarded: after.forwarded } : {}),
-        ...(after.teamMailbox ? { teamMailbox: after.teamMailbox } : {}),
-      };
-      writeAtomic(join(this.options.dir, `after-${this.afterKey(messageId)}.sealed`), await this.options.secrets.seal(`outbox-after:${this.afterKey(messageId)}`, Buffer.from(JSON.stringify(record))));
+    const written: string[] = [];
+    const afterFile = `after-${this.afterKey(messageId)}.sealed`;
+    try {
+      if (after.sentCopy || after.replyTo || after.forwarded) {
+        const record = {
+          accountId,
+          messageId,
+          ...(after.sentCopy ? { sentCopyBase64: after.sentCopy.toString('base64') } : {}),
+          ...(after.replyTo ? { replyTo: after.replyTo } : {}),
+          ...(after.forwarded ? { forwarded: after.forwarded } : {}),
+          ...(after.teamMailbox ? { teamMailbox: after.teamMailbox } : {}),
+        };
+        const sealedAfter = await this.options.secrets.seal(`outbox-after:${this.afterKey(messageId)}`, Buffer.from(JSON.stringify(record)));
+        writeAtomic(join(this.options.dir, afterFile), sealedAfter);
+        written.push(afterFile);
+      }
+      for (const envelope of envelopes) {
+        const item: OutboxItem = { id: randomUUID(), accountId, messageId, route: envelope.route, from: envelope.from, to: envelope.to, state: 'queued', attempts: 0, nextAttemptAt: this.now(), createdAt: this.now() };
+        const sealed = await this.options.secrets.seal(this.sealName(item.id), envelope.raw);
+        writeAtomic(join(this.options.dir, `${item.id}.sealed`), sealed);
+        written.push(`${item.id}.sealed`);
+        await this.writeMeta(item);
+        written.push(`${item.id}.meta`);
+        created.push(item);
+      }
+    } catch (error) {
+      for (const file of written) rmSync(join(this.options.dir, file), { force: true });
+      this.log.error('message could not be stored in the outbox', { code: codeOf(error) });
+      throw error;
     }
-    for (const envelope of envelopes) {
-      const item: OutboxItem = { id: randomUUID(), accountId, messageId, route: envelope.route, from: envelope.from, to: envelope.to, state: 'queued', attempts: 0, nextAttemptAt: this.now(), createdAt: this.now() };
-      const sealed = await this.options.secrets.seal(this.sealName(item.id), envelope.raw);
-      writeAtomic(join(this.options.dir, `${item.id}.sealed`), sealed);
-      await this.writeMeta(item);
-      this.items.set(item.id, item);
-      created.push(item);
-    }
-    this.options.onChange?.();
+    for (const item of created) this.items.set(item.id, item);
+    this.changed();
     this.kick();
     return created;
   }
@@ -143,22 +193,43 @@ export class Outbox {
     if (item.state === 'queued' || item.state === 'sending') return;
     Object.assign(item, { state: 'queued', nextAttemptAt: this.now() });
     await this.writeMeta(item);
-    this.options.onChange?.();
+    this.changed();
     this.kick();
   }
 
+  /**
+   * The person checked that an uncertain copy did arrive: it counts as accepted (the draft goes,
+   * the Sent copy is filed), and it is never sent again.
+   */
+  async markSent(id: string): Promise<void> {
+    const item = this.require(id);
+    if (item.state !== 'uncertain') throw new ServiceError('VALIDATION', 'Only a message that may already have been sent can be marked as sent.');
+    this.remove(item);
+    await this.afterAccepted(item);
+  }
+
+  /** Removes a copy without sending it (or a damaged copy, whose bytes only now are deleted). */
   discard(id: string): void {
+    if (!this.items.has(id) && this.quarantine.has(id)) {
+      this.quarantine.remove(id);
+      this.changed();
+      return;
+    }
     const item = this.require(id);
     if (item.state === 'sending') throw new ServiceError('VALIDATION', 'The message is being sent right now.');
     this.remove(item);
+    // The last copy of a message that will not be sent: no Sent copy and no "answered" for it.
+    if (!this.list().some((i) => i.messageId === item.messageId)) rmSync(join(this.options.dir, `after-${this.afterKey(item.messageId)}.sealed`), { force: true });
   }
 
-  /** Runs due deliveries now (the background loop calls this; tests await it). */
+  /** Runs due deliveries now (the background loop calls this; tests await it). Never rejects. */
   async flush(): Promise<void> {
     if (this.running) return this.running;
-    this.running = this.deliverDue().finally(() => {
-      this.running = null;
-    });
+    this.running = this.deliverDue()
+      .catch((error: unknown) => this.log.error('outbox pass failed', { code: codeOf(error) }))
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 
@@ -169,60 +240,186 @@ export class Outbox {
 
   private kick(): void {
     if (this.stopped) return;
-    void this.flush().then(() => this.schedule());
+    // Fire-and-forget with a catch: flush never rejects, and the next attempt is always scheduled.
+    void this.flush().finally(() => this.schedule());
   }
 
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    const next = Math.min(...this.list().filter((i) => i.state === 'queued').map((i) => i.nextAttemptAt));
+    let next = Math.min(...this.list().filter((i) => i.state === 'queued').map((i) => i.nextAttemptAt));
+    if (this.unread.size > 0 || this.afterUnread) next = Math.min(next, this.now() + (this.options.vaultRetryMs ?? 30_000));
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.now()));
     this.timer.unref();
   }
 
   private async deliverDue(): Promise<void> {
+    if (this.unread.size > 0) {
+      await this.readUnread();
+      // Follow-ups held back while copies were unread can run now.
+      if (this.unread.size === 0) this.afterUnread = true;
+    }
     // Items queued while this pass runs are picked up too; each item at most once per pass.
     const tried = new Set<string>();
     for (;;) {
       const item = this.list().find((i) => !tried.has(i.id) && i.state === 'queued' && i.nextAttemptAt <= this.now());
-      if (!item || this.stopped) return;
+      if (!item || this.stopped) break;
       tried.add(item.id);
-      const raw = await this.options.secrets.open(this.sealName(item.id), readFileSync(join(this.options.dir, `${item.id}.sealed`)));
-      Object.assign(item, { state: 'sending', attempts: item.attempts + 1 });
-      await this.writeMeta(item);
       try {
-        const transport = await this.options.transportFor(item.accountId);
-        await transport.send({ route: item.route, from: item.from, to: item.to, raw });
+        await this.deliver(item);
       } catch (error) {
-        const failure = error instanceof SmtpSendError ? error : error instanceof ServiceError ? new SmtpSendError(error.code, error.message, 'permanent') : classifySmtpError(error);
-        Object.assign(item, {
-          state: failure.kind === 'temporary' ? 'queued' : 'failed',
-          nextAttemptAt: this.now() + (failure.kind === 'temporary' ? this.backoff(item.attempts) : 0),
-          lastError: { code: failure.code, message: failure.message, ...(failure.serverResponse ? { serverResponse: failure.serverResponse } : {}) },
-        });
-        await this.writeMeta(item);
-        this.options.onChange?.();
-        continue;
+        // Not the server's answer (deliver handles those): our own step failed. Try again later.
+        this.log.error('outbox delivery step failed', { id: item.id, code: codeOf(error) });
+        await this.defer(item, error);
       }
-      // Accepted: remove first, so no later failure can make it go out again.
-      this.remove(item);
+    }
+    if (this.afterUnread) await this.finishAll();
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = await this.options.secrets.open(this.sealName(item.id), readFileSync(join(this.options.dir, `${item.id}.sealed`)));
+    } catch (error) {
+      if (vaultUnreachable(error)) return this.defer(item, error);
+      this.setAside(item.id, error);
+      this.items.delete(item.id);
+      this.changed();
+      return;
+    }
+    // Recorded before the first byte goes out: if this cannot be written, nothing is sent (a
+    // crash after an unrecorded send would send it again).
+    await this.writeMeta({ ...item, state: 'sending', attempts: item.attempts + 1 });
+    Object.assign(item, { state: 'sending', attempts: item.attempts + 1 });
+    try {
+      const transport = await this.options.transportFor(item.accountId);
+      await transport.send({ route: item.route, from: item.from, to: item.to, raw });
+    } catch (error) {
+      const failure = error instanceof SmtpSendError ? error : error instanceof ServiceError ? new SmtpSendError(error.code, error.message, vaultUnreachable(error) ? 'temporary' : 'permanent') : classifySmtpError(error);
+      const state: OutboxState = failure.kind === 'temporary' ? 'queued' : failure.kind === 'uncertain' ? 'uncertain' : 'failed';
+      Object.assign(item, {
+        state,
+        nextAttemptAt: this.now() + (state === 'queued' ? this.backoff(item.attempts) : 0),
+        lastError: { code: failure.code, message: failure.message, ...(failure.serverResponse ? { serverResponse: failure.serverResponse } : {}) },
+      });
+      this.log.warn('outbox copy not accepted', { id: item.id, code: failure.code, state });
+      await this.persist(item);
+      this.changed();
+      return;
+    }
+    // Accepted: remove first, so no later failure can make it go out again.
+    this.remove(item);
+    await this.afterAccepted(item);
+  }
+
+  /** After a copy is out: the accepted hook and, once every copy is, the follow-up. Never throws. */
+  private async afterAccepted(item: OutboxItem): Promise<void> {
+    try {
       await this.options.onAccepted?.(item);
-      await this.finishIfDone(this.afterKey(item.messageId));
+    } catch (error) {
+      this.log.error('after-acceptance hook failed', { id: item.id, code: codeOf(error) });
+    }
+    await this.finishIfDone(this.afterKey(item.messageId));
+  }
+
+  /** Back to the queue with a later attempt (our own step failed, or the keychain is locked). */
+  private async defer(item: OutboxItem, error: unknown): Promise<void> {
+    const code = codeOf(error);
+    Object.assign(item, {
+      state: 'queued',
+      nextAttemptAt: this.now() + (vaultUnreachable(error) ? (this.options.vaultRetryMs ?? 30_000) : this.backoff(Math.max(item.attempts, 1))),
+      lastError: { code, message: error instanceof ServiceError ? error.message : 'The message could not be prepared for sending.' },
+    });
+    await this.persist(item);
+    this.changed();
+  }
+
+  /** Writes the bookkeeping; when even that fails, the state in memory still holds for this run. */
+  private async persist(item: OutboxItem): Promise<void> {
+    try {
+      await this.writeMeta(item);
+    } catch (error) {
+      this.log.error('outbox state could not be saved', { id: item.id, code: codeOf(error) });
     }
   }
 
-  /** Runs the follow-up of a message once none of its copies is left in the outbox. */
+  /** Reads the entries on disk not read yet: damaged ones go to quarantine, unreachable ones wait. */
+  private async readUnread(): Promise<void> {
+    for (const id of [...this.unread]) {
+      const file = join(this.options.dir, `${id}.meta`);
+      let item: OutboxItem;
+      try {
+        const parsed = metaSchema.safeParse(JSON.parse((await this.options.secrets.open(`outbox-meta:${id}`, readFileSync(file))).toString('utf8')));
+        if (!parsed.success || parsed.data.id !== id) throw new ServiceError('SECRET_CORRUPT', 'An outbox entry is damaged.');
+        item = parsed.data;
+      } catch (error) {
+        if (vaultUnreachable(error)) {
+          this.log.warn('outbox waits for the keychain', { code: error.code, waiting: this.unread.size });
+          return;
+        }
+        this.unread.delete(id);
+        this.setAside(id, error);
+        continue;
+      }
+      this.unread.delete(id);
+      // Interrupted while handing it to the server: it may have been accepted. Ask, never guess.
+      if (item.state === 'sending') item.state = 'uncertain';
+      this.items.set(item.id, item);
+      await this.persist(item);
+    }
+    this.changed();
+  }
+
+  private setAside(id: string, error: unknown): void {
+    const code = codeOf(error);
+    this.log.error('damaged outbox entry moved to quarantine', { id, code });
+    try {
+      this.quarantine.put(this.options.dir, [`${id}.meta`, `${id}.sealed`], id, code, this.now());
+    } catch (moveError) {
+      this.log.error('damaged outbox entry could not be moved', { id, code: codeOf(moveError) });
+    }
+  }
+
+  /** Messages whose copies were all accepted before a stop, but whose follow-up did not run. */
+  private async finishAll(): Promise<void> {
+    this.afterUnread = false;
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.options.dir).filter((n) => n.startsWith('after-') && n.endsWith('.sealed'));
+    } catch (error) {
+      this.log.error('outbox could not be listed', { code: codeOf(error) });
+    }
+    for (const name of names) await this.finishIfDone(name.slice('after-'.length, -'.sealed'.length));
+  }
+
+  /** Runs the follow-up of a message once none of its copies is left in the outbox. Never throws. */
   private async finishIfDone(key: string): Promise<void> {
-    const path = join(this.options.dir, `after-${key}.sealed`);
+    const name = `after-${key}.sealed`;
+    const path = join(this.options.dir, name);
     let sealed: Buffer;
     try {
       sealed = readFileSync(path);
     } catch {
       return;
     }
-    const record = afterSchema.parse(JSON.parse((await this.options.secrets.open(`outbox-after:${key}`, sealed)).toString('utf8')));
-    if (this.list().some((i) => i.messageId === record.messageId)) return;
+    let record: z.infer<typeof afterSchema>;
+    try {
+      record = afterSchema.parse(JSON.parse((await this.options.secrets.open(`outbox-after:${key}`, sealed)).toString('utf8')));
+    } catch (error) {
+      if (vaultUnreachable(error)) {
+        this.afterUnread = true;
+        return;
+      }
+      this.log.error('damaged outbox follow-up moved to quarantine', { code: codeOf(error) });
+      try {
+        this.quarantine.put(this.options.dir, [name], `after-${key}`, codeOf(error), this.now());
+      } catch {
+        // Left where it is: it is retried (and reported again) at the next start.
+      }
+      return;
+    }
+    if (this.list().some((i) => i.messageId === record.messageId) || this.unread.size > 0) return;
     try {
       await this.options.onMessageDone?.({
         accountId: record.accountId,
@@ -235,9 +432,10 @@ export class Outbox {
         },
       });
       rmSync(path, { force: true });
-    } catch {
+    } catch (error) {
       // The message itself is out; filing the copy is retried on the next start (idempotent enough:
       // at worst a second Sent copy, never a second message to the recipient).
+      this.log.warn('follow-up after sending failed; retried at the next start', { code: codeOf(error) });
     }
   }
 
@@ -256,7 +454,15 @@ export class Outbox {
     this.items.delete(item.id);
     rmSync(join(this.options.dir, `${item.id}.meta`), { force: true });
     rmSync(join(this.options.dir, `${item.id}.sealed`), { force: true });
-    this.options.onChange?.();
+    this.changed();
+  }
+
+  private changed(): void {
+    try {
+      this.options.onChange?.();
+    } catch (error) {
+      this.log.error('outbox change listener failed', { code: codeOf(error) });
+    }
   }
 
   private async writeMeta(item: OutboxItem): Promise<void> {

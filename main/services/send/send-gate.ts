@@ -9,6 +9,11 @@
  * the message it is given; a token from another draft, an edited body or recipients changed
  * after approval do not match, and nothing is sent. A token is spent by the send it approved: the
  * same approval cannot send the message a second time (a double click, a replayed call).
+ *
+ * `message.sent` is a record of something that became true: it is emitted only after the copies
+ * were handed over — with the outbox, after all of them were stored durably (awaited). When
+ * storing fails, nothing counts as sent and the approval stays unspent, so the person can send
+ * the same message again.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
@@ -32,6 +37,11 @@ export interface Envelope {
 
 export interface MailTransport {
   send(envelope: Envelope): Promise<void>;
+}
+
+/** Where approved copies go as one batch, stored all or none before the send counts (the outbox). */
+export interface ApprovedCopiesStore {
+  store(envelopes: Envelope[], decision: Decision): Promise<void>;
 }
 
 export interface SendKeys {
@@ -85,8 +95,8 @@ export class SendGate {
     return { decision, token: this.token(message, context, decision) };
   }
 
-  /** `transport`: where approved copies go (the outbox of the sending account); default the gate's own. */
-  async submit(message: OutgoingMessage, approval: Approval, context: SendContext = {}, transport: MailTransport = this.deps.transport): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
+  /** `destination`: where approved copies go (the outbox, as one stored batch); default the gate's own transport. */
+  async submit(message: OutgoingMessage, approval: Approval, context: SendContext = {}, destination: MailTransport | ApprovedCopiesStore = this.deps.transport): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
     const decision = await this.decide(message, context);
     const expected = Buffer.from(this.token(message, context, decision), 'hex');
     const given = Buffer.from(/^[0-9a-f]{64}$/.test(approval.token) ? approval.token : '', 'hex');
@@ -108,12 +118,17 @@ export class SendGate {
     const sent: { route: Envelope['route']; to: string[] }[] = [];
     try {
       const envelopes = await this.build(message, decision, policy, approval, context.identity ?? { address: message.from.address, kind: 'personal' });
-      for (const envelope of envelopes) {
-        await transport.send(envelope);
-        sent.push({ route: envelope.route, to: envelope.to });
+      if ('store' in destination) {
+        await destination.store(envelopes, decision);
+        sent.push(...envelopes.map((envelope) => ({ route: envelope.route, to: envelope.to })));
+      } else {
+        for (const envelope of envelopes) {
+          await destination.send(envelope);
+          sent.push({ route: envelope.route, to: envelope.to });
+        }
       }
     } catch (error) {
-      // Nothing reached the transport: the person may try again with the same approval.
+      // Nothing reached the transport (or nothing was stored): the person may try again with the same approval.
       if (sent.length === 0) this.spent.delete(approval.token);
       throw error;
     }

@@ -17,6 +17,7 @@ import { buildPgpMimeMessage, type OutgoingMessage } from '../crypto/pgp-mime-wr
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import type { Logger } from '../logging/logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { toAsciiAddress } from '../../../shared/outgoing-address.js';
 import type { Locale, MailboxRef } from '../../../shared/domain.js';
@@ -38,6 +39,8 @@ export interface SendServiceDeps {
   dataDir: string;
   events?: DomainEventBus;
   extraCaPem?: string;
+  /** Ids and error codes of background sending, never content. */
+  logger?: Logger;
 }
 
 type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & { cc: string[]; attachments: { filename: string; contentType: string; contentBase64: string }[] };
@@ -45,6 +48,15 @@ type BuiltMessage = { message: OutgoingMessage; context: { inReplyToSecure: bool
 
 /** The last forwarded original fetched: the live hints re-check the same message every few hundred ms. */
 const ORIGINAL_CACHE_MS = 120_000;
+
+/**
+ * Storing in the outbox failed, so nothing was sent: a locked keychain keeps its own code (the
+ * person can unlock it), anything else is said as what it means for the message.
+ */
+function notStored(error: unknown): ServiceError {
+  if (error instanceof ServiceError && (error.code === 'KEYCHAIN_LOCKED' || error.code === 'KEYCHAIN_UNAVAILABLE')) return error;
+  return new ServiceError('OUTBOX_FAILED', 'The message could not be stored in the outbox, so it was not sent. It is still in the composer: try again.', { cause: error });
+}
 
 
 export class SendService {
@@ -75,6 +87,7 @@ export class SendService {
       dir: join(deps.dataDir, 'outbox'),
       secrets: deps.secrets,
       transportFor,
+      ...(deps.logger ? { logger: deps.logger } : {}),
       // The server took the last copy (whether or not a Sent copy is filed after it): drafts go.
       onAccepted: (item) => {
         if (!opened?.list().some((i) => i.messageId === item.messageId)) deps.events?.emit({ type: 'message.accepted', accountId: item.accountId, messageId: item.messageId, at: Date.now() });
@@ -121,26 +134,38 @@ export class SendService {
 
   async submit(input: ParsedOutgoing, approval: { token: string; justification?: string; mobileNumber?: string }): Promise<{ queued: number; messageId: string }> {
     const { message, context } = await this.toMessage(input);
-    const envelopes: Envelope[] = [];
-    const { decision } = await this.gate.submit(message, approval, context, { send: async (envelope) => void envelopes.push(envelope) });
-    // One OpenPGP copy for everyone is already encrypted to the sender's (and team's) keys: it is
-    // the Sent copy as it went out, with no second encryption of the same message.
-    const single = envelopes.length === 1 && envelopes[0]!.route === 'openpgp' ? { sentCopy: envelopes[0]!.raw } : null;
-    await this.outbox.enqueue(input.accountId, message.messageId, envelopes, {
-      ...(single ?? (await this.sentCopy(message, context.identity, decision.route === 'plain')) ?? {}),
-      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-      ...(input.forward ? { forwarded: { mailbox: input.forward.mailbox, uid: input.forward.uid } } : {}),
-      ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
-    });
+    let queued = 0;
+    // The gate counts the message as sent (and spends the approval) only once this resolves:
+    // every copy stored in the outbox, sealed, or none.
+    const store = async (envelopes: Envelope[], decision: { route: string }) => {
+      // One OpenPGP copy for everyone is already encrypted to the sender's (and team's) keys: it is
+      // the Sent copy as it went out, with no second encryption of the same message.
+      const single = envelopes.length === 1 && envelopes[0]!.route === 'openpgp' ? { sentCopy: envelopes[0]!.raw } : null;
+      try {
+        await this.outbox.enqueue(input.accountId, message.messageId, envelopes, {
+          ...(single ?? (await this.sentCopy(message, context.identity, decision.route === 'plain')) ?? {}),
+          ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+          ...(input.forward ? { forwarded: { mailbox: input.forward.mailbox, uid: input.forward.uid } } : {}),
+          ...(input.teamMailbox ? { teamMailbox: input.teamMailbox } : {}),
+        });
+      } catch (error) {
+        throw notStored(error);
+      }
+      queued = envelopes.length;
+    };
+    await this.gate.submit(message, approval, context, { store });
     this.correspondents.noteSent([...message.to, ...(message.cc ?? [])].map((a) => a.address));
     const at = Date.now();
     if (input.forward) this.deps.events?.emit({ type: 'message.forwarded', accountId: input.forward.mailbox.accountId, mailbox: input.forward.mailbox.path, uid: input.forward.uid, messageId: message.messageId, mode: input.forward.mode, at });
     if (input.teamMailbox) this.deps.events?.emit({ type: 'message.sent-as-team', accountId: input.accountId, teamMailbox: input.teamMailbox, messageId: message.messageId, senderRecorded: message.sender !== undefined, at });
-    return { queued: envelopes.length, messageId: message.messageId };
+    return { queued, messageId: message.messageId };
   }
 
-  outboxItems(): Pick<OutboxItem, 'id' | 'messageId' | 'route' | 'to' | 'state' | 'attempts' | 'lastError'>[] {
-    return this.outbox.list().map(({ id, messageId, route, to, state, attempts, lastError }) => ({ id, messageId, route, to, state, attempts, ...(lastError ? { lastError } : {}) }));
+  /** What the outbox shows: the copies waiting, refused or uncertain, and those set aside as damaged. */
+  outboxItems(): (Pick<OutboxItem, 'id' | 'to' | 'attempts' | 'lastError'> & Partial<Pick<OutboxItem, 'messageId' | 'route'>> & { state: OutboxItem['state'] | 'damaged' })[] {
+    const live = this.outbox.list().map(({ id, messageId, route, to, state, attempts, lastError }) => ({ id, messageId, route, to, state, attempts, ...(lastError ? { lastError } : {}) }));
+    const damaged = this.outbox.damaged().map(({ id, code }) => ({ id, to: [], state: 'damaged' as const, attempts: 0, lastError: { code, message: 'This outgoing message could not be read, so it was set aside and will not be sent. It is kept on this computer.' } }));
+    return [...damaged, ...live];
   }
 
   close(): void {

@@ -8,12 +8,15 @@
  * - 'plain' only to loopback (local test and demo servers);
  * - the SMTP envelope is given explicitly (never derived from headers), so Bcc-like surprises
  *   and header injection cannot change who receives the message.
- * Failures are classified for the outbox: temporary (retry with backoff) or permanent (keep the
- * draft, show the server's reason).
+ * Failures are classified for the outbox: temporary (retry with backoff), permanent (keep the
+ * draft, show the server's reason) or uncertain: the whole message was handed to the server and
+ * then the connection failed without its final answer, so it may have been accepted. Only the
+ * person decides about such a copy; resending it on our own could deliver it twice.
  */
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import nodemailer from 'nodemailer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AccountSecurity } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
@@ -64,7 +67,7 @@ export function buildSmtpOptions(endpoint: SmtpEndpoint, options: SmtpTransportO
   };
 }
 
-export type SmtpFailureKind = 'temporary' | 'permanent';
+export type SmtpFailureKind = 'temporary' | 'permanent' | 'uncertain';
 
 export class SmtpSendError extends ServiceError {
   constructor(
@@ -105,22 +108,75 @@ export function classifySmtpError(error: unknown): SmtpSendError {
   }
 }
 
+/** Chunks small enough that the socket's backpressure, not our buffer, decides how far the message got. */
+const CHUNK = 64 * 1024;
+
 export class SmtpTransport implements MailTransport {
-  private readonly transporter;
+  private readonly options: SMTPTransport.Options;
+  private readonly connections = new Set<SMTPConnection>();
 
   constructor(endpoint: SmtpEndpoint, options: SmtpTransportOptions = {}) {
-    this.transporter = nodemailer.createTransport(buildSmtpOptions(endpoint, options));
+    this.options = buildSmtpOptions(endpoint, options);
   }
 
   async send(envelope: Envelope): Promise<void> {
+    // `handedOver` turns true when the last byte of the message went to the socket (DATA is
+    // complete from our side, the final dot follows at once). A failure after that with no
+    // answer from the server is not a failure we may retry: the server may have the message.
+    let handedOver = false;
+    let offset = 0;
+    const message = new Readable({
+      read() {
+        if (offset >= envelope.raw.length) return void this.push(null);
+        this.push(envelope.raw.subarray(offset, offset + CHUNK));
+        offset += CHUNK;
+      },
+    });
+    message.once('end', () => (handedOver = true));
     try {
-      await this.transporter.sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw: envelope.raw });
+      await this.transaction(envelope, message);
     } catch (error) {
-      throw classifySmtpError(error);
+      const failure = classifySmtpError(error);
+      const answered = typeof (error as { responseCode?: unknown }).responseCode === 'number';
+      if (handedOver && !answered) {
+        throw new SmtpSendError('CONNECTION_LOST', 'The whole message was handed to the mail server, but the connection ended before the server confirmed it: it may have been delivered.', 'uncertain');
+      }
+      throw failure;
     }
   }
 
   close(): void {
-    this.transporter.close();
+    for (const connection of this.connections) connection.close();
+    this.connections.clear();
+  }
+
+  /** One SMTP session (connect, AUTH when offered, MAIL/RCPT/DATA, QUIT) as nodemailer's SMTP transport runs it. */
+  private transaction(envelope: Envelope, message: Readable): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const connection = new SMTPConnection(this.options as ConstructorParameters<typeof SMTPConnection>[0]);
+      this.connections.add(connection);
+      let settled = false;
+      const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        this.connections.delete(connection);
+        if (error) {
+          connection.close();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        } else {
+          connection.quit();
+          resolve();
+        }
+      };
+      // `on`, not `once`: a late error (after QUIT) must never become an unhandled 'error' event.
+      connection.on('error', (error: Error) => finish(error));
+      connection.connect((error?: Error | null) => {
+        if (error) return finish(error);
+        const transfer = () => connection.send({ from: envelope.from, to: envelope.to }, message, (sendError) => finish(sendError ?? undefined));
+        const auth = this.options.auth as { user: string; pass: string } | undefined;
+        if (!auth || !connection.allowsAuth) return transfer();
+        connection.login({ user: auth.user, credentials: { user: auth.user, pass: auth.pass }, method: false }, (loginError) => (loginError ? finish(loginError) : transfer()));
+      });
+    });
   }
 }

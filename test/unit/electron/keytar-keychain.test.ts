@@ -9,6 +9,7 @@ function failingKeytar(message: string): KeytarModule {
   return {
     getPassword: () => Promise.reject(new Error(message)),
     setPassword: () => Promise.reject(new Error(message)),
+    deletePassword: () => Promise.reject(new Error(message)),
   };
 }
 
@@ -37,7 +38,7 @@ describe('KeytarKeychain error mapping', () => {
     const keychain = new KeytarKeychain(async () => {
       attempts += 1;
       if (attempts === 1) throw new Error('Failed to load keytar native addon');
-      return { getPassword: async () => 'key', setPassword: async () => undefined };
+      return { getPassword: async () => 'key', setPassword: async () => undefined, deletePassword: async () => true };
     });
     await expect(keychain.getPassword('svc', 'acct')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
     await expect(keychain.getPassword('svc', 'acct')).resolves.toBe('key');
@@ -48,6 +49,7 @@ describe('KeytarKeychain error mapping', () => {
     const keychain = new KeytarKeychain(async () => ({
       getPassword: async (s, a) => store.get(`${s}/${a}`) ?? null,
       setPassword: async (s, a, p) => void store.set(`${s}/${a}`, p),
+      deletePassword: async (s, a) => store.delete(`${s}/${a}`),
     }));
     await keychain.setPassword('svc', 'acct', 'v');
     await expect(keychain.getPassword('svc', 'acct')).resolves.toBe('v');

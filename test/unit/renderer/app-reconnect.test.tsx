@@ -22,6 +22,7 @@ it('reloads the mailbox list when a connection comes back', async () => {
   const list = vi.fn(async () => ok(groups()));
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),
+    'app:info:get': async () => ok({ version: 'test', host: 'browser', vaultProblem: null }),
     'accounts:list': async () => ok([{ id: 'a', displayName: 'Oma', host: 'imap.kunta.example', port: 993, security: 'tls', username: 'anna' }]),
     'mail:mailboxes:list': list,
     'mail:messages:page': async () => ok({ total: 0, offset: 0, rows: [], complete: true }),

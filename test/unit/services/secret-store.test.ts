@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
 import { KEYCHAIN_ACCOUNT, KEYCHAIN_SERVICE, SecretStore } from '../../../main/services/secrets/secret-store.js';
+import { VaultStatus } from '../../../main/services/secrets/vault-status.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'sinetti-secrets-'));
 
@@ -39,6 +40,32 @@ describe('SecretStore', () => {
     const d = dir();
     await expect(new SecretStore(keychain, d).set('x', 'y')).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
     expect(() => readFileSync(join(d, 'secrets.json'))).toThrow();
+  });
+
+  it('reports a keychain that answers reads with "nothing" while locked (Secret Service) as locked, never as a missing key, and keeps the key', async () => {
+    const keychain = new MemoryKeychain('readsNull');
+    const d = dir();
+    await new SecretStore(keychain, d).set('imap-password:a', 'salasana');
+    const key = [...keychain.entries.values()][0];
+    keychain.locked = true;
+    await expect(new SecretStore(keychain, d).get('imap-password:a')).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED', message: expect.stringContaining('locked') });
+    // With nothing sealed in secrets.json yet, start-up must not make a new key over the real one.
+    await expect(new SecretStore(keychain, dir()).unlock()).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    keychain.locked = false;
+    expect([...keychain.entries.values()]).toEqual([key]);
+    expect(await new SecretStore(keychain, d).get('imap-password:a')).toBe('salasana');
+  });
+
+  it('the start-up vault check says KEYCHAIN_LOCKED while locked and notices the unlock on the next question', async () => {
+    const keychain = new MemoryKeychain('readsNull');
+    const d = dir();
+    await new SecretStore(keychain, d).set('x', 'y');
+    keychain.locked = true;
+    const status = new VaultStatus(new SecretStore(keychain, d));
+    expect(await status.check()).toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    expect(await status.current()).toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    keychain.locked = false;
+    expect(await status.current()).toBeNull();
   });
 
   it('refuses to start over when the vault key vanished but sealed secrets exist', async () => {
