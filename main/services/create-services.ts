@@ -18,9 +18,10 @@ import { managedPolicyPath } from './policy/managed-policy.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
-import { ImapDraftsFolder } from './drafts/drafts-folder.js';
+import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
+import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { SecretStore } from './secrets/secret-store.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
@@ -57,7 +58,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   });
   const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
   const send = await SendService.create({ mail, keys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, teamKeys: teamKeyStore });
-  const teamKeys = new TeamKeyService(teamKeyStore, keys, mail, domainEvents);
+  const teamKeys = new TeamKeyService(teamKeyStore, keys, imapTeamMailAccess(mail), domainEvents);
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
     folder: new ImapDraftsFolder(mail),

@@ -18,7 +18,7 @@ import { assertUsable } from '../crypto/key-service.js';
 import type { KeyService } from '../crypto/key-service.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { buildEncryptedDraft, readEncryptedDraft, type DraftRecord } from './draft-mime.js';
-import type { DraftsFolder } from './drafts-folder.js';
+import type { DraftsFolder } from '../mail/drafts-folder.js';
 import type { LocalDraft, LocalDrafts, ServerCopy } from './local-drafts.js';
 
 export interface DraftServiceDeps {

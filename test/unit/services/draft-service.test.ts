@@ -15,7 +15,7 @@ import { CompositeKeyProvider, type KeySource } from '../../../main/services/cry
 import { KeyService } from '../../../main/services/crypto/key-service.js';
 import { buildEncryptedDraft, readEncryptedDraft } from '../../../main/services/drafts/draft-mime.js';
 import { DraftService } from '../../../main/services/drafts/draft-service.js';
-import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/drafts/drafts-folder.js';
+import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/mail/drafts-folder.js';
 import { LocalDrafts } from '../../../main/services/drafts/local-drafts.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
