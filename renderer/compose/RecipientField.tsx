@@ -7,7 +7,7 @@
  * Keyboard: ArrowDown/ArrowUp through suggestions, Enter picks, Escape closes, Backspace in an
  * empty box removes the last chip; each chip's remove button is in the Tab order.
  */
-import { Field, Input, Tag, TagGroup, makeStyles, tokens } from '@fluentui/react-components';
+import { Field, Input, Tag, TagGroup, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { KeyRegular, WarningRegular } from '@fluentui/react-icons';
 import { useEffect, useId, useState } from 'react';
 import { splitRecipients } from '../../shared/outgoing-address.js';
@@ -156,7 +156,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
               id={`${listId}-${i}`}
               role="option"
               aria-selected={i === active}
-              className={`${styles.option} ${i === active ? styles.active : ''}`}
+              className={mergeClasses(styles.option, i === active && styles.active)}
               data-testid="recipient-suggestion"
               // Keep focus in the box: the pick happens before blur would commit the typed text.
               onMouseDown={(event) => {
