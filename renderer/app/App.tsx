@@ -71,23 +71,27 @@ export function App() {
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
-  const load = useCallback(async () => {
-    const listed = await api['accounts:list']({});
-    if (!listed.ok) return setError(listed.error);
-    setAccounts(listed.value);
-    const ids = listed.value.map((a) => a.id);
-    if (ids.length === 0) return setGroups([]);
-    const boxes = await api['mail:mailboxes:list']({});
-    if (!boxes.ok) {
-      setGroups([]);
-      markOffline(ids);
-      return setError(boxes.error);
-    }
-    setError(null);
-    setGroups(boxes.value);
-    markConnected(ids);
-    setMailbox((current) => current ?? firstInbox(boxes.value));
-  }, [api, markConnected, markOffline]);
+  // State is set when the answers arrive (in then), never synchronously in the effects that load.
+  const load = useCallback(
+    () =>
+      api['accounts:list']({}).then(async (listed) => {
+        if (!listed.ok) return setError(listed.error);
+        setAccounts(listed.value);
+        const ids = listed.value.map((a) => a.id);
+        if (ids.length === 0) return setGroups([]);
+        const boxes = await api['mail:mailboxes:list']({});
+        if (!boxes.ok) {
+          setGroups([]);
+          markOffline(ids);
+          return setError(boxes.error);
+        }
+        setError(null);
+        setGroups(boxes.value);
+        markConnected(ids);
+        setMailbox((current) => current ?? firstInbox(boxes.value));
+      }),
+    [api, markConnected, markOffline],
+  );
 
   useEffect(() => {
     void load();

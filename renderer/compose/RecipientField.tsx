@@ -59,9 +59,12 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
   const [suggestions, setSuggestions] = useState<{ name: string; address: string }[]>([]);
   const [active, setActive] = useState(-1);
 
+  const query = pending.trim();
+  // Too short, or already a list of addresses: nothing to suggest (and earlier suggestions are not shown).
+  const searchable = query.length >= 2 && !/[,;]/.test(query);
+
   useEffect(() => {
-    const query = pending.trim();
-    if (query.length < 2 || /[,;]/.test(query)) return setSuggestions([]);
+    if (!searchable) return;
     let current = true;
     const timer = setTimeout(() => {
       void api['send:correspondents:suggest']({ query }).then((result) => {
@@ -75,7 +78,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
       current = false;
       clearTimeout(timer);
     };
-  }, [api, pending, chips]);
+  }, [api, query, searchable, chips]);
 
   const commit = (text: string) => {
     const added = splitRecipients(text).map((check) => ({ input: check.ok ? check.address.display : check.input.trim(), check }));
@@ -86,7 +89,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
     onChange([...chips, chipOf(s.address)], '');
     setSuggestions([]);
   };
-  const open = suggestions.length > 0;
+  const open = searchable && suggestions.length > 0;
 
   return (
     <div className={styles.root}>

@@ -45,12 +45,13 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
   const [state, setState] = useState<PolicyStateView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
   const load = useCallback(
-    async (channel: 'policy:state:get' | 'policy:reload') => {
-      const result = await api[channel]({});
-      if (result.ok) setState(result.value);
-      else setError(result.error);
-    },
+    (channel: 'policy:state:get' | 'policy:reload') =>
+      api[channel]({}).then((result) => {
+        if (result.ok) setState(result.value);
+        else setError(result.error);
+      }),
     [api],
   );
 
