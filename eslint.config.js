@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Only the thin Electron layer (main/electron) and the preload may import `electron`: every
@@ -16,6 +17,11 @@ const noElectron = {
   ],
 };
 
+// React's hook rules (and the React Compiler's checks that ship with them) for the renderer, all
+// as errors: a warning the lint step lets through is a warning nobody reads.
+const reactHooksRecommended = reactHooks.configs.flat.recommended;
+const reactHooksAsErrors = Object.fromEntries(Object.keys(reactHooksRecommended.rules).map((rule) => [rule, 'error']));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -29,6 +35,21 @@ export default tseslint.config(
     },
   },
   { files: ['main/services/**', 'main/browser-host/**', 'shared/**', 'renderer/**'], rules: noElectron },
+  { files: ['renderer/**/*.ts', 'renderer/**/*.tsx', 'test/**/*.tsx'], plugins: reactHooksRecommended.plugins, rules: reactHooksAsErrors },
+  {
+    // Fluent's class names are atomic (Griffel): joined strings make the later class lose
+    // unpredictably (and Fluent warns). mergeClasses(a, cond && b) is the one way to combine them.
+    files: ['renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['TemplateLiteral', "BinaryExpression[operator='+']", "CallExpression[callee.property.name='join']"].map((expression) => ({
+          selector: `JSXAttribute[name.name='className'] > JSXExpressionContainer > ${expression}`,
+          message: 'Combine Fluent classes with mergeClasses(), not a joined string.',
+        })),
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
     // Plain-Node build and test scripts.

@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
           environment: 'node',
+          // A console warning or error fails the unit test that caused it.
+          setupFiles: ['test/unit/fail-on-console.ts'],
         },
       },
       {

@@ -19,9 +19,10 @@ import { managedPolicyLocation } from './policy/managed-policy-location.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
-import { ImapDraftsFolder } from './drafts/drafts-folder.js';
+import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
+import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -72,7 +73,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
   const send = await SendService.create({ mail, identityKeys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, logger: logger.child('outbox') });
   teamAddresses = () => send.sources.teamAddresses();
-  const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, mail, domainEvents);
+  const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
     folder: new ImapDraftsFolder(mail),

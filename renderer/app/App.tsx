@@ -74,37 +74,47 @@ export function App() {
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
 
-  const load = useCallback(async () => {
-    const listed = await api['accounts:list']({});
-    if (!listed.ok) return setError(listed.error);
-    setAccounts(listed.value);
-    const ids = listed.value.map((a) => a.id);
-    if (ids.length === 0) return setGroups([]);
-    const boxes = await api['mail:mailboxes:list']({});
-    if (!boxes.ok) {
-      setGroups([]);
-      markOffline(ids);
-      return setError(boxes.error);
-    }
-    setError(null);
-    setGroups(boxes.value);
-    markConnected(ids);
-    setMailbox((current) => current ?? firstInbox(boxes.value));
-  }, [api, markConnected, markOffline]);
+  // State is set when the answers arrive (in then), never synchronously in the effects that load.
+  const load = useCallback(
+    () =>
+      api['accounts:list']({}).then(async (listed) => {
+        if (!listed.ok) return setError(listed.error);
+        setAccounts(listed.value);
+        const ids = listed.value.map((a) => a.id);
+        if (ids.length === 0) return setGroups([]);
+        const boxes = await api['mail:mailboxes:list']({});
+        if (!boxes.ok) {
+          setGroups([]);
+          markOffline(ids);
+          return setError(boxes.error);
+        }
+        setError(null);
+        setGroups(boxes.value);
+        markConnected(ids);
+        setMailbox((current) => current ?? firstInbox(boxes.value));
+      }),
+    [api, markConnected, markOffline],
+  );
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  const checkVault = useCallback(async () => {
+  const readVault = useCallback(async () => {
     const info = await api['app:info:get']({});
-    setVaultProblem(info.ok ? info.value.vaultProblem : null);
-    return info.ok && info.value.vaultProblem === null;
+    return info.ok ? info.value.vaultProblem : null;
   }, [api]);
 
+  const checkVault = useCallback(async () => {
+    const problem = await readVault();
+    setVaultProblem(problem);
+    return problem === null;
+  }, [readVault]);
+
   useEffect(() => {
-    void checkVault();
-  }, [checkVault]);
+    // State is set only when the service answers (never synchronously in the effect).
+    void readVault().then(setVaultProblem);
+  }, [readVault]);
 
   // After a reconnect the server may grant other rights than before: list the mailboxes again.
   useEffect(

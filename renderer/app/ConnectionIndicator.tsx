@@ -1,4 +1,4 @@
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useT } from '../i18n/use-t.js';
 import type { ConnectionState } from './use-connection-state.js';
 
@@ -16,7 +16,7 @@ export function ConnectionIndicator({ state }: { state: ConnectionState }) {
   const styles = useStyles();
   return (
     <div role="status" className={styles.root} data-testid="connection-state" data-state={state}>
-      <span aria-hidden="true" className={`${styles.dot} ${styles[state]}`} />
+      <span aria-hidden="true" className={mergeClasses(styles.dot, styles[state])} />
       <span>{t(`connection.${state}`)}</span>
     </div>
   );

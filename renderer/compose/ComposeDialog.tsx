@@ -11,7 +11,7 @@
  * saved state instead of the original's context.
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { OpenedDraft } from '../../shared/draft-schema.js';
 import type { Policy } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
@@ -92,9 +92,13 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   const insertedSignature = useRef('');
   const update = useCallback((change: Partial<ComposeState>) => setState((s) => ({ ...s, ...change })), []);
 
+  // What the dialog was opened with, and the locale then (it picks the first signature): read once, when it opens.
+  const openedWith = useEffectEvent(() => ({ draft, initial, locale }));
+
   // Identities, signatures/templates, the policy's limits, and (for a reply or forward) the original's context: once.
   useEffect(() => {
     let current = true;
+    const { draft, initial, locale } = openedWith();
     void (async () => {
       const [ids, settings, policyState, context] = await Promise.all([
         api['send:identities:list']({}),
@@ -134,7 +138,6 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
     return () => {
       current = false;
     };
-    // Opened once per dialog; the locale at opening picks the first signature.
   }, [api]);
 
   const message = useMemo(() => buildOutgoing(state), [state]);
@@ -156,7 +159,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
 
   // The hint follows the draft a moment after typing stops; a stale answer is dropped.
   useEffect(() => {
-    if (!message) return setChecked(null);
+    if (!message) return;
     let current = true;
     const timer = setTimeout(() => {
       void api['send:evaluate']({ message }).then((result) => {
@@ -174,7 +177,8 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   }, [api, message, key]);
 
   const upToDate = checked !== null && checked.for === key;
-  const decision = checked?.decision;
+  // Without a message to send there is no decision (an earlier check is not shown).
+  const decision = message ? checked?.decision : undefined;
   const subjectBlocked = decision?.blocked.some((b) => b.code === 'subject-finding') ?? false;
   const usesGateway = decision?.recipients.some((r) => r.route === 'gateway') ?? false;
   const maxSizeMb = policy?.attachments.maxSizeMb ?? null;

@@ -30,11 +30,15 @@ export function DraftsDialog({ onClose, onOpen }: { onClose: () => void; onOpen:
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const result = await api['drafts:list']({});
-    if (result.ok) setList(result.value);
-    else setError(result.error);
-  }, [api]);
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
+  const load = useCallback(
+    () =>
+      api['drafts:list']({}).then((result) => {
+        if (result.ok) setList(result.value);
+        else setError(result.error);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     void load();

@@ -29,11 +29,15 @@ export function OutboxDialog({ onClose }: { onClose: () => void }) {
   const [items, setItems] = useState<OutboxItem[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
-  const load = useCallback(async () => {
-    const result = await api['send:outbox:list']({});
-    if (result.ok) setItems(result.value);
-    else setError(result.error);
-  }, [api]);
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
+  const load = useCallback(
+    () =>
+      api['send:outbox:list']({}).then((result) => {
+        if (result.ok) setItems(result.value);
+        else setError(result.error);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     void load();

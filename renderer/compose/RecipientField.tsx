@@ -7,7 +7,7 @@
  * Keyboard: ArrowDown/ArrowUp through suggestions, Enter picks, Escape closes, Backspace in an
  * empty box removes the last chip; each chip's remove button is in the Tab order.
  */
-import { Field, Input, Tag, TagGroup, makeStyles, tokens } from '@fluentui/react-components';
+import { Field, Input, Tag, TagGroup, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { KeyRegular, WarningRegular } from '@fluentui/react-icons';
 import { useEffect, useId, useState } from 'react';
 import { lookalikeAddress } from '../../shared/lookalike-domain.js';
@@ -63,9 +63,12 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
   const [active, setActive] = useState(-1);
   const known = useKnownDomains();
 
+  const query = pending.trim();
+  // Too short, or already a list of addresses: nothing to suggest (and earlier suggestions are not shown).
+  const searchable = query.length >= 2 && !/[,;]/.test(query);
+
   useEffect(() => {
-    const query = pending.trim();
-    if (query.length < 2 || /[,;]/.test(query)) return setSuggestions([]);
+    if (!searchable) return;
     let current = true;
     const timer = setTimeout(() => {
       void api['send:correspondents:suggest']({ query }).then((result) => {
@@ -79,7 +82,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
       current = false;
       clearTimeout(timer);
     };
-  }, [api, pending, chips]);
+  }, [api, query, searchable, chips]);
 
   const commit = (text: string) => {
     const added = splitRecipients(text).map((check) => ({ input: check.ok ? check.address.display : check.input.trim(), check }));
@@ -90,7 +93,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
     onChange([...chips, chipOf(s.address)], '');
     setSuggestions([]);
   };
-  const open = suggestions.length > 0;
+  const open = searchable && suggestions.length > 0;
 
   return (
     <div className={styles.root}>
@@ -161,7 +164,7 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
               id={`${listId}-${i}`}
               role="option"
               aria-selected={i === active}
-              className={`${styles.option} ${i === active ? styles.active : ''}`}
+              className={mergeClasses(styles.option, i === active && styles.active)}
               data-testid="recipient-suggestion"
               // Keep focus in the box: the pick happens before blur would commit the typed text.
               onMouseDown={(event) => {

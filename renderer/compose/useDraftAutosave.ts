@@ -5,7 +5,7 @@
  * before sending, so a message the server refuses for good still has its draft. Where the copy went is
  * decided in main (local always; the server only encrypted to an own key) and shown as `status`.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { DraftContentInput, DraftSaveResult } from '../../shared/draft-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
@@ -24,14 +24,17 @@ const keyOf = (c: Content, withAccount: boolean) =>
 
 export function useDraftAutosave(content: Content, options: { draftId?: string; delayMs?: number } = {}) {
   const api = useApi();
-  const draftId = useRef(options.draftId ?? newDraftId());
+  const [draftId] = useState(() => options.draftId ?? newDraftId());
   const [status, setStatus] = useState<DraftStatus>({ state: 'idle' });
   const key = useMemo(() => keyOf(content, true), [content]);
   const typed = useMemo(() => keyOf(content, false), [content]);
   const initialTyped = useRef(typed);
   const savedKey = useRef(key);
   const latest = useRef({ content, key, typed });
-  latest.current = { content, key, typed };
+  // Saves (on a timer, on close, on flush) read the latest content; refs are written after render, not during it.
+  useLayoutEffect(() => {
+    latest.current = { content, key, typed };
+  });
   const stopped = useRef(false);
   const mounted = useRef(true);
   const inflight = useRef<Promise<unknown>>(Promise.resolve());
@@ -41,12 +44,12 @@ export function useDraftAutosave(content: Content, options: { draftId?: string; 
     if (stopped.current || current.key === savedKey.current || current.typed === initialTyped.current) return;
     savedKey.current = current.key;
     if (mounted.current) setStatus({ state: 'saving' });
-    const pending = api['drafts:save']({ draft: { ...current.content, draftId: draftId.current } });
+    const pending = api['drafts:save']({ draft: { ...current.content, draftId } });
     inflight.current = pending;
     const result = await pending;
     if (!mounted.current || stopped.current) return;
     setStatus(result.ok ? { state: 'saved', ...result.value } : { state: 'error', error: result.error });
-  }, [api]);
+  }, [api, draftId]);
 
   useEffect(() => {
     if (key === savedKey.current || typed === initialTyped.current) return;
@@ -74,5 +77,5 @@ export function useDraftAutosave(content: Content, options: { draftId?: string; 
     await save();
   }, [save]);
 
-  return { draftId: draftId.current, status, stop, flush };
+  return { draftId, status, stop, flush };
 }

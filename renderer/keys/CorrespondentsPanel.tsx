@@ -41,11 +41,15 @@ export function CorrespondentsPanel() {
   const [armored, setArmored] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const load = useCallback(async () => {
-    const result = await api['crypto:contacts:list']({});
-    if (result.ok) setKeys(result.value);
-    else setError(result.error);
-  }, [api]);
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
+  const load = useCallback(
+    () =>
+      api['crypto:contacts:list']({}).then((result) => {
+        if (result.ok) setKeys(result.value);
+        else setError(result.error);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     void load();

@@ -41,11 +41,15 @@ export function PersonalKeysPanel() {
   // The organisation may require a passphrase (main refuses a key without one either way).
   const [passphraseRequired, setPassphraseRequired] = useState(false);
 
-  const load = useCallback(async () => {
-    const result = await api['crypto:keys:list']({});
-    if (result.ok) setKeys(result.value);
-    else setError(result.error);
-  }, [api]);
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
+  const load = useCallback(
+    () =>
+      api['crypto:keys:list']({}).then((result) => {
+        if (result.ok) setKeys(result.value);
+        else setError(result.error);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     void load();

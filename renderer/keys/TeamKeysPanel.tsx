@@ -36,13 +36,17 @@ export function TeamKeysPanel() {
   const [grantText, setGrantText] = useState('');
   const [preview, setPreview] = useState<Preview | null>(null);
 
-  const load = useCallback(async () => {
-    const [listed, waiting] = await Promise.all([api['crypto:team:list']({}), api['crypto:team:grants:pending']({})]);
-    if (listed.ok) setTeams(listed.value);
-    else setError(listed.error);
-    if (waiting.ok) setPending(waiting.value);
-    else setError(waiting.error);
-  }, [api]);
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
+  const load = useCallback(
+    () =>
+      Promise.all([api['crypto:team:list']({}), api['crypto:team:grants:pending']({})]).then(([listed, waiting]) => {
+        if (listed.ok) setTeams(listed.value);
+        else setError(listed.error);
+        if (waiting.ok) setPending(waiting.value);
+        else setError(waiting.error);
+      }),
+    [api],
+  );
 
   useEffect(() => {
     void load();

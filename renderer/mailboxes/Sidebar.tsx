@@ -1,4 +1,4 @@
-import { Badge, Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { Badge, Button, makeStyles, mergeClasses, Spinner, tokens } from '@fluentui/react-components';
 import { FolderRegular, MailInboxRegular, PeopleTeamRegular } from '@fluentui/react-icons';
 import type { MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
@@ -55,7 +55,7 @@ export function Sidebar({ groups, selected, onSelect }: Props) {
                   <li key={mailbox.path}>
                     <Button
                       appearance="subtle"
-                      className={`${styles.item} ${isCurrent ? styles.current : ''}`}
+                      className={mergeClasses(styles.item, isCurrent && styles.current)}
                       style={{ paddingLeft: `calc(${tokens.spacingHorizontalS} + ${mailbox.depth * 16}px)` }}
                       icon={mailbox.specialUse === '\\Inbox' ? <MailInboxRegular /> : <FolderRegular />}
                       data-testid="mailbox-item"

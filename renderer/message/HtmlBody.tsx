@@ -1,5 +1,5 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Bar } from '../app/ErrorBar.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
@@ -33,7 +33,10 @@ export function HtmlBody({ html, onLink }: Props) {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const [height, setHeight] = useState(MIN_HEIGHT);
   const onLinkRef = useRef(onLink);
-  onLinkRef.current = onLink;
+  // The frame's click handler reads the latest callback; refs are written after render, not during it.
+  useLayoutEffect(() => {
+    onLinkRef.current = onLink;
+  });
   const cleanup = useRef<(() => void) | null>(null);
 
   const attach = useCallback(() => {

@@ -1,6 +1,6 @@
 import { CryptoStatusBar } from './CryptoStatusBar.js';
 import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { ComposeInitial } from '../compose/compose-state.js';
 import type { MailboxGroup, MailboxRef, MessageView as MessageViewData } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
@@ -49,7 +49,12 @@ function shortcutTarget(event: KeyboardEvent): boolean {
   return document.querySelector('[role="dialog"][aria-modal="true"], [role="alertdialog"]') === null;
 }
 
-export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, onCompose }: Props) {
+/** Each opened message gets a view of its own: nothing of the previous one (content, errors, a link prompt) carries over. */
+export function MessageView(props: Props) {
+  return <OpenedMessage key={JSON.stringify([props.mailbox.accountId, props.mailbox.path, props.uid])} {...props} />;
+}
+
+function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onCompose }: Props) {
   const api = useApi();
   const knownDomains = useKnownDomains();
   const t = useT();
@@ -62,22 +67,21 @@ export function MessageView({ mailbox, uid, groups, onFlagsChanged, onRemoved, o
   const [linkUrl, setLinkUrl] = useState<string | null>(null);
   const { accountId, path } = mailbox;
 
+  // A notification, not an input: opening again when the parent's callback changes would loop.
+  const flagsChanged = useEffectEvent(onFlagsChanged);
+
   useEffect(() => {
     let cancelled = false;
-    setView(null);
-    setLoadError(null);
-    setActionError(null);
     void api['mail:message:open']({ mailbox: { accountId, path }, uid }).then((result) => {
       if (cancelled) return;
       if (!result.ok) return setLoadError(result.error);
       setView(result.value);
       // Opening marks the message \Seen on the server (message-loader): show that in the list.
-      onFlagsChanged();
+      flagsChanged();
     });
     return () => {
       cancelled = true;
     };
-    // onFlagsChanged is a notification, not an input: re-opening when it changes would loop.
   }, [api, accountId, path, uid]);
 
   const ownGroups = groups.filter((g) => g.accountId === accountId);

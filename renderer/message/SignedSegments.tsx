@@ -4,7 +4,7 @@
  * the signature is for. The labels sit outside the content; HTML parts go through the same
  * sanitizer and sandboxed frame as any body.
  */
-import { Badge, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import type { BodySegment } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
 import { HtmlBody } from './HtmlBody.js';
@@ -27,7 +27,7 @@ export function SignedSegments({ segments, signer, confirmed, onLink }: { segmen
       {segments.map((segment) => (
         <section
           key={segment.partId}
-          className={`${styles.segment} ${segment.signed && confirmed ? styles.signed : styles.unsigned}`}
+          className={mergeClasses(styles.segment, segment.signed && confirmed ? styles.signed : styles.unsigned)}
           data-testid="body-segment"
           data-part={segment.partId}
           data-signed={segment.signed ? 'true' : 'false'}

@@ -1,4 +1,4 @@
-import { makeStyles, tokens } from '@fluentui/react-components';
+import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { ArrowReplyRegular, AttachRegular, CircleFilled, FlagFilled, LockClosedRegular, RibbonRegular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
 import type { MessageRow } from '../../shared/domain.js';
@@ -29,7 +29,7 @@ export function MessageFlagIcons({ row }: { row: MessageRow }) {
       {icons
         .filter(([on]) => on)
         .map(([, key, icon, className]) => (
-          <span key={key} role="img" aria-label={t(key)} title={t(key)} className={`${styles.icon} ${className ?? ''}`} data-flag={key.slice(5)}>
+          <span key={key} role="img" aria-label={t(key)} title={t(key)} className={mergeClasses(styles.icon, className)} data-flag={key.slice(5)}>
             {icon}
           </span>
         ))}

@@ -74,6 +74,10 @@ export function MessageList({ mailbox, mailboxName, selectedUid, refreshKey, onO
   const [active, setActive] = useState(0);
   const focusPending = useRef(false);
 
+  // TanStack Virtual's object changes what its methods return without changing its identity, so
+  // the React Compiler would skip this component (the rule's message). We do not run the compiler,
+  // and nothing here memoizes what the virtualizer returns: every render asks it afresh.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => gridRef.current,

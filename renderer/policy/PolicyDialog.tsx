@@ -5,7 +5,7 @@
  * because they would have loosened the policy. The person may tighten the actions for their own
  * mail (a looser choice is kept but not applied, and listed as such); everything else is IT's.
  */
-import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Select, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Select, Spinner, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { ACTIONS, type Action, type PolicyLayer, type PolicyStateView } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
@@ -45,12 +45,13 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
   const [state, setState] = useState<PolicyStateView | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
+  // State is set when the answer arrives (in then), never synchronously in the effect that loads.
   const load = useCallback(
-    async (channel: 'policy:state:get' | 'policy:reload') => {
-      const result = await api[channel]({});
-      if (result.ok) setState(result.value);
-      else setError(result.error);
-    },
+    (channel: 'policy:state:get' | 'policy:reload') =>
+      api[channel]({}).then((result) => {
+        if (result.ok) setState(result.value);
+        else setError(result.error);
+      }),
     [api],
   );
 
@@ -142,7 +143,7 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
                               <th className={styles.cell} scope="row">
                                 <code>{path}</code>
                               </th>
-                              <td className={`${styles.cell} ${styles.value}`}>{show(value)}</td>
+                              <td className={mergeClasses(styles.cell, styles.value)}>{show(value)}</td>
                               <td className={styles.cell}>
                                 <Badge appearance="tint" color={source === 'managed' ? 'brand' : source === 'user' ? 'success' : 'informative'}>
                                   {t(`policy.source.${source}`)}

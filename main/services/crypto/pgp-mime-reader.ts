@@ -7,7 +7,7 @@
 import { readMessage } from 'openpgp';
 import type { CryptoStatus } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
-import type { BodyStructureNode } from '../mail/message-row.js';
+import type { BodyStructureNode } from '../mime/mime-types.js';
 import type { KeyProvider } from './key-provider.js';
 import { decryptAndVerify } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';

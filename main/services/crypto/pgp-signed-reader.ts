@@ -7,8 +7,7 @@
  * the message. Every `verified` promise is awaited.
  */
 import { createMessage, readSignature, verify } from 'openpgp';
-import type { BodyStructureNode } from '../mail/message-row.js';
-import { allEntities, type MimeEntity } from '../mail/mime-tree.js';
+import { allEntities, type BodyStructureNode, type MimeEntity } from '../mime/mime-types.js';
 import type { KeyProvider } from './key-provider.js';
 import { checkSignatures } from './message-crypto.js';
 import { OPENPGP_CONFIG } from './openpgp-policy.js';

@@ -12,7 +12,6 @@ import type { MailboxGroup } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { PendingGrant, TeamView } from '../../../shared/team-key-schema.js';
 import type { DomainEventBus } from '../events/domain-events.js';
-import { appendToTeamKeysFolder, ensureTeamKeysFolder, readTeamKeysFolder, teamKeysFolderPath } from '../mail/team-key-folder.js';
 import { groupFingerprint } from './fingerprint.js';
 import { requireSigningKey, type IdentityKeyring } from './identity-keys.js';
 import type { KeyService } from './key-service.js';
@@ -22,12 +21,21 @@ import { buildGrantMessage, parseGrantMessage } from './team-grant-message.js';
 import { openGrant, readRosterEntry, sealGrant, signRosterEntry, type RosterEntry } from './team-key-grant.js';
 import type { HeldGeneration, TeamKeyStore } from './team-key-store.js';
 
-type ImapClient = import('imapflow').ImapFlow;
-
-/** What the team-key service needs from the mail service. */
+/**
+ * What the team-key service needs from the mail server: the team mailboxes and each team's keys
+ * folder. mail/team-key-folder.ts implements it over IMAP (`imapTeamMailAccess`), so IMAP stays in
+ * mail/ and crypto/ does not depend on mail/.
+ */
 export interface TeamMailAccess {
   listMailboxes(): Promise<MailboxGroup[]>;
-  withConnection<T>(accountId: string, operation: (client: ImapClient) => Promise<T>): Promise<T>;
+  /** Where a team's keys folder is, given the path of the team's INBOX. */
+  keysFolderPath(teamInboxPath: string): string;
+  /** Creates the keys folder when it is missing. */
+  ensureKeysFolder(accountId: string, folder: string): Promise<void>;
+  /** Every message of the keys folder (none when the folder does not exist yet). */
+  readKeysFolder(accountId: string, folder: string): Promise<{ uid: number; raw: Buffer }[]>;
+  /** Creates the keys folder when it is missing and files the messages in it. */
+  fileInKeysFolder(accountId: string, folder: string, messages: Buffer[]): Promise<void>;
 }
 
 interface TeamMailbox {
@@ -83,7 +91,7 @@ export class TeamKeyService {
     const key = await newTeamKey([{ name: identity.name, email: identity.email }]);
     await this.store.add(team, box.label, [{ generation: 1, key }], 'created', fp(lead));
     // The folder exists from the start, so members can see where their grants will arrive.
-    await this.mail.withConnection(accountId, (client) => ensureTeamKeysFolder(client, box.folder));
+    await this.mail.ensureKeysFolder(accountId, box.folder);
     this.events?.emit({ type: 'openpgp.team.created', team, fingerprint: fp(key), generation: 1, at: this.now() });
     return this.view(box);
   }
@@ -129,7 +137,7 @@ export class TeamKeyService {
     const usable = await this.keys.decryptionKeys();
     const out: PendingGrant[] = [];
     for (const box of await this.teamMailboxes()) {
-      const messages = await this.mail.withConnection(box.accountId, (client) => readTeamKeysFolder(client, box.folder));
+      const messages = await this.mail.readKeysFolder(box.accountId, box.folder);
       const pinned = (await this.store.team(box.team))?.leads ?? [];
       for (const { uid, raw } of messages) {
         const parsed = await parseGrantMessage(raw).catch(() => null);
@@ -230,10 +238,11 @@ export class TeamKeyService {
       const raw = buildGrantMessage({ team: box.team, teamLabel: box.label, generation: current.generation, memberFingerprint: fp(member), memberUserId: member.getUserIDs()[0] ?? fp(member), leadAddress, grant, roster });
       prepared.push({ member: fp(member), grant, raw });
     }
-    await this.mail.withConnection(box.accountId, async (client) => {
-      await ensureTeamKeysFolder(client, box.folder);
-      for (const item of prepared) await appendToTeamKeysFolder(client, box.folder, item.raw);
-    });
+    await this.mail.fileInKeysFolder(
+      box.accountId,
+      box.folder,
+      prepared.map((item) => item.raw),
+    );
     for (const item of prepared) {
       this.events?.emit({ type: 'openpgp.team.granted', team: box.team, fingerprint: current.fingerprint, memberFingerprint: item.member, generation: current.generation, at: this.now() });
     }
@@ -242,7 +251,7 @@ export class TeamKeyService {
 
   /** Members of a generation: roster entries in the keys folder that the generation's own key signed. */
   private async roster(box: TeamMailbox, generation: HeldGeneration): Promise<{ entry: RosterEntry; userIds: string[] }[]> {
-    const messages = await this.mail.withConnection(box.accountId, (client) => readTeamKeysFolder(client, box.folder));
+    const messages = await this.mail.readKeysFolder(box.accountId, box.folder);
     const byMember = new Map<string, { entry: RosterEntry; userIds: string[] }>();
     for (const { raw } of messages) {
       const parsed = await parseGrantMessage(raw).catch(() => null);
@@ -258,7 +267,7 @@ export class TeamKeyService {
 
   private async findFolderGrant(accountId: string, uid: number): Promise<{ armored: string; team: string }> {
     for (const box of (await this.teamMailboxes()).filter((b) => b.accountId === accountId)) {
-      const messages = await this.mail.withConnection(accountId, (client) => readTeamKeysFolder(client, box.folder));
+      const messages = await this.mail.readKeysFolder(accountId, box.folder);
       const message = messages.find((m) => m.uid === uid);
       if (!message) continue;
       const parsed = await parseGrantMessage(message.raw);
@@ -298,7 +307,7 @@ export class TeamKeyService {
       if (group.kind !== 'team' || !group.id.startsWith(marker)) continue;
       const inbox = group.mailboxes.find((m) => m.specialUse === '\\Inbox' && m.depth === 0);
       if (!inbox) continue;
-      out.push({ team: group.id.slice(marker.length), label: group.label, accountId: group.accountId, isLead: /a/.test(inbox.rights ?? ''), folder: teamKeysFolderPath(inbox.path) });
+      out.push({ team: group.id.slice(marker.length), label: group.label, accountId: group.accountId, isLead: /a/.test(inbox.rights ?? ''), folder: this.mail.keysFolderPath(inbox.path) });
     }
     return out;
   }

@@ -19,7 +19,7 @@ import type { KeyProvider } from '../crypto/key-provider.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import { isMessageOfDraft } from '../send/message-id.js';
 import { buildEncryptedDraft, readEncryptedDraft, type DraftRecord } from './draft-mime.js';
-import type { DraftsFolder } from './drafts-folder.js';
+import type { DraftsFolder } from '../mail/drafts-folder.js';
 import type { LocalDraft, LocalDrafts, ServerCopy } from './local-drafts.js';
 
 export interface DraftServiceDeps {

@@ -1,17 +1,9 @@
 /** Turns what IMAP FETCH returns into the compact list row the UI shows. */
 import type { MessageRow } from '../../../shared/domain.js';
+import type { BodyStructureNode } from '../mime/mime-types.js';
 
-export interface BodyStructureNode {
-  part?: string;
-  type?: string;
-  parameters?: Record<string, string>;
-  disposition?: string;
-  dispositionParameters?: Record<string, string>;
-  id?: string;
-  encoding?: string;
-  size?: number;
-  childNodes?: BodyStructureNode[];
-}
+// The type lives with the MIME shapes crypto/ reads too (no mail ↔ crypto cycle).
+export type { BodyStructureNode };
 
 interface EnvelopeAddress {
   name?: string;

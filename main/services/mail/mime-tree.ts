@@ -7,17 +7,10 @@
  * MESSAGE_PARSE, never a guess.
  */
 import { ServiceError } from '../../../shared/result.js';
-import type { BodyStructureNode } from './message-row.js';
+import type { MimeEntity } from '../mime/mime-types.js';
 
-export interface MimeEntity extends BodyStructureNode {
-  part: string;
-  /** The entity exactly as it appears in the message: header, blank line, body. */
-  raw: Buffer;
-  /** The (still transfer-encoded) body. */
-  body: Buffer;
-  headers: Map<string, string>;
-  childNodes?: MimeEntity[];
-}
+// The entity type and its walk live with the MIME shapes crypto/ reads too (no mail ↔ crypto cycle).
+export { allEntities, type MimeEntity } from '../mime/mime-types.js';
 
 const MAX_DEPTH = 12;
 const MAX_PARTS = 2000;
@@ -39,17 +32,6 @@ export function findEntity(root: MimeEntity, path: string): MimeEntity | undefin
     return undefined;
   };
   return walk(root);
-}
-
-/** Every entity depth-first, root first. */
-export function allEntities(root: MimeEntity): MimeEntity[] {
-  const out: MimeEntity[] = [];
-  const walk = (node: MimeEntity) => {
-    out.push(node);
-    node.childNodes?.forEach(walk);
-  };
-  walk(root);
-  return out;
 }
 
 function parseEntity(raw: Buffer, part: string, depth: number, counter: { parts: number }, isRoot: boolean): MimeEntity {

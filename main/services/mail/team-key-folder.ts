@@ -6,6 +6,8 @@
  * read whole.
  */
 import type { ImapFlow } from 'imapflow';
+import type { MailboxGroup } from '../../../shared/domain.js';
+import type { TeamMailAccess } from '../crypto/team-key-service.js';
 
 export const TEAM_KEYS_FOLDER = 'Sinetti-avaimet';
 
@@ -20,6 +22,25 @@ const READER_RIGHTS = 'lrs';
 export function teamKeysFolderPath(teamInboxPath: string, delimiter = '/'): string {
   const base = teamInboxPath.toUpperCase().endsWith(`${delimiter}INBOX`) ? teamInboxPath : `${teamInboxPath}${delimiter}INBOX`;
   return `${base}${delimiter}${TEAM_KEYS_FOLDER}`;
+}
+
+/** The team-key service's access to the team mailboxes and their keys folders, over the mail service's connections. */
+export function imapTeamMailAccess(mail: {
+  listMailboxes(): Promise<MailboxGroup[]>;
+  withConnection<T>(accountId: string, operation: (client: ImapFlow) => Promise<T>): Promise<T>;
+}): TeamMailAccess {
+  return {
+    listMailboxes: () => mail.listMailboxes(),
+    keysFolderPath: (teamInboxPath) => teamKeysFolderPath(teamInboxPath),
+    ensureKeysFolder: (accountId, folder) => mail.withConnection(accountId, (client) => ensureTeamKeysFolder(client, folder)),
+    readKeysFolder: (accountId, folder) => mail.withConnection(accountId, (client) => readTeamKeysFolder(client, folder)),
+    fileInKeysFolder: (accountId, folder, messages) =>
+      mail.withConnection(accountId, async (client) => {
+        // One connection: the folder is there before the first grant goes in.
+        await ensureTeamKeysFolder(client, folder);
+        for (const raw of messages) await appendToTeamKeysFolder(client, folder, raw);
+      }),
+  };
 }
 
 export async function ensureTeamKeysFolder(client: ImapFlow, path: string): Promise<void> {

@@ -5,39 +5,14 @@
  * be written after any spread of caller options (the behavioural test is
  * test/unit/electron/secure-window.security.test.ts; this is the belt to its braces).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importedModules, importsOf, repo, sourceFiles } from './source-imports.js';
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/;
 const ALLOWED = ['main/electron/', 'preload/'];
 const FORBIDDEN = /^electron(-store)?(\/.*)?$/;
-
-function walk(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name === 'dist') return [];
-    return statSync(path).isDirectory() ? walk(path) : SOURCE.test(name) ? [path] : [];
-  });
-}
-
-/** Every module specifier a file imports, re-exports, requires or dynamically imports. */
-function importedModules(source: string): string[] {
-  const found = new Set(ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName));
-  // Also catch require/import calls preProcessFile does not see (e.g. through createRequire).
-  for (const match of source.matchAll(/\b(?:require|import)\s*\(\s*(['"`])([^'"`]+)\1\s*\)/g)) found.add(match[2]!);
-  for (const match of source.matchAll(/createRequire\([^)]*\)\s*\(\s*(['"`])([^'"`]+)\1\s*\)/g)) found.add(match[2]!);
-  return [...found];
-}
 
 describe('electron import boundary', () => {
   it('detects every way of loading electron', () => {
@@ -58,12 +33,11 @@ describe('electron import boundary', () => {
   });
 
   it('is only crossed by main/electron and preload', () => {
-    const files = ['main', 'shared', 'renderer', 'preload'].flatMap((dir) => walk(join(repo, dir)));
+    const files = sourceFiles('main', 'shared', 'renderer', 'preload');
     expect(files.length).toBeGreaterThan(10);
     const offenders = files
-      .map((file) => relative(repo, file).split(sep).join('/'))
       .filter((file) => !ALLOWED.some((prefix) => file.startsWith(prefix)))
-      .filter((file) => importedModules(readFileSync(join(repo, file), 'utf8')).some((m) => FORBIDDEN.test(m)));
+      .filter((file) => importsOf(file).some((m) => FORBIDDEN.test(m.specifier)));
     expect(offenders, 'these files load electron outside the Electron layer').toEqual([]);
   });
 

@@ -58,6 +58,23 @@ afterEach(() => {
   root = null;
 });
 
+/**
+ * Lets the list's effects and the fake service's answers run, inside act, until `ready` holds.
+ * A fixed pause is not enough on a loaded machine: an answer that lands after act has ended is
+ * a state update outside act (a console error, which fails unit tests).
+ */
+async function settle(ready: () => boolean) {
+  for (let waited = 0; ; waited += 10) {
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+    });
+    if (ready()) return;
+    if (waited > 10_000) throw new Error('the message list did not settle');
+  }
+}
+
+const shown = (testId: string) => container!.querySelectorAll(`[data-testid="${testId}"]`);
+
 async function render(api: SinettiApi, onOpen = vi.fn()) {
   container = document.createElement('div');
   document.body.append(container);
@@ -73,9 +90,7 @@ async function render(api: SinettiApi, onOpen = vi.fn()) {
       </ApiProvider>,
     );
   });
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 20));
-  });
+  await settle(() => shown('message-row').length + shown('message-row-placeholder').length > 0);
   return { onOpen };
 }
 
@@ -125,7 +140,8 @@ describe('MessageList accessibility', () => {
       act(async () => {
         (document.activeElement ?? grid).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
       });
-    tabStops()[0]!.focus();
+    // Focusing a row updates the list's state: inside act, like every other interaction here.
+    act(() => tabStops()[0]!.focus());
     await press('ArrowDown');
     await press('ArrowDown');
     expect(tabStops().map((r) => r.dataset.uid)).toEqual(['3']);
@@ -148,9 +164,7 @@ describe('MessageList accessibility', () => {
     await render(api);
     expect(container!.querySelectorAll('[data-testid="message-row-placeholder"]')).toHaveLength(2);
     synced = true;
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 400));
-    });
+    await settle(() => shown('message-row-placeholder').length === 0);
     expect(container!.querySelectorAll('[data-testid="message-row-placeholder"]')).toHaveLength(0);
     expect(container!.querySelectorAll('[data-testid="message-row"]')).toHaveLength(3);
   });
@@ -169,8 +183,8 @@ describe('MessageList accessibility', () => {
     await act(async () => {
       emit({ type: 'mailbox-changed', mailbox: { accountId: 'a1', path: 'other' }, reason: 'new', total: 9 });
       emit({ type: 'mailbox-changed', mailbox: { accountId: 'a1', path: 'shared/perhe' }, reason: 'new', total: 3 });
-      await new Promise((r) => setTimeout(r, 20));
     });
+    await settle(() => shown('message-row').length === 3);
     expect(pageCalls).toEqual([0, 0]);
     const rows = container!.querySelectorAll('[data-testid="message-row"]');
     expect(rows).toHaveLength(3);

@@ -17,7 +17,7 @@ import { KeyService } from '../../../main/services/crypto/key-service.js';
 import { TeamKeyStore } from '../../../main/services/crypto/team-key-store.js';
 import { buildEncryptedDraft, readEncryptedDraft } from '../../../main/services/drafts/draft-mime.js';
 import { DraftService } from '../../../main/services/drafts/draft-service.js';
-import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/drafts/drafts-folder.js';
+import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/mail/drafts-folder.js';
 import { LocalDrafts } from '../../../main/services/drafts/local-drafts.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';

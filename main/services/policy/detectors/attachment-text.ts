@@ -113,7 +113,8 @@ async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<Ext
   const { extractText, getDocumentProxy } = await import('unpdf');
   let document;
   try {
-    document = await getDocumentProxy(new Uint8Array(bytes));
+    // pdf.js writes its warnings about damaged files straight to the console; errors still throw.
+    document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (error) {
     if ((error as { name?: string }).name === 'PasswordException') return { status: 'not-scanned', reason: 'encrypted', kind: 'pdf' };
     throw error;

@@ -6,7 +6,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { ServiceError } from '../../../shared/result.js';
-import type { MailService } from '../mail/mail-service.js';
+import type { MailService } from './mail-service.js';
 
 export interface ServerDraftCopy {
   path: string;
