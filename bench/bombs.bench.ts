@@ -13,6 +13,7 @@ const GiB = 1024 * 1024 * 1024;
 const BOMBS: Record<string, () => Promise<unknown>> = {
   'pdf-inflate-1GiB': async () => extract('bomb.pdf', 'application/pdf', (await fixtures()).pdfBomb(GiB)),
   'pdf-inflate-4GiB': async () => extract('bomb.pdf', 'application/pdf', (await fixtures()).pdfBomb(4 * GiB)),
+  'pdf-120MiB-under-budget': async () => extract('big.pdf', 'application/pdf', (await fixtures()).pdfBomb(120 * 1024 * 1024)),
   'docx-inflate-1GiB': async () => extract('bomb.docx', 'application/octet-stream', (await fixtures()).docxZipBomb(GiB)),
   'docx-honest-190MiB': async () => extract('bomb.docx', 'application/octet-stream', (await fixtures()).zipBomb({ '[Content_Types].xml': '<Types/>', 'word/document.xml': 190 * 1024 * 1024 }, { honest: true })),
   'xlsx-inflate-1GiB': async () => extract('bomb.xlsx', 'application/octet-stream', (await fixtures()).xlsxZipBomb(GiB)),

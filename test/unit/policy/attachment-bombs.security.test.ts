@@ -63,6 +63,14 @@ describe('extraction under limits', () => {
     expect(prescanPdf(big, 8 * MiB)).toEqual({ ok: false, reason: 'too-large' });
   });
 
+  it('runs pdf.js in a worker that is ended at the deadline or when its heap runs out, and the process carries on', async () => {
+    const heavy = pdfBomb(16 * MiB, { pattern: `BT /F1 9 Tf (${HETU}) Tj ET\n` });
+    expect(await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 300 })).toMatchObject({ status: 'not-scanned', reason: 'timeout' });
+    expect(await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 120_000, pdfHeapMb: 16 })).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
+    // The same reader still reads an ordinary PDF afterwards.
+    expect(await extractAttachmentText(file('paatos.pdf', pdfWithText([`Hetu ${HETU}`]), 'application/pdf'))).toMatchObject({ status: 'scanned', text: expect.stringContaining(HETU) });
+  }, 180_000);
+
   it('refuses DOCX, XLSX and ODT zip bombs whose headers lie about the size', async () => {
     for (const [name, bomb] of [
       ['a.docx', docxZipBomb(GiB)],

@@ -17,7 +17,7 @@
  */
 import { OverBudget, type ByteBudget } from './bounded-inflate.js';
 import { htmlToDetectorText } from './html-text.js';
-import { prescanPdf } from './pdf-stream-budget.js';
+import { pdfText } from './pdf-text.js';
 import { readZipEntry, ZipUnreadable, zipEntries } from './zip-entries.js';
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';
@@ -39,6 +39,7 @@ export interface ExtractionLimits {
   inputBytes: number;
   unzippedBytes: number;
   pdfDecodedBytes: number;
+  pdfHeapMb: number;
   textChars: number;
   depth: number;
   mimeParts: number;
@@ -52,6 +53,8 @@ export const EXTRACTION_LIMITS: ExtractionLimits = {
   unzippedBytes: 64 * 1024 * 1024,
   /** Total bytes of every stream of one PDF decoded, counted while inflating (bounds pdf.js, which has no limit). */
   pdfDecodedBytes: 128 * 1024 * 1024,
+  /** Heap of the worker thread pdf.js runs in (it dies alone past it). */
+  pdfHeapMb: 512,
   /** Text past this is not cut silently: the file is not scanned. */
   textChars: 10 * 1024 * 1024,
   /** Attached messages inside attached messages (each a message/rfc822 part, read one level at a time). */
@@ -60,16 +63,11 @@ export const EXTRACTION_LIMITS: ExtractionLimits = {
   mimeParts: 1000,
   /** Header bytes of one attached message, all parts together. */
   headerBytes: 1024 * 1024,
-  /** Time for one PDF's text (checked between pages: the byte budget bounds one page). */
+  /** Time for one PDF's text; pdf.js runs in a worker that is ended at the deadline. */
   millis: 20_000,
 };
 
-/** A reader went over a limit; carries the not-scanned reason. */
-class OverLimit extends Error {
-  constructor(readonly reason: 'too-large' | 'too-deep' | 'timeout') {
-    super(reason);
-  }
-}
+
 
 const starts = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
 
@@ -102,8 +100,10 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
   if (file.content.length > limits.inputBytes) return { status: 'not-scanned', reason: 'too-large', kind };
   try {
     switch (kind) {
-      case 'pdf':
-        return await pdfText(file.content, limits);
+      case 'pdf': {
+        const pdf = await pdfText(file.content, { decodedBytes: limits.pdfDecodedBytes, textChars: limits.textChars, millis: limits.millis, heapMb: limits.pdfHeapMb });
+        return pdf.ok ? scanned(pdf.text, 'pdf', limits) : { status: 'not-scanned', reason: pdf.reason, kind: 'pdf' };
+      }
       case 'zip':
         return zipDocumentText(file.content, limits);
       case 'text':
@@ -125,7 +125,6 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
     }
   } catch (error) {
     if (error instanceof OverBudget) return { status: 'not-scanned', reason: 'too-large', kind };
-    if (error instanceof OverLimit) return { status: 'not-scanned', reason: error.reason, kind };
     return { status: 'not-scanned', reason: 'malformed', kind };
   }
 }
@@ -142,40 +141,6 @@ function decodeText(bytes: Uint8Array): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<ExtractedText> {
-  const started = Date.now();
-  // pdf.js inflates every stream whole and without a limit: decide first whether it may.
-  const prescan = prescanPdf(bytes, limits.pdfDecodedBytes);
-  if (!prescan.ok) return { status: 'not-scanned', reason: prescan.reason, kind: 'pdf' };
-  const { getDocumentProxy } = await import('unpdf');
-  let document;
-  try {
-    document = await getDocumentProxy(new Uint8Array(bytes));
-  } catch (error) {
-    if ((error as { name?: string }).name === 'PasswordException') return { status: 'not-scanned', reason: 'encrypted', kind: 'pdf' };
-    throw error;
-  }
-  try {
-    // Page by page (unpdf's extractText reads every page at once), so time and text are checked as it goes.
-    const pages: string[] = [];
-    let chars = 0;
-    for (let number = 1; number <= document.numPages; number++) {
-      if (Date.now() - started > limits.millis) throw new OverLimit('timeout');
-      const content = await (await document.getPage(number)).getTextContent();
-      const text = content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
-      chars += text.length;
-      if (chars > limits.textChars) throw new OverLimit('too-large');
-      pages.push(text);
-    }
-    if (Date.now() - started > limits.millis) throw new OverLimit('timeout');
-    // As unpdf merges pages: whitespace collapsed, line structure kept.
-    const merged = pages.join('\n').replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n');
-    return scanned(merged, 'pdf', limits);
-  } finally {
-    await document.loadingTask.destroy();
   }
 }
 
