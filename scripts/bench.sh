@@ -9,4 +9,5 @@ node --expose-gc --import tsx bench/header-sync.bench.ts
 node --import tsx bench/openpgp.bench.ts
 node --import tsx bench/open-encrypted.bench.ts
 node --import tsx bench/policy.bench.ts
+node --import tsx bench/bombs.bench.ts
 exec node --import tsx bench/send.bench.ts

@@ -3,6 +3,7 @@
 //   dist/electron/main.cjs    Electron main process (esbuild; electron and @github/keytar stay external)
 //   dist/electron/preload.cjs sandboxed preload (CommonJS, browser platform, only `electron` external)
 //   dist/browser-host/cli.mjs the plain-Node browser host (ESM; npm packages stay external)
+//   dist/*/pdf-text-worker.mjs the worker thread pdf.js runs in, next to each bundle that scans PDFs
 //
 // Usage: node scripts/build.mjs [--skip-renderer]
 // Every part is attempted; the script exits non-zero and says which part failed and why.
@@ -57,6 +58,9 @@ async function buildElectronMain() {
     // electron-store, conf, imapflow, zod … are bundled: the packaged app then needs only the
     // externals in node_modules.
     external: NATIVE_EXTERNALS,
+    // CommonJS has __dirname, which code that finds files next to itself (pdf-text.ts) uses first;
+    // its import.meta.url fallback is for ESM and never reached here.
+    define: { ...common.define, 'import.meta.url': 'undefined' },
   });
 }
 
@@ -102,6 +106,17 @@ async function buildCommands() {
   }
 }
 
+/**
+ * The worker thread pdf.js runs in (main/services/policy/detectors/pdf-text.ts looks for it next to
+ * the running bundle): self-contained for Electron, packages external where node_modules is present.
+ */
+async function buildPdfWorker() {
+  const entry = at('main/services/policy/detectors/pdf-text-worker.ts');
+  const options = { ...common, entryPoints: [entry], platform: 'node', format: 'esm', target: 'node22' };
+  await build({ ...options, outfile: at('dist/electron/pdf-text-worker.mjs') });
+  for (const dir of ['dist/browser-host', 'dist/cli']) await build({ ...options, outfile: at(dir, 'pdf-text-worker.mjs'), packages: 'external' });
+}
+
 async function buildRenderer() {
   if (args.has('--skip-renderer')) {
     say('renderer: skipped (--skip-renderer)');
@@ -127,6 +142,7 @@ await step('electron main (dist/electron/main.cjs)', buildElectronMain);
 await step('preload (dist/electron/preload.cjs)', buildPreload);
 await step('browser host (dist/browser-host/cli.mjs)', buildBrowserHost);
 await step('commands (dist/cli)', buildCommands);
+await step('PDF reader worker (dist/*/pdf-text-worker.mjs)', buildPdfWorker);
 await step('renderer (dist/renderer)', buildRenderer);
 
 if (failures.length > 0) {

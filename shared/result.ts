@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'MAILBOX_UNAVAILABLE',
   'MESSAGE_GONE',
   'MESSAGE_PARSE',
+  /** Too deeply nested or too many parts to open safely (a limit, not damage and not a missing message). */
+  'MESSAGE_TOO_COMPLEX',
   'TOO_LARGE',
   'UNSAFE_URL',
   'SERVER',

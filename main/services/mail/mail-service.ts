@@ -20,8 +20,8 @@ import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
 import { readOfferedKey } from './offered-key-reader.js';
-import type { BodyStructureNode } from './message-row.js';
 import { arrivedSecured } from './original-security.js';
+import { openable } from './structure-limits.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
@@ -153,10 +153,9 @@ export class MailService {
   async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
     const session = await this.session(ref);
     return session.withClient(async (client) => {
-      const meta = await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true });
-      if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
+      const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true }));
       const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
-      const secure = await arrivedSecured(client, uid, { structure: meta.bodyStructure as BodyStructureNode, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader);
+      const secure = await arrivedSecured(client, uid, { structure, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader);
       return { ...(messageId ? { messageId } : {}), secure };
     });
   }

@@ -21,6 +21,7 @@ import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.
 import { flagsFromSet, isAttachedMessage, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
 import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
 import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
+import { openable, parseFailure } from './structure-limits.js';
 
 /** Bodies larger than this are not rendered (a text body this size is not a letter). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -65,9 +66,7 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
 const NO_KEYS = staticKeyProvider([], []);
 
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const meta = await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] }, { uid: true });
-  if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-  const structure = meta.bodyStructure as BodyStructureNode;
+  const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] }, { uid: true }));
   const encryptedRoot = isPgpMimeEncrypted(structure);
   const single = !structure.childNodes?.length;
   // Display-name tricks and the From count come from the raw headers, not the envelope.
@@ -259,8 +258,8 @@ export async function parseMime(source: Buffer): Promise<{ text?: string; html?:
   try {
     const email = await PostalMime.parse(source, { attachmentEncoding: 'arraybuffer' });
     return { text: email.text, html: email.html, subject: email.subject };
-  } catch {
-    throw new ServiceError('MESSAGE_PARSE', 'The message is malformed and could not be read.');
+  } catch (error) {
+    throw parseFailure(error);
   }
 }
 
@@ -270,9 +269,7 @@ export async function downloadAttachment(
   partId: string,
   keys?: KeyProvider,
 ): Promise<{ filename: string; mimeType: string; content: Buffer }> {
-  const meta = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
-  if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-  const structure = meta.bodyStructure as BodyStructureNode;
+  const { structure } = openable(await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true }));
   if (isPgpMimeEncrypted(structure)) {
     // Attachments inside the encryption exist only in the decrypted entity ("2.x"): decrypt again.
     if (!partId.startsWith('2.')) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');

@@ -3,8 +3,9 @@
  * part: a multipart/signed signature covers its first part byte for byte (RFC 3156 §5), and the
  * entities inside a decrypted message have no IMAP part numbers of their own. Parts are numbered
  * like IMAP BODYSTRUCTURE (root leaf "1", children "1", "2", "2.1", …) so the same planning code
- * works on both. Untrusted input: depth and part count are bounded; malformed MIME becomes
- * MESSAGE_PARSE, never a guess.
+ * works on both. Untrusted input: depth, part count and header bytes are bounded before the
+ * work they would cost is done, and a message over them is MESSAGE_TOO_COMPLEX; malformed MIME
+ * becomes MESSAGE_PARSE, never a guess.
  */
 import { ServiceError } from '../../../shared/result.js';
 import type { MimeEntity } from '../mime/mime-types.js';
@@ -14,9 +15,18 @@ export { allEntities, type MimeEntity } from '../mime/mime-types.js';
 
 const MAX_DEPTH = 12;
 const MAX_PARTS = 2000;
+/** Header bytes of all entities together (as postal-mime counts them): a 50 MB header is not a letter. */
+const MAX_HEADER_BYTES = 2 * 1024 * 1024;
+
+interface Budget {
+  parts: number;
+  headerBytes: number;
+}
+
+const tooComplex = (why: string) => new ServiceError('MESSAGE_TOO_COMPLEX', why);
 
 export function parseMimeTree(raw: Buffer): MimeEntity {
-  const counter = { parts: 0 };
+  const counter: Budget = { parts: 0, headerBytes: 0 };
   return parseEntity(raw, '', 0, counter, true);
 }
 
@@ -34,12 +44,17 @@ export function findEntity(root: MimeEntity, path: string): MimeEntity | undefin
   return walk(root);
 }
 
-function parseEntity(raw: Buffer, part: string, depth: number, counter: { parts: number }, isRoot: boolean): MimeEntity {
-  if (depth > MAX_DEPTH || ++counter.parts > MAX_PARTS) throw new ServiceError('MESSAGE_PARSE', 'The message is nested too deeply to be read.');
+function parseEntity(raw: Buffer, part: string, depth: number, counter: Budget, isRoot: boolean): MimeEntity {
+  if (depth > MAX_DEPTH || ++counter.parts > MAX_PARTS) throw tooComplex('The message is nested too deeply or has too many parts to be read.');
+  // The header's size from the bytes, before a 50 MB header is copied into a string and parsed.
+  const blank = raw[0] === 0x0a || (raw[0] === 0x0d && raw[1] === 0x0a) ? [0] : [raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].filter((i) => i >= 0);
+  if (counter.headerBytes + (blank.length ? Math.min(...blank) : raw.length) > MAX_HEADER_BYTES) throw tooComplex('The message headers are too large to be read.');
   const text = raw.toString('latin1');
   const split = /\r?\n\r?\n/.exec(text);
   // A header with no body at all (or a part that starts with the blank line: no header).
   const headerEnd = text.startsWith('\r\n') ? 0 : text.startsWith('\n') ? 0 : split ? split.index : text.length;
+  counter.headerBytes += headerEnd;
+  if (counter.headerBytes > MAX_HEADER_BYTES) throw tooComplex('The message headers are too large to be read.');
   const bodyStart = headerEnd === 0 ? (text.startsWith('\r\n') ? 2 : text.startsWith('\n') ? 1 : 0) : split ? split.index + split[0].length : text.length;
   const headers = parseHeaders(text.slice(0, headerEnd));
   const { type, parameters } = parseContentType(headers.get('content-type'));
@@ -60,7 +75,9 @@ function parseEntity(raw: Buffer, part: string, depth: number, counter: { parts:
   if (type.startsWith('multipart/')) {
     const boundary = parameters.boundary;
     if (!boundary) throw new ServiceError('MESSAGE_PARSE', 'A multipart part has no boundary.');
-    const children = splitMultipart(body, boundary);
+    const children = splitMultipart(body, boundary, MAX_PARTS - counter.parts);
+    // Counted before any child is parsed: 100,000 parts fail here, not after 2,000 parses.
+    if (counter.parts + children.length > MAX_PARTS) throw tooComplex('The message is nested too deeply or has too many parts to be read.');
     entity.childNodes = children.map((child, i) => parseEntity(child, part ? `${part}.${i + 1}` : String(i + 1), depth + 1, counter, false));
   }
   return entity;
@@ -70,7 +87,7 @@ function parseEntity(raw: Buffer, part: string, depth: number, counter: { parts:
  * The body parts between the boundaries. The line break before a delimiter belongs to the
  * delimiter (RFC 2046 §5.1.1), so each part's bytes are exactly what a signature covers.
  */
-export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
+export function splitMultipart(body: Buffer, boundary: string, maxParts = Infinity): Buffer[] {
   const text = body.toString('latin1');
   const delimiter = `--${boundary}`;
   const starts: { lineStart: number; contentStart: number; close: boolean }[] = [];
@@ -89,6 +106,8 @@ export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
       const lineStart = at === 0 ? 0 : text[at - 2] === '\r' ? at - 2 : at - 1;
       starts.push({ lineStart, contentStart: Math.min(lineEnd + 1, text.length), close });
       if (close) break;
+      // Stop splitting as soon as the parts are over the limit (100,000 of them cost a second).
+      if (starts.length > maxParts + 1) throw tooComplex('The message is nested too deeply or has too many parts to be read.');
     }
     from = after;
   }

@@ -19,9 +19,15 @@ import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js'
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { htmlToDetectorText } from '../policy/detectors/html-text.js';
 import type { BodyStructureNode } from './message-row.js';
+import { parseFailure } from './structure-limits.js';
 
 /** A quote longer than this is cut (a reply does not need a book). */
 export const MAX_QUOTED_CHARS = 200_000;
+/**
+ * Text parts quoted at most, each one download: a reply to a message of thousands of parts took
+ * minutes fetching them one by one (197 s for 100,000) to quote what no one reads.
+ */
+export const MAX_QUOTED_PARTS = 20;
 const MAX_PART_BYTES = 10 * 1024 * 1024;
 const MAX_ENCRYPTED_BYTES = 40 * 1024 * 1024;
 
@@ -71,8 +77,8 @@ export async function mimeRootText(mime: Buffer): Promise<{ text: string; subjec
   let parsed;
   try {
     parsed = await PostalMime.parse(mime, { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true });
-  } catch {
-    throw new ServiceError('MESSAGE_PARSE', 'The message is malformed and could not be read.');
+  } catch (error) {
+    throw parseFailure(error);
   }
   return { text: normalise(parsed.text ?? (parsed.html ? htmlToDetectorText(parsed.html) : '')), ...(parsed.subject ? { subject: parsed.subject } : {}) };
 }
@@ -100,10 +106,15 @@ export async function fetchRootText(client: ImapFlow, uid: number, structure: Bo
     return opened.status.protectedSubject ? inner : { text: inner.text };
   }
   const texts: string[] = [];
-  for (const { part, type } of rootTextParts(structure)) {
+  let chars = 0;
+  for (const { part, type } of rootTextParts(structure).slice(0, MAX_QUOTED_PARTS)) {
     // imapflow decodes the transfer encoding and converts text parts to UTF-8.
     const body = (await download(client, uid, part, MAX_PART_BYTES)).toString('utf8');
-    texts.push(type === 'text/html' ? htmlToDetectorText(body) : body);
+    const text = type === 'text/html' ? htmlToDetectorText(body) : body;
+    texts.push(text);
+    chars += text.length;
+    // The quote is cut at MAX_QUOTED_CHARS anyway: no more downloads once it is full.
+    if (chars >= MAX_QUOTED_CHARS) break;
   }
   return { text: normalise(texts.join('\n\n')) };
 }

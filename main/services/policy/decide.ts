@@ -13,7 +13,7 @@
  * "..." outside), so when every copy goes by OpenPGP a sensitive subject is no reason to refuse.
  */
 import { ACTIONS, CONFIDENCES, type Action, type Policy } from '../../../shared/policy-schema.js';
-import { extractAttachmentText, type AttachmentInput, type NotScannedReason } from './detectors/attachment-text.js';
+import { extractAttachmentText, INCOMPLETE_SCAN_REASONS, type AttachmentInput, type NotScannedReason } from './detectors/attachment-text.js';
 import { scanText, type TextDetectors, type TextFinding } from './detectors/scan-text.js';
 
 export type RecipientClass = 'internal' | 'partner' | 'external';
@@ -86,14 +86,20 @@ export function classify(address: string, policy: Policy): RecipientClass {
   return 'external';
 }
 
-/** What a message holds, as far as the recipient actions care. */
-export type ContentKind = 'sensitive' | 'not-scanned' | 'ordinary';
-export const CONTENT_KINDS: readonly ContentKind[] = ['sensitive', 'not-scanned', 'ordinary'];
+/**
+ * What a message holds, as far as the recipient actions care. `not-fully-scanned`: a file over a
+ * reading limit (a bomb, a damaged file, one too deep or too slow) — content may hide there.
+ */
+export type ContentKind = 'sensitive' | 'not-fully-scanned' | 'not-scanned' | 'ordinary';
+export const CONTENT_KINDS: readonly ContentKind[] = ['sensitive', 'not-fully-scanned', 'not-scanned', 'ordinary'];
 
 /** Does a message with this content count as sensitive for a recipient of this class? */
 export function sensitiveFor(policy: Policy, cls: RecipientClass, content: ContentKind): boolean {
   if (content === 'sensitive') return true;
   if (content === 'ordinary') return false;
+  // Not fully read never leaves plain to the outside, whatever the policy says about kinds of
+  // files it cannot read (images, archives).
+  if (content === 'not-fully-scanned' && cls !== 'internal') return true;
   return policy.attachments.notScanned === 'sensitive' || (policy.attachments.notScanned === 'sensitive-outside' && cls !== 'internal');
 }
 
@@ -144,7 +150,8 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
   if (tooLarge.length) blocked.push({ code: 'attachment-too-large', filenames: tooLarge, maxSizeMb: policy.attachments.maxSizeMb });
   if (draft.recipients.length === 0) blocked.push({ code: 'no-recipients' });
 
-  const content: ContentKind = findings.length > 0 ? 'sensitive' : notScanned.length > 0 ? 'not-scanned' : 'ordinary';
+  const incomplete = notScanned.some((n) => INCOMPLETE_SCAN_REASONS.has(n.reason));
+  const content: ContentKind = findings.length > 0 ? 'sensitive' : incomplete ? 'not-fully-scanned' : notScanned.length > 0 ? 'not-scanned' : 'ordinary';
 
   const recipients: RecipientDecision[] = [];
   for (const address of draft.recipients) {

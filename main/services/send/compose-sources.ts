@@ -13,7 +13,7 @@ import type { ComposeContext, SendIdentity } from '../../../shared/send-schema.j
 import type { KeyProvider } from '../crypto/key-provider.js';
 import type { MailAddress } from '../crypto/pgp-mime-writer.js';
 import type { MailService } from '../mail/mail-service.js';
-import type { BodyStructureNode } from '../mail/message-row.js';
+import { openable } from '../mail/structure-limits.js';
 import { fetchRootText, forwardBlock, prefixedSubject, quoteForReply, replyRecipients, withoutArmoredBlocks } from '../mail/quote-original.js';
 import { discoverTeamIdentities, type TeamIdentity } from '../mail/team-identities.js';
 import { arrivedSecured } from '../mail/original-security.js';
@@ -67,9 +67,7 @@ export class ComposeSources {
     const gatewayHeader = this.deps.gatewayHeader();
     const session = await this.deps.mail.session(ref);
     const original = await session.withClient(async (client) => {
-      const meta = await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, internalDate: true, headers: [gatewayHeader] }, { uid: true });
-      if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
-      const structure = meta.bodyStructure as BodyStructureNode;
+      const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, internalDate: true, headers: [gatewayHeader] }, { uid: true }));
       const envelope = meta.envelope ?? {};
       const list = (l: { name?: string; address?: string }[] | undefined) => (l ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })).filter((a) => a.address);
       const from = list(envelope.from);

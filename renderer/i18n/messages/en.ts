@@ -122,6 +122,7 @@ export const en: Record<MessageKey, string> = {
   'error.MAILBOX_UNAVAILABLE': 'The folder is not available.',
   'error.MESSAGE_GONE': 'The message no longer exists on the server.',
   'error.MESSAGE_PARSE': 'The message is malformed and cannot be shown.',
+  'error.MESSAGE_TOO_COMPLEX': 'The message is too deeply nested or has too many parts to open safely.',
   'error.TOO_LARGE': 'The message or attachment is too large to show.',
   'error.UNSAFE_URL': 'The link cannot be opened: only https and mailto links are allowed.',
   'error.SERVER': 'The mail server reported an error.',

@@ -121,6 +121,7 @@ export const fi = {
   'error.MAILBOX_UNAVAILABLE': 'Kansio ei ole käytettävissä.',
   'error.MESSAGE_GONE': 'Viestiä ei enää ole palvelimella.',
   'error.MESSAGE_PARSE': 'Viestin rakenne on virheellinen, eikä sitä voi näyttää.',
+  'error.MESSAGE_TOO_COMPLEX': 'Viesti on sisäkkäinen liian monelta tasolta tai siinä on liian monta osaa, jotta sen voisi avata turvallisesti.',
   'error.TOO_LARGE': 'Viesti tai liite on liian suuri näytettäväksi.',
   'error.UNSAFE_URL': 'Linkkiä ei voi avata: vain https- ja mailto-linkit ovat sallittuja.',
   'error.SERVER': 'Sähköpostipalvelin ilmoitti virheestä.',

@@ -123,6 +123,7 @@ export const svFI: Record<MessageKey, string> = {
   'error.MAILBOX_UNAVAILABLE': 'Mappen är inte tillgänglig.',
   'error.MESSAGE_GONE': 'Meddelandet finns inte längre på servern.',
   'error.MESSAGE_PARSE': 'Meddelandets struktur är felaktig och det kan inte visas.',
+  'error.MESSAGE_TOO_COMPLEX': 'Meddelandet är kapslat i för många nivåer eller har för många delar för att kunna öppnas säkert.',
   'error.TOO_LARGE': 'Meddelandet eller bilagan är för stor för att visas.',
   'error.UNSAFE_URL': 'Länken kan inte öppnas: endast https- och mailto-länkar är tillåtna.',
   'error.SERVER': 'E-postservern rapporterade ett fel.',

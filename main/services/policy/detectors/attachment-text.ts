@@ -6,14 +6,26 @@
  * the policy to decide; it is never treated as "nothing found".
  *
  * The type is decided from the bytes first (a renamed file is read as what it is), the name and
- * declared type second. Zip containers are opened with limits, so a zip bomb ends as not scanned.
+ * declared type second.
+ *
+ * Untrusted input: every reader is bounded in size, depth and time WHILE it reads (limits below):
+ * zip entries and PDF streams are inflated under a running byte budget (bounded-inflate.ts), an
+ * attached message is parsed with postal-mime's header, nesting and part limits, and text past
+ * its limit is not cut silently. Anything over a limit is not scanned ('too-large', 'too-deep',
+ * 'timeout'), which the decision counts as sensitive outside the organisation — never a crash,
+ * a hang, or "nothing found".
  */
-import { unzipSync } from 'fflate';
+import { OverBudget, type ByteBudget } from './bounded-inflate.js';
 import { htmlToDetectorText } from './html-text.js';
+import { pdfText } from './pdf-text.js';
+import { readZipEntry, ZipUnreadable, zipEntries } from './zip-entries.js';
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';
 
-export type NotScannedReason = 'image' | 'encrypted' | 'archive' | 'unsupported' | 'too-large' | 'malformed' | 'too-deep';
+export type NotScannedReason = 'image' | 'encrypted' | 'archive' | 'unsupported' | 'too-large' | 'malformed' | 'too-deep' | 'timeout';
+
+/** Reasons that mean "over a limit or unreadable", not "a kind of file we do not read": content may be hiding there. */
+export const INCOMPLETE_SCAN_REASONS: ReadonlySet<NotScannedReason> = new Set(['too-large', 'too-deep', 'timeout', 'malformed']);
 
 export type ExtractedText = { status: 'scanned'; text: string; kind: string } | { status: 'not-scanned'; reason: NotScannedReason; kind: string };
 
@@ -26,18 +38,36 @@ export interface AttachmentInput {
 export interface ExtractionLimits {
   inputBytes: number;
   unzippedBytes: number;
+  pdfDecodedBytes: number;
+  pdfHeapMb: number;
   textChars: number;
   depth: number;
+  mimeParts: number;
+  headerBytes: number;
+  millis: number;
 }
 
 export const EXTRACTION_LIMITS: ExtractionLimits = {
   inputBytes: 50 * 1024 * 1024,
-  /** Total bytes decompressed out of one zip container. */
-  unzippedBytes: 200 * 1024 * 1024,
+  /** Total bytes inflated out of one zip container (the document parts read), counted while inflating. */
+  unzippedBytes: 64 * 1024 * 1024,
+  /** Total bytes of every stream of one PDF decoded, counted while inflating (bounds pdf.js, which has no limit). */
+  pdfDecodedBytes: 128 * 1024 * 1024,
+  /** Heap of the worker thread pdf.js runs in (it dies alone past it). */
+  pdfHeapMb: 512,
+  /** Text past this is not cut silently: the file is not scanned. */
   textChars: 10 * 1024 * 1024,
-  /** Attached messages inside attached messages. */
-  depth: 3,
+  /** Attached messages inside attached messages (each a message/rfc822 part, read one level at a time). */
+  depth: 8,
+  /** MIME parts of one attached message (postal-mime's nesting depth is bounded by `depth` below it). */
+  mimeParts: 1000,
+  /** Header bytes of one attached message, all parts together. */
+  headerBytes: 1024 * 1024,
+  /** Time for one PDF's text; pdf.js runs in a worker that is ended at the deadline. */
+  millis: 20_000,
 };
+
+
 
 const starts = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
 
@@ -70,8 +100,10 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
   if (file.content.length > limits.inputBytes) return { status: 'not-scanned', reason: 'too-large', kind };
   try {
     switch (kind) {
-      case 'pdf':
-        return await pdfText(file.content, limits);
+      case 'pdf': {
+        const pdf = await pdfText(file.content, { decodedBytes: limits.pdfDecodedBytes, textChars: limits.textChars, millis: limits.millis, heapMb: limits.pdfHeapMb });
+        return pdf.ok ? scanned(pdf.text, 'pdf', limits) : { status: 'not-scanned', reason: pdf.reason, kind: 'pdf' };
+      }
       case 'zip':
         return zipDocumentText(file.content, limits);
       case 'text':
@@ -91,13 +123,16 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
       default:
         return { status: 'not-scanned', reason: 'unsupported', kind };
     }
-  } catch {
+  } catch (error) {
+    if (error instanceof OverBudget) return { status: 'not-scanned', reason: 'too-large', kind };
     return { status: 'not-scanned', reason: 'malformed', kind };
   }
 }
 
 function scanned(text: string, kind: string, limits: ExtractionLimits): ExtractedText {
-  return { status: 'scanned', text: text.length > limits.textChars ? text.slice(0, limits.textChars) : text, kind };
+  // Cutting the text would scan the file only in part while saying "scanned".
+  if (text.length > limits.textChars) return { status: 'not-scanned', reason: 'too-large', kind };
+  return { status: 'scanned', text, kind };
 }
 
 /** UTF-8 when it is valid UTF-8 (with or without BOM), else Windows-1252 (what Finnish Excel CSVs are). */
@@ -109,20 +144,6 @@ function decodeText(bytes: Uint8Array): string {
   }
 }
 
-async function pdfText(bytes: Uint8Array, limits: ExtractionLimits): Promise<ExtractedText> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
-  let document;
-  try {
-    // pdf.js writes its warnings about damaged files straight to the console; errors still throw.
-    document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
-  } catch (error) {
-    if ((error as { name?: string }).name === 'PasswordException') return { status: 'not-scanned', reason: 'encrypted', kind: 'pdf' };
-    throw error;
-  }
-  const { text } = await extractText(document, { mergePages: true });
-  return scanned(text, 'pdf', limits);
-}
-
 /** Which parts of a zip container hold the document's text, by format. */
 const DOCUMENT_PARTS: { kind: string; marker: string; parts: RegExp }[] = [
   { kind: 'docx', marker: 'word/document.xml', parts: /^word\/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$/ },
@@ -132,40 +153,30 @@ const DOCUMENT_PARTS: { kind: string; marker: string; parts: RegExp }[] = [
 ];
 
 function zipDocumentText(bytes: Uint8Array, limits: ExtractionLimits): ExtractedText {
-  const names: string[] = [];
-  let encrypted = false;
-  let declared = 0;
-  // First pass reads only the directory: which entries exist, how big they claim to be.
-  unzipSync(bytes, {
-    filter: (entry) => {
-      names.push(entry.name);
-      declared += entry.originalSize;
-      // General-purpose flag bit 0 is not exposed by fflate; an encrypted entry fails to inflate below.
-      return false;
-    },
-  });
+  let entries;
+  try {
+    entries = zipEntries(bytes);
+  } catch (error) {
+    if (error instanceof ZipUnreadable) return { status: 'not-scanned', reason: 'malformed', kind: 'zip' };
+    throw error;
+  }
+  const names = entries.map((e) => e.name);
   const format = DOCUMENT_PARTS.find((f) => names.includes(f.marker));
   if (!format) return { status: 'not-scanned', reason: 'archive', kind: 'zip' };
-  const wanted = names.filter((n) => format.parts.test(n));
-  if (declared > limits.unzippedBytes) return { status: 'not-scanned', reason: 'too-large', kind: format.kind };
-  let files: Record<string, Uint8Array>;
+  const wanted = entries.filter((e) => format.parts.test(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (wanted.some((e) => e.encrypted)) return { status: 'not-scanned', reason: 'encrypted', kind: format.kind };
+  // One budget for the whole container, charged while inflating: the sizes in the headers are the sender's claim.
+  const budget: ByteBudget = { left: limits.unzippedBytes };
+  let contents: Uint8Array[];
   try {
-    files = unzipSync(bytes, { filter: (entry) => wanted.includes(entry.name) && entry.originalSize <= limits.unzippedBytes });
-  } catch {
-    encrypted = true;
-    files = {};
+    // Every part inflated (under the budget) before any is parsed: the size limit speaks first.
+    contents = wanted.map((entry) => readZipEntry(bytes, entry, budget));
+  } catch (error) {
+    if (error instanceof OverBudget) return { status: 'not-scanned', reason: 'too-large', kind: format.kind };
+    if (error instanceof ZipUnreadable) return { status: 'not-scanned', reason: 'malformed', kind: format.kind };
+    throw error;
   }
-  if (encrypted) return { status: 'not-scanned', reason: 'encrypted', kind: format.kind };
-  let total = 0;
-  const texts: string[] = [];
-  for (const name of wanted.sort()) {
-    const content = files[name];
-    if (!content) continue;
-    total += content.length;
-    if (total > limits.unzippedBytes) return { status: 'not-scanned', reason: 'too-large', kind: format.kind };
-    texts.push(xmlText(content));
-  }
-  return scanned(texts.join('\n'), format.kind, limits);
+  return scanned(contents.map(xmlText).join('\n'), format.kind, limits);
 }
 
 /** Element names (local part) after which a line break keeps words of neighbouring paragraphs/cells apart. */
@@ -186,7 +197,25 @@ function xmlText(content: Uint8Array): string {
 
 async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: number): Promise<ExtractedText> {
   if (depth >= limits.depth) return { status: 'not-scanned', reason: 'too-deep', kind: 'eml' };
-  const email = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+  // postal-mime bounds nesting and header bytes but not breadth: count the possible part delimiters first.
+  if (lineStartsWithDashes(bytes) > limits.mimeParts * 2) return { status: 'not-scanned', reason: 'too-large', kind: 'eml' };
+  let email;
+  try {
+    // Attached messages stay attachments, read by the recursion below under `depth` (postal-mime
+    // would otherwise parse ten levels inline, each with a fresh header budget).
+    email = await PostalMime.parse(bytes, {
+      attachmentEncoding: 'arraybuffer',
+      forceRfc822Attachments: true,
+      maxNestingDepth: MAX_MIME_NESTING,
+      maxHeadersSize: limits.headerBytes,
+    });
+  } catch (error) {
+    const message = (error as Error).message ?? '';
+    if (/nesting depth/i.test(message)) return { status: 'not-scanned', reason: 'too-deep', kind: 'eml' };
+    if (/header size/i.test(message)) return { status: 'not-scanned', reason: 'too-large', kind: 'eml' };
+    throw error;
+  }
+  if (email.attachments.length > limits.mimeParts) return { status: 'not-scanned', reason: 'too-large', kind: 'eml' };
   // Both alternatives: the reader sees the HTML, which need not say what the text part says.
   const parts = [email.subject ?? '', email.text ?? '', email.html ? htmlToDetectorText(email.html) : ''];
   for (const attachment of email.attachments) {
@@ -196,4 +225,15 @@ async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: n
     parts.push(inner.text);
   }
   return scanned(parts.join('\n'), 'eml', limits);
+}
+
+/** Multipart nesting inside one message (what postal-mime enforces; real mail stays under ten). */
+const MAX_MIME_NESTING = 50;
+
+/** Lines starting with "--": every MIME part needs one, so this bounds the part count from above. */
+function lineStartsWithDashes(bytes: Uint8Array): number {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let count = buffer[0] === 0x2d && buffer[1] === 0x2d ? 1 : 0;
+  for (let at = buffer.indexOf('\n--'); at >= 0; at = buffer.indexOf('\n--', at + 3)) count++;
+  return count;
 }
