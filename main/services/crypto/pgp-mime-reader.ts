@@ -4,7 +4,7 @@
  * is how decryption oracles and EFAIL-style mixing work). A failed decryption or integrity check
  * yields a status and no content at all.
  */
-import { readMessage } from 'openpgp';
+import { decryptSessionKeys, readMessage, type Message, type PrivateKey } from 'openpgp';
 import type { CryptoStatus } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { BodyStructureNode } from '../mail/message-row.js';
@@ -74,8 +74,9 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
   const armorType = /^-----BEGIN PGP ([A-Z][A-Z ]*[A-Z])[^\n]*-----[ \t\r]*$/m.exec(armored)?.[1];
   if (armorType !== undefined && armorType !== 'MESSAGE') return status('not-ciphertext');
   let recipientKeyIds: string[] = [];
+  let message: Message<string>;
   try {
-    const message = await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG });
+    message = await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG });
     if (!message.packets.some((p) => ENCRYPTED_DATA_TAGS.has((p.constructor as { tag?: number }).tag ?? -1))) return status('not-ciphertext');
     recipientKeyIds = message.getEncryptionKeyIDs().map((id) => id.toHex().toUpperCase());
   } catch {
@@ -92,6 +93,9 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
     const locked = (await keys.lockedKeys()).some(holds);
     return status(locked ? 'locked' : 'no-key', recipientKeyIds);
   }
+  // To a hidden recipient, none of the held keys opening the session key means "not for a key
+  // you hold", not damage.
+  if (hidden && !(await opensSessionKey(message, usable))) return status('no-key', recipientKeyIds);
 
   const verificationKeys = [...(await keys.verificationKeys()), ...usable.map((k) => k.toPublic())];
   let decrypted;
@@ -99,9 +103,7 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
     decrypted = await decryptAndVerify(armored, usable, verificationKeys);
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
-    // To a hidden recipient, none of the held keys opening the session key means "not for a key
-    // you hold", not damage.
-    return status(hidden && /session key decryption failed/i.test(error.message) ? 'no-key' : 'failed', recipientKeyIds);
+    return status('failed', recipientKeyIds);
   }
   const mime = Buffer.from(decrypted.data);
   return {
@@ -116,4 +118,12 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
       protectedSubject: false,
     },
   };
+}
+
+async function opensSessionKey(message: Message<string>, keys: PrivateKey[]): Promise<boolean> {
+  try {
+    return (await decryptSessionKeys({ message, decryptionKeys: keys, config: OPENPGP_CONFIG })).length > 0;
+  } catch {
+    return false;
+  }
 }
