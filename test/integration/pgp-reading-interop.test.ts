@@ -189,7 +189,7 @@ describe('inline armor with non-breaking spaces (U+00A0, as quoted-printable =C2
   it('a cleartext-signed block verifies (the signed text itself is left as it is)', async () => {
     const s = subject('NBSP allekirjoitettu');
     const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--digest-algo', 'SHA256', '--local-user', w.partnerFpr], 'Allekirjoitettu\u00a0teksti.')).stdout.toString();
-    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), nbspEntity(signed, /^(Hash: SHA256)\n\n/m)), s);
+    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), nbspEntity(signed.replace(/^(-----BEGIN PGP SIGNED MESSAGE-----)\n/m, '$1\u00a0\n'), /^(Hash: SHA256)\n\n/m)), s);
     expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', inline: true, signature: { status: 'good', fingerprint: w.partnerFpr } });
     expect(view.text).toContain('Allekirjoitettu\u00a0teksti.');
   });
