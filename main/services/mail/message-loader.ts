@@ -6,8 +6,9 @@
  * Malformed MIME becomes MESSAGE_PARSE, never a crash and never a partial guess.
  *
  * OpenPGP (message-security.ts, shared with the inspect command): a PGP/MIME-encrypted root is
- * decrypted (only its ciphertext part is downloaded) and its attachments are listed as decrypted
- * parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
+ * decrypted (only its ciphertext part is downloaded; a root wrapped in an outer signature, RFC
+ * 9787's envelope, is downloaded whole to check that signature) and its attachments are listed
+ * as decrypted parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
  * inline PGP counts only as the whole text body; anything encrypted deeper stays unopened.
  */
 import { randomBytes } from 'node:crypto';
