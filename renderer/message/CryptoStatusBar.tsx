@@ -3,6 +3,7 @@
  * inside the content frame and never derived from anything in the message body, so a message
  * cannot draw its own "signed" badge.
  */
+import { useIntl } from 'react-intl';
 import type { CryptoStatus } from '../../shared/domain.js';
 import { Bar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
@@ -13,6 +14,8 @@ import { useT } from '../i18n/use-t.js';
  */
 export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?: string }) {
   const t = useT();
+  const intl = useIntl();
+  const when = (ms: number) => intl.formatDate(ms, { dateStyle: 'medium', timeStyle: 'short' });
   const signature = status.signature;
   const signer = signature.signerUserIds.join(', ') || signature.keyId || '?';
   // All-zero key IDs: encrypted to a hidden recipient (gpg --throw-keyids), no key named.
@@ -73,7 +76,7 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
         </Bar>
       ) : signature.status === 'date-mismatch' && signature.dateMismatch ? (
         <Bar intent="warning" title={t('crypto.signature.dateMismatch.title')} data-testid="signature-date-mismatch">
-          {t('crypto.signature.dateMismatch.body', { signer, signedAt: signature.dateMismatch.signedAt, headerDate: signature.dateMismatch.headerDate })}
+          {t('crypto.signature.dateMismatch.body', { signer, signedAt: when(signature.dateMismatch.signedAt), headerDate: when(signature.dateMismatch.headerDate) })}
         </Bar>
       ) : signature.status === 'bad' ? (
         <Bar intent="error">{t('crypto.signature.bad')}</Bar>
@@ -85,7 +88,7 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
         <p data-testid="signer-unverified">{t('crypto.signature.unverifiedKey')}</p>
       ) : null}
       {signature.dateMismatch && signature.status !== 'date-mismatch' && signature.keyProblem !== 'revoked' ? (
-        <p data-testid="signature-date-note">{t('crypto.signature.dateMismatch.note', { signedAt: signature.dateMismatch.signedAt, headerDate: signature.dateMismatch.headerDate })}</p>
+        <p data-testid="signature-date-note">{t('crypto.signature.dateMismatch.note', { signedAt: when(signature.dateMismatch.signedAt), headerDate: when(signature.dateMismatch.headerDate) })}</p>
       ) : null}
       {signature.keyProblem === 'expired' ? <Bar intent="warning">{t('crypto.signature.expired')}</Bar> : null}
       {status.protectedSubject ? <p data-testid="protected-subject">{t('crypto.protectedSubject')}</p> : null}

@@ -57,6 +57,10 @@ describe('cryptographic envelope: multipart/signed around multipart/encrypted at
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'none' }, outerSignature: { protocol: 'openpgp', status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER] } });
     expect(view.encrypted).toBe(true);
     expect(view.text).toContain('Kuoren sisällä oleva päätös.');
+    // The list marks it encrypted too, and a reply to it must stay secure (the send side's own check).
+    const page = await w.t.value('mail:messages:page', { mailbox: INBOX(), offset: 0, limit: 50, sort: 'date-desc' });
+    expect(page.rows.find((r) => r?.uid === view.uid)).toMatchObject({ encrypted: true });
+    expect(await w.t.services.mail.replyContext(INBOX(), view.uid, 'X-Sinetti-Gateway')).toMatchObject({ secure: true });
     // Attachments inside the envelope's encryption are listed and download decrypted.
     expect(view.attachments).toEqual([expect.objectContaining({ partId: '2.2', filename: 'liite.txt', decrypted: true })]);
     const file = await w.t.value('mail:attachment:get', { mailbox: INBOX(), uid: view.uid, partId: '2.2' });

@@ -21,7 +21,7 @@ import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
 import { readOfferedKey } from './offered-key-reader.js';
 import type { BodyStructureNode } from './message-row.js';
-import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
+import { encryptedRootOf } from '../crypto/pgp-mime-reader.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
@@ -147,7 +147,7 @@ export class MailService {
 
   /**
    * What a reply needs to know about the original, decided here and not by the renderer: its
-   * Message-ID, and whether it arrived secured (PGP/MIME encrypted, or marked by the secure-mail
+   * Message-ID, and whether it arrived secured (PGP/MIME encrypted, also inside a signed envelope, or marked by the secure-mail
    * gateway's header) — a secure conversation must stay secure.
    */
   async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
@@ -157,7 +157,7 @@ export class MailService {
       if (!meta || !meta.bodyStructure) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
       const gatewayMarked = (meta.headers?.toString('latin1') ?? '').toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`);
       const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
-      return { ...(messageId ? { messageId } : {}), secure: isPgpMimeEncrypted(meta.bodyStructure as BodyStructureNode) || gatewayMarked };
+      return { ...(messageId ? { messageId } : {}), secure: encryptedRootOf(meta.bodyStructure as BodyStructureNode) !== null || gatewayMarked };
     });
   }
 
