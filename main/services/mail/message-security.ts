@@ -103,9 +103,10 @@ export interface EncryptedRootReading {
 export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string, keys: KeyProvider, headerDate?: number): Promise<EncryptedRootReading> {
   const opened = await openEncrypted(ciphertext, fromAddress, keys);
   if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
-  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
-  const covered = inner.signature.coveredPart;
+  // Parsed once: the signature, attachments, segments and protected headers all read this tree.
   const tree = parseTreeOrNull(opened.mime);
+  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys, tree);
+  const covered = inner.signature.coveredPart;
   const segments = covered && tree ? await signedSegments(textEntitiesOfTree(tree, DECRYPTED_PREFIX), covered) : undefined;
   const headersEntity = tree ? protectedHeadersEntity(tree) : undefined;
   const protectedSubject = headersEntity ? await subjectOf(headersEntity.raw) : undefined;
@@ -247,13 +248,9 @@ export interface DecryptedContent {
  * encryption layer wins; otherwise a multipart/signed inner root (signed, then encrypted: RFC
  * 3156 §6.1) counts for the message, a signed part deeper is `partial`.
  */
-export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider): Promise<DecryptedContent> {
-  let tree: MimeEntity;
-  try {
-    tree = parseMimeTree(mime);
-  } catch {
-    return { signature: encryptionSignature, attachments: [], unopened: [] };
-  }
+export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider, parsed?: MimeEntity | null): Promise<DecryptedContent> {
+  const tree = parsed === undefined ? parseTreeOrNull(mime) : parsed;
+  if (!tree) return { signature: encryptionSignature, attachments: [], unopened: [] };
   const signature = encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
   const attachments = attachmentsOf(tree).map((a) => ({ ...a, partId: joinPart(DECRYPTED_PREFIX, a.partId), decrypted: true }));
   const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...inlineBlocksInParts(await textPartsOfTree(tree), DECRYPTED_PREFIX)];
