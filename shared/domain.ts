@@ -140,11 +140,19 @@ export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
  * message is `partial` with that part (`coveredPart`), never good.
  */
 export const cryptoStatusSchema = z.object({
-  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted', 'locked']),
-  /** Key IDs the message was encrypted to, when it could not be decrypted. */
+  /**
+   * `not-ciphertext`: labelled PGP/MIME encrypted, but the encrypted part holds no OpenPGP
+   * encrypted data (e.g. a signed text wrapped to look encrypted): not encrypted, nothing shown.
+   */
+  decryption: z.enum(['decrypted', 'failed', 'no-key', 'not-encrypted', 'locked', 'not-ciphertext']),
+  /** Key IDs the message was encrypted to, when it could not be decrypted (all zeros: a hidden recipient). */
   recipientKeyIds: z.array(z.string()),
   signature: z.object({
-    status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'none', 'partial']),
+    /**
+     * `date-mismatch`: a signature that would be good, but made more than an hour away from the
+     * message's (unsigned) Date header, so the date shown is not the one that was signed.
+     */
+    status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'none', 'partial', 'date-mismatch']),
     keyId: z.string().optional(),
     fingerprint: z.string().optional(),
     signerUserIds: z.array(z.string()),
@@ -154,7 +162,26 @@ export const cryptoStatusSchema = z.object({
     keyProblem: z.enum(['revoked', 'expired']).optional(),
     /** How far the person trusts the signing key (own, team, or a correspondent's acceptance). */
     acceptance: z.enum(['own', 'team', 'verified', 'unverified', 'undecided', 'rejected']).optional(),
+    /** When the signature says it was made (ms since epoch). */
+    signedAt: z.number().optional(),
+    /** The signature's time and the message's Date header are more than an hour apart. */
+    dateMismatch: z.object({ signedAt: z.number(), headerDate: z.number() }).optional(),
   }),
+  /**
+   * An encrypted root wrapped in an outer signature (RFC 9787 cryptographic envelope: multipart/signed
+   * around multipart/encrypted). That signature covers the ciphertext only, never what was
+   * decrypted, so it is reported beside the message's verdict and never counts as it. S/MIME
+   * signatures are not checked.
+   */
+  outerSignature: z
+    .object({
+      protocol: z.enum(['openpgp', 'smime']),
+      status: z.enum(['good', 'mismatch', 'bad', 'unknown-key', 'not-checked']),
+      keyId: z.string().optional(),
+      fingerprint: z.string().optional(),
+      signerUserIds: z.array(z.string()),
+    })
+    .optional(),
   /** The message was inline PGP (an armored block as the whole text body), not PGP/MIME. */
   inline: z.boolean().optional(),
   /** The subject came from inside the encryption (RFC 9788 protected headers). */

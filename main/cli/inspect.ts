@@ -7,7 +7,8 @@
  * pgp-signed-reader, inline-pgp and the strict openpgp config), never a second implementation;
  * only how the bytes are obtained differs (a file here, IMAP parts in the app). Keys given with --key are used for this run only; nothing is stored.
  *
- * Exit codes: 0 the message could be shown, 4 it was refused (integrity failure, no key),
+ * Exit codes: 0 the message could be shown, 4 it was refused (integrity failure, no key, labelled
+ * encrypted without ciphertext),
  * 2 unreadable input or bad usage.
  */
 import { readFileSync } from 'node:fs';
@@ -18,11 +19,11 @@ import PostalMime from 'postal-mime';
 import type { AttachmentInfo, CryptoStatus, SenderIdentity, UnopenedPart } from '../../shared/domain.js';
 import { OPENPGP_CONFIG } from '../services/crypto/openpgp-policy.js';
 import { staticKeyProvider } from '../services/crypto/key-provider.js';
-import { isPgpMimeEncrypted } from '../services/crypto/pgp-mime-reader.js';
+import { encryptedRootOf } from '../services/crypto/pgp-mime-reader.js';
 import { containsPgpMimeSigned } from '../services/crypto/pgp-signed-reader.js';
 import { keyCarriesAddressInUserIds } from '../services/crypto/signature-verdict.js';
-import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, readEncryptedRoot, readUnencryptedRoot, senderIdentity, singleFrom, textPartsOfTree } from '../services/mail/message-security.js';
-import { parseMimeTree } from '../services/mail/mime-tree.js';
+import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, readEncryptedMessage, readUnencryptedRoot, senderIdentity, singleFrom, textPartsOfTree } from '../services/mail/message-security.js';
+import { findEntity, parseMimeTree } from '../services/mail/mime-tree.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
 
@@ -41,7 +42,15 @@ export interface InspectReport {
     coveredPart?: string;
     keyProblem?: 'revoked' | 'expired';
     acceptance?: CryptoStatus['signature']['acceptance'];
+    /** When the signature says it was made (ISO 8601). */
+    signedAt?: string;
+    /** The signature's time and the Date header are more than an hour apart (then never good). */
+    dateMismatch?: { signedAt: string; headerDate: string };
   };
+  /** Labelled PGP/MIME encrypted, but the encrypted part holds no OpenPGP encrypted data: not encrypted, refused. */
+  notCiphertext?: true;
+  /** A signature around the encrypted root (cryptographic envelope): it covers the ciphertext only. */
+  outerSignature?: CryptoStatus['outerSignature'];
   subject: string;
   /** PGP/MIME or inline PGP (an armored block as the whole text body). */
   format: 'pgp-mime' | 'inline' | 'none';
@@ -102,28 +111,33 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   const from = singleFrom(identity).toLowerCase() === (email.from?.address ?? '').toLowerCase() ? singleFrom(identity) : '';
   const provider = staticKeyProvider(keys.secret, keys.public);
   const base = { identity, subject: email.subject ?? '' };
-  if (isPgpMimeEncrypted(tree)) {
-    const ciphertext = decodeTransfer(tree.childNodes![1]!);
-    const integrity = await integrityOf(ciphertext);
-    const reading = await readEncryptedRoot(ciphertext, from, provider);
+  // As in the app: the Date header, which a signature's own time is checked against.
+  const headerDate = email.date ? Date.parse(email.date) : NaN;
+  const encryptedRoot = encryptedRootOf(tree);
+  if (encryptedRoot) {
+    const ciphertext = decodeTransfer(findEntity(tree, encryptedRoot.ciphertextPart)!);
+    const reading = await readEncryptedMessage(raw, from, provider, headerDate);
     const status = reading.status;
-    const subject = reading.mime && status.protectedSubject ? ((await PostalMime.parse(reading.mime)).subject ?? base.subject) : base.subject;
+    // Labelled encrypted, but no ciphertext inside: not encrypted, and nothing of it shown.
+    const encrypted = status.decryption !== 'not-ciphertext';
     return {
       ...base,
-      subject,
+      subject: reading.protectedSubject ?? base.subject,
       format: 'pgp-mime',
-      encrypted: true,
-      recipientKeyIds: status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
+      encrypted,
+      ...(encrypted ? {} : { notCiphertext: true as const }),
+      recipientKeyIds: !encrypted ? [] : status.recipientKeyIds.length ? status.recipientKeyIds : await recipientIds(ciphertext),
       decrypted: status.decryption === 'decrypted',
-      integrity: integrityVerdict(status, integrity),
+      integrity: encrypted ? integrityVerdict(status, await integrityOf(ciphertext)) : 'not-applicable',
       signature: signatureReport(status.signature, from),
+      ...(status.outerSignature ? { outerSignature: status.outerSignature } : {}),
       unopened: reading.unopened,
       attachments: reading.attachments,
     };
   }
   const single = !tree.childNodes;
   const reading = await readUnencryptedRoot(
-    { structure: tree, ...(single && email.text !== undefined ? { rootText: email.text } : {}), textParts: () => textPartsOfTree(tree), source: async () => raw },
+    { structure: tree, ...(single && email.text !== undefined ? { rootText: email.text } : {}), textParts: () => textPartsOfTree(tree), source: async () => raw, headerDate },
     from,
     provider,
   );
@@ -159,6 +173,8 @@ function signatureReport(signature: CryptoStatus['signature'], from: string): In
     ...(signature.coveredPart ? { coveredPart: signature.coveredPart } : {}),
     ...(signature.keyProblem ? { keyProblem: signature.keyProblem } : {}),
     ...(signature.acceptance ? { acceptance: signature.acceptance } : {}),
+    ...(signature.signedAt !== undefined ? { signedAt: new Date(signature.signedAt).toISOString() } : {}),
+    ...(signature.dateMismatch ? { dateMismatch: { signedAt: new Date(signature.dateMismatch.signedAt).toISOString(), headerDate: new Date(signature.dateMismatch.headerDate).toISOString() } } : {}),
   };
 }
 
@@ -184,10 +200,11 @@ async function recipientIds(ciphertext: Buffer): Promise<string[]> {
 
 function describe(report: InspectReport): string {
   const lines = [
-    `encrypted:   ${report.encrypted ? `yes, to ${report.recipientKeyIds.join(', ') || 'unknown key IDs'}` : 'no'}`,
+    `encrypted:   ${report.encrypted ? `yes, to ${report.recipientKeyIds.join(', ') || 'unknown key IDs'}` : report.notCiphertext ? 'no (labelled encrypted, but it holds no encrypted data: nothing of it is shown)' : 'no'}`,
     `decrypted:   ${report.encrypted ? (report.decrypted ? 'yes' : 'no') : '-'}`,
     `integrity:   ${report.integrity}`,
-    `signature:   ${report.signature.verdict}${report.signature.coveredPart ? ` (covers only part ${report.signature.coveredPart})` : ''}${report.signature.keyProblem ? ` (key ${report.signature.keyProblem})` : ''}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
+    `signature:   ${report.signature.verdict}${report.signature.dateMismatch ? ` (signed ${report.signature.dateMismatch.signedAt}, but the Date header says ${report.signature.dateMismatch.headerDate})` : ''}${report.signature.coveredPart ? ` (covers only part ${report.signature.coveredPart})` : ''}${report.signature.keyProblem ? ` (key ${report.signature.keyProblem})` : ''}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
+    ...(report.outerSignature ? [`outer sig.:  ${report.outerSignature.protocol} signature around the encrypted part (covers the ciphertext only): ${report.outerSignature.status}${report.outerSignature.signerUserIds.length ? ` (${report.outerSignature.signerUserIds.join(', ')})` : report.outerSignature.keyId ? ` (key ID ${report.outerSignature.keyId})` : ''}`] : []),
     `subject:     ${report.subject}`,
     `from:        ${report.identity.fromAddresses.join(', ') || '-'}${report.identity.fromAddresses.length > 1 ? ' (several From addresses: no signature counts)' : ''}`,
     ...(report.identity.displayNameAddress ? [`display name: contains another address, ${report.identity.displayNameAddress}`] : []),
@@ -218,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
-  return report.encrypted && !report.decrypted ? 4 : 0;
+  return (report.encrypted && !report.decrypted) || report.notCiphertext ? 4 : 0;
 }
 
 // Runs only as a command, never when imported.

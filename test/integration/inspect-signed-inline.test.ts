@@ -117,7 +117,9 @@ describe('inspect: signer keys that expired or were revoked', () => {
     const then = ['--faked-system-time', '20250101T000000'];
     const old = await keyFor('Vanha <vanha@kela.example>', then, '2d');
     await exportPublic(old, 'old.asc');
-    const eml = file('expired.eml', message(mailHeaders('Vanha <vanha@kela.example>', to, 'Vanha'), await signedEntity(gpg, old, PASS, textEntity('Vanha viesti.'), ['--faked-system-time', '20250101T010000'])));
+    // Sent when it was signed (a Date header far from the signature's time is never good).
+    const sentThen = mailHeaders('Vanha <vanha@kela.example>', to, 'Vanha').map((h) => (h.startsWith('Date:') ? 'Date: Wed, 01 Jan 2025 01:00:00 +0000' : h));
+    const eml = file('expired.eml', message(sentThen, await signedEntity(gpg, old, PASS, textEntity('Vanha viesti.'), ['--faked-system-time', '20250101T010000'])));
     const json = JSON.parse(inspect(eml, '--key', join(dir, 'old.asc'), '--json').stdout);
     expect(json.signature).toMatchObject({ verdict: 'good', keyProblem: 'expired', fingerprint: old });
   });

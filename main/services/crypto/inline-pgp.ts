@@ -16,8 +16,11 @@ import { NO_SIGNATURE, signatureVerdict, type SignatureCheck } from './signature
 
 export type InlineKind = 'inline-encrypted' | 'inline-signed';
 
-const MESSAGE_BEGIN = /^-----BEGIN PGP MESSAGE-----[ \t]*$/gm;
-const SIGNED_BEGIN = /^-----BEGIN PGP SIGNED MESSAGE-----[ \t]*$/gm;
+// Armor lines may end in non-breaking spaces (U+00A0): some mail programs write them, encoded
+// as =C2=A0 in quoted-printable, into the armor's blank and header lines.
+const MESSAGE_BEGIN = /^-----BEGIN PGP MESSAGE-----[ \t\u00a0]*$/gm;
+const SIGNED_BEGIN = /^-----BEGIN PGP SIGNED MESSAGE-----[ \t\u00a0]*$/gm;
+const SIGNATURE_BEGIN = /^-----BEGIN PGP SIGNATURE-----[ \t\u00a0]*$/gm;
 
 /** The kinds of armored blocks that start a line anywhere in the text. */
 export function inlineBlocksIn(text: string): InlineKind[] {
@@ -35,9 +38,36 @@ export function wholeBodyBlock(text: string): InlineKind | null {
   if (messages === 1 && signed === 0 && body.startsWith('-----BEGIN PGP MESSAGE-----') && /\n-----END PGP MESSAGE-----$/.test(body)) return 'inline-encrypted';
   if (signed === 1 && messages === 0 && body.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') && /\n-----END PGP SIGNATURE-----$/.test(body)) {
     // Exactly one signature block, at the end: nothing unsigned may follow or hide in between.
-    if ((body.match(/^-----BEGIN PGP SIGNATURE-----[ \t]*$/gm)?.length ?? 0) === 1) return 'inline-signed';
+    if ((body.match(SIGNATURE_BEGIN)?.length ?? 0) === 1) return 'inline-signed';
   }
   return null;
+}
+
+const trimArmorLine = (line: string) => line.replace(/[ \t\r\u00a0]+$/, '');
+
+/**
+ * Trailing spaces, tabs and non-breaking spaces removed from the armor's own lines, so a blank
+ * line that holds a U+00A0 is blank again. The signed text of a cleartext signature is left
+ * exactly as it is (its bytes are what was signed); only its armor header lines and the
+ * signature block are tidied.
+ */
+export function normalizeArmorWhitespace(text: string, kind: InlineKind): string {
+  const lines = text.split('\n');
+  if (kind === 'inline-encrypted') return lines.map(trimArmorLine).join('\n');
+  let i = 0;
+  for (; i < lines.length; i++) {
+    lines[i] = trimArmorLine(lines[i]!);
+    if (lines[i] === '') break;
+  }
+  let signature = -1;
+  for (let j = lines.length - 1; j > i; j--) {
+    if (/^-----BEGIN PGP SIGNATURE-----[ \t\r\u00a0]*$/.test(lines[j]!)) {
+      signature = j;
+      break;
+    }
+  }
+  if (signature > 0) for (let j = signature; j < lines.length; j++) lines[j] = trimArmorLine(lines[j]!);
+  return lines.join('\n');
 }
 
 export interface OpenedInline {
@@ -48,7 +78,7 @@ export interface OpenedInline {
 
 /** Opens a whole-body block (see wholeBodyBlock) as the message. */
 export async function openInline(text: string, kind: InlineKind, fromAddress: string, keys: KeyProvider): Promise<OpenedInline> {
-  const body = text.trim();
+  const body = normalizeArmorWhitespace(text.trim(), kind);
   if (kind === 'inline-encrypted') {
     const opened = await openEncrypted(Buffer.from(body, 'utf8'), fromAddress, keys);
     // Inline plaintext is text, not a MIME entity: it cannot carry protected headers.

@@ -17,6 +17,8 @@ export interface SignatureCheck {
   /** Fingerprint of the verifying key when it is known. */
   fingerprint?: string;
   reason?: string;
+  /** The signature's creation time (its hashed subpacket), when the packet could be read. */
+  created?: Date;
 }
 
 export interface Decrypted {
@@ -93,11 +95,13 @@ export async function checkSignatures(signatures: VerificationResult[], verifica
   for (const signature of signatures) {
     const keyId = signature.keyID.toHex().toUpperCase();
     const fingerprint = verificationKeys.find((k) => k.getKeys(signature.keyID).length > 0)?.getFingerprint().toUpperCase();
+    const created = await signature.signature.then((s) => s.packets[0]?.created ?? undefined).catch(() => undefined);
+    const when = created instanceof Date && Number.isFinite(created.getTime()) ? { created } : {};
     try {
       await signature.verified;
-      checks.push({ keyId, valid: true, fingerprint });
+      checks.push({ keyId, valid: true, fingerprint, ...when });
     } catch (error) {
-      checks.push({ keyId, valid: false, fingerprint, reason: (error as Error).message });
+      checks.push({ keyId, valid: false, fingerprint, reason: (error as Error).message, ...when });
     }
   }
   return checks;

@@ -37,13 +37,28 @@ export async function signatureVerdict(signatures: SignatureCheck[], keys: Key[]
   const key = keys.find((k) => k.getKeys().some((sub) => sub.getKeyID().toHex().toUpperCase() === chosen.keyId));
   if (!key) return { status: 'unknown-key', keyId: chosen.keyId, signerUserIds: [], ...where };
   const signerUserIds = key.getUserIDs();
-  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds, ...where };
+  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds, ...where, ...(chosen.created ? { signedAt: chosen.created.getTime() } : {}) };
   const problem = await keyProblem(key, now);
   if (problem === 'revoked') return { status: 'bad', ...base, keyProblem: 'revoked' };
   const extra = problem ? { keyProblem: problem } : {};
   if (!chosen.valid) return { status: 'bad', ...base, ...extra };
   if (!scope.coversMessage) return { status: 'partial', ...base, ...extra };
   return { status: keyCarriesAddress(key, fromAddress) ? 'good' : 'mismatch', ...base, ...extra };
+}
+
+/** Thunderbird's tolerance too: a message is signed when it is sent, and its Date is set then. */
+export const SIGNATURE_DATE_TOLERANCE_MS = 60 * 60 * 1000;
+
+/**
+ * The Date header is not signed: a signature made more than an hour away from it vouches for a
+ * message from another time (a replayed or back-dated message). The fact is kept on any verdict
+ * that has a time; a verdict that would be `good` becomes `date-mismatch` (never good).
+ * `headerDate`: the Date header in ms, or undefined/NaN when the message has none.
+ */
+export function withDateCheck(signature: SignatureStatus, headerDate: number | undefined): SignatureStatus {
+  if (signature.signedAt === undefined || headerDate === undefined || !Number.isFinite(headerDate)) return signature;
+  if (Math.abs(signature.signedAt - headerDate) <= SIGNATURE_DATE_TOLERANCE_MS) return signature;
+  return { ...signature, ...(signature.status === 'good' ? { status: 'date-mismatch' as const } : {}), dateMismatch: { signedAt: signature.signedAt, headerDate } };
 }
 
 export function keyCarriesAddress(key: Key, address: string): boolean {

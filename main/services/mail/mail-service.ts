@@ -147,8 +147,9 @@ export class MailService {
 
   /**
    * What a reply needs to know about the original, decided here and not by the renderer: its
-   * Message-ID, and whether it arrived secured (encrypted as PGP/MIME or inline PGP, or marked by
-   * the secure-mail gateway's header: original-security.ts) — a secure conversation stays secure.
+   * Message-ID, and whether it arrived secured (encrypted as PGP/MIME, also inside a signed
+   * envelope, or inline PGP, or marked by the secure-mail gateway's header: original-security.ts) —
+   * a secure conversation stays secure.
    */
   async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
     const session = await this.session(ref);

@@ -6,8 +6,9 @@
  * Malformed MIME becomes MESSAGE_PARSE, never a crash and never a partial guess.
  *
  * OpenPGP (message-security.ts, shared with the inspect command): a PGP/MIME-encrypted root is
- * decrypted (only its ciphertext part is downloaded) and its attachments are listed as decrypted
- * parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
+ * decrypted (only its ciphertext part is downloaded; a root wrapped in an outer signature, RFC
+ * 9787's envelope, is downloaded whole to check that signature) and its attachments are listed
+ * as decrypted parts "2.x"; a multipart/signed message is downloaded whole to verify the exact signed bytes;
  * inline PGP counts only as the whole text body; anything encrypted deeper stays unopened.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,9 +18,9 @@ import type { Address, AttachmentInfo, BodySegment, CryptoStatus, MailboxRef, Me
 import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
-import { isPgpMimeEncrypted, type KeyProvider } from '../crypto/pgp-mime-reader.js';
+import { encryptedRootOf, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachedMessage, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
-import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
+import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedMessage, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
 import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 import { openable, parseFailure } from './structure-limits.js';
 
@@ -67,8 +68,10 @@ const NO_KEYS = staticKeyProvider([], []);
 
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
   const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] }, { uid: true }));
-  const encryptedRoot = isPgpMimeEncrypted(structure);
+  const encryptedRoot = encryptedRootOf(structure);
   const single = !structure.childNodes?.length;
+  // The Date header, which a signature's own time is checked against (it is not signed).
+  const headerDate = meta.envelope?.date ? new Date(meta.envelope.date).getTime() : NaN;
   // Display-name tricks and the From count come from the raw headers, not the envelope.
   const identity = senderIdentity(meta.headers?.toString('latin1') ?? '');
   // Exactly one From address, or no signature can count for the message; and it must be the
@@ -85,16 +88,20 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   let unopened: UnopenedPart[] = [];
   let segments: BodySegment[] | undefined;
   if (encryptedRoot) {
-    const reading = await readEncryptedRoot(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS);
+    // Only the ciphertext is downloaded; a signed envelope is fetched whole, since its outer
+    // signature covers the encrypted entity's exact bytes.
+    const reading = encryptedRoot.outer
+      ? await readEncryptedMessage(await fetchWhole(client, uid, MAX_ENCRYPTED_BYTES, meta.size), from, keys ?? NO_KEYS, headerDate)
+      : await readEncryptedRoot(await downloadPart(client, uid, encryptedRoot.ciphertextPart, MAX_ENCRYPTED_BYTES), from, keys ?? NO_KEYS, headerDate);
     crypto = reading.status;
     attachments = reading.attachments;
     unopened = reading.unopened;
     segments = reading.segments;
+    innerSubject = reading.protectedSubject;
     if (reading.mime) {
       const parsed = await parseMime(reading.mime);
       text = parsed.text;
       html = parsed.html;
-      if (crypto.protectedSubject && parsed.subject) innerSubject = parsed.subject;
     }
   } else {
     const planned = planParts(structure);
@@ -120,10 +127,8 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
             : fetched.parts
               ? Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
               : [{ part: '1', text: shown }],
-        source: async () => {
-          if ((meta.size ?? 0) > MAX_ENCRYPTED_BYTES) throw new ServiceError('TOO_LARGE', 'The signed message is too large to verify.');
-          return fetchWhole(client, uid);
-        },
+        source: async () => fetchWhole(client, uid, MAX_ENCRYPTED_BYTES, meta.size),
+        headerDate,
       },
       from,
       keys ?? NO_KEYS,
@@ -142,7 +147,6 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   }
   const envelope = meta.envelope ?? {};
   const internal = meta.internalDate ? new Date(meta.internalDate).getTime() : 0;
-  const headerDate = envelope.date ? new Date(envelope.date).getTime() : NaN;
   // A key offered for the sender (shown as "import the sender's key"; imported only when the person asks).
   const keyOffer = await describeKeyOffer(meta.headers?.toString('latin1') ?? '', from, attachments, keys).catch(() => null);
   const flags = flagsFromSet(meta.flags);
@@ -163,7 +167,8 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     text,
     html,
     attachments,
-    encrypted: security.encrypted || (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
+    // A part labelled encrypted that holds no ciphertext is not encrypted (nothing of it is shown).
+    encrypted: ((security.encrypted || encryptedRoot !== null) && crypto?.decryption !== 'not-ciphertext') || (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
     signed: security.signed || (crypto?.inline === true && crypto.signature.status !== 'none'),
     ...(crypto ? { crypto } : {}),
     identity,
@@ -184,7 +189,8 @@ async function downloadPart(client: ImapFlow, uid: number, part: string, maxByte
   return Buffer.concat(chunks);
 }
 
-async function fetchWhole(client: ImapFlow, uid: number): Promise<Buffer> {
+async function fetchWhole(client: ImapFlow, uid: number, maxBytes?: number, size?: number): Promise<Buffer> {
+  if (maxBytes !== undefined && (size ?? 0) > maxBytes) throw new ServiceError('TOO_LARGE', 'The message is too large to verify or decrypt.');
   const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
   if (!message || !message.source) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');
   return message.source;
@@ -270,10 +276,11 @@ export async function downloadAttachment(
   keys?: KeyProvider,
 ): Promise<{ filename: string; mimeType: string; content: Buffer }> {
   const { structure } = openable(await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true }));
-  if (isPgpMimeEncrypted(structure)) {
+  const encryptedRoot = encryptedRootOf(structure);
+  if (encryptedRoot) {
     // Attachments inside the encryption exist only in the decrypted entity ("2.x"): decrypt again.
     if (!partId.startsWith('2.')) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');
-    return decryptedAttachment(await downloadPart(client, uid, '2', MAX_ENCRYPTED_BYTES), partId, keys ?? NO_KEYS);
+    return decryptedAttachment(await downloadPart(client, uid, encryptedRoot.ciphertextPart, MAX_ENCRYPTED_BYTES), partId, keys ?? NO_KEYS);
   }
   const attachment = planParts(structure).attachments.find((a) => a.partId === partId);
   if (!attachment) throw new ServiceError('NOT_FOUND', 'No such attachment in this message.');

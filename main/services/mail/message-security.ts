@@ -13,13 +13,16 @@ import type { AttachmentInfo, BodySegment, CryptoStatus, SenderIdentity, Unopene
 import { ServiceError } from '../../../shared/result.js';
 import { inlineBlocksIn, openInline, wholeBodyBlock } from '../crypto/inline-pgp.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
-import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
-import { containsPgpMimeSigned, joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
+import { encryptedRootOf, isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
+import { containsPgpMimeSigned, isPgpMimeSigned, joinPart, signedVerdict } from '../crypto/pgp-signed-reader.js';
+import { withDateCheck } from '../crypto/signature-verdict.js';
 import { isAttachedMessage, isAttachmentNode, type BodyStructureNode } from './message-row.js';
 import { allEntities, findEntity, parseMimeTree, type MimeEntity } from './mime-tree.js';
 
-/** The decrypted entity is addressed as part "2" of the message (the ciphertext part), so its
- * own parts are "2.1", "2.2", … — the same numbers the attachment download takes. */
+/** The decrypted entity is addressed as part "2" of the message (the ciphertext part of an
+ * encrypted root), so its own parts are "2.1", "2.2", … — the same numbers the attachment
+ * download takes. A signed envelope's decrypted entity keeps the same numbers (the download
+ * finds the ciphertext with encryptedRootOf, whatever its real part). */
 export const DECRYPTED_PREFIX = '2';
 
 const EMAIL_IN_TEXT = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[^\s<>"'(),;:@]+/g;
@@ -87,24 +90,89 @@ export interface EncryptedRootReading {
   segments?: BodySegment[];
   /** The decrypted inner entity; absent unless decryption and integrity succeeded. */
   mime?: Buffer;
+  /** The subject from the protected headers inside the encryption (RFC 9788), when there is one. */
+  protectedSubject?: string;
   attachments: AttachmentInfo[];
   unopened: UnopenedPart[];
 }
 
-/** A PGP/MIME-encrypted root (the message's own layer): decrypt, then read what is inside. */
-export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<EncryptedRootReading> {
+/**
+ * A PGP/MIME-encrypted root (the message's own layer): decrypt, then read what is inside.
+ * `headerDate`: the message's Date header (ms), which a signature's time is checked against.
+ */
+export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string, keys: KeyProvider, headerDate?: number): Promise<EncryptedRootReading> {
   const opened = await openEncrypted(ciphertext, fromAddress, keys);
   if (!opened.mime) return { status: opened.status, attachments: [], unopened: [] };
-  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys);
+  // Parsed once: the signature, attachments, segments and protected headers all read this tree.
+  const tree = parseTreeOrNull(opened.mime);
+  const inner = await readDecryptedEntity(opened.mime, opened.status.signature, fromAddress, keys, tree);
   const covered = inner.signature.coveredPart;
-  const segments = covered ? await signedSegments(textEntitiesOfTree(parseMimeTree(opened.mime), DECRYPTED_PREFIX), covered) : undefined;
+  const segments = covered && tree ? await signedSegments(textEntitiesOfTree(tree, DECRYPTED_PREFIX), covered) : undefined;
+  const headersEntity = tree ? protectedHeadersEntity(tree) : undefined;
+  const protectedSubject = headersEntity ? await subjectOf(headersEntity.raw) : undefined;
   return {
-    status: { ...opened.status, signature: await withAcceptance(inner.signature, keys) },
+    status: { ...opened.status, protectedSubject: headersEntity !== undefined, signature: withDateCheck(await withAcceptance(inner.signature, keys), headerDate) },
     mime: opened.mime,
     attachments: inner.attachments,
     unopened: inner.unopened,
+    ...(protectedSubject ? { protectedSubject } : {}),
     ...(segments ? { segments } : {}),
   };
+}
+
+/**
+ * A whole message whose own layer is encrypted (encryptedRootOf): an encrypted root, or one
+ * wrapped in an outer signature at the root (RFC 9787 cryptographic envelope). The outer
+ * signature covers only the ciphertext — whoever signed it need not have written, or even
+ * read, what it decrypts to — so it is reported as `outerSignature` and never as the message's
+ * signature, which comes from inside the encryption as for any encrypted message.
+ */
+export async function readEncryptedMessage(source: Buffer, fromAddress: string, keys: KeyProvider, headerDate?: number): Promise<EncryptedRootReading> {
+  const tree = parseMimeTree(source);
+  const root = encryptedRootOf(tree);
+  const entity = root ? findEntity(tree, root.ciphertextPart) : undefined;
+  if (!root || !entity) throw new ServiceError('MESSAGE_PARSE', 'The message is not an encrypted message.');
+  const reading = await readEncryptedRoot(decodeTransfer(entity), fromAddress, keys, headerDate);
+  if (!root.outer) return reading;
+  return { ...reading, status: { ...reading.status, outerSignature: await outerSignatureOf(tree, root.outer, fromAddress, keys) } };
+}
+
+async function outerSignatureOf(tree: MimeEntity, protocol: 'openpgp' | 'smime', fromAddress: string, keys: KeyProvider): Promise<NonNullable<CryptoStatus['outerSignature']>> {
+  // S/MIME is not read at all here (no certificates, no trust store): said, never judged.
+  if (protocol === 'smime' || !isPgpMimeSigned(tree)) return { protocol, status: 'not-checked', signerUserIds: [] };
+  const verdict = await signedVerdict(tree, fromAddress, keys, { rootCovers: true });
+  const status = verdict.status === 'good' || verdict.status === 'mismatch' || verdict.status === 'unknown-key' ? verdict.status : 'bad';
+  return { protocol, status, signerUserIds: verdict.signerUserIds, ...(verdict.keyId ? { keyId: verdict.keyId } : {}), ...(verdict.fingerprint ? { fingerprint: verdict.fingerprint } : {}) };
+}
+
+function parseTreeOrNull(mime: Buffer): MimeEntity | null {
+  try {
+    return parseMimeTree(mime);
+  } catch {
+    return null;
+  }
+}
+
+const PROTECTED_HEADERS = /^content-type:[^\n]*protected-headers\s*=\s*"?v1/im;
+
+/**
+ * The entity carrying RFC 9788 protected headers inside the encryption: the decrypted root, or —
+ * signed, then encrypted — the signed part of a multipart/signed root (the cryptographic
+ * payload; its headers are covered by the signature as well).
+ */
+function protectedHeadersEntity(tree: MimeEntity): MimeEntity | undefined {
+  const carries = (entity: MimeEntity) => PROTECTED_HEADERS.test(`content-type: ${entity.headers.get('content-type') ?? ''}`);
+  if (carries(tree)) return tree;
+  const signed = isPgpMimeSigned(tree) ? tree.childNodes![0]! : undefined;
+  return signed && carries(signed) ? signed : undefined;
+}
+
+async function subjectOf(entity: Buffer): Promise<string | undefined> {
+  try {
+    return (await PostalMime.parse(entity, { attachmentEncoding: 'arraybuffer' })).subject || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Adds how far the person trusts the signing key ("valid from a verified / unverified key"). */
@@ -122,6 +190,8 @@ export interface UnencryptedRootInput {
   textParts: () => Promise<{ part: string; text: string }[]>;
   /** The whole raw message; fetched only when a PGP/MIME signature must be verified. */
   source: () => Promise<Buffer>;
+  /** The Date header (ms): a signature's time is checked against it. */
+  headerDate?: number;
 }
 
 export interface UnencryptedRootReading {
@@ -145,14 +215,14 @@ export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddre
   let inline: UnencryptedRootReading['inline'];
   if (kind) {
     const opened = await openInline(input.rootText!, kind, fromAddress, keys);
-    crypto = { ...opened.status, signature: await withAcceptance(opened.status.signature, keys) };
+    crypto = { ...opened.status, signature: withDateCheck(await withAcceptance(opened.status.signature, keys), input.headerDate) };
     inline = opened.text !== undefined ? { text: opened.text } : {};
   } else {
     unopened.push(...inlineBlocksInParts(await input.textParts()));
   }
   if (containsPgpMimeSigned(structure)) {
     const signature = await signedVerdict(parseMimeTree(await input.source()), fromAddress, keys, { rootCovers: true });
-    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature: await withAcceptance(signature, keys), protectedSubject: false };
+    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature: withDateCheck(await withAcceptance(signature, keys), input.headerDate), protectedSubject: false };
   }
   return { crypto, ...(inline ? { inline } : {}), unopened };
 }
@@ -178,13 +248,9 @@ export interface DecryptedContent {
  * encryption layer wins; otherwise a multipart/signed inner root (signed, then encrypted: RFC
  * 3156 §6.1) counts for the message, a signed part deeper is `partial`.
  */
-export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider): Promise<DecryptedContent> {
-  let tree: MimeEntity;
-  try {
-    tree = parseMimeTree(mime);
-  } catch {
-    return { signature: encryptionSignature, attachments: [], unopened: [] };
-  }
+export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider, parsed?: MimeEntity | null): Promise<DecryptedContent> {
+  const tree = parsed === undefined ? parseTreeOrNull(mime) : parsed;
+  if (!tree) return { signature: encryptionSignature, attachments: [], unopened: [] };
   const signature = encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
   const attachments = attachmentsOf(tree).map((a) => ({ ...a, partId: joinPart(DECRYPTED_PREFIX, a.partId), decrypted: true }));
   const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...inlineBlocksInParts(await textPartsOfTree(tree), DECRYPTED_PREFIX)];

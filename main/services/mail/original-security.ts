@@ -2,7 +2,7 @@
  * Whether an original arrived secured, so that a reply to it (or a forward of it) stays secure —
  * decided here once, for the composer's context (what the person sees) and for the send gate (what
  * may leave). Secured is every message the reader would decrypt, whether or not it could:
- *  - a PGP/MIME-encrypted root (RFC 3156);
+ *  - a PGP/MIME-encrypted root (RFC 3156), also inside an outer signature (RFC 9787's envelope);
  *  - inline PGP that the reader opens as the message: a single-part text/plain root whose whole
  *    body is one encrypted armored block (crypto/inline-pgp.ts `wholeBodyBlock`, the same rule);
  *  - mail the secure-mail gateway marked with its header.
@@ -10,7 +10,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { wholeBodyBlock } from '../crypto/inline-pgp.js';
-import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
+import { encryptedRootOf } from '../crypto/pgp-mime-reader.js';
 import type { BodyStructureNode } from './message-row.js';
 
 /** Larger inline ciphertext than the reader opens is still ciphertext: judged by its first line. */
@@ -24,7 +24,7 @@ export interface OriginalFacts {
 }
 
 export async function arrivedSecured(client: ImapFlow, uid: number, facts: OriginalFacts, gatewayHeader: string): Promise<boolean> {
-  if (isPgpMimeEncrypted(facts.structure)) return true;
+  if (encryptedRootOf(facts.structure) !== null) return true;
   if (facts.gatewayHeaderLines.toLowerCase().startsWith(`${gatewayHeader.toLowerCase()}:`)) return true;
   return isInlineEncryptedRoot(client, uid, facts.structure);
 }

@@ -15,11 +15,12 @@ import type { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
 import type { Address, Locale } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
-import { isPgpMimeEncrypted, openEncrypted } from '../crypto/pgp-mime-reader.js';
+import { isPgpMimeEncrypted } from '../crypto/pgp-mime-reader.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { htmlToDetectorText } from '../policy/detectors/html-text.js';
 import type { BodyStructureNode } from './message-row.js';
 import { parseFailure } from './structure-limits.js';
+import { readEncryptedRoot } from './message-security.js';
 
 /** A quote longer than this is cut (a reply does not need a book). */
 export const MAX_QUOTED_CHARS = 200_000;
@@ -100,10 +101,12 @@ async function download(client: ImapFlow, uid: number, part: string, maxBytes: n
 export async function fetchRootText(client: ImapFlow, uid: number, structure: BodyStructureNode, from: string, keys?: KeyProvider): Promise<{ text: string; subject?: string }> {
   if (isPgpMimeEncrypted(structure)) {
     if (!keys) return { text: '' };
-    const opened = await openEncrypted(await download(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys);
+    // The reading pipeline's own reading, so the protected subject is the one the app shows
+    // (also when it sits in the signed part of a signed, then encrypted message).
+    const opened = await readEncryptedRoot(await download(client, uid, '2', MAX_ENCRYPTED_BYTES), from, keys);
     if (!opened.mime) return { text: '' };
     const inner = await mimeRootText(opened.mime);
-    return opened.status.protectedSubject ? inner : { text: inner.text };
+    return { text: inner.text, ...(opened.protectedSubject ? { subject: opened.protectedSubject } : {}) };
   }
   const texts: string[] = [];
   let chars = 0;

@@ -179,3 +179,73 @@ describe('trusted status bar', () => {
     expect(personal).not.toContain('Tiimin');
   });
 });
+
+describe('trusted status bar: facts from reading interoperability (issue 9)', () => {
+  const bob = 'Bob Babbage <bob@openpgp.example>';
+  const signedAt = Date.UTC(2020, 9, 14, 18, 21, 6);
+  const headerDate = Date.UTC(2019, 9, 14, 18, 21, 6);
+
+  it('a signature made a year away from the Date header is never shown as valid, and says both times', async () => {
+    const el = await render({
+      ...base,
+      from: { name: 'Bob', address: 'bob@openpgp.example' },
+      identity: { fromAddresses: ['bob@openpgp.example'] },
+      text: 'Sundays are nothing without callaloo.',
+      signed: true,
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'date-mismatch', signerUserIds: [bob], fingerprint: 'FB'.repeat(20), signedAt, dateMismatch: { signedAt, headerDate } } },
+    });
+    const status = el.querySelector('[data-testid="crypto-status"]')!;
+    expect(status.getAttribute('data-signature')).toBe('date-mismatch');
+    const bar = el.querySelector('[data-testid="signature-date-mismatch"]')!;
+    expect(bar.textContent).toContain('Allekirjoitus on eri ajalta kuin viesti');
+    expect(bar.textContent).toContain(`${bob} allekirjoitti viestin`);
+    expect(bar.textContent).toMatch(/2020.*2019/);
+    expect(status.textContent).not.toContain('Kelvollinen allekirjoitus');
+  });
+
+  it('on another verdict (signer is not the sender) the date disagreement is said as well', async () => {
+    const el = await render({
+      ...base,
+      identity: { fromAddresses: ['evil@x.example'] },
+      text: 'Hei',
+      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'mismatch', signerUserIds: [bob], signedAt, dateMismatch: { signedAt, headerDate } } },
+    });
+    expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Allekirjoitus ei vastaa lähettäjää');
+    expect(el.querySelector('[data-testid="signature-date-note"]')!.textContent).toMatch(/Allekirjoitus on tehty .*2020.*lähetetty .*2019/);
+  });
+
+  it('an outer signature around an encrypted message is reported beside the verdict, and says it covers only the ciphertext', async () => {
+    const decrypted = { ...base, encrypted: true, text: 'Sundays are nothing without callaloo.', identity: { fromAddresses: ['carol@example.com'] } };
+    const el = await render({
+      ...decrypted,
+      crypto: { decryption: 'decrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] }, outerSignature: { protocol: 'openpgp', status: 'unknown-key', keyId: '3099FF1238852B9F', signerUserIds: [] } },
+    });
+    const outer = el.querySelector('[data-testid="outer-signature"]')!;
+    expect(outer.getAttribute('data-outer-signature')).toBe('unknown-key');
+    expect(outer.textContent).toContain('Salattu viesti on kääritty ulompaan OpenPGP-allekirjoitukseen: allekirjoitettu tuntemattomalla avaimella (avaintunniste 3099FF1238852B9F)');
+    expect(outer.textContent).toContain('Se kattaa vain salatun datan');
+    expect(el.querySelector('[data-testid="crypto-status"]')!.getAttribute('data-signature')).toBe('none');
+    act(() => root?.unmount());
+    container?.remove();
+    const smime = await render({
+      ...decrypted,
+      crypto: { decryption: 'decrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] }, outerSignature: { protocol: 'smime', status: 'not-checked', signerUserIds: [] } },
+    });
+    expect(smime.querySelector('[data-testid="outer-signature"]')!.textContent).toContain('ulompaan S/MIME-allekirjoitukseen: Sinetti ei tarkista S/MIME-allekirjoituksia');
+  });
+
+  it('a message labelled encrypted without ciphertext says it is not encrypted, never "damaged or altered"', async () => {
+    const el = await render({ ...base, crypto: { decryption: 'not-ciphertext', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    const status = el.querySelector('[data-testid="crypto-status"]')!;
+    expect(status.getAttribute('data-decryption')).toBe('not-ciphertext');
+    expect(el.querySelector('[data-testid="not-ciphertext"]')!.textContent).toContain('Viesti on merkitty salatuksi, mutta sen salatussa osassa ei ole salattua sisältöä');
+    expect(status.textContent).not.toContain('vioittunut');
+  });
+
+  it('mail to a hidden recipient that no held key opens says so instead of naming key ID 0000000000000000', async () => {
+    const el = await render({ ...base, encrypted: true, crypto: { decryption: 'no-key', recipientKeyIds: ['0000000000000000'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    const text = el.querySelector('[data-testid="crypto-status"]')!.textContent!;
+    expect(text).toContain('Viesti on salattu piilotetulle vastaanottajalle');
+    expect(text).not.toContain('0000000000000000');
+  });
+});
