@@ -10,9 +10,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { cleanRunRoot } from './clean-run-root.js';
 import { dovecotEndpoints, startDovecot, type DovecotHandle } from './dovecot.js';
 import { generatedMessage } from './fixtures/demo-messages.js';
-import { stopGpgAgents } from './gpg.js';
 import type { MailTestEnv } from './mail-test-env.js';
 import { makeRunRoot, removeTree } from './run-root.js';
 
@@ -72,10 +72,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('mailEnv', env);
   const handle = dovecot;
   return async () => {
-    // Clean-up never fails the run: every test has finished by now.
-    stopGpgAgents(runRoot);
-    await handle.stop().catch((error: unknown) => console.warn(`warning: could not stop the test Dovecot: ${error instanceof Error ? error.message : String(error)}`));
-    removeTree(runRoot, { warn: (message) => console.warn(`warning: ${message}`) });
+    // Clean-up never fails the run: every test has finished by now. Cleaning the root also stops
+    // the gpg-agents and any Dovecot a test file started there and left running.
+    const warn = (message: string) => console.warn(`warning: ${message}`);
+    await handle.stop().catch((error: unknown) => warn(`could not stop the test Dovecot: ${error instanceof Error ? error.message : String(error)}`));
+    await cleanRunRoot(runRoot, warn);
     if (previousTmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmpdir;
   };

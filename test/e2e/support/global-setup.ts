@@ -10,7 +10,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startDemoEnvironment } from '../../../scripts/demo/start-demo-env.js';
-import { stopGpgAgents } from '../../support/gpg.js';
+import { cleanRunRoot } from '../../support/clean-run-root.js';
 import { makeRunRoot, removeTree } from '../../support/run-root.js';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -36,10 +36,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.SINETTI_E2E_DEMO_FILE = infoFile;
   const started = demo;
   return async () => {
-    // Clean-up never fails the run: every test has finished by now.
+    // Clean-up never fails the run: every test has finished by now. Cleaning the root also stops
+    // the gpg-agents of the GnuPG homes tests made there.
     await started.stop().catch((error: unknown) => warn(`could not stop the demo environment: ${error instanceof Error ? error.message : String(error)}`));
-    stopGpgAgents(work);
-    removeTree(work, { warn });
+    await cleanRunRoot(work, warn);
     if (previousTmpdir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previousTmpdir;
   };
