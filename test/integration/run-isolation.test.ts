@@ -107,10 +107,11 @@ describe.runIf(asRoot)('servers started from a private directory', () => {
   });
 });
 
+// Short names: Unix socket paths (gpg-agent's, Dovecot's) must stay under 108 bytes inside nested run roots.
 describe('clean-up touches only its own run', () => {
   it("stops the gpg-agents of its own GnuPG homes, never another run's", () => {
-    const mine = makeRunRoot('sinetti-run-a-', { parents: [tmpdir()] });
-    const other = makeRunRoot('sinetti-run-b-', { parents: [tmpdir()] });
+    const mine = makeRunRoot('a-', { parents: [tmpdir()] });
+    const other = makeRunRoot('b-', { parents: [tmpdir()] });
     const myHome = withTmpdir(mine, () => createGpg().home);
     const otherHome = withTmpdir(other, () => createGpg().home);
     cleanups.push(() => {
@@ -128,12 +129,12 @@ describe('clean-up touches only its own run', () => {
   });
 
   it("cleaning a run's root stops its Dovecot and agents and removes it; the other run's Dovecot keeps serving", async () => {
-    const root = makeRunRoot('sinetti-run-c-', { parents: [tmpdir()] });
-    const nested = join(root, 'sinetti-it-x');
+    const root = makeRunRoot('c-', { parents: [tmpdir()] });
+    const nested = join(root, 'i');
     mkdirSync(nested, { mode: 0o711 });
-    const dovecot = await startDovecot({ baseDir: join(nested, 'dovecot'), users: [{ name: 'anna', password: 'x-1' }] });
+    const dovecot = await startDovecot({ baseDir: join(nested, 'd'), users: [{ name: 'anna', password: 'x-1' }] });
     cleanups.push(() => dovecot.stop());
-    const pid = Number(readFileSync(join(nested, 'dovecot', 'run', 'master.pid'), 'utf8').trim());
+    const pid = Number(readFileSync(join(nested, 'd', 'run', 'master.pid'), 'utf8').trim());
     const home = withTmpdir(nested, () => createGpg().home);
     const agent = startAgent(home);
 

@@ -19,7 +19,8 @@ import { makeRunRoot, removeTree } from './run-root.js';
 const BULK_COUNT = 1000;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runRoot = makeRunRoot('sinetti-it-');
+  // A short name: gpg-agent's and Dovecot's socket paths under it must stay within 108 bytes.
+  const runRoot = makeRunRoot('it-');
   const previousTmpdir = process.env.TMPDIR;
   // Read by os.tmpdir() here and in every test worker started after this set-up.
   process.env.TMPDIR = runRoot;

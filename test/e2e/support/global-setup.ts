@@ -21,7 +21,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const built of ['dist/browser-host/cli.mjs', 'dist/renderer/index.html']) {
     if (!existsSync(join(root, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
-  const work = makeRunRoot('sinetti-e2e-');
+  // A short name: socket paths under it must stay within 108 bytes.
+  const work = makeRunRoot('e2e-');
   const previousTmpdir = process.env.TMPDIR;
   process.env.TMPDIR = work;
   let demo;
