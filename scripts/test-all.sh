@@ -10,6 +10,17 @@ node scripts/require-node22.mjs
 results=.tmp/test-results
 rm -rf "$results" && mkdir -p "$results"
 
+# This run's own temporary root (0711, owned by the run, reachable by the servers' own users even
+# from a checkout in a private directory), exported as TMPDIR to every step: all servers, GnuPG
+# homes, keyrings and Chromium profiles of the run live under it, so two runs on one machine never
+# touch each other's. Clean-up stops only what this run left under it and never fails the run.
+run_root="$(node --import tsx scripts/env/run-root.ts create sinetti-run-)"
+outer_tmpdir="${TMPDIR:-/tmp}"
+export TMPDIR="$run_root"
+# The cleaner runs outside the root it removes (tsx keeps a cache in TMPDIR).
+trap 'TMPDIR="$outer_tmpdir" node --import tsx scripts/env/run-root.ts clean "$run_root" || echo "warning: could not clean $run_root" >&2' EXIT
+echo "temporary files of this run: $run_root"
+
 step() { printf '\n=== %s ===\n' "$1"; }
 
 step "system packages"

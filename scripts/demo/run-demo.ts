@@ -3,12 +3,17 @@
  * the app's normal add-account path, and starts the app (Electron if its binary exists, otherwise
  * the browser host). Enter in this terminal delivers a new client message to Perhepalvelut, to
  * show live updates.
+ *
+ * Everything the demo writes (server data, the app's data, key files) lives in one temporary run
+ * root (test/support/run-root.ts), never in the checkout: a checkout in a private directory
+ * (/root, a 0700 home) is out of reach for Dovecot's own users. Stopping removes it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startDemoEnvironment } from './start-demo-env.js';
+import { makeRunRoot, removeTree } from '../../test/support/run-root.js';
+import { startDemoEnvironment, type DemoEnvironment } from './start-demo-env.js';
 import { deliverDemoMessage } from './deliver-demo-message.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -21,11 +26,36 @@ function electronBinary(): string | null {
   return existsSync(binary) ? binary : null;
 }
 
+let demoDir: string | undefined;
+let starting: Promise<DemoEnvironment> | undefined;
+let app: ChildProcess | undefined;
+let stopping: Promise<void> | undefined;
+
+/** One shutdown, whichever comes first: Ctrl+C, SIGTERM, the app exiting, or a failed start. */
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    if (app && app.exitCode === null && app.signalCode === null) {
+      const exited = new Promise((r) => app!.once('exit', r));
+      app.kill('SIGTERM');
+      await exited;
+    }
+    // Stopped while starting: the servers started so far are stopped too.
+    const demo = await starting?.catch(() => undefined);
+    await demo?.stop().catch((error: unknown) => console.error('Stopping the demo servers failed:', error instanceof Error ? error.message : error));
+    if (demoDir) removeTree(demoDir);
+    process.exit(code);
+  })();
+  return stopping;
+}
+
 async function main(): Promise<void> {
-  const demoDir = join(root, '.tmp', 'demo');
-  const demo = await startDemoEnvironment(demoDir);
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+  demoDir = makeRunRoot('sinetti-demo-');
+  starting = startDemoEnvironment(join(demoDir, 'dovecot'));
+  const demo = await starting;
+  if (stopping) return;
   const appData = join(demoDir, 'app-data');
-  rmSync(appData, { recursive: true, force: true });
   mkdirSync(appData, { recursive: true, mode: 0o700 });
   const caFile = join(demoDir, 'demo-ca.pem');
   writeFileSync(caFile, demo.info.caCertPem);
@@ -51,10 +81,9 @@ async function main(): Promise<void> {
     policyFile,
     JSON.stringify({ version: 1, organisation: { name: 'Sinetti-demo' }, domains: { internal: ['sinetti.test'], partner: [] }, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s' } }),
   );
-  const env = { ...process.env, SINETTI_DATA_DIR: appData, SINETTI_EXTRA_CA_FILE: caFile, SINETTI_PROVISION_FILE: provisionFile, SINETTI_MANAGED_POLICY: policyFile };
+  const env = { ...process.env, TMPDIR: demoDir, SINETTI_DATA_DIR: appData, SINETTI_EXTRA_CA_FILE: caFile, SINETTI_PROVISION_FILE: provisionFile, SINETTI_MANAGED_POLICY: policyFile };
 
   const electron = electronBinary();
-  let app: ChildProcess;
   if (electron) {
     console.log('Starting the Sinetti desktop app…');
     app = spawn(electron, [root], { env: { ...env, SINETTI_DEMO: '1' }, stdio: 'inherit' });
@@ -66,31 +95,24 @@ async function main(): Promise<void> {
   console.log(`Encrypted demo mail: import the Perhepalvelut team key from ${demo.info.teamKeyFile} under "Avaimet".`);
   console.log(`The client's public key (import under "Avaimet" > "Vastapuolet", compare and verify): ${demo.info.clientKeyFile}; the client's own mailbox: ${demo.info.client.username} / ${demo.info.client.password}.`);
   console.log(`Team lead of Perhepalvelut: ${demo.info.teamLead.username} / ${demo.info.teamLead.password} — signed in as them, "Avaimet" > "Tiimien avaimet" creates the team key and grants it to members.`);
+  console.log(`Everything the demo wrote is in ${demoDir}, removed when it stops.`);
   console.log('Press Enter here to deliver a new client message to Perhepalvelut (live update). Ctrl+C stops.');
 
+  const info = demo.info;
   if (process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin });
     rl.on('line', () => {
-      deliverDemoMessage(demo.info, 'perhepalvelut').then(
+      deliverDemoMessage(info, 'perhepalvelut').then(
         () => console.log('Delivered a new message to Perhepalvelut.'),
         (error: unknown) => console.error('Delivery failed:', error instanceof Error ? error.message : error),
       );
     });
   }
 
-  const stop = async () => {
-    app.kill('SIGTERM');
-    await demo.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  app.once('exit', (code) => {
-    void demo.stop().then(() => process.exit(code ?? 0));
-  });
+  app.once('exit', (code) => void shutdown(code ?? 0));
 }
 
 main().catch((error: unknown) => {
   console.error('The demo could not start:', error instanceof Error ? error.message : error);
-  process.exit(1);
+  void shutdown(1);
 });

@@ -11,7 +11,8 @@ for cmd in dbus-run-session gnome-keyring-daemon; do
 done
 
 keyring_home="$(mktemp -d "${TMPDIR:-/tmp}/sinetti-keyring-XXXXXX")"
-trap 'rm -rf "$keyring_home"' EXIT
+# Clean-up never fails the command it wraps.
+trap 'rm -rf "$keyring_home" 2>/dev/null || echo "warning: could not remove $keyring_home" >&2' EXIT
 mkdir -p "$keyring_home/data" "$keyring_home/config" "$keyring_home/cache" "$keyring_home/runtime"
 chmod 700 "$keyring_home/runtime"
 

@@ -16,6 +16,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deliverLmtp } from './lmtp-deliver.js';
+import { serverReachProblem } from './run-root.js';
 import { makeTestCertificates } from './test-ca.js';
 
 const run = promisify(execFile);
@@ -103,6 +104,9 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Doveco
   mkdirSync(baseDir, { recursive: true });
   // Mail and login processes (not root) must traverse to their directories.
   chmodSync(baseDir, 0o711);
+  // Otherwise Dovecot starts and every login fails with "Auth USER lookup failed" (the cause only in its log).
+  const unreachable = serverReachProblem(baseDir);
+  if (unreachable) throw new Error(`Dovecot cannot run here: ${unreachable}`);
   const dirs = {
     run: join(baseDir, 'run'),
     state: join(baseDir, 'state'),
@@ -394,6 +398,22 @@ async function appendMaildir(
   // Index now, so the first SELECT does not pay for scanning (and so UIDs are fixed).
   await ctx.doveadm(['force-resync', '-u', user, folder]);
   await ctx.doveadm(['mailbox', 'status', '-u', user, 'messages', folder]);
+}
+
+/** Stops the Dovecot whose data directory is `baseDir` (clean-up of an interrupted run), if it runs. */
+export async function stopDovecotIn(baseDir: string): Promise<void> {
+  const configPath = join(baseDir, 'dovecot.conf');
+  const runDir = join(baseDir, 'run');
+  // A pid file left by a master that is gone may name an unrelated process by now: only a master
+  // started with this very config is stopped.
+  let cmdline = '';
+  try {
+    const pid = readFileSync(join(runDir, 'master.pid'), 'utf8').trim();
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (cmdline.split('\0').includes(configPath)) await stopDovecot(configPath, runDir);
 }
 
 async function stopDovecot(configPath: string, runDir: string): Promise<void> {

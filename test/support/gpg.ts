@@ -1,8 +1,14 @@
-/** GnuPG with a throwaway home directory, for interop tests in both directions. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+/**
+ * GnuPG with a throwaway home directory, for interop tests in both directions. Homes are created
+ * in the run's temporary root (TMPDIR, see run-root.ts); each starts a gpg-agent that outlives its
+ * test, which the run stops with `stopGpgAgents(runRoot)` — only its own.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+const HOME_PREFIX = 'sinetti-gpg-';
 
 export interface Gpg {
   home: string;
@@ -10,7 +16,7 @@ export interface Gpg {
 }
 
 export function createGpg(): Gpg {
-  const home = mkdtempSync(join(tmpdir(), 'sinetti-gpg-'));
+  const home = mkdtempSync(join(tmpdir(), HOME_PREFIX));
   return {
     home,
     run: (args, input) =>
@@ -31,4 +37,36 @@ export function createGpg(): Gpg {
         child.stdin?.end(input ?? '');
       }),
   };
+}
+
+/**
+ * Stops the gpg-agents of the GnuPG homes created directly in `root` (this run's root) and
+ * returns those homes; agents of homes anywhere else, such as another run's, are left alone.
+ */
+export function stopGpgAgents(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root).filter((name) => name.startsWith(HOME_PREFIX));
+  } catch {
+    return [];
+  }
+  const homes = names.map((name) => join(root, name));
+  for (const home of homes) spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
+  // `--kill` returns once the agent has the request; it removes its sockets while exiting, and a
+  // removal of the home racing that fails with ENOTEMPTY. Give the agents a moment to finish.
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline && homes.some(hasAgentSocket)) sleepSync(25);
+  return homes;
+}
+
+function hasAgentSocket(home: string): boolean {
+  try {
+    return readdirSync(home).some((name) => name.startsWith('S.gpg-agent'));
+  } catch {
+    return false;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

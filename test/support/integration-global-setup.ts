@@ -2,34 +2,30 @@
  * Starts one real Dovecot for the integration project (shared namespace + ACLs for two team
  * mailboxes, LMTP, STARTTLS and implicit TLS with a self-signed CA) and seeds it. Every
  * integration file reads the connection facts through `inject('mailEnv')`.
+ *
+ * The run gets its own temporary root (run-root.ts), exported as TMPDIR to the test workers: the
+ * Dovecot, every throwaway GnuPG home and data directory of this run live there, so the teardown
+ * stops only this run's gpg-agents and removes one tree, whatever another run on the machine does.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { cleanRunRoot } from './clean-run-root.js';
 import { dovecotEndpoints, startDovecot, type DovecotHandle } from './dovecot.js';
 import { generatedMessage } from './fixtures/demo-messages.js';
 import type { MailTestEnv } from './mail-test-env.js';
+import { makeRunRoot, removeTree } from './run-root.js';
 
 const BULK_COUNT = 1000;
 
-/**
- * Every throwaway GnuPG home (test/support/gpg.ts) starts a gpg-agent that outlives its test;
- * stop those of this run and remove their homes, so nothing keeps running after the suite.
- */
-function stopGpgAgents(since: number): void {
-  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('sinetti-gpg-'))) {
-    const home = join(tmpdir(), name);
-    if (statSync(home).ctimeMs < since) continue;
-    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all'], { stdio: 'ignore' });
-    rmSync(home, { recursive: true, force: true });
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const startedAt = Date.now();
-  const baseDir = mkdtempSync(join(tmpdir(), 'sinetti-dovecot-'));
+  // A short name: gpg-agent's and Dovecot's socket paths under it must stay within 108 bytes.
+  const runRoot = makeRunRoot('it-');
+  const previousTmpdir = process.env.TMPDIR;
+  // Read by os.tmpdir() here and in every test worker started after this set-up.
+  process.env.TMPDIR = runRoot;
+  const baseDir = join(runRoot, 'dovecot');
+  mkdirSync(baseDir);
   const person = { name: 'anna.virtanen', password: 'Anna-salasana-1' };
   const colleague = { name: 'mikko.korhonen', password: 'Mikko-salasana-2' };
   const outsider = { name: 'ulla.ulkopuolinen', password: 'Ulla-salasana-3' };
@@ -52,6 +48,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
   } catch (error) {
     await dovecot?.stop();
+    removeTree(runRoot);
     throw error;
   }
   const env: MailTestEnv = {
@@ -60,6 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     colleague: { username: colleague.name, password: colleague.password },
     outsider: { username: outsider.name, password: outsider.password },
     teams: teams.map(({ name, label }) => ({ name, label })),
+    runRoot,
     bulkFolder: 'Bulk',
     bulkCount: BULK_COUNT,
     teamKeys: {
@@ -75,8 +73,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('mailEnv', env);
   const handle = dovecot;
   return async () => {
-    stopGpgAgents(startedAt);
-    await handle.stop();
-    rmSync(baseDir, { recursive: true, force: true });
+    // Clean-up never fails the run: every test has finished by now. Cleaning the root also stops
+    // the gpg-agents and any Dovecot a test file started there and left running.
+    const warn = (message: string) => console.warn(`warning: ${message}`);
+    await handle.stop().catch((error: unknown) => warn(`could not stop the test Dovecot: ${error instanceof Error ? error.message : String(error)}`));
+    await cleanRunRoot(runRoot, warn);
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmpdir;
   };
 }

@@ -8,6 +8,8 @@ export interface MailTestEnv extends DovecotEndpoints {
   /** A user who belongs to no team. */
   outsider: { username: string; password: string };
   teams: { name: string; label: string }[];
+  /** This run's temporary root (TMPDIR of every integration test), removed when the run ends. */
+  runRoot: string;
   /** Personal folder of `person` holding BULK_COUNT generated messages. */
   bulkFolder: string;
   bulkCount: number;
