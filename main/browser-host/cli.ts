@@ -61,9 +61,14 @@ async function main(): Promise<void> {
     staticDir,
     port: process.env.SINETTI_PORT ? Number(process.env.SINETTI_PORT) : 0,
     logger: log,
+    // Each address opens one window once; the next one goes only to this terminal and the URL file.
+    onLaunchUrlUsed: (next) => {
+      if (process.env.SINETTI_URL_FILE) writeFileSync(process.env.SINETTI_URL_FILE, next, { mode: 0o600 });
+      process.stdout.write(`\nSinetti was opened; that address no longer works. To open it again (e.g. after reloading the page):\n\n  ${next}\n\n`);
+    },
   });
   if (process.env.SINETTI_URL_FILE) writeFileSync(process.env.SINETTI_URL_FILE, host.url, { mode: 0o600 });
-  process.stdout.write(`\nSinetti is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\n(Ctrl+C stops it.)\n`);
+  process.stdout.write(`\nSinetti is running. Open this one-time address in a browser on this computer:\n\n  ${host.url}\n\n(Ctrl+C stops it.)\n`);
 
   const stop = async () => {
     await host.close();

@@ -118,6 +118,7 @@ export const en: Record<MessageKey, string> = {
   'error.AUTH_FAILED': 'The user name or password was not accepted.',
   'error.TIMEOUT': 'The server did not answer in time.',
   'error.CONNECTION_LOST': 'The connection to the server was lost.',
+  'error.SESSION_ENDED': 'This page is no longer connected to Sinetti. Open Sinetti again with the newest address it printed in its terminal.',
   'error.MAILBOX_UNAVAILABLE': 'The folder is not available.',
   'error.MESSAGE_GONE': 'The message no longer exists on the server.',
   'error.MESSAGE_PARSE': 'The message is malformed and cannot be shown.',

@@ -117,6 +117,7 @@ export const fi = {
   'error.AUTH_FAILED': 'Käyttäjätunnus tai salasana ei kelpaa.',
   'error.TIMEOUT': 'Palvelin ei vastannut ajoissa.',
   'error.CONNECTION_LOST': 'Yhteys palvelimeen katkesi.',
+  'error.SESSION_ENDED': 'Tämä sivu ei ole enää yhteydessä Sinettiin. Avaa Sinetti uudelleen uusimmalla osoitteella, jonka se tulosti päätteeseensä.',
   'error.MAILBOX_UNAVAILABLE': 'Kansio ei ole käytettävissä.',
   'error.MESSAGE_GONE': 'Viestiä ei enää ole palvelimella.',
   'error.MESSAGE_PARSE': 'Viestin rakenne on virheellinen, eikä sitä voi näyttää.',

@@ -119,6 +119,7 @@ export const svFI: Record<MessageKey, string> = {
   'error.AUTH_FAILED': 'Användarnamnet eller lösenordet godkändes inte.',
   'error.TIMEOUT': 'Servern svarade inte i tid.',
   'error.CONNECTION_LOST': 'Anslutningen till servern bröts.',
+  'error.SESSION_ENDED': 'Den här sidan är inte längre ansluten till Sinetti. Öppna Sinetti igen med den senaste adressen som den skrev ut i sin terminal.',
   'error.MAILBOX_UNAVAILABLE': 'Mappen är inte tillgänglig.',
   'error.MESSAGE_GONE': 'Meddelandet finns inte längre på servern.',
   'error.MESSAGE_PARSE': 'Meddelandets struktur är felaktig och det kan inte visas.',
