@@ -161,6 +161,7 @@ export const fi = {
   'compose.subject': 'Aihe',
   'compose.body': 'Viesti',
   'compose.attach': 'Liitä tiedosto',
+  'compose.uploading': '{count, plural, one {Lisätään # liitettä…} other {Lisätään # liitettä…}}',
   'compose.removeAttachment': 'Poista liite {name}',
   'compose.send': 'Lähetä',
   'compose.sending': 'Lähetetään…',

@@ -21,8 +21,13 @@ export function demoInfo(): E2EDemo {
 }
 
 export interface SinettiHost {
+  /** The single-use launch URL (token in the fragment); the fixture's page has already used it. */
   url: string;
   dataDir: string;
+  /** The next single-use launch URL the host offered after `url` was used (e.g. to open the app again). */
+  nextLaunchUrl(): Promise<string>;
+  /** The host process is still running (nothing the page sent ended it). */
+  running(): boolean;
 }
 
 /** Who the provisioned account belongs to (by default the demo person). */
@@ -72,13 +77,24 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const readUrl = () => (existsSync(urlFile) ? readFileSync(urlFile, 'utf8').trim() : '');
   const deadline = Date.now() + 20_000;
-  while (!existsSync(urlFile)) {
+  while (!readUrl().startsWith('http://')) {
     if (child.exitCode !== null) throw new Error(`browser host exited (${child.exitCode}): ${output}`);
     if (Date.now() > deadline) throw new Error(`browser host did not start: ${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { host: { url: readFileSync(urlFile, 'utf8').trim(), dataDir: join(dir, 'data') }, process: child, output: () => output };
+  const url = readUrl();
+  const nextLaunchUrl = async () => {
+    // The host writes the next URL into the same file once `url` opened a session.
+    const until = Date.now() + 10_000;
+    while (readUrl() === url || !readUrl().startsWith('http://')) {
+      if (Date.now() > until) throw new Error('the host offered no next launch URL');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return readUrl();
+  };
+  return { host: { url, dataDir: join(dir, 'data'), nextLaunchUrl, running: () => child.exitCode === null && child.signalCode === null }, process: child, output: () => output };
 }
 
 export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; hostEnv: Record<string, string>; demo: E2EDemo; sinetti: SinettiHost }>({
