@@ -115,7 +115,8 @@ export function runBridgeSession(ws: WebSocket, options: BridgeSessionOptions): 
   // `ws` emits 'error' for protocol violations (an oversized frame, bad UTF-8) and closes the
   // socket itself; without a listener the error would end the process.
   ws.on('error', (error) => log.warn('bridge socket error', { code: errorCode(error) }));
-  ws.on('close', () => {
+  ws.on('close', (code) => {
+    log.info('bridge closed', { code, authenticated: resume !== null });
     clearTimeout(authTimer);
     unsubscribe?.();
     unsubscribe = null;
@@ -151,7 +152,10 @@ export function runBridgeSession(ws: WebSocket, options: BridgeSessionOptions): 
     try {
       if (isBinary) return ws.close(1003, 'text only');
       const frame = parseFrame(rawText(data));
-      if (frame.kind === 'invalid') return ws.close(CLOSE_POLICY, frame.reason);
+      if (frame.kind === 'invalid') {
+        log.warn('bridge frame refused', { reason: frame.reason });
+        return ws.close(CLOSE_POLICY, frame.reason);
+      }
       if (frame.kind === 'auth') return authenticate(frame.credential);
       if (resume === null) return ws.close(CLOSE_UNAUTHORIZED, 'authentication required');
       request(frame.id, frame.channel, frame.request);

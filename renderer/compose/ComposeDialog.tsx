@@ -261,6 +261,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
           <DialogTitle>{title}</DialogTitle>
           <DialogContent>
             <form
+              autoComplete="off"
               className={styles.form}
               {...drop.handlers}
               onSubmit={(event) => {

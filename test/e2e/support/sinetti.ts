@@ -4,7 +4,7 @@
  * account already added, and a page opened at the per-launch token URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -107,12 +107,19 @@ export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; 
   demo: async ({}, use) => {
     await use(demoInfo());
   },
-  sinetti: async ({ demo, provisioned, managedPolicy, hostEnv, page }, use) => {
+  sinetti: async ({ demo, provisioned, managedPolicy, hostEnv, page }, use, testInfo) => {
     const started = await startHost(demo, provisioned, managedPolicy, hostEnv);
     try {
       await page.goto(started.host.url);
       await use(started.host);
     } finally {
+      // The host's own log (no message content is ever logged) explains a failed test.
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const log = testInfo.outputPath('browser-host-output.txt');
+        mkdirSync(testInfo.outputPath(), { recursive: true });
+        writeFileSync(log, started.output());
+        await testInfo.attach('browser-host output', { path: log, contentType: 'text/plain' });
+      }
       started.process.kill('SIGTERM');
       await new Promise((r) => (started.process.exitCode !== null ? r(null) : started.process.once('exit', r)));
     }
