@@ -162,7 +162,7 @@ export const en: Record<MessageKey, string> = {
   'compose.subject': 'Subject',
   'compose.body': 'Message',
   'compose.attach': 'Attach file',
-  'compose.uploading': '{count, plural, one {Adding # attachment…} other {Adding # attachments…}}',
+  'compose.uploading': 'Adding attachments: {count}…',
   'compose.removeAttachment': 'Remove attachment {name}',
   'compose.send': 'Send',
   'compose.sending': 'Sending…',

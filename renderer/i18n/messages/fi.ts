@@ -161,7 +161,7 @@ export const fi = {
   'compose.subject': 'Aihe',
   'compose.body': 'Viesti',
   'compose.attach': 'Liitä tiedosto',
-  'compose.uploading': '{count, plural, one {Lisätään # liitettä…} other {Lisätään # liitettä…}}',
+  'compose.uploading': 'Liitteitä lisätään: {count}…',
   'compose.removeAttachment': 'Poista liite {name}',
   'compose.send': 'Lähetä',
   'compose.sending': 'Lähetetään…',

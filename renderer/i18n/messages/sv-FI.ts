@@ -163,7 +163,7 @@ export const svFI: Record<MessageKey, string> = {
   'compose.subject': 'Ämne',
   'compose.body': 'Meddelande',
   'compose.attach': 'Bifoga fil',
-  'compose.uploading': '{count, plural, one {Lägger till # bilaga…} other {Lägger till # bilagor…}}',
+  'compose.uploading': 'Bilagor läggs till: {count}…',
   'compose.removeAttachment': 'Ta bort bilagan {name}',
   'compose.send': 'Skicka',
   'compose.sending': 'Skickar…',
