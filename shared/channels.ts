@@ -63,6 +63,10 @@ export const REQUEST_CHANNELS = [
   'drafts:list',
   'drafts:open',
   'drafts:discard',
+  // Attachments in pieces (issue 9): the composer uploads, requests name uploads by id.
+  'attachments:upload:begin',
+  'attachments:upload:chunk',
+  'attachments:release',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

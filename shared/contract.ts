@@ -23,12 +23,13 @@ import {
   keySummarySchema,
 } from './domain.js';
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
-import { approvalSchema, decisionSchema, outboxItemSchema, outgoingMessageSchema, sendIdentitySchema } from './send-schema.js';
+import { approvalSchema, decisionSchema, outboxItemSchema, sendIdentitySchema } from './send-schema.js';
 import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
-import { draftContentSchema, draftIdSchema, draftListSchema, draftSaveResultSchema, openedDraftSchema } from './draft-schema.js';
+import { draftIdSchema, draftListSchema, draftSaveResultSchema } from './draft-schema.js';
 import type { Result } from './result.js';
 import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
+import { draftContentRequestSchema, openedDraftViewSchema, outgoingMessageRequestSchema, stagedAttachmentSchema, uploadBeginSchema, uploadChunkSchema, attachmentIdSchema } from './attachment-upload-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -119,9 +120,9 @@ export const contract = {
   /** The addresses the person can send as. */
   'send:identities:list': { request: empty, response: z.array(sendIdentitySchema) },
   /** The decision for the message as it stands (the composer's hints) and the approval token for it. */
-  'send:evaluate': { request: z.object({ message: outgoingMessageSchema }).strict(), response: z.object({ decision: decisionSchema, token: z.string() }) },
+  'send:evaluate': { request: z.object({ message: outgoingMessageRequestSchema }).strict(), response: z.object({ decision: decisionSchema, token: z.string() }) },
   /** Through the send gate into the outbox: refused unless the token approves exactly this message. */
-  'send:submit': { request: z.object({ message: outgoingMessageSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number(), messageId: z.string() }) },
+  'send:submit': { request: z.object({ message: outgoingMessageRequestSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number(), messageId: z.string() }) },
   'send:outbox:list': { request: empty, response: z.array(outboxItemSchema) },
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
@@ -165,10 +166,14 @@ export const contract = {
   'settings:compose:get': { request: empty, response: composeSettingsSchema },
   'settings:compose:set': { request: z.object({ compose: composeSettingsSchema }).strict(), response: composeSettingsSchema },
   // Drafts: saved here (sealed) and to the server's Drafts folder encrypted to the person's own key.
-  'drafts:save': { request: z.object({ draft: draftContentSchema }).strict(), response: draftSaveResultSchema },
+  'drafts:save': { request: z.object({ draft: draftContentRequestSchema }).strict(), response: draftSaveResultSchema },
   'drafts:list': { request: empty, response: draftListSchema },
-  'drafts:open': { request: z.object({ draftId: draftIdSchema }).strict(), response: openedDraftSchema },
+  'drafts:open': { request: z.object({ draftId: draftIdSchema }).strict(), response: openedDraftViewSchema },
   'drafts:discard': { request: z.object({ draftId: draftIdSchema }).strict(), response: z.object({}) },
+  // Attachments in pieces (shared/attachment-upload-schema.ts): the main process holds the bytes.
+  'attachments:upload:begin': { request: uploadBeginSchema, response: stagedAttachmentSchema.pick({ attachmentId: true }) },
+  'attachments:upload:chunk': { request: uploadChunkSchema, response: z.object({ received: z.number(), complete: z.boolean() }) },
+  'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'AUTH_FAILED',
   'TIMEOUT',
   'CONNECTION_LOST',
+  /** Browser host: this page's session credential was refused (a reloaded page, a spent launch address). */
+  'SESSION_ENDED',
   'MAILBOX_UNAVAILABLE',
   'MESSAGE_GONE',
   'MESSAGE_PARSE',

@@ -6,7 +6,8 @@
  *   SINETTI_DATA_DIR        settings and encrypted secrets (default: ~/.local/share/sinetti)
  *   SINETTI_PORT            port on 127.0.0.1 (default: a free one)
  *   SINETTI_EXTRA_CA_FILE   PEM file of extra trusted CAs for mail servers (e.g. the demo server's)
- *   SINETTI_URL_FILE        where to write the launch URL (for scripts and tests)
+ *   SINETTI_URL_FILE        where to write the launch URL (for scripts and tests); rewritten with the
+ *                           next single-use URL each time one was used
  *   SINETTI_PROVISION_FILE  JSON account to add at start-up through the normal add-account path (demo)
  *   SINETTI_MANAGED_POLICY  a managed policy file instead of the platform's (tests and demos only: the
  *                           desktop app reads only the machine-wide file IT installs)
@@ -14,7 +15,7 @@
  *                           sends key lookups (WKD, keyserver) for those names to local servers, whose CA
  *                           is trusted in addition; certificates are still verified for the names
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,9 +62,14 @@ async function main(): Promise<void> {
     staticDir,
     port: process.env.SINETTI_PORT ? Number(process.env.SINETTI_PORT) : 0,
     logger: log,
+    // Each address opens one window once; the next one goes only to this terminal and the URL file.
+    onLaunchUrlUsed: (next) => {
+      if (process.env.SINETTI_URL_FILE) writeUrlFile(process.env.SINETTI_URL_FILE, next);
+      process.stdout.write(`\nSinetti was opened; that address no longer works. To open it again (e.g. after reloading the page):\n\n  ${next}\n\n`);
+    },
   });
-  if (process.env.SINETTI_URL_FILE) writeFileSync(process.env.SINETTI_URL_FILE, host.url, { mode: 0o600 });
-  process.stdout.write(`\nSinetti is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\n(Ctrl+C stops it.)\n`);
+  if (process.env.SINETTI_URL_FILE) writeUrlFile(process.env.SINETTI_URL_FILE, host.url);
+  process.stdout.write(`\nSinetti is running. Open this one-time address in a browser on this computer:\n\n  ${host.url}\n\n(Ctrl+C stops it.)\n`);
 
   const stop = async () => {
     await host.close();
@@ -72,6 +78,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** Whole or not at all: a reader never sees a half-written address. */
+function writeUrlFile(file: string, url: string): void {
+  writeFileSync(`${file}.tmp`, url, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 function mappedHost(hosts: Record<string, string>, name: string): { host: string; port: number } | null {

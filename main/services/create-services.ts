@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
+import { AttachmentUploads } from './attachments/attachment-uploads.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
 import { createLogger } from './logging/logger.js';
@@ -100,6 +101,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     correspondents,
     keyLookup,
     vault,
+    uploads: new AttachmentUploads(),
   });
   return {
     dispatcher: createDispatcher(handlers, logger.child('ipc')),

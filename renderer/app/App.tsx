@@ -8,7 +8,7 @@ import { PolicyDialog } from '../policy/PolicyDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
 import { DraftsDialog } from '../compose/DraftsDialog.js';
-import type { OpenedDraft } from '../../shared/draft-schema.js';
+import type { OpenedDraftView } from '../../shared/attachment-upload-schema.js';
 import { WelcomePanel } from '../accounts/WelcomePanel.js';
 import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
@@ -67,7 +67,7 @@ export function App() {
   const [keysOpen, setKeysOpen] = useState(false);
   const [policyOpen, setPolicyOpen] = useState(false);
   const [outboxOpen, setOutboxOpen] = useState(false);
-  const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraft } | null>(null);
+  const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraftView } | null>(null);
   const [draftsOpen, setDraftsOpen] = useState(false);
   // The OS keychain as the services found it at start-up (locked, unreachable): said up front.
   const [vaultProblem, setVaultProblem] = useState<AppError | null>(null);

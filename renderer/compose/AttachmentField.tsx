@@ -7,7 +7,7 @@ import { Button, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-
 import { AttachRegular, DismissRegular, MailRegular } from '@fluentui/react-icons';
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useT } from '../i18n/use-t.js';
-import { readAttachment, type ComposeAttachment } from './compose-state.js';
+import type { ComposeAttachment } from './compose-state.js';
 
 const useStyles = makeStyles({
   zone: {
@@ -55,24 +55,25 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
   };
 }
 
-export const readFiles = (files: File[]) => Promise.all(files.map(readAttachment));
-
 interface Props {
   /** A drag with files is over the composer. */
   over: boolean;
   attachments: ComposeAttachment[];
   onChange: (update: (list: ComposeAttachment[]) => ComposeAttachment[]) => void;
+  /** Files picked: the composer uploads them (upload-attachment.ts). */
+  onAdd: (files: File[]) => void;
+  /** How many files are still on their way to the main process. */
+  uploading: number;
   maxSizeMb: number | null;
   /** The original message, when forwarding it as an attachment. */
   forwardedOriginal?: ReactNode;
 }
 
-export function AttachmentField({ over, attachments, onChange, maxSizeMb, forwardedOriginal }: Props) {
+export function AttachmentField({ over, attachments, onChange, onAdd, uploading, maxSizeMb, forwardedOriginal }: Props) {
   const t = useT();
   const styles = useStyles();
   const input = useRef<HTMLInputElement>(null);
   const limit = maxSizeMb === null ? Infinity : maxSizeMb * 1024 * 1024;
-  const add = (files: File[]) => void readFiles(files).then((read) => onChange((list) => [...list, ...read]));
 
   return (
     <div className={mergeClasses(styles.zone, over && styles.over)} data-testid="attachment-drop-zone" data-drag-over={String(over)}>
@@ -86,7 +87,7 @@ export function AttachmentField({ over, attachments, onChange, maxSizeMb, forwar
           onChange={(event) => {
             const files = Array.from(event.target.files ?? []);
             event.target.value = '';
-            add(files);
+            onAdd(files);
           }}
         />
         <Button icon={<AttachRegular />} onClick={() => input.current?.click()}>
@@ -95,6 +96,11 @@ export function AttachmentField({ over, attachments, onChange, maxSizeMb, forwar
         <Text size={200} data-testid="attachment-limit">
           {maxSizeMb === null ? t('compose.dropHint') : t('compose.dropHintLimit', { max: maxSizeMb })}
         </Text>
+        {uploading > 0 ? (
+          <Text size={200} role="status" data-testid="attachment-uploading">
+            {t('compose.uploading', { count: uploading })}
+          </Text>
+        ) : null}
       </div>
       {attachments.length || forwardedOriginal ? (
         <ul className={styles.list} aria-label={t('compose.attachments')}>

@@ -12,7 +12,7 @@
  */
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
-import type { OpenedDraft } from '../../shared/draft-schema.js';
+import type { OpenedDraftView } from '../../shared/attachment-upload-schema.js';
 import type { Policy } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { identityKey, type ComposeSettings, type DecisionView, type SendIdentity } from '../../shared/send-schema.js';
@@ -20,7 +20,7 @@ import { useApi } from '../api/api-context.js';
 import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
-import { AttachmentField, readFiles, useFileDrop } from './AttachmentField.js';
+import { AttachmentField, useFileDrop } from './AttachmentField.js';
 import { buildOutgoing, chipOf, invalidRecipients, newDraftId, outgoingKey, signatureBlock, type ComposeInitial, type ComposeState } from './compose-state.js';
 import { ComposeSettingsDialog } from './ComposeSettingsDialog.js';
 import { DecisionHints } from './DecisionHints.js';
@@ -29,6 +29,7 @@ import { InsertMenu } from './InsertMenu.js';
 import { RecipientField } from './RecipientField.js';
 import { RouteChooser } from './RouteChooser.js';
 import { useDraftAutosave } from './useDraftAutosave.js';
+import { uploadAttachments } from './upload-attachment.js';
 
 export type { ComposeInitial } from './compose-state.js';
 
@@ -42,7 +43,7 @@ const HINT_DELAY_MS = 400;
 const SEND_SHORTCUT = 'Control+Enter';
 
 /** The composer's state for a reopened draft: recipients as typed, the reply it answers. */
-function stateFromDraft(draft: OpenedDraft): ComposeState {
+function stateFromDraft(draft: OpenedDraftView): ComposeState {
   const chips = (typed: string) =>
     typed
       .split(',')
@@ -57,7 +58,7 @@ function stateFromDraft(draft: OpenedDraft): ComposeState {
     pendingCc: '',
     subject: draft.subject,
     text: draft.text,
-    attachments: draft.attachments.map((a) => ({ ...a, size: Math.floor((a.contentBase64.replace(/=+$/, '').length * 3) / 4) })),
+    attachments: draft.attachments,
     secure: false,
     draftId: draft.draftId,
     ...(draft.replyTo ? { initial: { mode: 'reply' as const, original: draft.replyTo } } : {}),
@@ -67,7 +68,7 @@ function stateFromDraft(draft: OpenedDraft): ComposeState {
 /** What a draft keeps of the composer's state (recipients as typed, so half-written ones too). */
 const typedRecipients = (chips: ComposeState['to'], pending: string) => [...chips.map((c) => c.input), ...(pending.trim() ? [pending.trim()] : [])].join(', ');
 
-export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial; draft?: OpenedDraft }) {
+export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial; draft?: OpenedDraftView }) {
   const api = useApi();
   const t = useT();
   const { locale } = useLocale();
@@ -87,6 +88,8 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   const [checked, setChecked] = useState<{ decision: DecisionView; token: string; for: string } | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [sending, setSending] = useState(false);
+  /** Files still being handed to the main process: nothing is sent without them. */
+  const [uploading, setUploading] = useState(0);
   const textArea = useRef<HTMLTextAreaElement>(null);
   /** The signature block last put in the text, so changing From swaps it rather than adding another. */
   const insertedSignature = useRef('');
@@ -149,7 +152,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
       cc: typedRecipients(state.cc, state.pendingCc),
       subject: state.subject,
       text: state.text,
-      attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
+      attachments: state.attachments.map(({ attachmentId }) => ({ attachmentId })),
       ...(state.initial && state.initial.mode !== 'forward' ? { replyTo: state.initial.original } : {}),
     }),
     [state],
@@ -186,7 +189,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   const invalid = invalidRecipients(state);
   const justificationMissing = decision?.justificationRequired === true && justification.trim().length < (policy?.justification.minLength ?? 1);
   const mobileMissing = usesGateway && policy?.gateway.mobileNumber === 'required' && !/^\+?[0-9 ]{7,20}$/.test(mobileNumber.trim());
-  const canSend = upToDate && decision?.route !== 'blocked' && !sending && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing && !mobileMissing;
+  const canSend = upToDate && decision?.route !== 'blocked' && !sending && uploading === 0 && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing && !mobileMissing;
 
   const send = async () => {
     if (!message || !checked || !canSend) return;
@@ -207,7 +210,16 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
     }
   };
 
-  const drop = useFileDrop((files) => void readFiles(files).then((read) => setState((s) => ({ ...s, attachments: [...s.attachments, ...read] }))));
+  const addFiles = (files: File[]) => {
+    if (files.length === 0) return;
+    setUploading((n) => n + files.length);
+    void uploadAttachments(api, files).then(({ added, error: failed }) => {
+      setUploading((n) => n - files.length);
+      setState((s) => ({ ...s, attachments: [...s.attachments, ...added] }));
+      if (failed && !failed.ok) setError(failed.error);
+    });
+  };
+  const drop = useFileDrop(addFiles);
 
   const insertAtCursor = (snippet: string, kind: 'template' | 'signature') => {
     const area = textArea.current;
@@ -254,6 +266,7 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
           <DialogTitle>{title}</DialogTitle>
           <DialogContent>
             <form
+              autoComplete="off"
               className={styles.form}
               {...drop.handlers}
               onSubmit={(event) => {
@@ -299,18 +312,20 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
                 testId="compose-cc"
               />
               <Field label={t('compose.subject')}>
-                <Input value={state.subject} onChange={(_e, d) => update({ subject: d.value })} />
+                <Input value={state.subject} onChange={(_e, d) => update({ subject: d.value })} autoComplete="off" />
               </Field>
               <div className={styles.tools}>
                 <InsertMenu settings={composeSettings} identityKey={currentIdentity} onInsert={insertAtCursor} onManage={() => setManageOpen(true)} />
               </div>
               <Field label={t('compose.body')}>
-                <Textarea ref={textArea} value={state.text} onChange={(_e, d) => update({ text: d.value })} rows={12} resize="vertical" data-testid="compose-text" />
+                <Textarea ref={textArea} value={state.text} onChange={(_e, d) => update({ text: d.value })} rows={12} resize="vertical" autoComplete="off" data-testid="compose-text" />
               </Field>
               <AttachmentField
                 over={drop.over}
                 attachments={state.attachments}
                 onChange={(change) => setState((s) => ({ ...s, attachments: change(s.attachments) }))}
+                onAdd={addFiles}
+                uploading={uploading}
                 maxSizeMb={maxSizeMb}
                 {...(initial?.mode === 'forward' && initial.forwardMode === 'attachment' ? { forwardedOriginal: t('compose.forwardedOriginal', { subject: state.subject.replace(/^Fwd:\s*/, '') }) } : {})}
               />

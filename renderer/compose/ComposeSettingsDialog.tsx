@@ -81,7 +81,7 @@ export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identi
                   </Field>
                 </div>
                 <Field label={t('composeSettings.signature')}>
-                  <Textarea value={signature} onChange={(_e, d) => setSignature(d.value)} rows={4} data-testid="signature-text" />
+                  <Textarea value={signature} onChange={(_e, d) => setSignature(d.value)} rows={4} autoComplete="off" data-testid="signature-text" />
                 </Field>
                 <h3 className={styles.heading}>{t('compose.templates')}</h3>
                 {settings.templates.map((tpl) => (
@@ -102,7 +102,7 @@ export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identi
                       <Button icon={<DeleteRegular />} aria-label={t('composeSettings.removeTemplate', { name: tpl.name })} onClick={() => setSettings((s) => s && { ...s, templates: s.templates.filter((x) => x.id !== tpl.id) })} />
                     </div>
                     <Field label={t('composeSettings.templateText')}>
-                      <Textarea value={tpl.text} onChange={(_e, d) => setTemplate(tpl.id, { text: d.value })} rows={3} data-testid="template-text" />
+                      <Textarea value={tpl.text} onChange={(_e, d) => setTemplate(tpl.id, { text: d.value })} rows={3} autoComplete="off" data-testid="template-text" />
                     </Field>
                   </div>
                 ))}

@@ -6,7 +6,8 @@
 import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner, makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
-import type { DraftList, OpenedDraft } from '../../shared/draft-schema.js';
+import type { DraftList } from '../../shared/draft-schema.js';
+import type { OpenedDraftView } from '../../shared/attachment-upload-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { ErrorBar } from '../app/ErrorBar.js';
@@ -21,7 +22,7 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
-export function DraftsDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (draft: OpenedDraft) => void }) {
+export function DraftsDialog({ onClose, onOpen }: { onClose: () => void; onOpen: (draft: OpenedDraftView) => void }) {
   const api = useApi();
   const t = useT();
   const intl = useIntl();

@@ -56,7 +56,7 @@ export function RouteChooser({ decision, gateway, justificationMin, secure, onSe
       ) : null}
       {decision.justificationRequired ? (
         <Field label={t('compose.justification')} required hint={t('compose.justificationHint', { min: justificationMin })} validationState={justification.trim().length >= justificationMin || !justification ? 'none' : 'warning'}>
-          <Textarea value={justification} onChange={(_e, d) => onJustification(d.value)} rows={2} data-testid="justification" />
+          <Textarea value={justification} onChange={(_e, d) => onJustification(d.value)} rows={2} autoComplete="off" data-testid="justification" />
         </Field>
       ) : null}
       {mobile ? (

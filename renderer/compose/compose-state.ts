@@ -6,13 +6,14 @@
  */
 import type { MailboxRef } from '../../shared/domain.js';
 import { checkOutgoingAddress, type AddressCheck } from '../../shared/outgoing-address.js';
-import type { OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { OutgoingMessageRequest } from '../../shared/attachment-upload-schema.js';
 
+/** An attachment the main process holds for the composer (uploaded in pieces: upload-attachment.ts). */
 export interface ComposeAttachment {
+  attachmentId: string;
   filename: string;
   contentType: string;
-  contentBase64: string;
-  /** Decoded size in bytes (shown against the policy's limit). */
+  /** Size in bytes (shown against the policy's limit). */
   size: number;
 }
 
@@ -61,7 +62,7 @@ const valid = (chips: RecipientChip[], pending: string) =>
 export const invalidRecipients = (state: ComposeState) => [...state.to, ...state.cc].filter((c) => !c.check.ok);
 
 /** The message as it stands, or null while it has no sender or no valid recipient. */
-export function buildOutgoing(state: ComposeState): OutgoingMessageInput | null {
+export function buildOutgoing(state: ComposeState): OutgoingMessageRequest | null {
   const to = valid(state.to, state.pendingTo);
   if (!state.identity || to.length === 0) return null;
   const { initial } = state;
@@ -72,7 +73,7 @@ export function buildOutgoing(state: ComposeState): OutgoingMessageInput | null 
     cc: valid(state.cc, state.pendingCc),
     subject: state.subject,
     text: state.text,
-    attachments: state.attachments.map(({ filename, contentType, contentBase64 }) => ({ filename, contentType, contentBase64 })),
+    attachments: state.attachments.map(({ attachmentId }) => ({ attachmentId })),
     draftId: state.draftId,
     ...(initial && initial.mode !== 'forward' ? { replyTo: initial.original } : {}),
     ...(initial?.mode === 'forward' ? { forward: { ...initial.original, mode: initial.forwardMode ?? 'inline' } } : {}),
@@ -80,9 +81,9 @@ export function buildOutgoing(state: ComposeState): OutgoingMessageInput | null 
   };
 }
 
-/** A stable key for "the same message" (attachments by name and size, not their bytes). */
-export function outgoingKey(message: OutgoingMessageInput | null): string {
-  return message ? JSON.stringify({ ...message, attachments: message.attachments?.map((a) => [a.filename, a.contentBase64.length]) }) : '';
+/** A stable key for "the same message" (attachments by upload id: the main process holds the bytes). */
+export function outgoingKey(message: OutgoingMessageRequest | null): string {
+  return message ? JSON.stringify(message) : '';
 }
 
 /** A v4 UUID from getRandomValues (randomUUID needs a secure context the app:// page may not be). */
@@ -92,13 +93,6 @@ export function newDraftId(): string {
   b[8] = (b[8]! & 0x3f) | 0x80;
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-export async function readAttachment(file: File): Promise<ComposeAttachment> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { filename: file.name, contentType: file.type || 'application/octet-stream', contentBase64: btoa(binary), size: bytes.length };
 }
 
 /** The signature block appended to the text: separated by the usual "-- " line. */

@@ -6,7 +6,8 @@
  * decided in main (local always; the server only encrypted to an own key) and shown as `status`.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { DraftContentInput, DraftSaveResult } from '../../shared/draft-schema.js';
+import type { DraftContentRequest } from '../../shared/attachment-upload-schema.js';
+import type { DraftSaveResult } from '../../shared/draft-schema.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { newDraftId } from './compose-state.js';
@@ -15,11 +16,11 @@ export const DRAFT_AUTOSAVE_MS = 2000;
 
 export type DraftStatus = { state: 'idle' } | { state: 'saving' } | ({ state: 'saved' } & DraftSaveResult) | { state: 'error'; error: AppError };
 
-type Content = Omit<DraftContentInput, 'draftId'>;
+type Content = Omit<DraftContentRequest, 'draftId'>;
 
-/** Cheap to compare on every keystroke: attachments by name and size, not by their bytes. */
+/** Cheap to compare on every keystroke: attachments by upload id (main holds the bytes). */
 const keyOf = (c: Content, withAccount: boolean) =>
-  JSON.stringify([withAccount ? c.accountId : '', c.to, c.cc, c.subject, c.text, c.replyTo ?? null, (c.attachments ?? []).map((a) => [a.filename, a.contentType, a.contentBase64.length])]);
+  JSON.stringify([withAccount ? c.accountId : '', c.to, c.cc, c.subject, c.text, c.replyTo ?? null, (c.attachments ?? []).map((a) => a.attachmentId)]);
 
 
 export function useDraftAutosave(content: Content, options: { draftId?: string; delayMs?: number } = {}) {

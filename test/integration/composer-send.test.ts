@@ -13,7 +13,8 @@ import { readKey } from 'openpgp';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
-import type { ComposeContext, OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { ComposeContext } from '../../shared/send-schema.js';
+import type { OutgoingMessageRequest } from '../../shared/attachment-upload-schema.js';
 import type { DomainEvent } from '../../main/services/events/domain-events.js';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
@@ -33,11 +34,11 @@ const me = () => `${env.person.username}@sinetti.test`;
 const colleague = () => `${env.colleague.username}@sinetti.test`;
 const inbox = () => ({ accountId, path: 'INBOX' });
 
-function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
+function message(overrides: Partial<OutgoingMessageRequest> = {}): OutgoingMessageRequest {
   return { accountId, to: [colleague()], subject: 'Tiedoksi', text: 'Hei.', draftId: randomUUID(), ...overrides };
 }
 
-async function send(m: OutgoingMessageInput): Promise<Buffer> {
+async function send(m: OutgoingMessageRequest): Promise<Buffer> {
   const { decision, token } = await t.value('send:evaluate', { message: m });
   expect(decision.route).not.toBe('blocked');
   await t.value('send:submit', { message: m, approval: { token } });

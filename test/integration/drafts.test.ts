@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { generateKey, readPrivateKey } from 'openpgp';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
-import type { DraftContentInput } from '../../shared/draft-schema.js';
+import type { DraftContentRequest } from '../../shared/attachment-upload-schema.js';
 import { staticKeyProvider } from '../../main/services/crypto/key-provider.js';
 import { readEncryptedDraft } from '../../main/services/drafts/draft-mime.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
@@ -63,7 +63,7 @@ async function workstation(withKey: boolean): Promise<TestServices> {
   return t;
 }
 
-function draft(t: TestServices, marker: string, overrides: Partial<DraftContentInput> = {}): DraftContentInput {
+function draft(t: TestServices, marker: string, overrides: Partial<DraftContentRequest> = {}): DraftContentRequest {
   return {
     draftId: randomUUID(),
     accountId: accountIds.get(t)!,
@@ -71,9 +71,16 @@ function draft(t: TestServices, marker: string, overrides: Partial<DraftContentI
     cc: '',
     subject: `Lastensuojelu ${marker}`,
     text: `Asiakkaan henkilötunnus on 131052-308T, tapaus ${marker}.`,
-    attachments: [{ filename: 'muistio.txt', contentType: 'text/plain', contentBase64: Buffer.from(`Liite ${marker}`).toString('base64') }],
+    attachments: [],
     ...overrides,
   };
+}
+
+/** Hands a file to the workstation's main process the way the composer does (one piece). */
+async function upload(t: TestServices, filename: string, content: Buffer): Promise<{ attachmentId: string }> {
+  const { attachmentId } = await t.value('attachments:upload:begin', { filename, contentType: 'text/plain', size: content.length });
+  await t.value('attachments:upload:chunk', { attachmentId, offset: 0, dataBase64: content.toString('base64') });
+  return { attachmentId };
 }
 
 const readable = (bytes: Buffer, marker: string) => ['131052-308T', marker, 'Lastensuojelu', 'asiakas@example.net', 'henkilötunnus'].filter((s) => bytes.includes(s));
@@ -93,7 +100,8 @@ afterAll(async () => {
 describe('drafts on the server', () => {
   it('stores only PGP/MIME, opens on another workstation, and keeps exactly one copy per draft', async () => {
     const marker = randomBytes(4).toString('hex');
-    const first = draft(a, marker, { replyTo: { mailbox: { accountId: accountIds.get(a)!, path: 'INBOX' }, uid: 1 } });
+    const note = Buffer.from(`Liite ${marker}`);
+    const first = draft(a, marker, { replyTo: { mailbox: { accountId: accountIds.get(a)!, path: 'INBOX' }, uid: 1 }, attachments: [await upload(a, 'muistio.txt', note)] });
     expect(await a.value('drafts:save', { draft: first })).toMatchObject({ draftId: first.draftId, server: 'saved' });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     for (const raw of serverDraftFiles()) {
@@ -109,13 +117,22 @@ describe('drafts on the server', () => {
     expect(listed.drafts.find((d) => d.draftId === first.draftId)).toMatchObject({ subject: first.subject, to: 'asiakas@example.net', local: false, server: true, attachments: 1 });
     // Account ids are per workstation: the draft comes back under this workstation's account.
     const onB = accountIds.get(b)!;
-    expect(await b.value('drafts:open', { draftId: first.draftId })).toEqual({ ...first, accountId: onB, replyTo: { mailbox: { accountId: onB, path: 'INBOX' }, uid: 1 }, savedAt: expect.any(Number) });
+    // Its attachment is held by that workstation's main process, named by a new id.
+    const openedOnB = await b.value('drafts:open', { draftId: first.draftId });
+    expect(openedOnB).toEqual({
+      ...first,
+      attachments: [{ attachmentId: expect.any(String), filename: 'muistio.txt', contentType: 'text/plain', size: note.length }],
+      accountId: onB,
+      replyTo: { mailbox: { accountId: onB, path: 'INBOX' }, uid: 1 },
+      savedAt: expect.any(Number),
+    });
 
     // Edited there: the copy is replaced, and the first workstation gets that version.
-    expect(await b.value('drafts:save', { draft: { ...first, accountId: onB, text: `Toinen versio ${marker}` } })).toMatchObject({ server: 'saved' });
+    const attachmentsOnB = openedOnB.attachments.map(({ attachmentId }) => ({ attachmentId }));
+    expect(await b.value('drafts:save', { draft: { ...first, accountId: onB, attachments: attachmentsOnB, text: `Toinen versio ${marker}` } })).toMatchObject({ server: 'saved' });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     await a.value('drafts:list', {});
-    expect(await a.value('drafts:open', { draftId: first.draftId })).toMatchObject({ text: `Toinen versio ${marker}` });
+    expect(await a.value('drafts:open', { draftId: first.draftId })).toMatchObject({ text: `Toinen versio ${marker}`, attachments: [{ filename: 'muistio.txt', size: note.length }] });
     for (let i = 0; i < 3; i += 1) await a.value('drafts:save', { draft: { ...first, text: `Versio ${i} ${marker}` } });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
 
@@ -187,7 +204,7 @@ describe('drafts on the server', () => {
   it('refuses malformed drafts at the contract', async () => {
     const bad = draft(a, 'x');
     expect(await a.call('drafts:save', { draft: { ...bad, draftId: '../../secrets' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await a.call('drafts:save', { draft: { ...bad, from: 'johtaja@sinetti.test' } as DraftContentInput })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await a.call('drafts:save', { draft: { ...bad, from: 'johtaja@sinetti.test' } as DraftContentRequest })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await a.call('drafts:open', { draftId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

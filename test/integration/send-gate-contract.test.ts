@@ -12,7 +12,7 @@ import { ImapFlow } from 'imapflow';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
-import type { OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { OutgoingMessageRequest } from '../../shared/attachment-upload-schema.js';
 import type { RequestChannel } from '../../shared/channels.js';
 import { createMessage, encrypt, generateKey, readKey } from 'openpgp';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
@@ -30,7 +30,7 @@ let smtp: SmtpTestServer;
 let accountId: string;
 const colleague = () => `${env.colleague.username}@sinetti.test`;
 
-function message(overrides: Partial<OutgoingMessageInput> = {}): OutgoingMessageInput {
+function message(overrides: Partial<OutgoingMessageRequest> = {}): OutgoingMessageRequest {
   return { accountId, to: [colleague()], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', draftId: randomUUID(), ...overrides };
 }
 

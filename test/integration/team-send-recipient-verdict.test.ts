@@ -17,7 +17,7 @@ import { generateKey, type PrivateKey } from 'openpgp';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
-import type { OutgoingMessageInput } from '../../shared/send-schema.js';
+import type { OutgoingMessageRequest as OutgoingMessageInput } from '../../shared/attachment-upload-schema.js';
 import { sealGrant } from '../../main/services/crypto/team-key-grant.js';
 import { messageIdFor } from '../../main/services/send/message-id.js';
 import { createGpg, type Gpg } from '../support/gpg.js';

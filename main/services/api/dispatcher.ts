@@ -1,7 +1,8 @@
 /**
  * Trust boundary: every request from a renderer (Electron IPC or the browser host's socket) passes
  * through here. Invariants: the channel must be in the contract, the payload must parse with the
- * channel's schema before any handler runs, handlers never throw across the boundary (errors
+ * channel's schema before any handler runs (a payload that makes validation itself throw is a
+ * VALIDATION error too), handlers never throw across the boundary (errors
  * become `{ ok: false }` results with a contract error code), and error messages are logged
  * without request payloads (which may carry passwords or message content).
  */
@@ -21,7 +22,13 @@ export function createDispatcher(handlers: ServiceHandlers, log: Logger): Dispat
       if (!isRequestChannel(channel)) {
         return fail('VALIDATION', 'Unknown channel');
       }
-      const parsed = contract[channel].request.safeParse(payload ?? {});
+      let parsed: ReturnType<(typeof contract)[typeof channel]['request']['safeParse']>;
+      try {
+        parsed = contract[channel].request.safeParse(payload ?? {});
+      } catch {
+        // Whatever the payload is (a hostile structure, a throwing getter), it never reaches a handler.
+        return fail('VALIDATION', `Invalid request for ${channel}`);
+      }
       if (!parsed.success) {
         return fail('VALIDATION', `Invalid request for ${channel}: ${summarizeIssues(parsed.error.issues)}`);
       }

@@ -12,6 +12,7 @@ import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
+import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -28,10 +29,17 @@ export interface HandlerDeps {
   keyLookup: KeyLookupService;
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
+  uploads: AttachmentUploads;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
-  const { mail, settings, keys, policy, send, teamKeys } = deps;
+  const { mail, settings, keys, policy, send, teamKeys, uploads } = deps;
+  /** Requests name uploaded attachments by id; the services get the bytes the main process holds. */
+  const withContent = (refs: readonly { attachmentId: string }[]) =>
+    refs.map(({ attachmentId }) => {
+      const { filename, contentType, content } = uploads.content(attachmentId);
+      return { filename, contentType, contentBase64: content.toString('base64') };
+    });
   return {
     'app:info:get': async () => ({ version: deps.version, host: deps.host, vaultProblem: (await deps.vault?.current()) ?? null }),
     'settings:ui:get': async () => settings.get().ui,
@@ -82,8 +90,8 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'policy:reload': async () => policy.reload(),
     'policy:preferences:set': async ({ layer }) => policy.setPreferences(layer),
     'send:identities:list': async () => send.identities(),
-    'send:evaluate': async ({ message }) => send.evaluate(message),
-    'send:submit': async ({ message, approval }) => send.submit(message, approval),
+    'send:evaluate': async ({ message }) => send.evaluate({ ...message, attachments: withContent(message.attachments) }),
+    'send:submit': async ({ message, approval }) => send.submit({ ...message, attachments: withContent(message.attachments) }, approval),
     'send:outbox:list': async () => send.outboxItems(),
     'send:outbox:retry': async ({ id }) => {
       await send.outbox.retry(id);
@@ -125,11 +133,21 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'send:correspondents:suggest': async ({ query }) => send.correspondents.suggest(query),
     'settings:compose:get': async () => settings.get().compose,
     'settings:compose:set': async ({ compose }) => settings.setCompose(compose).compose,
-    'drafts:save': async ({ draft }) => deps.drafts.save(draft),
+    'drafts:save': async ({ draft }) => deps.drafts.save({ ...draft, attachments: withContent(draft.attachments) }),
     'drafts:list': async () => deps.drafts.list(),
-    'drafts:open': async ({ draftId }) => deps.drafts.open(draftId),
+    'drafts:open': async ({ draftId }) => {
+      const opened = await deps.drafts.open(draftId);
+      // The reopened draft's files are held here like uploads; the composer gets ids and sizes.
+      return { ...opened, attachments: opened.attachments.map((a) => uploads.hold(a.filename, a.contentType, Buffer.from(a.contentBase64, 'base64'))) };
+    },
     'drafts:discard': async ({ draftId }) => {
       await deps.drafts.discard(draftId);
+      return {};
+    },
+    'attachments:upload:begin': async ({ filename, contentType, size }) => uploads.begin(filename, contentType, size),
+    'attachments:upload:chunk': async ({ attachmentId, offset, dataBase64 }) => uploads.append(attachmentId, offset, Buffer.from(dataBase64, 'base64')),
+    'attachments:release': async ({ attachmentIds }) => {
+      uploads.release(attachmentIds);
       return {};
     },
   };

@@ -4,7 +4,7 @@
  * account already added, and a page opened at the per-launch token URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -21,8 +21,13 @@ export function demoInfo(): E2EDemo {
 }
 
 export interface SinettiHost {
+  /** The single-use launch URL (token in the fragment); the fixture's page has already used it. */
   url: string;
   dataDir: string;
+  /** The next single-use launch URL the host offered after `url` was used (e.g. to open the app again). */
+  nextLaunchUrl(): Promise<string>;
+  /** The host process is still running (nothing the page sent ended it). */
+  running(): boolean;
 }
 
 /** Who the provisioned account belongs to (by default the demo person). */
@@ -72,13 +77,24 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const readUrl = () => (existsSync(urlFile) ? readFileSync(urlFile, 'utf8').trim() : '');
   const deadline = Date.now() + 20_000;
-  while (!existsSync(urlFile)) {
+  while (!readUrl().startsWith('http://')) {
     if (child.exitCode !== null) throw new Error(`browser host exited (${child.exitCode}): ${output}`);
     if (Date.now() > deadline) throw new Error(`browser host did not start: ${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { host: { url: readFileSync(urlFile, 'utf8').trim(), dataDir: join(dir, 'data') }, process: child, output: () => output };
+  const url = readUrl();
+  const nextLaunchUrl = async () => {
+    // The host writes the next URL into the same file once `url` opened a session.
+    const until = Date.now() + 10_000;
+    while (readUrl() === url || !readUrl().startsWith('http://')) {
+      if (Date.now() > until) throw new Error('the host offered no next launch URL');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return readUrl();
+  };
+  return { host: { url, dataDir: join(dir, 'data'), nextLaunchUrl, running: () => child.exitCode === null && child.signalCode === null }, process: child, output: () => output };
 }
 
 export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; hostEnv: Record<string, string>; demo: E2EDemo; sinetti: SinettiHost }>({
@@ -91,12 +107,19 @@ export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; 
   demo: async ({}, use) => {
     await use(demoInfo());
   },
-  sinetti: async ({ demo, provisioned, managedPolicy, hostEnv, page }, use) => {
+  sinetti: async ({ demo, provisioned, managedPolicy, hostEnv, page }, use, testInfo) => {
     const started = await startHost(demo, provisioned, managedPolicy, hostEnv);
     try {
       await page.goto(started.host.url);
       await use(started.host);
     } finally {
+      // The host's own log (no message content is ever logged) explains a failed test.
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const log = testInfo.outputPath('browser-host-output.txt');
+        mkdirSync(testInfo.outputPath(), { recursive: true });
+        writeFileSync(log, started.output());
+        await testInfo.attach('browser-host output', { path: log, contentType: 'text/plain' });
+      }
       started.process.kill('SIGTERM');
       await new Promise((r) => (started.process.exitCode !== null ? r(null) : started.process.once('exit', r)));
     }

@@ -8,7 +8,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SinettiApi } from '../../../shared/contract.js';
-import type { DraftContentInput } from '../../../shared/draft-schema.js';
+import type { DraftContentRequest } from '../../../shared/attachment-upload-schema.js';
 import { ok } from '../../../shared/result.js';
 import { ApiProvider } from '../../../renderer/api/api-context.js';
 import { useDraftAutosave } from '../../../renderer/compose/useDraftAutosave.js';
@@ -18,11 +18,11 @@ beforeAll(() => prepareJsdomForReact());
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-type Content = Omit<DraftContentInput, 'draftId'>;
+type Content = Omit<DraftContentRequest, 'draftId'>;
 const base: Content = { accountId: 'a', to: 'asiakas@example.net', cc: '', subject: 'Re: asia', text: '', attachments: [] };
 
 function setup(draftId?: string) {
-  const save = vi.fn(async ({ draft }: { draft: DraftContentInput }) => ok({ draftId: draft.draftId, savedAt: 1, server: 'saved' as const }));
+  const save = vi.fn(async ({ draft }: { draft: DraftContentRequest }) => ok({ draftId: draft.draftId, savedAt: 1, server: 'saved' as const }));
   const api = { 'drafts:save': save } as unknown as SinettiApi;
   let hook: ReturnType<typeof useDraftAutosave> | null = null;
   function Probe({ content }: { content: Content }) {

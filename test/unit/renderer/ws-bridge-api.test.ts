@@ -6,24 +6,25 @@
 import { describe, expect, it } from 'vitest';
 import { MAIL_EVENT_CHANNEL } from '../../../shared/channels.js';
 import type { MailEvent } from '../../../shared/domain.js';
-import { bridgeUrl, withSafeCalls } from '../../../renderer/api/index.js';
-import { createWsBridgeApi, type WebSocketLike } from '../../../renderer/api/ws-bridge-api.js';
+import { bridgeUrl, takeLaunchToken, withSafeCalls } from '../../../renderer/api/index.js';
+import { CLOSE_UNAUTHORIZED, createWsBridgeApi, type WebSocketLike } from '../../../renderer/api/ws-bridge-api.js';
 import type { SinettiApi } from '../../../shared/contract.js';
 
 class FakeSocket implements WebSocketLike {
   readyState = 0;
-  sent: { id: number; channel: string; request: unknown }[] = [];
-  private listeners = new Map<string, ((event: { data: unknown }) => void)[]>();
+  sent: { id: number; channel: string; request: unknown; auth?: unknown }[] = [];
+  private listeners = new Map<string, ((event: { data: unknown; code?: number }) => void)[]>();
 
-  addEventListener(type: string, listener: (event: { data: unknown }) => void): void {
+  addEventListener(type: string, listener: (event: { data: unknown; code?: number }) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
   send(data: string): void {
     if (this.readyState !== 1) throw new Error('send before open');
     this.sent.push(JSON.parse(data) as FakeSocket['sent'][number]);
   }
-  close(): void {
-    this.fire('close');
+  close(code?: number): void {
+    this.readyState = 3;
+    for (const listener of this.listeners.get('close') ?? []) listener({ data: undefined, code });
   }
   open(): void {
     this.readyState = 1;
@@ -38,7 +39,7 @@ class FakeSocket implements WebSocketLike {
   }
 }
 
-function setup(options: { reconnectDelayMs?: number } = {}) {
+function setup(options: { reconnectDelayMs?: number; auth?: { launchToken: string | null } } = {}) {
   const sockets: FakeSocket[] = [];
   const timers: (() => void)[] = [];
   const api = createWsBridgeApi({
@@ -153,6 +154,64 @@ describe('ws bridge api', () => {
     old.fire('message', JSON.stringify({ id: sent.id, result: { ok: true, value: ['spoofed'] } }));
     socket().receive({ id: sent.id, result: { ok: true, value: [] } });
     await expect(call).resolves.toEqual({ ok: true, value: [] });
+  });
+});
+
+describe('ws bridge api: authentication by first message', () => {
+  const launchToken = 'L'.repeat(43);
+
+  it('sends the launch token as the first message and nothing else until the host accepts it', async () => {
+    const { api, socket } = setup({ auth: { launchToken } });
+    const call = api['accounts:list']({});
+    socket().open();
+    expect(socket().sent).toEqual([{ auth: { launch: launchToken } }]);
+    socket().receive({ auth: 'ok', resume: 'R1' });
+    const sent = socket().sent[1]!;
+    expect(sent.channel).toBe('accounts:list');
+    socket().receive({ id: sent.id, result: { ok: true, value: [] } });
+    await expect(call).resolves.toEqual({ ok: true, value: [] });
+  });
+
+  it('reconnects with the single-use resume token the host handed out, never the launch token again', () => {
+    const { sockets, timers, socket } = setup({ auth: { launchToken }, reconnectDelayMs: 0 });
+    socket().open();
+    socket().receive({ auth: 'ok', resume: 'R1' });
+    socket().close(1006);
+    timers.shift()!();
+    socket().open();
+    expect(sockets[1]!.sent).toEqual([{ auth: { resume: 'R1' } }]);
+    socket().receive({ auth: 'ok', resume: 'R2' });
+    socket().close(1006);
+    timers.shift()!();
+    socket().open();
+    expect(sockets[2]!.sent).toEqual([{ auth: { resume: 'R2' } }]);
+  });
+
+  it('ends the session when the host refuses the credential: SESSION_ENDED, no reconnect', async () => {
+    const { api, timers, socket } = setup({ auth: { launchToken }, reconnectDelayMs: 0 });
+    const call = api['accounts:list']({});
+    socket().open();
+    socket().close(CLOSE_UNAUTHORIZED);
+    await expect(call).resolves.toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
+    await expect(api['accounts:list']({})).resolves.toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
+    expect(timers).toHaveLength(0);
+  });
+
+  it('a page opened without a token (e.g. reloaded) does not connect and says the session ended', async () => {
+    const { api, sockets } = setup({ auth: { launchToken: null }, reconnectDelayMs: 0 });
+    expect(sockets).toHaveLength(0);
+    await expect(api['accounts:list']({})).resolves.toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
+  });
+
+  it('takes the token from the fragment and removes it from the address and history entry', () => {
+    const replaced: string[] = [];
+    const win = {
+      location: { hash: `#token=${launchToken}`, pathname: '/', search: '' },
+      history: { replaceState: (_s: unknown, _t: string, url: string) => replaced.push(url) },
+    } as unknown as Window;
+    expect(takeLaunchToken(win)).toBe(launchToken);
+    expect(replaced).toEqual(['/']);
+    expect(takeLaunchToken({ ...win, location: { hash: '', pathname: '/', search: '' } } as unknown as Window)).toBeNull();
   });
 });
 

@@ -22,10 +22,11 @@ describe('buildOutgoing: the one place the composer builds the message', () => {
     expect(buildOutgoing({ ...base, to, initial: { mode: 'forward', original } })).toMatchObject({ forward: { mode: 'inline' } });
   });
 
-  it('keys the message by content, attachments by name and size', () => {
-    const a = buildOutgoing({ ...base, to: [chipOf('a@kunta.fi')], attachments: [{ filename: 'x.txt', contentType: 'text/plain', contentBase64: 'QUFB', size: 3 }] });
-    expect(outgoingKey(a)).toContain('x.txt');
-    expect(outgoingKey(a)).not.toContain('QUFB');
+  it('names attachments by upload id only (the main process holds the bytes), and keys the message by it', () => {
+    const id = '0b7e6f7c-5d1a-4a4e-9d2c-0d6a3c1f2e11';
+    const a = buildOutgoing({ ...base, to: [chipOf('a@kunta.fi')], attachments: [{ attachmentId: id, filename: 'x.txt', contentType: 'text/plain', size: 3 }] });
+    expect(a?.attachments).toEqual([{ attachmentId: id }]);
+    expect(outgoingKey(a)).toContain(id);
     expect(outgoingKey(null)).toBe('');
     expect(signatureBlock('  Anna\n')).toBe('\n\n-- \nAnna');
     expect(signatureBlock(' ')).toBe('');
