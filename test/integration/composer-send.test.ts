@@ -18,7 +18,7 @@ import type { OutgoingMessageRequest } from '../../shared/attachment-upload-sche
 import type { DomainEvent } from '../../main/services/events/domain-events.js';
 import { buildPgpMimeMessage } from '../../main/services/crypto/pgp-mime-writer.js';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
-import { messageIdLocalPart } from '../../main/services/send/message-id.js';
+import { messageIdLocalPart } from '../../main/services/mime/message-id.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import '../support/mail-test-env.js';
-import { ehloNameFor } from '../../main/services/send/message-id.js';
+import { ehloNameFor } from '../../main/services/mime/message-id.js';
 import { SmtpTransport, buildSmtpOptions } from '../../main/services/send/smtp-transport.js';
 import type { Envelope } from '../../main/services/send/send-gate.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';

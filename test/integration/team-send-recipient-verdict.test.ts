@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import '../support/mail-test-env.js';
 import type { OutgoingMessageRequest as OutgoingMessageInput } from '../../shared/attachment-upload-schema.js';
 import { sealGrant } from '../../main/services/crypto/team-key-grant.js';
-import { messageIdFor } from '../../main/services/send/message-id.js';
+import { messageIdFor } from '../../main/services/mime/message-id.js';
 import { createGpg, type Gpg } from '../support/gpg.js';
 import { createTestServices, type TestServices } from '../support/services-harness.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';

@@ -4,6 +4,7 @@
  * only help find a member's grants quickly; nothing in them is trusted — openGrant() and
  * readRosterEntry() decide. No secret is ever outside the encrypted attachment.
  */
+import { mailDomainOf } from '../mime/message-id.js';
 import { randomBytes } from 'node:crypto';
 import PostalMime from 'postal-mime';
 
@@ -66,7 +67,9 @@ export function buildGrantMessage(input: GrantMessageInput): Buffer {
       `To: ${addressHeader(input.memberUserId)}`,
       `Subject: ${encodedWord(`Sinetti: ${input.teamLabel} – tiimiavain / team key`)}`,
       `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
-      `Message-ID: <team-key-grant.${randomBytes(12).toString('hex')}@sinetti.invalid>`,
+      // Under the lead's own mail domain, like every Message-ID Sinetti mints (mime/message-id.ts);
+      // a lead key without an address gives `localhost`, never `.invalid`.
+      `Message-ID: <team-key-grant.${randomBytes(12).toString('hex')}@${mailDomainOf(input.leadAddress.replace(/^.*<([^>]+)>.*$/, '$1')) ?? 'localhost'}>`,
       `${GRANT_HEADER}: team=${headerSafe(input.team)}; generation=${input.generation}; member=${input.memberFingerprint}`,
       'MIME-Version: 1.0',
       `Content-Type: multipart/mixed; boundary="${boundary}"`,

@@ -20,7 +20,7 @@ import { ServiceError } from '../../../shared/result.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import { decryptAndVerify, encryptAndSign } from '../crypto/message-crypto.js';
 import { PROTECTED_SUBJECT_PLACEHOLDER, pgpMimeEnvelope, setEnvelopeHeaders, type MailAddress } from '../crypto/pgp-mime-writer.js';
-import { messageIdFor, randomMessageId } from '../send/message-id.js';
+import { messageIdFor, randomMessageId } from '../mime/message-id.js';
 
 export interface DraftRecord extends DraftContent {
   savedAt: number;

@@ -17,7 +17,7 @@ import { ServiceError } from '../../../shared/result.js';
 import type { IdentityKeyring } from '../crypto/identity-keys.js';
 import type { KeyProvider } from '../crypto/key-provider.js';
 import type { DomainEventBus } from '../events/domain-events.js';
-import { isMessageOfDraft } from '../send/message-id.js';
+import { isMessageOfDraft } from '../mime/message-id.js';
 import { buildEncryptedDraft, readEncryptedDraft, type DraftRecord } from './draft-mime.js';
 import type { DraftsFolder } from '../mail/drafts-folder.js';
 import type { LocalDraft, LocalDrafts, ServerCopy } from './local-drafts.js';

@@ -25,7 +25,7 @@ import { ComposeSources, type ComposeMode } from './compose-sources.js';
 import { Correspondents } from './correspondents.js';
 import { Outbox, type OutboxItem } from './outbox.js';
 import { SendGate, buildPlainMessage, type Envelope, type MailTransport } from './send-gate.js';
-import { ehloNameFor, messageIdFor } from './message-id.js';
+import { ehloNameFor, messageIdFor } from '../mime/message-id.js';
 import { SmtpTransport } from './smtp-transport.js';
 
 export interface SendServiceDeps {

@@ -21,7 +21,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AccountSecurity } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import { isLoopbackHost } from '../mail/imap-client-factory.js';
-import { ehloNameFor } from './message-id.js';
+import { ehloNameFor } from '../mime/message-id.js';
 import type { Envelope, MailTransport } from './send-gate.js';
 
 export interface SmtpEndpoint {

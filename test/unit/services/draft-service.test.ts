@@ -21,7 +21,7 @@ import type { DraftsFolder, ServerDraftCopy } from '../../../main/services/mail/
 import { LocalDrafts } from '../../../main/services/drafts/local-drafts.js';
 import { DomainEventBus, type DomainEvent } from '../../../main/services/events/domain-events.js';
 import { MemoryKeychain } from '../../../main/services/secrets/memory-keychain.js';
-import { messageIdFor } from '../../../main/services/send/message-id.js';
+import { messageIdFor } from '../../../main/services/mime/message-id.js';
 import { SecretStore } from '../../../main/services/secrets/secret-store.js';
 
 const ACCOUNT = 'acc-1';
