@@ -4,7 +4,6 @@
  * the limits is MESSAGE_TOO_COMPLEX — never "the message no longer exists".
  */
 import { describe, expect, it } from 'vitest';
-import type { ImapFlow } from 'imapflow';
 import { parseMimeTree } from '../../../main/services/mail/mime-tree.js';
 import type { BodyStructureNode } from '../../../main/services/mail/message-row.js';
 import { fetchRootText, MAX_QUOTED_PARTS } from '../../../main/services/mail/quote-original.js';
@@ -20,7 +19,10 @@ const code = (run: () => unknown) => {
   }
 };
 
-const wide = (parts: number): BodyStructureNode => ({ type: 'multipart/mixed', childNodes: Array.from({ length: parts }, (_, i) => ({ part: String(i + 1), type: 'text/plain' })) });
+const wide = (parts: number): BodyStructureNode => ({
+  type: 'multipart/mixed',
+  childNodes: Array.from({ length: parts }, (_, i) => ({ part: String(i + 1), type: 'text/plain' })),
+});
 const deep = (levels: number): BodyStructureNode => {
   let node: BodyStructureNode = { type: 'text/plain' };
   for (let i = 0; i < levels; i++) node = { type: 'multipart/mixed', childNodes: [node] };
@@ -53,9 +55,13 @@ describe('the quote of a reply', () => {
     const client = {
       download: async (_uid: string, part: string) => {
         downloads.push(part);
-        return { content: (async function* () { yield Buffer.from(`osa ${part}`); })() };
+        return {
+          content: (async function* () {
+            yield Buffer.from(`osa ${part}`);
+          })(),
+        };
       },
-    } as unknown as ImapFlow;
+    } as unknown as Parameters<typeof fetchRootText>[0];
     const { text } = await fetchRootText(client, 1, wide(MAX_MESSAGE_PARTS), 'a@example.fi');
     expect(downloads).toHaveLength(MAX_QUOTED_PARTS);
     expect(text).toContain('osa 1');
