@@ -15,7 +15,12 @@ const BOMBS: Record<string, () => Promise<unknown>> = {
   'pdf-inflate-4GiB': async () => extract('bomb.pdf', 'application/pdf', (await fixtures()).pdfBomb(4 * GiB)),
   'pdf-120MiB-under-budget': async () => extract('big.pdf', 'application/pdf', (await fixtures()).pdfBomb(120 * 1024 * 1024)),
   'docx-inflate-1GiB': async () => extract('bomb.docx', 'application/octet-stream', (await fixtures()).docxZipBomb(GiB)),
-  'docx-honest-190MiB': async () => extract('bomb.docx', 'application/octet-stream', (await fixtures()).zipBomb({ '[Content_Types].xml': '<Types/>', 'word/document.xml': 190 * 1024 * 1024 }, { honest: true })),
+  'docx-honest-190MiB': async () =>
+    extract(
+      'bomb.docx',
+      'application/octet-stream',
+      (await fixtures()).zipBomb({ '[Content_Types].xml': '<Types/>', 'word/document.xml': 190 * 1024 * 1024 }, { honest: true }),
+    ),
   'xlsx-inflate-1GiB': async () => extract('bomb.xlsx', 'application/octet-stream', (await fixtures()).xlsxZipBomb(GiB)),
   'odt-inflate-1GiB': async () => extract('bomb.odt', 'application/octet-stream', (await fixtures()).odtZipBomb(GiB)),
   'eml-100000-parts': async () => extract('bomb.eml', 'message/rfc822', (await fixtures()).manyPartsMessage(100_000)),

@@ -68,12 +68,23 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       const folder = `Bench${size}`;
       process.stdout.write(`\nSeeding ${size} messages… `);
-      await dovecot.appendMaildir(user.name, folder, Array.from({ length: size }, (_, i) => ({ raw: generatedMessage(i), internalDate: new Date(Date.UTC(2025, 0, 1) + i * 60_000) })));
+      await dovecot.appendMaildir(
+        user.name,
+        folder,
+        Array.from({ length: size }, (_, i) => ({ raw: generatedMessage(i), internalDate: new Date(Date.UTC(2025, 0, 1) + i * 60_000) })),
+      );
       await rawFetchMs(dovecot.imapPort, folder); // let Dovecot build its index and cache first
       process.stdout.write('done\n');
 
       const t = await createTestServices();
-      const account = await t.value('accounts:add', { displayName: 'Bench', host: '127.0.0.1', port: dovecot.imapPort, security: 'plain', username: user.name, password: user.password });
+      const account = await t.value('accounts:add', {
+        displayName: 'Bench',
+        host: '127.0.0.1',
+        port: dovecot.imapPort,
+        security: 'plain',
+        username: user.name,
+        password: user.password,
+      });
       const ref = { accountId: account.id, path: folder };
       peakRss = process.memoryUsage().rss;
 

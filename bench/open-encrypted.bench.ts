@@ -17,7 +17,6 @@ import { median } from './stats.js';
 const user = { name: 'bench.reader', password: 'bench-password' };
 const RUNS = 15;
 
-
 function body(size: number): string {
   const line = 'Asiakkaan tilanne on käyty läpi ja jatkotoimista sovittu.\n';
   return line.repeat(Math.ceil(size / Buffer.byteLength(line))).slice(0, size);
@@ -43,14 +42,30 @@ async function main(): Promise<void> {
   const dovecot = await startDovecot({ baseDir, users: [user], teams: [] });
   const t = await createTestServices();
   try {
-    const account = await t.value('accounts:add', { displayName: 'Bench', host: '127.0.0.1', port: dovecot.imapPort, security: 'plain', username: user.name, password: user.password });
+    const account = await t.value('accounts:add', {
+      displayName: 'Bench',
+      host: '127.0.0.1',
+      port: dovecot.imapPort,
+      security: 'plain',
+      username: user.name,
+      password: user.password,
+    });
     const own = await t.value('crypto:keys:generate', { name: 'Lukija', email: 'bench.reader@sinetti.test', algorithm: 'curve25519' });
     const ownPublic = await readKey({ armoredKey: (await t.value('crypto:keys:public:export', { fingerprint: own.fingerprint })).armored });
-    const { privateKey: sender } = await generateKey({ userIDs: [{ name: 'Kumppani', email: 'kumppani@kela.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const { privateKey: sender } = await generateKey({
+      userIDs: [{ name: 'Kumppani', email: 'kumppani@kela.example' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+    });
     // Known to the reader, so the signature is checked (not skipped as unknown).
     await t.value('crypto:keys:import', { armored: sender.armor() });
 
-    const sizes = [['1 KiB', 1024], ['100 KiB', 100 * 1024], ['1 MiB', 1024 * 1024]] as const;
+    const sizes = [
+      ['1 KiB', 1024],
+      ['100 KiB', 100 * 1024],
+      ['1 MiB', 1024 * 1024],
+    ] as const;
     const messages: { raw: Buffer; internalDate: Date }[] = [];
     for (const [, size] of sizes) {
       const message: OutgoingMessage = {
@@ -84,7 +99,9 @@ async function main(): Promise<void> {
       };
       const plain = await timeOpen(plainUid);
       const encrypted = await timeOpen(encryptedUid);
-      console.log(`${label.padEnd(8)} plain ${plain.toFixed(1).padStart(7)} ms  encrypted ${encrypted.toFixed(1).padStart(7)} ms  added ${(encrypted - plain).toFixed(1).padStart(7)} ms  ratio ${(encrypted / plain).toFixed(2)}`);
+      console.log(
+        `${label.padEnd(8)} plain ${plain.toFixed(1).padStart(7)} ms  encrypted ${encrypted.toFixed(1).padStart(7)} ms  added ${(encrypted - plain).toFixed(1).padStart(7)} ms  ratio ${(encrypted / plain).toFixed(2)}`,
+      );
     }
     console.log('target: opening an encrypted message adds < 100 ms over a plain one of the same size');
   } finally {

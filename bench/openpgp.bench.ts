@@ -14,8 +14,11 @@ import { median } from './stats.js';
 
 const home = mkdtempSync(join(tmpdir(), 'sinetti-bench-gpg-'));
 const gpg = (args: string[], input?: Buffer | string) =>
-  execFileSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--trust-model', 'always', ...args], { input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'ignore'] });
-
+  execFileSync('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--trust-model', 'always', ...args], {
+    input,
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
 
 async function time(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
   const samples: number[] = [];
@@ -35,15 +38,23 @@ async function main(): Promise<void> {
   const fpr = privateKey.getFingerprint().toUpperCase();
 
   console.log('\nOpenPGP (Curve25519, v4 keys): Sinetti in-process (median) vs gpg whole process (median)');
-  for (const [label, size, runs] of [['1 KiB', 1024, 25], ['100 KiB', 100 * 1024, 15], ['10 MiB', 10 * 1024 * 1024, 3]] as const) {
+  for (const [label, size, runs] of [
+    ['1 KiB', 1024, 25],
+    ['100 KiB', 100 * 1024, 15],
+    ['10 MiB', 10 * 1024 * 1024, 3],
+  ] as const) {
     const data = Buffer.alloc(size, 'Asiakastieto luottamuksellinen. ');
     const armored = await encryptAndSign(data, [publicKey], privateKey);
     const sinettiDecrypt = await time(runs, () => decryptAndVerify(armored, [privateKey], [publicKey]));
     const gpgDecrypt = await time(runs, () => gpg(['--decrypt'], armored));
     const sinettiEncrypt = await time(runs, () => encryptAndSign(data, [publicKey], privateKey));
     const gpgEncrypt = await time(runs, () => gpg(['--armor', '--sign', '--local-user', fpr, '--encrypt', '--recipient', fpr], data));
-    console.log(`${label.padEnd(8)} decrypt+verify ${sinettiDecrypt.toFixed(1).padStart(8)} ms  gpg ${gpgDecrypt.toFixed(1).padStart(8)} ms  ratio ${(sinettiDecrypt / gpgDecrypt).toFixed(2)}`);
-    console.log(`${''.padEnd(8)} encrypt+sign   ${sinettiEncrypt.toFixed(1).padStart(8)} ms  gpg ${gpgEncrypt.toFixed(1).padStart(8)} ms  ratio ${(sinettiEncrypt / gpgEncrypt).toFixed(2)}`);
+    console.log(
+      `${label.padEnd(8)} decrypt+verify ${sinettiDecrypt.toFixed(1).padStart(8)} ms  gpg ${gpgDecrypt.toFixed(1).padStart(8)} ms  ratio ${(sinettiDecrypt / gpgDecrypt).toFixed(2)}`,
+    );
+    console.log(
+      `${''.padEnd(8)} encrypt+sign   ${sinettiEncrypt.toFixed(1).padStart(8)} ms  gpg ${gpgEncrypt.toFixed(1).padStart(8)} ms  ratio ${(sinettiEncrypt / gpgEncrypt).toFixed(2)}`,
+    );
   }
   console.log('targets: 100 KiB decrypt+verify < 20 ms; 10 MiB within 2× of gpg');
 }

@@ -71,7 +71,9 @@ async function main(): Promise<void> {
   });
   const scan = await time(5, () => scanText(text, detectors));
   const found = scanText(text, detectors).length;
-  console.log(`  plain text 10 MiB:        ${ms(scan)} = ${mbps(bytes, scan)} (${found} findings); tokenizer-only baseline ${ms(baseline)} = ${mbps(bytes, baseline)}; ratio ${(scan / baseline).toFixed(2)}×  [target ≥ 100 MB/s]`);
+  console.log(
+    `  plain text 10 MiB:        ${ms(scan)} = ${mbps(bytes, scan)} (${found} findings); tokenizer-only baseline ${ms(baseline)} = ${mbps(bytes, baseline)}; ratio ${(scan / baseline).toFixed(2)}×  [target ≥ 100 MB/s]`,
+  );
 
   const pageLines = (page: number) => Array.from({ length: 60 }, (_, i) => SENTENCES[(page * 60 + i) % 8]!.slice(0, 95));
   const pdf = pdfWithPages(Array.from({ length: 10 }, (_, p) => pageLines(p)));
@@ -90,7 +92,11 @@ async function main(): Promise<void> {
     document = docx(paragraphs);
   }
   const docxTime = await time(9, async () => {
-    const extracted = await extractAttachmentText({ filename: 'muistio.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content: document });
+    const extracted = await extractAttachmentText({
+      filename: 'muistio.docx',
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      content: document,
+    });
     if (extracted.status !== 'scanned') throw new Error('DOCX not scanned');
     return scanText(extracted.text, detectors);
   });
@@ -98,10 +104,17 @@ async function main(): Promise<void> {
 
   const mixed = await mixedMessage(20 * 1024 * 1024, pdf, document);
   const mixedTime = await time(5, () => checkMessage(mixed, null));
-  console.log(`  mixed message ${(mixed.length / 1024 / 1024).toFixed(1)} MB (text, HTML, PDF, DOCX, XLSX, image, attached .eml): ${ms(mixedTime)} parse + extract + decide`);
+  console.log(
+    `  mixed message ${(mixed.length / 1024 / 1024).toFixed(1)} MB (text, HTML, PDF, DOCX, XLSX, image, attached .eml): ${ms(mixedTime)} parse + extract + decide`,
+  );
 
   const draftText = prose(50 * 1024);
-  const draft = { subject: 'Kotikäynti', bodyTexts: [draftText], attachments: [], recipients: ['asiakas@example.fi', 'kollega@kunta.fi', 'kumppani@yhdistys.fi'] };
+  const draft = {
+    subject: 'Kotikäynti',
+    bodyTexts: [draftText],
+    attachments: [],
+    recipients: ['asiakas@example.fi', 'kollega@kunta.fi', 'kumppani@yhdistys.fi'],
+  };
   const draftTime = await time(51, () => decide(draft, { policy, detectors, hasAcceptedKey: async () => false }));
   console.log(`  50 KB draft, 3 recipients (live hint): ${ms(draftTime)} decide  [target < 10 ms]`);
 }
@@ -119,7 +132,12 @@ async function mixedMessage(target: number, pdf: Buffer, document: Buffer): Prom
   const alternative = root.createChild('multipart/alternative');
   const body = prose(2 * 1024 * 1024);
   alternative.createChild('text/plain; charset=utf-8').setContent(body);
-  alternative.createChild('text/html; charset=utf-8').setContent(`<html><body>${body.split('\n').map((l) => `<p>${l}</p>`).join('')}</body></html>`);
+  alternative.createChild('text/html; charset=utf-8').setContent(
+    `<html><body>${body
+      .split('\n')
+      .map((l) => `<p>${l}</p>`)
+      .join('')}</body></html>`,
+  );
   root.createChild('application/pdf', { filename: 'lausunto.pdf' }).setContent(pdf);
   root.createChild('application/vnd.openxmlformats-officedocument.wordprocessingml.document', { filename: 'muistio.docx' }).setContent(document);
   root.createChild('message/rfc822', { filename: 'edellinen.eml' }).setContent(innerRaw);

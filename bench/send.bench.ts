@@ -21,23 +21,33 @@ import { median } from './stats.js';
 
 const RUNS = Number(process.env.SINETTI_BENCH_RUNS ?? 7);
 
-
 async function main(): Promise<void> {
   const baseDir = mkdtempSync(join(tmpdir(), 'sinetti-bench-send-'));
   // Dovecot only lends its throwaway CA and certificate to the SMTP server here.
   const dovecot = await startDovecot({ baseDir, users: [{ name: 'bench.sender', password: 'x' }], teams: [] });
   const smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: dovecot.configPath, users: { 'anna@kunta.example': 'bench-smtp' } });
-  const transport = new SmtpTransport({ host: '127.0.0.1', port: smtp.port, security: 'starttls', username: 'anna@kunta.example', password: 'bench-smtp' }, { extraCaPem: dovecot.caCertPem });
+  const transport = new SmtpTransport(
+    { host: '127.0.0.1', port: smtp.port, security: 'starttls', username: 'anna@kunta.example', password: 'bench-smtp' },
+    { extraCaPem: dovecot.caCertPem },
+  );
   try {
     const { privateKey: sender } = await generateKey({ userIDs: [{ email: 'anna@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
-    const { privateKey: partner } = await generateKey({ userIDs: [{ email: 'kumppani@kela.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const { privateKey: partner } = await generateKey({
+      userIDs: [{ email: 'kumppani@kela.example' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+    });
     const policyFile = join(baseDir, 'policy.json');
     writeFileSync(policyFile, JSON.stringify({ version: 1 }));
     let doc: Record<string, unknown> = {};
     const settings = new SettingsStore({ read: () => doc, write: (d) => void (doc = structuredClone(d) as Record<string, unknown>) });
     const gate = new SendGate({
       policy: new PolicyService({ managedPolicyPath: policyFile, settings }),
-      keys: { recipientKey: async () => partner.toPublic(), identityKeys: async () => ({ signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }) },
+      keys: {
+        recipientKey: async () => partner.toPublic(),
+        identityKeys: async () => ({ signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }),
+      },
       transport,
     });
 
@@ -48,7 +58,15 @@ async function main(): Promise<void> {
     ];
     console.log(`\nSending: "send" → SMTP acceptance on loopback (STARTTLS), median of ${RUNS}`);
     for (const [label, attachments] of cases) {
-      const message = (i: number): OutgoingMessage => ({ from: { address: 'anna@kunta.example' }, to: [{ address: 'kumppani@kela.example' }], subject: 'Asia', text, attachments, messageId: `${label.replace(/\W/g, '')}-${i}@kunta.example`, date: new Date() });
+      const message = (i: number): OutgoingMessage => ({
+        from: { address: 'anna@kunta.example' },
+        to: [{ address: 'kumppani@kela.example' }],
+        subject: 'Asia',
+        text,
+        attachments,
+        messageId: `${label.replace(/\W/g, '')}-${i}@kunta.example`,
+        date: new Date(),
+      });
       const gated: number[] = [];
       const baseline: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -66,7 +84,9 @@ async function main(): Promise<void> {
       }
       const g = median(gated);
       const b = median(baseline);
-      console.log(`${label.padEnd(17)} gate+OpenPGP+SMTP ${g.toFixed(1).padStart(8)} ms   plain nodemailer ${b.toFixed(1).padStart(8)} ms   ratio ${(g / b).toFixed(2)}`);
+      console.log(
+        `${label.padEnd(17)} gate+OpenPGP+SMTP ${g.toFixed(1).padStart(8)} ms   plain nodemailer ${b.toFixed(1).padStart(8)} ms   ratio ${(g / b).toFixed(2)}`,
+      );
     }
     console.log('targets: 2 KB < 150 ms; 10 MB < 1,500 ms and within 3× the unencrypted baseline');
   } finally {

@@ -102,7 +102,16 @@ async function buildCommands() {
     ['main/cli/policy.ts', 'dist/cli/sinetti-policy.mjs'],
     ['main/cli/inspect.ts', 'dist/cli/sinetti-inspect.mjs'],
   ]) {
-    await build({ ...common, entryPoints: [at(entry)], outfile: at(out), platform: 'node', format: 'esm', target: 'node22', packages: 'external', banner: { js: '#!/usr/bin/env node' } });
+    await build({
+      ...common,
+      entryPoints: [at(entry)],
+      outfile: at(out),
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      banner: { js: '#!/usr/bin/env node' },
+    });
   }
 }
 

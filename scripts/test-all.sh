@@ -29,6 +29,7 @@ bash scripts/env/ensure-system-packages.sh
 step "type check and lint"
 tsc -p tsconfig.json --noEmit
 eslint . --max-warnings 0
+prettier --check . > /dev/null || { prettier --list-different .; echo 'Formatting differs from Prettier: run npm run format'; exit 1; }
 
 step "build"
 node scripts/build.mjs

@@ -27,9 +27,25 @@ import { approvalSchema, decisionSchema, outboxItemSchema, sendIdentitySchema } 
 import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
 import { draftIdSchema, draftListSchema, draftSaveResultSchema } from './draft-schema.js';
 import type { Result } from './result.js';
-import { grantImportResultSchema, grantImportSourceSchema, grantPreviewSchema, pendingGrantSchema, teamFingerprintSchema, teamRefSchema, teamViewSchema } from './team-key-schema.js';
+import {
+  grantImportResultSchema,
+  grantImportSourceSchema,
+  grantPreviewSchema,
+  pendingGrantSchema,
+  teamFingerprintSchema,
+  teamRefSchema,
+  teamViewSchema,
+} from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
-import { draftContentRequestSchema, openedDraftViewSchema, outgoingMessageRequestSchema, stagedAttachmentSchema, uploadBeginSchema, uploadChunkSchema, attachmentIdSchema } from './attachment-upload-schema.js';
+import {
+  draftContentRequestSchema,
+  openedDraftViewSchema,
+  outgoingMessageRequestSchema,
+  stagedAttachmentSchema,
+  uploadBeginSchema,
+  uploadChunkSchema,
+  attachmentIdSchema,
+} from './attachment-upload-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -97,7 +113,17 @@ export const contract = {
       .strict(),
     response: keySummarySchema,
   },
-  'crypto:keys:import': { request: z.object({ armored: z.string().min(1).max(256 * 1024) }).strict(), response: keySummarySchema },
+  'crypto:keys:import': {
+    request: z
+      .object({
+        armored: z
+          .string()
+          .min(1)
+          .max(256 * 1024),
+      })
+      .strict(),
+    response: keySummarySchema,
+  },
   'crypto:keys:public:export': {
     request: z.object({ fingerprint }).strict(),
     response: z.object({ armored: z.string() }),
@@ -110,7 +136,18 @@ export const contract = {
     response: keySummarySchema,
   },
   'crypto:keys:revocation:export': { request: z.object({ fingerprint }).strict(), response: z.object({ armored: z.string() }) },
-  'crypto:keys:revocation:apply': { request: z.object({ fingerprint, certificate: z.string().min(1).max(64 * 1024) }).strict(), response: keySummarySchema },
+  'crypto:keys:revocation:apply': {
+    request: z
+      .object({
+        fingerprint,
+        certificate: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+      })
+      .strict(),
+    response: keySummarySchema,
+  },
   /** The effective secure-send policy, where each value came from, and the managed policy's state. */
   'policy:state:get': { request: empty, response: policyStateSchema },
   /** Re-reads the managed policy file (after IT replaced it). */
@@ -120,9 +157,15 @@ export const contract = {
   /** The addresses the person can send as. */
   'send:identities:list': { request: empty, response: z.array(sendIdentitySchema) },
   /** The decision for the message as it stands (the composer's hints) and the approval token for it. */
-  'send:evaluate': { request: z.object({ message: outgoingMessageRequestSchema }).strict(), response: z.object({ decision: decisionSchema, token: z.string() }) },
+  'send:evaluate': {
+    request: z.object({ message: outgoingMessageRequestSchema }).strict(),
+    response: z.object({ decision: decisionSchema, token: z.string() }),
+  },
   /** Through the send gate into the outbox: refused unless the token approves exactly this message. */
-  'send:submit': { request: z.object({ message: outgoingMessageRequestSchema, approval: approvalSchema }).strict(), response: z.object({ queued: z.number(), messageId: z.string() }) },
+  'send:submit': {
+    request: z.object({ message: outgoingMessageRequestSchema, approval: approvalSchema }).strict(),
+    response: z.object({ queued: z.number(), messageId: z.string() }),
+  },
   'send:outbox:list': { request: empty, response: z.array(outboxItemSchema) },
   /** The person decided: send a failed or uncertain copy again (same bytes, same Message-ID). */
   'send:outbox:retry': { request: z.object({ id: z.uuid() }).strict(), response: z.object({}) },
@@ -139,7 +182,14 @@ export const contract = {
   },
   /** A lead seals the team key to a member's public key, files it in the team keys folder, and gets it back to save as a file. */
   'crypto:team:grant': {
-    request: teamRefSchema.extend({ memberPublicKey: z.string().min(1).max(256 * 1024) }).strict(),
+    request: teamRefSchema
+      .extend({
+        memberPublicKey: z
+          .string()
+          .min(1)
+          .max(256 * 1024),
+      })
+      .strict(),
     response: z.object({ member: z.object({ fingerprint: z.string(), fingerprintGrouped: z.string(), userIds: z.array(z.string()) }), armored: z.string() }),
   },
   /** A lead removes a member: the key rotates and the new generation is sealed to everyone else. */
@@ -148,7 +198,17 @@ export const contract = {
   /** Grants addressed to the person's keys for team keys they do not hold yet. */
   'crypto:team:grants:pending': { request: empty, response: z.array(pendingGrantSchema) },
   /** What a grant saved as a file holds (team, lead fingerprint to compare), checked like an import; nothing is stored. */
-  'crypto:team:grants:preview': { request: z.object({ armored: z.string().min(1).max(512 * 1024) }).strict(), response: grantPreviewSchema },
+  'crypto:team:grants:preview': {
+    request: z
+      .object({
+        armored: z
+          .string()
+          .min(1)
+          .max(512 * 1024),
+      })
+      .strict(),
+    response: grantPreviewSchema,
+  },
   /** Imports a grant; `confirmLead` is the lead fingerprint the person compared (needed until that lead is trusted for the team). */
   'crypto:team:grants:import': {
     request: z.object({ source: grantImportSourceSchema, confirmLead: teamFingerprintSchema.optional() }).strict(),

@@ -63,8 +63,22 @@ export const keyringContract = {
   /** Pasted or file armored text, a binary key file (.gpg), or a lookup candidate by its id (the bytes stay in main). */
   'crypto:contacts:import': {
     request: z.union([
-      z.object({ armored: z.string().min(1).max(512 * 1024) }).strict(),
-      z.object({ binaryBase64: z.base64().min(4).max(700 * 1024) }).strict(),
+      z
+        .object({
+          armored: z
+            .string()
+            .min(1)
+            .max(512 * 1024),
+        })
+        .strict(),
+      z
+        .object({
+          binaryBase64: z
+            .base64()
+            .min(4)
+            .max(700 * 1024),
+        })
+        .strict(),
       z.object({ candidateId: z.uuid() }).strict(),
     ]),
     response: z.array(correspondentKeySchema),

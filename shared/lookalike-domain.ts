@@ -25,18 +25,81 @@ import { toUnicode } from 'nodemailer/lib/punycode';
 /** Letter → the Latin letter it is confusable with (TS #39 confusables.txt, lower-case subset). */
 const CONFUSABLE: Record<string, string> = {
   // Cyrillic
-  а: 'a', с: 'c', ԁ: 'd', е: 'e', һ: 'h', і: 'i', ј: 'j', ӏ: 'l', о: 'o', р: 'p', ԛ: 'q', ѕ: 's', ѵ: 'v', ԝ: 'w', х: 'x', у: 'y',
+  а: 'a',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  һ: 'h',
+  і: 'i',
+  ј: 'j',
+  ӏ: 'l',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  ѕ: 's',
+  ѵ: 'v',
+  ԝ: 'w',
+  х: 'x',
+  у: 'y',
   // Greek
-  α: 'a', ϲ: 'c', ι: 'i', ϳ: 'j', ν: 'v', ο: 'o', ρ: 'p', χ: 'x', γ: 'y',
+  α: 'a',
+  ϲ: 'c',
+  ι: 'i',
+  ϳ: 'j',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  χ: 'x',
+  γ: 'y',
   // Armenian
-  հ: 'h', ո: 'n', ս: 'u', օ: 'o', ց: 'g', զ: 'q',
+  հ: 'h',
+  ո: 'n',
+  ս: 'u',
+  օ: 'o',
+  ց: 'g',
+  զ: 'q',
   // Latin letters outside ASCII that read as ASCII ones
-  ı: 'i', ɡ: 'g', ɑ: 'a', ɩ: 'i',
+  ı: 'i',
+  ɡ: 'g',
+  ɑ: 'a',
+  ɩ: 'i',
 };
 
-const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Georgian', 'Hebrew', 'Arabic', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Bopomofo', 'Thai', 'Devanagari', 'Cherokee'] as const;
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Georgian',
+  'Hebrew',
+  'Arabic',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Hangul',
+  'Bopomofo',
+  'Thai',
+  'Devanagari',
+  'Cherokee',
+] as const;
 /** ISO 15924 codes, so the UI can name scripts in the person's language (Intl.DisplayNames). */
-const ISO_15924: Record<Script, string> = { Latin: 'Latn', Cyrillic: 'Cyrl', Greek: 'Grek', Armenian: 'Armn', Georgian: 'Geor', Hebrew: 'Hebr', Arabic: 'Arab', Han: 'Hani', Hiragana: 'Hira', Katakana: 'Kana', Hangul: 'Hang', Bopomofo: 'Bopo', Thai: 'Thai', Devanagari: 'Deva', Cherokee: 'Cher' };
+const ISO_15924: Record<Script, string> = {
+  Latin: 'Latn',
+  Cyrillic: 'Cyrl',
+  Greek: 'Grek',
+  Armenian: 'Armn',
+  Georgian: 'Geor',
+  Hebrew: 'Hebr',
+  Arabic: 'Arab',
+  Han: 'Hani',
+  Hiragana: 'Hira',
+  Katakana: 'Kana',
+  Hangul: 'Hang',
+  Bopomofo: 'Bopo',
+  Thai: 'Thai',
+  Devanagari: 'Deva',
+  Cherokee: 'Cher',
+};
 type Script = (typeof SCRIPTS)[number];
 const SCRIPT_TESTS: [Script, RegExp][] = SCRIPTS.map((s) => [s, new RegExp(`\\p{Script_Extensions=${s}}`, 'u')]);
 /** TS #39 §5.1 augmentation (Jpan, Kore, Hanb), with Latin allowed beside them ("Highly Restrictive"). */
@@ -64,7 +127,10 @@ function resolvedScripts(label: string): Set<string> | null {
 
 /** The TS #39 skeleton of a domain under this data: NFD, confusables mapped, NFD. */
 export function skeleton(domain: string): string {
-  return [...domain.normalize('NFD').toLowerCase()].map((c) => CONFUSABLE[c] ?? c).join('').normalize('NFD');
+  return [...domain.normalize('NFD').toLowerCase()]
+    .map((c) => CONFUSABLE[c] ?? c)
+    .join('')
+    .normalize('NFD');
 }
 
 function unicodeForm(domain: string): string {

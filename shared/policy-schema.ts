@@ -26,9 +26,11 @@ export const vocabularyCategorySchema = z.object({ id: z.string().min(1).max(100
 export type VocabularyCategory = z.output<typeof vocabularyCategorySchema>;
 
 export const ACTIONS = ['allow', 'justify', 'gateway', 'encrypt', 'block'] as const;
-export const actionSchema = z.enum(ACTIONS).describe(
-  'allow: may leave as plain mail. justify: may leave as plain mail only after a written reason (audited). gateway: OpenPGP where the recipient has an accepted key, the secure-mail gateway for the rest. encrypt: OpenPGP end to end; every recipient needs an accepted key. block: must not leave.',
-);
+export const actionSchema = z
+  .enum(ACTIONS)
+  .describe(
+    'allow: may leave as plain mail. justify: may leave as plain mail only after a written reason (audited). gateway: OpenPGP where the recipient has an accepted key, the secure-mail gateway for the rest. encrypt: OpenPGP end to end; every recipient needs an accepted key. block: must not leave.',
+  );
 export type Action = z.infer<typeof actionSchema>;
 
 export const CONFIDENCES = ['low', 'medium', 'high'] as const;
@@ -57,13 +59,19 @@ export const policySchema = z
         businessId: detectorSetting,
         iban: detectorSetting,
         icd10: detectorSetting,
-        sensitiveTerms: detectorSetting.extend({ categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, document-type; plus any added).') }).strict(),
+        sensitiveTerms: detectorSetting
+          .extend({
+            categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, document-type; plus any added).'),
+          })
+          .strict(),
       })
       .strict(),
     vocabularies: z.object({ add: z.array(vocabularyCategorySchema).max(100) }).strict(),
     attachments: z
       .object({
-        notScanned: z.enum(['sensitive', 'sensitive-outside', 'not-sensitive']).describe('How an attachment that cannot be read (image, encrypted, archive) counts.'),
+        notScanned: z
+          .enum(['sensitive', 'sensitive-outside', 'not-sensitive'])
+          .describe('How an attachment that cannot be read (image, encrypted, archive) counts.'),
         maxSizeMb: z.number().int().min(1).max(100),
       })
       .strict(),
@@ -75,7 +83,7 @@ export const policySchema = z
         suffix: z.string().regex(/^\.[a-z0-9-]{1,20}$/),
         subjectTag: z.string().min(1).max(40),
         header: z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,76}$/), value: z.string().max(200) }).strict(),
-        mobileNumber: z.enum(['off', 'optional', 'required']).describe('Whether the sender may or must give the recipient\'s mobile number for an SMS PIN.'),
+        mobileNumber: z.enum(['off', 'optional', 'required']).describe("Whether the sender may or must give the recipient's mobile number for an SMS PIN."),
         mobileHeader: z.string().regex(/^[A-Za-z0-9-]{1,76}$/),
       })
       .strict(),
@@ -88,9 +96,15 @@ export const policySchema = z
     crypto: z
       .object({
         passphraseRequired: z.boolean(),
-        unlockMinutes: z.number().int().min(1).max(24 * 60),
-        wkd: z.boolean().describe('Look correspondents\' keys up in their domain\'s Web Key Directory (advanced, then direct method).'),
-        keyserver: z.union([z.literal(false), z.url({ protocol: /^https$/ })]).describe('A VKS keyserver (keys.openpgp.org protocol) to look keys up in, https only; false: none. Asked only when WKD finds nothing.'),
+        unlockMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
+        wkd: z.boolean().describe("Look correspondents' keys up in their domain's Web Key Directory (advanced, then direct method)."),
+        keyserver: z
+          .union([z.literal(false), z.url({ protocol: /^https$/ })])
+          .describe('A VKS keyserver (keys.openpgp.org protocol) to look keys up in, https only; false: none. Asked only when WKD finds nothing.'),
       })
       .strict(),
   })
@@ -120,10 +134,7 @@ export const policyLayerSchema = z
     vocabularies: policySchema.shape.vocabularies.partial().optional(),
     attachments: policySchema.shape.attachments.partial().optional(),
     actions: z.object({ sensitive: recipientActions.partial().optional(), notSensitive: recipientActions.partial().optional() }).strict().optional(),
-    gateway: policySchema.shape.gateway
-      .extend({ header: policySchema.shape.gateway.shape.header.partial() })
-      .partial()
-      .optional(),
+    gateway: policySchema.shape.gateway.extend({ header: policySchema.shape.gateway.shape.header.partial() }).partial().optional(),
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
     sending: policySchema.shape.sending.partial().optional(),
@@ -153,7 +164,15 @@ export const BUILTIN_POLICY: Policy = {
     sensitive: { internal: 'encrypt', partner: 'encrypt', external: 'encrypt' },
     notSensitive: { internal: 'allow', partner: 'allow', external: 'allow' },
   },
-  gateway: { enabled: false, method: 'suffix', suffix: '.s', subjectTag: '[turva]', header: { name: 'X-Sinetti-Secure', value: 'gateway' }, mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' },
+  gateway: {
+    enabled: false,
+    method: 'suffix',
+    suffix: '.s',
+    subjectTag: '[turva]',
+    header: { name: 'X-Sinetti-Secure', value: 'gateway' },
+    mobileNumber: 'optional',
+    mobileHeader: 'X-Sinetti-Mobile',
+  },
   justification: { minLength: 20 },
   // Lookups: WKD asks the correspondent's own domain; a keyserver is a third party, so IT turns it on.
   crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: false },
@@ -186,7 +205,8 @@ export type PolicyStateView = z.infer<typeof policyStateSchema>;
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-    if (issue.code === 'unrecognized_keys') return `${path === '(top level)' ? '' : `${path}: `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `${path === '(top level)' ? '' : `${path}: `}unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${path}: ${issue.message}`;
   });
 }

@@ -9,7 +9,10 @@ import { localeSchema, mailboxRefSchema } from './domain.js';
 import { isValidOutgoingAddress } from './outgoing-address.js';
 
 /** A recipient: nodemailer's parser, no quoted local parts or comments, IDN in Unicode or punycode (shared/outgoing-address.ts). */
-export const outgoingRecipientSchema = z.string().max(320).refine(isValidOutgoingAddress, { message: 'not a valid recipient address (no quoted local parts or comments)' });
+export const outgoingRecipientSchema = z
+  .string()
+  .max(320)
+  .refine(isValidOutgoingAddress, { message: 'not a valid recipient address (no quoted local parts or comments)' });
 
 export const outgoingMessageSchema = z
   .object({
@@ -20,13 +23,18 @@ export const outgoingMessageSchema = z
     subject: z.string().max(500),
     text: z.string().max(2_000_000),
     attachments: z
-      .array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(1).max(255), contentBase64: z.string().max(40 * 1024 * 1024) }).strict())
+      .array(
+        z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(1).max(255), contentBase64: z.string().max(40 * 1024 * 1024) }).strict(),
+      )
       .max(20)
       .default([]),
     /** The message this one answers: the services read its Message-ID and whether it came secured. */
     replyTo: z.object({ mailbox: mailboxRefSchema, uid: z.number().int().positive() }).strict().optional(),
     /** The message this one forwards: inline (its text is in `text`) or attached as message/rfc822, which the services fetch themselves. */
-    forward: z.object({ mailbox: mailboxRefSchema, uid: z.number().int().positive(), mode: z.enum(['inline', 'attachment']) }).strict().optional(),
+    forward: z
+      .object({ mailbox: mailboxRefSchema, uid: z.number().int().positive(), mode: z.enum(['inline', 'attachment']) })
+      .strict()
+      .optional(),
     /** Send as this team mailbox of the account (a `send:identities:list` entry's teamMailbox), not as the person. */
     teamMailbox: z.string().min(1).max(1100).optional(),
     /** The person chose a secure route although the rules would allow less (it can only tighten). */
@@ -134,13 +142,20 @@ export const outboxItemSchema = z.object({
 });
 
 /** Which identity a signature belongs to: the account, or the account and team mailbox. */
-export const identityKey = (identity: { accountId: string; teamMailbox?: string | undefined }) => (identity.teamMailbox ? `${identity.accountId}|${identity.teamMailbox}` : identity.accountId);
+export const identityKey = (identity: { accountId: string; teamMailbox?: string | undefined }) =>
+  identity.teamMailbox ? `${identity.accountId}|${identity.teamMailbox}` : identity.accountId;
 
 /** Signatures per sending identity and language, and saved replies (templates) per language. */
 export const composeSettingsSchema = z
   .object({
     signatures: z.array(z.object({ identity: z.string().min(1).max(1200), locale: localeSchema, text: z.string().max(5000) }).strict()).max(300),
-    templates: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), name: z.string().trim().min(1).max(120), locale: localeSchema, text: z.string().max(50_000) }).strict()).max(200),
+    templates: z
+      .array(
+        z
+          .object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), name: z.string().trim().min(1).max(120), locale: localeSchema, text: z.string().max(50_000) })
+          .strict(),
+      )
+      .max(200),
   })
   .strict();
 export type ComposeSettings = z.infer<typeof composeSettingsSchema>;

@@ -4,7 +4,11 @@ import { z } from 'zod';
 /** v4 (40 hex) or v6 (64 hex) OpenPGP fingerprint. */
 export const teamFingerprintSchema = z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/);
 /** The team's name in the server's shared namespace (e.g. "perhepalvelut"): the same for every member. */
-export const teamNameSchema = z.string().min(1).max(200).regex(/^[^\r\n/]+$/);
+export const teamNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\r\n/]+$/);
 
 const publicKeyFacts = {
   fingerprint: z.string(),
@@ -57,7 +61,15 @@ export const teamRefSchema = z.object({ accountId: z.string().min(1).max(100), t
 
 export const grantImportSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('folder'), accountId: z.string().min(1).max(100), uid: z.number().int().positive() }).strict(),
-  z.object({ kind: z.literal('file'), armored: z.string().min(1).max(512 * 1024) }).strict(),
+  z
+    .object({
+      kind: z.literal('file'),
+      armored: z
+        .string()
+        .min(1)
+        .max(512 * 1024),
+    })
+    .strict(),
 ]);
 
 export const grantImportResultSchema = z.object({ team: z.string(), generation: z.number().int(), fingerprintGrouped: z.string(), added: z.number().int() });

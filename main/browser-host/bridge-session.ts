@@ -33,9 +33,7 @@ export interface BridgeSessionOptions {
 }
 
 type Frame =
-  | { kind: 'auth'; credential: Credential }
-  | { kind: 'request'; id: number; channel: unknown; request: unknown }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'auth'; credential: Credential } | { kind: 'request'; id: number; channel: unknown; request: unknown } | { kind: 'invalid'; reason: string };
 
 /**
  * No request of the contract nests deeper than a few levels; JSON.parse takes seconds on a frame
@@ -50,7 +48,8 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

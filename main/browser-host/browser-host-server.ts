@@ -140,7 +140,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         };
         ws.once('close', uncount);
         ws.once('message', uncount);
-        runBridgeSession(ws, { credentials, dispatcher: options.services.dispatcher, mailEvents: options.services.mailEvents, logger: log, ...(options.authTimeoutMs !== undefined ? { authTimeoutMs: options.authTimeoutMs } : {}) });
+        runBridgeSession(ws, {
+          credentials,
+          dispatcher: options.services.dispatcher,
+          mailEvents: options.services.mailEvents,
+          logger: log,
+          ...(options.authTimeoutMs !== undefined ? { authTimeoutMs: options.authTimeoutMs } : {}),
+        });
       });
     } catch {
       socket.destroy();

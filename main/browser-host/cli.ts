@@ -32,8 +32,12 @@ async function main(): Promise<void> {
   const dataDir = resolve(process.env.SINETTI_DATA_DIR ?? join(homedir(), '.local', 'share', 'sinetti'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staticDir = resolve(process.env.SINETTI_STATIC_DIR ?? join(here, '..', 'renderer'));
-  const lookupTest = process.env.SINETTI_KEY_LOOKUP_TEST_FILE ? (JSON.parse(readFileSync(process.env.SINETTI_KEY_LOOKUP_TEST_FILE, 'utf8')) as { hosts: Record<string, string>; caPem?: string }) : null;
-  const extraCaPem = [process.env.SINETTI_EXTRA_CA_FILE ? readFileSync(process.env.SINETTI_EXTRA_CA_FILE, 'utf8') : '', lookupTest?.caPem ?? ''].filter(Boolean).join('\n') || undefined;
+  const lookupTest = process.env.SINETTI_KEY_LOOKUP_TEST_FILE
+    ? (JSON.parse(readFileSync(process.env.SINETTI_KEY_LOOKUP_TEST_FILE, 'utf8')) as { hosts: Record<string, string>; caPem?: string })
+    : null;
+  const extraCaPem =
+    [process.env.SINETTI_EXTRA_CA_FILE ? readFileSync(process.env.SINETTI_EXTRA_CA_FILE, 'utf8') : '', lookupTest?.caPem ?? ''].filter(Boolean).join('\n') ||
+    undefined;
 
   const services = await createServices({
     host: 'browser',
@@ -50,7 +54,8 @@ async function main(): Promise<void> {
   if (process.env.SINETTI_PROVISION_FILE) {
     const account = JSON.parse(readFileSync(process.env.SINETTI_PROVISION_FILE, 'utf8')) as Record<string, unknown>;
     const existing = await services.dispatcher.dispatch('accounts:list', {});
-    const known = existing.ok && (existing.value as { username: string; host: string }[]).some((a) => a.username === account.username && a.host === account.host);
+    const known =
+      existing.ok && (existing.value as { username: string; host: string }[]).some((a) => a.username === account.username && a.host === account.host);
     if (!known) {
       const added = await services.dispatcher.dispatch('accounts:add', account);
       if (!added.ok) log.error('demo account could not be added', { code: added.error.code });

@@ -22,7 +22,16 @@ import { staticKeyProvider } from '../services/crypto/key-provider.js';
 import { encryptedRootOf } from '../services/crypto/pgp-mime-reader.js';
 import { containsPgpMimeSigned } from '../services/crypto/pgp-signed-reader.js';
 import { keyCarriesAddressInUserIds } from '../services/crypto/signature-verdict.js';
-import { attachmentsOf, CRYPTO_PART_TYPES, decodeTransfer, readEncryptedMessage, readUnencryptedRoot, senderIdentity, singleFrom, textPartsOfTree } from '../services/mail/message-security.js';
+import {
+  attachmentsOf,
+  CRYPTO_PART_TYPES,
+  decodeTransfer,
+  readEncryptedMessage,
+  readUnencryptedRoot,
+  senderIdentity,
+  singleFrom,
+  textPartsOfTree,
+} from '../services/mail/message-security.js';
 import { findEntity, parseMimeTree } from '../services/mail/mime-tree.js';
 
 type Integrity = 'protected' | 'missing' | 'failed' | 'not-applicable';
@@ -90,9 +99,14 @@ async function loadKeys(files: string[], passphrase?: string): Promise<{ secret:
       for (const key of await readPrivateKeys({ armoredKeys: armored, config: OPENPGP_CONFIG })) {
         if (key.isDecrypted()) secret.push(key);
         else {
-          if (passphrase === undefined) throw new UsageError(`the key ${key.getFingerprint().toUpperCase()} in ${file} is passphrase-protected: give --passphrase-file`);
+          if (passphrase === undefined)
+            throw new UsageError(`the key ${key.getFingerprint().toUpperCase()} in ${file} is passphrase-protected: give --passphrase-file`);
           // A wrong passphrase is a usage error (exit 2), never a silent "no key" verdict.
-          secret.push(await decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG }).catch(() => Promise.reject(new UsageError(`wrong passphrase for the key ${key.getFingerprint().toUpperCase()} in ${file}`))));
+          secret.push(
+            await decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG }).catch(() =>
+              Promise.reject(new UsageError(`wrong passphrase for the key ${key.getFingerprint().toUpperCase()} in ${file}`)),
+            ),
+          );
         }
       }
     } else {
@@ -137,7 +151,13 @@ export async function inspect(raw: Buffer, keys: { secret: PrivateKey[]; public:
   }
   const single = !tree.childNodes;
   const reading = await readUnencryptedRoot(
-    { structure: tree, ...(single && email.text !== undefined ? { rootText: email.text } : {}), textParts: () => textPartsOfTree(tree), source: async () => raw, headerDate },
+    {
+      structure: tree,
+      ...(single && email.text !== undefined ? { rootText: email.text } : {}),
+      textParts: () => textPartsOfTree(tree),
+      source: async () => raw,
+      headerDate,
+    },
     from,
     provider,
   );
@@ -174,7 +194,14 @@ function signatureReport(signature: CryptoStatus['signature'], from: string): In
     ...(signature.keyProblem ? { keyProblem: signature.keyProblem } : {}),
     ...(signature.acceptance ? { acceptance: signature.acceptance } : {}),
     ...(signature.signedAt !== undefined ? { signedAt: new Date(signature.signedAt).toISOString() } : {}),
-    ...(signature.dateMismatch ? { dateMismatch: { signedAt: new Date(signature.dateMismatch.signedAt).toISOString(), headerDate: new Date(signature.dateMismatch.headerDate).toISOString() } } : {}),
+    ...(signature.dateMismatch
+      ? {
+          dateMismatch: {
+            signedAt: new Date(signature.dateMismatch.signedAt).toISOString(),
+            headerDate: new Date(signature.dateMismatch.headerDate).toISOString(),
+          },
+        }
+      : {}),
   };
 }
 
@@ -204,7 +231,11 @@ function describe(report: InspectReport): string {
     `decrypted:   ${report.encrypted ? (report.decrypted ? 'yes' : 'no') : '-'}`,
     `integrity:   ${report.integrity}`,
     `signature:   ${report.signature.verdict}${report.signature.dateMismatch ? ` (signed ${report.signature.dateMismatch.signedAt}, but the Date header says ${report.signature.dateMismatch.headerDate})` : ''}${report.signature.coveredPart ? ` (covers only part ${report.signature.coveredPart})` : ''}${report.signature.keyProblem ? ` (key ${report.signature.keyProblem})` : ''}${report.signature.fingerprint ? ` (${report.signature.fingerprint}${report.signature.signer?.length ? `, ${report.signature.signer.join(', ')}` : ''})` : report.signature.keyId ? ` (key ID ${report.signature.keyId})` : ''}`,
-    ...(report.outerSignature ? [`outer sig.:  ${report.outerSignature.protocol} signature around the encrypted part (covers the ciphertext only): ${report.outerSignature.status}${report.outerSignature.signerUserIds.length ? ` (${report.outerSignature.signerUserIds.join(', ')})` : report.outerSignature.keyId ? ` (key ID ${report.outerSignature.keyId})` : ''}`] : []),
+    ...(report.outerSignature
+      ? [
+          `outer sig.:  ${report.outerSignature.protocol} signature around the encrypted part (covers the ciphertext only): ${report.outerSignature.status}${report.outerSignature.signerUserIds.length ? ` (${report.outerSignature.signerUserIds.join(', ')})` : report.outerSignature.keyId ? ` (key ID ${report.outerSignature.keyId})` : ''}`,
+        ]
+      : []),
     `subject:     ${report.subject}`,
     `from:        ${report.identity.fromAddresses.join(', ') || '-'}${report.identity.fromAddresses.length > 1 ? ' (several From addresses: no signature counts)' : ''}`,
     ...(report.identity.displayNameAddress ? [`display name: contains another address, ${report.identity.displayNameAddress}`] : []),

@@ -26,7 +26,10 @@ class UsageError extends Error {}
 
 export async function draftFromEml(raw: Buffer): Promise<DraftForDecision> {
   const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  const addresses = [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('group' in a && a.group ? a.group : [a])).map((a) => (a as { address?: string }).address ?? '').filter(Boolean);
+  const addresses = [...(email.to ?? []), ...(email.cc ?? [])]
+    .flatMap((a) => ('group' in a && a.group ? a.group : [a]))
+    .map((a) => (a as { address?: string }).address ?? '')
+    .filter(Boolean);
   const bodyTexts = [email.text, email.html ? htmlToDetectorText(email.html) : undefined].filter((t): t is string => !!t);
   return {
     subject: email.subject ?? '',
@@ -74,7 +77,14 @@ async function checkFile(file: string, layer: PolicyLayer | null): Promise<Decis
 }
 
 function describe(decision: Decision): string {
-  const verdict = exitCodeFor(decision) === 0 ? 'may leave as it is' : decision.route === 'blocked' ? 'must not leave' : decision.justificationRequired ? 'may leave only with a written reason' : `must leave by a secure route (${decision.route})`;
+  const verdict =
+    exitCodeFor(decision) === 0
+      ? 'may leave as it is'
+      : decision.route === 'blocked'
+        ? 'must not leave'
+        : decision.justificationRequired
+          ? 'may leave only with a written reason'
+          : `must leave by a secure route (${decision.route})`;
   const lines = [`decision:    ${verdict}`, `route:       ${decision.route}`];
   for (const b of decision.blocked) {
     if (b.code === 'subject-finding') lines.push(`refused:     the subject contains ${b.findings.map((f) => f.masked).join(', ')}; move it to the body`);
@@ -125,7 +135,10 @@ export async function main(argv: string[], out = process.stdout, err = process.s
         results.push({ file, code: 2, error: error.message });
       }
     }
-    const report = (r: (typeof results)[number]) => ('error' in r ? { file: r.file, error: r.error } : { ...(files.length > 1 ? { file: r.file } : {}), decision: r.code === 0 ? 'allow' : 'secure', ...r.decision });
+    const report = (r: (typeof results)[number]) =>
+      'error' in r
+        ? { file: r.file, error: r.error }
+        : { ...(files.length > 1 ? { file: r.file } : {}), decision: r.code === 0 ? 'allow' : 'secure', ...r.decision };
     if (json) out.write(`${JSON.stringify(files.length === 1 ? report(results[0]!) : results.map(report), null, 2)}\n`);
     else for (const r of results) out.write(`${files.length > 1 ? `== ${r.file}\n` : ''}${'error' in r ? `unreadable:  ${r.error}\n` : describe(r.decision)}`);
     for (const r of results) if ('error' in r) err.write(`policy: ${r.error}\n`);

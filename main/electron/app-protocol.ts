@@ -12,9 +12,7 @@ import { APP_CSP, APP_HOST, APP_SCHEME } from './app-origin.js';
 
 /** Must run before app 'ready': makes app:// a standard, secure origin (like https). */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 export function registerAppProtocol(protocol: Pick<Protocol, 'handle'>, rootDir: string): void {

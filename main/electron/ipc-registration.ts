@@ -25,8 +25,7 @@ export const isTrustedSender: SenderCheck = (event) => {
   const contents = event.sender;
   if (!frame || !contents || contents.isDestroyed() || !isTrustedWebContents(contents)) return false;
   const main = contents.mainFrame;
-  const isMainFrame =
-    frame.parent === null && main != null && frame.processId === main.processId && frame.routingId === main.routingId;
+  const isMainFrame = frame.parent === null && main != null && frame.processId === main.processId && frame.routingId === main.routingId;
   // Both the URL and Chromium's serialized origin must be ours (app:// is a standard scheme, so its
   // origin is "app://sinetti"; an opaque or foreign document has another one).
   return isMainFrame && isAppUrl(frame.url) && frame.origin === APP_ORIGIN;

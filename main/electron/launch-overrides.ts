@@ -44,8 +44,7 @@ function absolute(path: string): string {
 export async function provisionAccount(dispatcher: Dispatcher, account: Record<string, unknown>, log: Logger): Promise<void> {
   const existing = await dispatcher.dispatch('accounts:list', {});
   const known =
-    existing.ok &&
-    (existing.value as { username?: unknown; host?: unknown }[]).some((a) => a.username === account.username && a.host === account.host);
+    existing.ok && (existing.value as { username?: unknown; host?: unknown }[]).some((a) => a.username === account.username && a.host === account.host);
   if (known) return;
   const added = await dispatcher.dispatch('accounts:add', account);
   if (!added.ok) log.error('provisioned account could not be added', { code: added.error.code });

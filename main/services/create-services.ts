@@ -68,11 +68,31 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings: () => policy.state().effective?.policy.crypto ?? null,
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
-  const mail = new MailService({ settings, secrets, mailEvents, domainEvents, keys: keyProvider, logger: logger.child('mail'), extraCaPem: options.extraCaPem, connectTimeoutMs: options.imapConnectTimeoutMs, headerWindowSize: options.headerWindowSize });
+  const mail = new MailService({
+    settings,
+    secrets,
+    mailEvents,
+    domainEvents,
+    keys: keyProvider,
+    logger: logger.child('mail'),
+    extraCaPem: options.extraCaPem,
+    connectTimeoutMs: options.imapConnectTimeoutMs,
+    headerWindowSize: options.headerWindowSize,
+  });
   // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
   let teamAddresses: () => Promise<string[]> = async () => [];
   const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
-  const send = await SendService.create({ mail, identityKeys, keyProvider, policy, secrets, dataDir: options.dataDir, events: domainEvents, extraCaPem: options.extraCaPem, logger: logger.child('outbox') });
+  const send = await SendService.create({
+    mail,
+    identityKeys,
+    keyProvider,
+    policy,
+    secrets,
+    dataDir: options.dataDir,
+    events: domainEvents,
+    extraCaPem: options.extraCaPem,
+    logger: logger.child('outbox'),
+  });
   teamAddresses = () => send.sources.teamAddresses();
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
   const drafts = new DraftService({

@@ -29,11 +29,23 @@ const useStyles = makeStyles({
     position: 'absolute',
     left: '-10000px',
     top: 'auto',
-    ':focus': { left: tokens.spacingHorizontalS, top: tokens.spacingVerticalS, zIndex: 1000, padding: tokens.spacingHorizontalS, backgroundColor: tokens.colorNeutralBackground1 },
+    ':focus': {
+      left: tokens.spacingHorizontalS,
+      top: tokens.spacingVerticalS,
+      zIndex: 1000,
+      padding: tokens.spacingHorizontalS,
+      backgroundColor: tokens.colorNeutralBackground1,
+    },
   },
   body: { display: 'grid', gridTemplateColumns: 'minmax(200px, 260px) 1fr', flexGrow: 1, minHeight: 0 },
   main: { display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, outline: 'none' },
-  listPane: { height: '42%', minHeight: '180px', borderBottom: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}`, display: 'flex', flexDirection: 'column' },
+  listPane: {
+    height: '42%',
+    minHeight: '180px',
+    borderBottom: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}`,
+    display: 'flex',
+    flexDirection: 'column',
+  },
   viewPane: { flexGrow: 1, overflowY: 'auto', minHeight: 0 },
   hint: { padding: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground2, margin: 0 },
   welcomeMain: { flexGrow: 1, overflowY: 'auto' },
@@ -174,7 +186,16 @@ export function App() {
       >
         {t('app.skipToContent')}
       </a>
-      <Header connection={connection} onAddAccount={onAddAccount} onOpenKeys={() => setKeysOpen(true)} onOpenPolicy={() => setPolicyOpen(true)} onCompose={() => setComposeOpen({})} onOpenOutbox={() => setOutboxOpen(true)} onOpenDrafts={() => setDraftsOpen(true)} onLocaleError={setError} />
+      <Header
+        connection={connection}
+        onAddAccount={onAddAccount}
+        onOpenKeys={() => setKeysOpen(true)}
+        onOpenPolicy={() => setPolicyOpen(true)}
+        onCompose={() => setComposeOpen({})}
+        onOpenOutbox={() => setOutboxOpen(true)}
+        onOpenDrafts={() => setDraftsOpen(true)}
+        onLocaleError={setError}
+      />
       {accounts === null ? (
         <main id="main-content" tabIndex={-1} className={styles.welcomeMain}>
           {messages}

@@ -1,5 +1,13 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
-import { DraftsRegular, MailArrowUpRegular, MailEditRegular, ShieldTaskRegular, KeyMultipleRegular, PersonAddRegular, ShieldLockRegular } from '@fluentui/react-icons';
+import {
+  DraftsRegular,
+  MailArrowUpRegular,
+  MailEditRegular,
+  ShieldTaskRegular,
+  KeyMultipleRegular,
+  PersonAddRegular,
+  ShieldLockRegular,
+} from '@fluentui/react-icons';
 import { LOCALES } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';

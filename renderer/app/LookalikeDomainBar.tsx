@@ -22,7 +22,11 @@ export function useLookalikeText(): (address: string, found: LookalikeDomain) =>
       }
       return t('lookalike.mixedScript', { address, domain: found.domain, scripts: found.scripts.map((s) => names?.of(s) ?? s).join(', ') });
     }
-    return t(found.reason === 'whole-script' ? 'lookalike.wholeScript' : 'lookalike.resemblesKnown', { address, domain: found.domain, resembles: found.resembles });
+    return t(found.reason === 'whole-script' ? 'lookalike.wholeScript' : 'lookalike.resemblesKnown', {
+      address,
+      domain: found.domain,
+      resembles: found.resembles,
+    });
   };
 }
 

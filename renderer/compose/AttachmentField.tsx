@@ -24,7 +24,8 @@ const useStyles = makeStyles({
   tooLarge: { color: tokens.colorPaletteRedForeground1 },
 });
 
-export const formatSize = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`);
+export const formatSize = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
 
 /**
  * Dropping files anywhere on the element the handlers are spread on (the whole composer form):

@@ -10,7 +10,22 @@
  * What is typed is autosaved as a draft (useDraftAutosave); a reopened draft starts from its
  * saved state instead of the original's context.
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  Select,
+  Spinner,
+  Textarea,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import type { OpenedDraftView } from '../../shared/attachment-upload-schema.js';
 import type { Policy } from '../../shared/policy-schema.js';
@@ -68,14 +83,38 @@ function stateFromDraft(draft: OpenedDraftView): ComposeState {
 /** What a draft keeps of the composer's state (recipients as typed, so half-written ones too). */
 const typedRecipients = (chips: ComposeState['to'], pending: string) => [...chips.map((c) => c.input), ...(pending.trim() ? [pending.trim()] : [])].join(', ');
 
-export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: () => void; onQueued: () => void; initial?: ComposeInitial; draft?: OpenedDraftView }) {
+export function ComposeDialog({
+  onClose,
+  onQueued,
+  initial,
+  draft,
+}: {
+  onClose: () => void;
+  onQueued: () => void;
+  initial?: ComposeInitial;
+  draft?: OpenedDraftView;
+}) {
   const api = useApi();
   const t = useT();
   const { locale } = useLocale();
   const styles = useStyles();
   const [identities, setIdentities] = useState<SendIdentity[] | null>(null);
   const [state, setState] = useState<ComposeState>(() =>
-    draft ? stateFromDraft(draft) : { identity: null, to: [], cc: [], pendingTo: '', pendingCc: '', subject: '', text: '', attachments: [], secure: false, draftId: newDraftId(), ...(initial ? { initial } : {}) },
+    draft
+      ? stateFromDraft(draft)
+      : {
+          identity: null,
+          to: [],
+          cc: [],
+          pendingTo: '',
+          pendingCc: '',
+          subject: '',
+          text: '',
+          attachments: [],
+          secure: false,
+          draftId: newDraftId(),
+          ...(initial ? { initial } : {}),
+        },
   );
   // A reopened draft already holds what the original's context would give.
   const [loadingOriginal, setLoadingOriginal] = useState(initial !== undefined && !draft);
@@ -107,7 +146,9 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
         api['send:identities:list']({}),
         api['settings:compose:get']({}),
         api['policy:state:get']({}),
-        initial && !draft ? api['mail:message:compose-context']({ mailbox: initial.original.mailbox, uid: initial.original.uid, mode: initial.mode }) : Promise.resolve(null),
+        initial && !draft
+          ? api['mail:message:compose-context']({ mailbox: initial.original.mailbox, uid: initial.original.uid, mode: initial.mode })
+          : Promise.resolve(null),
       ]);
       if (!current) return;
       if (!ids.ok) return setError(ids.error);
@@ -117,7 +158,10 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
       if (context && !context.ok) setError(context.error);
       if (draft) {
         // The draft's own text (with whatever signature it had) and sender stay as saved.
-        setState((s) => ({ ...s, identity: ids.value.some((i) => i.accountId === s.identity?.accountId) ? s.identity : ids.value[0] ? { accountId: ids.value[0].accountId } : null }));
+        setState((s) => ({
+          ...s,
+          identity: ids.value.some((i) => i.accountId === s.identity?.accountId) ? s.identity : ids.value[0] ? { accountId: ids.value[0].accountId } : null,
+        }));
         return;
       }
       const ctx = context?.ok ? context.value : null;
@@ -189,7 +233,16 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
   const invalid = invalidRecipients(state);
   const justificationMissing = decision?.justificationRequired === true && justification.trim().length < (policy?.justification.minLength ?? 1);
   const mobileMissing = usesGateway && policy?.gateway.mobileNumber === 'required' && !/^\+?[0-9 ]{7,20}$/.test(mobileNumber.trim());
-  const canSend = upToDate && decision?.route !== 'blocked' && !sending && uploading === 0 && invalid.length === 0 && !oversized && !loadingOriginal && !justificationMissing && !mobileMissing;
+  const canSend =
+    upToDate &&
+    decision?.route !== 'blocked' &&
+    !sending &&
+    uploading === 0 &&
+    invalid.length === 0 &&
+    !oversized &&
+    !loadingOriginal &&
+    !justificationMissing &&
+    !mobileMissing;
 
   const send = async () => {
     if (!message || !checked || !canSend) return;
@@ -200,7 +253,11 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
       await autosave.flush();
       const result = await api['send:submit']({
         message,
-        approval: { token: checked.token, ...(decision?.justificationRequired && justification.trim() ? { justification: justification.trim() } : {}), ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}) },
+        approval: {
+          token: checked.token,
+          ...(decision?.justificationRequired && justification.trim() ? { justification: justification.trim() } : {}),
+          ...(usesGateway && mobileNumber.trim() ? { mobileNumber: mobileNumber.trim() } : {}),
+        },
       });
       if (!result.ok) return setError(result.error);
       autosave.stop();
@@ -241,13 +298,20 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
     setState((s) => ({
       ...s,
       identity: { accountId: chosen.accountId, ...(chosen.teamMailbox ? { teamMailbox: chosen.teamMailbox } : {}) },
-      text: insertedSignature.current && s.text.includes(insertedSignature.current) ? s.text.replace(insertedSignature.current, next) : insertedSignature.current ? s.text : `${next}${s.text}`,
+      text:
+        insertedSignature.current && s.text.includes(insertedSignature.current)
+          ? s.text.replace(insertedSignature.current, next)
+          : insertedSignature.current
+            ? s.text
+            : `${next}${s.text}`,
     }));
     insertedSignature.current = next;
   };
 
   const opened = state.initial;
-  const title = opened ? t(`compose.title.${opened.mode === 'forward' ? (opened.forwardMode === 'attachment' ? 'forwardAttachment' : 'forward') : opened.mode}`) : t('compose.title');
+  const title = opened
+    ? t(`compose.title.${opened.mode === 'forward' ? (opened.forwardMode === 'attachment' ? 'forwardAttachment' : 'forward') : opened.mode}`)
+    : t('compose.title');
   const currentIdentity = state.identity ? identityKey(state.identity) : null;
 
   return (
@@ -318,7 +382,15 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
                 <InsertMenu settings={composeSettings} identityKey={currentIdentity} onInsert={insertAtCursor} onManage={() => setManageOpen(true)} />
               </div>
               <Field label={t('compose.body')}>
-                <Textarea ref={textArea} value={state.text} onChange={(_e, d) => update({ text: d.value })} rows={12} resize="vertical" autoComplete="off" data-testid="compose-text" />
+                <Textarea
+                  ref={textArea}
+                  value={state.text}
+                  onChange={(_e, d) => update({ text: d.value })}
+                  rows={12}
+                  resize="vertical"
+                  autoComplete="off"
+                  data-testid="compose-text"
+                />
               </Field>
               <AttachmentField
                 over={drop.over}
@@ -327,7 +399,9 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
                 onAdd={addFiles}
                 uploading={uploading}
                 maxSizeMb={maxSizeMb}
-                {...(initial?.mode === 'forward' && initial.forwardMode === 'attachment' ? { forwardedOriginal: t('compose.forwardedOriginal', { subject: state.subject.replace(/^Fwd:\s*/, '') }) } : {})}
+                {...(initial?.mode === 'forward' && initial.forwardMode === 'attachment'
+                  ? { forwardedOriginal: t('compose.forwardedOriginal', { subject: state.subject.replace(/^Fwd:\s*/, '') }) }
+                  : {})}
               />
               {decision ? <DecisionHints decision={decision} bodyText={state.text} /> : null}
               {decision ? (
@@ -358,26 +432,37 @@ export function ComposeDialog({ onClose, onQueued, initial, draft }: { onClose: 
               // The reason and its one-click remedy sit next to Send, not below the fold.
               <span data-testid="send-blocked-subject" role="status">
                 {t('compose.subjectVisible')}{' '}
-                <Button size="small" data-testid="use-neutral-subject" onClick={() => update({ subject: neutralSubject(state.subject, t('compose.neutralSubject')) })}>
+                <Button
+                  size="small"
+                  data-testid="use-neutral-subject"
+                  onClick={() => update({ subject: neutralSubject(state.subject, t('compose.neutralSubject')) })}
+                >
                   {t('compose.useNeutralSubject')}
                 </Button>
               </span>
             ) : null}
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
-            <Button appearance="primary" data-testid="compose-send" aria-keyshortcuts={SEND_SHORTCUT} title={t('compose.sendShortcut')} disabled={!canSend} onClick={() => void send()}>
+            <Button
+              appearance="primary"
+              data-testid="compose-send"
+              aria-keyshortcuts={SEND_SHORTCUT}
+              title={t('compose.sendShortcut')}
+              disabled={!canSend}
+              onClick={() => void send()}
+            >
               {sending ? t('compose.sending') : t('compose.send')}
             </Button>
           </DialogActions>
         </DialogBody>
         {manageOpen && identities ? (
-        <ComposeSettingsDialog
-          identities={identities}
-          onClose={() => setManageOpen(false)}
-          onSaved={(saved) => {
-            setComposeSettings(saved);
-            setManageOpen(false);
-          }}
-        />
+          <ComposeSettingsDialog
+            identities={identities}
+            onClose={() => setManageOpen(false)}
+            onSaved={(saved) => {
+              setComposeSettings(saved);
+              setManageOpen(false);
+            }}
+          />
         ) : null}
       </DialogSurface>
     </Dialog>

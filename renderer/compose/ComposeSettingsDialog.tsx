@@ -3,7 +3,22 @@
  * English, and saved replies (templates), each in one of the three languages. Stored in the
  * settings document by the main process (validated there).
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  Select,
+  Spinner,
+  Textarea,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { LOCALES, type Locale } from '../../shared/domain.js';
@@ -17,13 +32,28 @@ const useStyles = makeStyles({
   surface: { maxWidth: '48rem', width: '100%' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap' },
-  template: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, padding: tokens.spacingHorizontalS, border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium },
+  template: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    padding: tokens.spacingHorizontalS,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
   heading: { margin: 0, fontSize: tokens.fontSizeBase400 },
 });
 
 const newId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identities: SendIdentity[]; onClose: () => void; onSaved: (settings: ComposeSettings) => void }) {
+export function ComposeSettingsDialog({
+  identities,
+  onClose,
+  onSaved,
+}: {
+  identities: SendIdentity[];
+  onClose: () => void;
+  onSaved: (settings: ComposeSettings) => void;
+}) {
   const api = useApi();
   const t = useT();
   const styles = useStyles();
@@ -38,8 +68,15 @@ export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identi
 
   const signature = settings?.signatures.find((s) => s.identity === identity && s.locale === locale)?.text ?? '';
   const setSignature = (text: string) =>
-    setSettings((s) => s && { ...s, signatures: [...s.signatures.filter((x) => !(x.identity === identity && x.locale === locale)), ...(text ? [{ identity, locale, text }] : [])] });
-  const setTemplate = (id: string, change: Partial<ComposeSettings['templates'][number]>) => setSettings((s) => s && { ...s, templates: s.templates.map((x) => (x.id === id ? { ...x, ...change } : x)) });
+    setSettings(
+      (s) =>
+        s && {
+          ...s,
+          signatures: [...s.signatures.filter((x) => !(x.identity === identity && x.locale === locale)), ...(text ? [{ identity, locale, text }] : [])],
+        },
+    );
+  const setTemplate = (id: string, change: Partial<ComposeSettings['templates'][number]>) =>
+    setSettings((s) => s && { ...s, templates: s.templates.map((x) => (x.id === id ? { ...x, ...change } : x)) });
 
   const save = async () => {
     if (!settings) return;
@@ -99,14 +136,30 @@ export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identi
                           ))}
                         </Select>
                       </Field>
-                      <Button icon={<DeleteRegular />} aria-label={t('composeSettings.removeTemplate', { name: tpl.name })} onClick={() => setSettings((s) => s && { ...s, templates: s.templates.filter((x) => x.id !== tpl.id) })} />
+                      <Button
+                        icon={<DeleteRegular />}
+                        aria-label={t('composeSettings.removeTemplate', { name: tpl.name })}
+                        onClick={() => setSettings((s) => s && { ...s, templates: s.templates.filter((x) => x.id !== tpl.id) })}
+                      />
                     </div>
                     <Field label={t('composeSettings.templateText')}>
-                      <Textarea value={tpl.text} onChange={(_e, d) => setTemplate(tpl.id, { text: d.value })} rows={3} autoComplete="off" data-testid="template-text" />
+                      <Textarea
+                        value={tpl.text}
+                        onChange={(_e, d) => setTemplate(tpl.id, { text: d.value })}
+                        rows={3}
+                        autoComplete="off"
+                        data-testid="template-text"
+                      />
                     </Field>
                   </div>
                 ))}
-                <Button icon={<AddRegular />} data-testid="add-template" onClick={() => setSettings((s) => s && { ...s, templates: [...s.templates, { id: newId(), name: t('composeSettings.newTemplate'), locale, text: '' }] })}>
+                <Button
+                  icon={<AddRegular />}
+                  data-testid="add-template"
+                  onClick={() =>
+                    setSettings((s) => s && { ...s, templates: [...s.templates, { id: newId(), name: t('composeSettings.newTemplate'), locale, text: '' }] })
+                  }
+                >
                   {t('composeSettings.addTemplate')}
                 </Button>
               </>
@@ -114,7 +167,12 @@ export function ComposeSettingsDialog({ identities, onClose, onSaved }: { identi
           </DialogContent>
           <DialogActions>
             <Button onClick={onClose}>{t('keys.cancel')}</Button>
-            <Button appearance="primary" data-testid="save-compose-settings" disabled={!settings || settings.templates.some((x) => !x.name.trim())} onClick={() => void save()}>
+            <Button
+              appearance="primary"
+              data-testid="save-compose-settings"
+              disabled={!settings || settings.templates.some((x) => !x.name.trim())}
+              onClick={() => void save()}
+            >
               {t('composeSettings.save')}
             </Button>
           </DialogActions>

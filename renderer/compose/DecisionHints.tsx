@@ -13,7 +13,12 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL },
   recipients: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, listStyle: 'none', padding: 0, margin: 0 },
-  quote: { whiteSpace: 'pre-wrap', margin: 0, padding: tokens.spacingHorizontalS, borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}` },
+  quote: {
+    whiteSpace: 'pre-wrap',
+    margin: 0,
+    padding: tokens.spacingHorizontalS,
+    borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`,
+  },
 });
 
 type Finding = DecisionView['findings'][number];
@@ -44,7 +49,8 @@ function HighlightedBody({ text, findings }: { text: string; findings: Finding[]
 export function DecisionHints({ decision, bodyText }: { decision: DecisionView; bodyText: string }) {
   const t = useT();
   const styles = useStyles();
-  const where = (f: Finding) => (f.where.part === 'attachment' ? t('compose.where.attachment', { name: f.where.filename }) : t(`compose.where.${f.where.part}`));
+  const where = (f: Finding) =>
+    f.where.part === 'attachment' ? t('compose.where.attachment', { name: f.where.filename }) : t(`compose.where.${f.where.part}`);
   const intent = decision.route === 'blocked' ? 'error' : decision.route === 'plain' && !decision.justificationRequired ? 'success' : 'warning';
   return (
     <div className={styles.root} data-testid="decision-hints" data-route={decision.route} aria-live="polite">

@@ -24,11 +24,20 @@ export function DraftStatus({ status }: { status: Status }) {
   if (status.state === 'saved') {
     const time = intl.formatTime(status.savedAt, { hour: '2-digit', minute: '2-digit' });
     if (status.server === 'saved') text = t('drafts.status.saved', { time });
-    else if (status.server === 'failed') text = t('drafts.status.localFailed', { time, reason: describeError(t, { code: (status.error ?? 'INTERNAL') as ErrorCode, message: '' }).text });
+    else if (status.server === 'failed')
+      text = t('drafts.status.localFailed', { time, reason: describeError(t, { code: (status.error ?? 'INTERNAL') as ErrorCode, message: '' }).text });
     else text = t(`drafts.status.local.${status.server}`, { time });
   }
   return (
-    <Text size={200} role="status" aria-live="polite" className={styles.line} data-testid="draft-status" data-state={status.state} data-server={status.state === 'saved' ? status.server : undefined}>
+    <Text
+      size={200}
+      role="status"
+      aria-live="polite"
+      className={styles.line}
+      data-testid="draft-status"
+      data-state={status.state}
+      data-server={status.state === 'saved' ? status.server : undefined}
+    >
       {text}
     </Text>
   );

@@ -3,7 +3,19 @@
  * here opens (written on another workstation, too). Open one into the composer, or discard it
  * here and on the server. Drafts no key here opens are only counted, never shown.
  */
-import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
 import type { DraftList } from '../../shared/draft-schema.js';
@@ -16,7 +28,11 @@ import { useT } from '../i18n/use-t.js';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  item: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
+  item: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+  },
   subject: { fontWeight: tokens.fontWeightSemibold, margin: 0 },
   meta: { margin: `${tokens.spacingVerticalXS} 0`, color: tokens.colorNeutralForeground2 },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
@@ -79,17 +95,31 @@ export function DraftsDialog({ onClose, onOpen }: { onClose: () => void; onOpen:
                       <li key={draft.draftId} className={styles.item} data-testid="draft-item" data-draft-id={draft.draftId}>
                         <p className={styles.subject}>{draft.subject || t('drafts.noSubject')}</p>
                         <p className={styles.meta}>
-                          {draft.to ? t('drafts.to', { to: draft.to }) : t('drafts.noRecipients')} · {t('drafts.savedAt', { time: formatDateTime(intl, draft.savedAt) })}
+                          {draft.to ? t('drafts.to', { to: draft.to }) : t('drafts.noRecipients')} ·{' '}
+                          {t('drafts.savedAt', { time: formatDateTime(intl, draft.savedAt) })}
                           {draft.attachments > 0 ? ` · ${t('drafts.attachments', { count: draft.attachments })}` : ''}
                         </p>
                         <div className={styles.actions}>
                           <Badge appearance="tint" color={draft.server ? 'success' : 'warning'} data-testid="draft-where">
                             {draft.server ? t('drafts.where.server') : t('drafts.where.local')}
                           </Badge>
-                          <Button size="small" appearance="primary" disabled={busy !== null} data-testid="draft-open" aria-label={t('drafts.openNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void open(draft.draftId)}>
+                          <Button
+                            size="small"
+                            appearance="primary"
+                            disabled={busy !== null}
+                            data-testid="draft-open"
+                            aria-label={t('drafts.openNamed', { subject: draft.subject || t('drafts.noSubject') })}
+                            onClick={() => void open(draft.draftId)}
+                          >
                             {t('drafts.open')}
                           </Button>
-                          <Button size="small" disabled={busy !== null} data-testid="draft-discard" aria-label={t('drafts.discardNamed', { subject: draft.subject || t('drafts.noSubject') })} onClick={() => void discard(draft.draftId)}>
+                          <Button
+                            size="small"
+                            disabled={busy !== null}
+                            data-testid="draft-discard"
+                            aria-label={t('drafts.discardNamed', { subject: draft.subject || t('drafts.noSubject') })}
+                            onClick={() => void discard(draft.draftId)}
+                          >
                             {t('drafts.discard')}
                           </Button>
                         </div>

@@ -5,7 +5,19 @@
  * about (send again, mark as sent, or remove) — Sinetti will not risk sending client mail twice on
  * its own; and copies that could not be read, set aside (kept on this computer, never sent).
  */
-import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Spinner, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { AppError } from '../../shared/result.js';
@@ -18,7 +30,11 @@ type OutboxItem = z.infer<typeof outboxItemSchema>;
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  item: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
+  item: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, marginTop: tokens.spacingVerticalS },
 });
 
@@ -66,7 +82,10 @@ export function OutboxDialog({ onClose }: { onClose: () => void }) {
               <ul className={styles.list}>
                 {items.map((item) => (
                   <li key={item.id} className={styles.item} data-testid="outbox-item" data-state={item.state}>
-                    <Badge appearance="tint" color={item.state === 'failed' || item.state === 'damaged' ? 'danger' : item.state === 'uncertain' ? 'warning' : 'informative'}>
+                    <Badge
+                      appearance="tint"
+                      color={item.state === 'failed' || item.state === 'damaged' ? 'danger' : item.state === 'uncertain' ? 'warning' : 'informative'}
+                    >
                       {t(`outbox.state.${item.state}`)}
                     </Badge>{' '}
                     {item.route ? (

@@ -102,7 +102,12 @@ export function RecipientField({ label, chipsLabel, chips, pending, onChange, de
           aria-label={chipsLabel}
           className={styles.tags}
           data-testid={`${testId}-chips`}
-          onDismiss={(_e, data) => onChange(chips.filter((_, i) => String(i) !== data.value), pending)}
+          onDismiss={(_e, data) =>
+            onChange(
+              chips.filter((_, i) => String(i) !== data.value),
+              pending,
+            )
+          }
         >
           {chips.map((chip, i) => (
             <RecipientTag key={`${chip.input}-${i}`} chip={chip} value={String(i)} decision={decision} known={known} />
@@ -186,7 +191,16 @@ function RecipientTag({ chip, value, decision, known }: { chip: RecipientChip; v
   if (!chip.check.ok) {
     const problem = t(`compose.address.${chip.check.problem}` as MessageKey);
     return (
-      <Tag value={value} dismissible appearance="outline" icon={<WarningRegular />} data-testid="recipient-chip" data-valid="false" dismissIcon={{ 'aria-label': t('compose.removeRecipient', { address: chip.input }) }} secondaryText={problem}>
+      <Tag
+        value={value}
+        dismissible
+        appearance="outline"
+        icon={<WarningRegular />}
+        data-testid="recipient-chip"
+        data-valid="false"
+        dismissIcon={{ 'aria-label': t('compose.removeRecipient', { address: chip.input }) }}
+        secondaryText={problem}
+      >
         {chip.input}
       </Tag>
     );

@@ -43,8 +43,17 @@ export function RouteChooser({ decision, gateway, justificationMin, secure, onSe
   return (
     <section className={styles.root} aria-label={t('compose.routeChooser')} data-testid="route-chooser">
       {canChoose ? (
-        <RadioGroup value={secure ? 'secure' : 'allowed'} onChange={(_e, d) => onSecure(d.value === 'secure')} aria-label={t('compose.routeChooser')} layout="vertical">
-          <Radio value="allowed" data-testid="route-allowed" label={decision.justificationRequired && !secure ? t('compose.choice.justify') : t('compose.choice.allowed')} />
+        <RadioGroup
+          value={secure ? 'secure' : 'allowed'}
+          onChange={(_e, d) => onSecure(d.value === 'secure')}
+          aria-label={t('compose.routeChooser')}
+          layout="vertical"
+        >
+          <Radio
+            value="allowed"
+            data-testid="route-allowed"
+            label={decision.justificationRequired && !secure ? t('compose.choice.justify') : t('compose.choice.allowed')}
+          />
           <Radio value="secure" data-testid="route-secure" label={t('compose.choice.secure')} />
         </RadioGroup>
       ) : null}
@@ -55,7 +64,12 @@ export function RouteChooser({ decision, gateway, justificationMin, secure, onSe
         </ul>
       ) : null}
       {decision.justificationRequired ? (
-        <Field label={t('compose.justification')} required hint={t('compose.justificationHint', { min: justificationMin })} validationState={justification.trim().length >= justificationMin || !justification ? 'none' : 'warning'}>
+        <Field
+          label={t('compose.justification')}
+          required
+          hint={t('compose.justificationHint', { min: justificationMin })}
+          validationState={justification.trim().length >= justificationMin || !justification ? 'none' : 'warning'}
+        >
           <Textarea value={justification} onChange={(_e, d) => onJustification(d.value)} rows={2} autoComplete="off" data-testid="justification" />
         </Field>
       ) : null}

@@ -51,7 +51,10 @@ export async function uploadAttachment(api: UploadApi, file: Blob & { name: stri
 }
 
 /** Uploads the files one after another; the ones that made it, and the first error if any did not. */
-export async function uploadAttachments(api: UploadApi, files: readonly (Blob & { name: string })[]): Promise<{ added: ComposeAttachment[]; error: Result<never> | null }> {
+export async function uploadAttachments(
+  api: UploadApi,
+  files: readonly (Blob & { name: string })[],
+): Promise<{ added: ComposeAttachment[]; error: Result<never> | null }> {
   const added: ComposeAttachment[] = [];
   for (const file of files) {
     const result = await uploadAttachment(api, file);

@@ -22,7 +22,6 @@ type Content = Omit<DraftContentRequest, 'draftId'>;
 const keyOf = (c: Content, withAccount: boolean) =>
   JSON.stringify([withAccount ? c.accountId : '', c.to, c.cc, c.subject, c.text, c.replyTo ?? null, (c.attachments ?? []).map((a) => a.attachmentId)]);
 
-
 export function useDraftAutosave(content: Content, options: { draftId?: string; delayMs?: number } = {}) {
   const api = useApi();
   const [draftId] = useState(() => options.draftId ?? newDraftId());

@@ -17,7 +17,12 @@ const useStyles = makeStyles({
   key: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
   title: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   fingerprint: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase300, letterSpacing: '0.05em' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, margin: `${tokens.spacingVerticalS} 0` },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`,
+    margin: `${tokens.spacingVerticalS} 0`,
+  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
 });
 
@@ -83,22 +88,39 @@ export function CorrespondentKeyItem({ keyInfo: key, busy, run }: Props) {
             appearance="primary"
             disabled={busy || !compared}
             data-testid="contact-verify"
-            onClick={() => void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'verified', fingerprintCompared: true }), t('contacts.verifiedNotice'))}
+            onClick={() =>
+              void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'verified', fingerprintCompared: true }), t('contacts.verifiedNotice'))
+            }
           >
             {t('contacts.verify')}
           </Button>
         ) : null}
         {key.state === 'undecided' || (key.state === 'rejected' && !key.revoked) ? (
-          <Button size="small" disabled={busy} data-testid="contact-accept" onClick={() => void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'unverified' }), t('contacts.acceptedNotice'))}>
+          <Button
+            size="small"
+            disabled={busy}
+            data-testid="contact-accept"
+            onClick={() => void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'unverified' }), t('contacts.acceptedNotice'))}
+          >
             {t('contacts.accept')}
           </Button>
         ) : null}
         {key.state !== 'rejected' ? (
-          <Button size="small" disabled={busy} data-testid="contact-reject" onClick={() => void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'rejected' }), t('contacts.rejectedNotice'))}>
+          <Button
+            size="small"
+            disabled={busy}
+            data-testid="contact-reject"
+            onClick={() => void run(() => api['crypto:contacts:accept']({ fingerprint, state: 'rejected' }), t('contacts.rejectedNotice'))}
+          >
             {t('contacts.reject')}
           </Button>
         ) : null}
-        <Button size="small" disabled={busy} data-testid="contact-remove" onClick={() => void run(() => api['crypto:contacts:remove']({ fingerprint }), t('contacts.removedNotice'))}>
+        <Button
+          size="small"
+          disabled={busy}
+          data-testid="contact-remove"
+          onClick={() => void run(() => api['crypto:contacts:remove']({ fingerprint }), t('contacts.removedNotice'))}
+        >
           {t('contacts.remove')}
         </Button>
       </div>

@@ -121,7 +121,14 @@ export function CorrespondentsPanel() {
         </div>
         <form className={styles.form} onSubmit={importPasted}>
           <Field label={t('contacts.importLabel')}>
-            <Textarea value={armored} onChange={(_e, d) => setArmored(d.value)} resize="vertical" rows={4} spellCheck={false} data-testid="contacts-import-text" />
+            <Textarea
+              value={armored}
+              onChange={(_e, d) => setArmored(d.value)}
+              resize="vertical"
+              rows={4}
+              spellCheck={false}
+              data-testid="contacts-import-text"
+            />
           </Field>
           <div>
             <Button type="submit" disabled={busy || !armored.trim()} data-testid="contacts-import">

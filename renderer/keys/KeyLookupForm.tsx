@@ -15,7 +15,11 @@ const useStyles = makeStyles({
   section: { marginTop: tokens.spacingVerticalL },
   form: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap' },
   list: { listStyle: 'none', padding: 0, margin: `${tokens.spacingVerticalS} 0`, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  candidate: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalS },
+  candidate: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalS,
+  },
   fingerprint: { fontFamily: tokens.fontFamilyMonospace, letterSpacing: '0.05em', display: 'block' },
 });
 
@@ -48,11 +52,17 @@ export function KeyLookupForm({ busy, run }: Props) {
   };
 
   const importCandidate = (candidateId: string) =>
-    void run(async () => {
-      const answer = await api['crypto:contacts:import']({ candidateId });
-      if (answer.ok) setResult((r) => (r ? { ...r, candidates: r.candidates.filter((c) => c.candidateId !== candidateId) } : r));
-      return answer;
-    }, (value) => ((value as CorrespondentKeyView[]).some((k) => k.state === 'undecided') ? t('contacts.importedUndecided') : t('contacts.importedNotice', { count: (value as unknown[]).length })));
+    void run(
+      async () => {
+        const answer = await api['crypto:contacts:import']({ candidateId });
+        if (answer.ok) setResult((r) => (r ? { ...r, candidates: r.candidates.filter((c) => c.candidateId !== candidateId) } : r));
+        return answer;
+      },
+      (value) =>
+        (value as CorrespondentKeyView[]).some((k) => k.state === 'undecided')
+          ? t('contacts.importedUndecided')
+          : t('contacts.importedNotice', { count: (value as unknown[]).length }),
+    );
 
   return (
     <section className={styles.section} aria-labelledby="contacts-lookup-title">
@@ -71,7 +81,9 @@ export function KeyLookupForm({ busy, run }: Props) {
         <div data-testid="contacts-lookup-result" aria-live="polite">
           <p>
             {t('contacts.lookupTried')}:{' '}
-            {result.tried.map((o) => `${t(`contacts.lookupMethod.${o.method}`)} – ${t(`contacts.lookupOutcome.${o.outcome}`)}${o.detail ? ` (${o.detail})` : ''}`).join('; ')}
+            {result.tried
+              .map((o) => `${t(`contacts.lookupMethod.${o.method}`)} – ${t(`contacts.lookupOutcome.${o.outcome}`)}${o.detail ? ` (${o.detail})` : ''}`)
+              .join('; ')}
           </p>
           {result.candidates.length === 0 ? (
             <p>{t('contacts.lookupNone')}</p>

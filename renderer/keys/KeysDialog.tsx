@@ -3,7 +3,19 @@
  * or manage, and correspondents' public keys. Only public facts reach these views; key material
  * stays in the main process.
  */
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Tab,
+  TabList,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { useState } from 'react';
 import { useT } from '../i18n/use-t.js';
 import { CorrespondentsPanel } from './CorrespondentsPanel.js';

@@ -11,7 +11,13 @@ import { Bar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
 
 const useStyles = makeStyles({
-  grant: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM, display: 'grid', gap: tokens.spacingVerticalS },
+  grant: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+    display: 'grid',
+    gap: tokens.spacingVerticalS,
+  },
   facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, margin: 0 },
   fingerprint: { fontFamily: tokens.fontFamilyMonospace, letterSpacing: '0.05em', margin: 0 },
 });
@@ -61,10 +67,20 @@ export function PendingGrantItem({ grant, busy, onImport }: Props) {
       {grant.leadConfirmed ? (
         <span>{t('teamKeys.leadTrusted')}</span>
       ) : (
-        <Checkbox checked={confirmed} onChange={(_e, d) => setConfirmed(d.checked === true)} label={t('teamKeys.confirmLead')} data-testid="grant-confirm-lead" />
+        <Checkbox
+          checked={confirmed}
+          onChange={(_e, d) => setConfirmed(d.checked === true)}
+          label={t('teamKeys.confirmLead')}
+          data-testid="grant-confirm-lead"
+        />
       )}
       <div>
-        <Button appearance="primary" disabled={busy || !canImport} onClick={() => onImport(grant.leadConfirmed ? undefined : lead.fingerprint)} data-testid="grant-import">
+        <Button
+          appearance="primary"
+          disabled={busy || !canImport}
+          onClick={() => onImport(grant.leadConfirmed ? undefined : lead.fingerprint)}
+          data-testid="grant-import"
+        >
           {t('teamKeys.import')}
         </Button>
       </div>

@@ -18,7 +18,12 @@ const useStyles = makeStyles({
   key: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
   title: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   fingerprint: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase300, letterSpacing: '0.05em' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`, margin: `${tokens.spacingVerticalS} 0` },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    gap: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalM}`,
+    margin: `${tokens.spacingVerticalS} 0`,
+  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'end' },
   form: { display: 'grid', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalS },
   unlock: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'end', flexWrap: 'wrap', marginTop: tokens.spacingVerticalS },
@@ -70,7 +75,11 @@ export function PersonalKeyItem({ keyInfo: key, busy, run, onError }: Props) {
   const revoke = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const result = await api['crypto:keys:revoke']({ fingerprint: key.fingerprint, reason, ...(description.trim() ? { description: description.trim() } : {}) });
+      const result = await api['crypto:keys:revoke']({
+        fingerprint: key.fingerprint,
+        reason,
+        ...(description.trim() ? { description: description.trim() } : {}),
+      });
       if (result.ok) setRevoking(false);
       return result;
     }, t('keys.revokedNotice'));
@@ -90,7 +99,14 @@ export function PersonalKeyItem({ keyInfo: key, busy, run, onError }: Props) {
 
   const shortId = key.fingerprint.slice(-16);
   return (
-    <li className={styles.key} data-testid="key-item" data-fingerprint={key.fingerprint} data-locked={String(locked)} data-revoked={String(key.revoked)} aria-labelledby={headingId}>
+    <li
+      className={styles.key}
+      data-testid="key-item"
+      data-fingerprint={key.fingerprint}
+      data-locked={String(locked)}
+      data-revoked={String(key.revoked)}
+      aria-labelledby={headingId}
+    >
       <div className={styles.title}>
         <strong id={headingId}>{key.userIds.join(', ')}</strong>
         {key.revoked ? (
@@ -138,12 +154,20 @@ export function PersonalKeyItem({ keyInfo: key, busy, run, onError }: Props) {
           {t('keys.exportPublic')}
         </Button>
         {key.hasSecret && !key.revoked ? (
-          <Button size="small" data-testid="key-revocation-export" onClick={() => void exportArmored('crypto:keys:revocation:export', `${shortId}-revocation.asc`)}>
+          <Button
+            size="small"
+            data-testid="key-revocation-export"
+            onClick={() => void exportArmored('crypto:keys:revocation:export', `${shortId}-revocation.asc`)}
+          >
             {t('keys.exportRevocation')}
           </Button>
         ) : null}
         {key.protectedByPassphrase && !locked ? (
-          <Button size="small" data-testid="key-lock" onClick={() => void run(() => api['crypto:keys:lock']({ fingerprint: key.fingerprint }), t('keys.lockedNotice'))}>
+          <Button
+            size="small"
+            data-testid="key-lock"
+            onClick={() => void run(() => api['crypto:keys:lock']({ fingerprint: key.fingerprint }), t('keys.lockedNotice'))}
+          >
             {t('keys.lock')}
           </Button>
         ) : null}

@@ -2,16 +2,7 @@
  * The person's own OpenPGP keys: list with fingerprints to read aloud, create, import, export
  * the public key. Only public facts reach this view; key material stays in the main process.
  */
-import {
-  Button,
-  Field,
-  Input,
-  Select,
-  Spinner,
-  Textarea,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, Input, Select, Spinner, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { KeySummaryView } from '../../shared/domain.js';
 import type { AppError, Result } from '../../shared/result.js';

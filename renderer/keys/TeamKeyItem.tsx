@@ -17,7 +17,11 @@ import { KeyFileInput, saveArmored } from './key-files.js';
 import { PendingGrantItem } from './PendingGrantItem.js';
 
 const useStyles = makeStyles({
-  team: { border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM },
+  team: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+  },
   title: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap', margin: 0 },
   list: { listStyle: 'none', padding: 0, margin: `${tokens.spacingVerticalS} 0`, display: 'grid', gap: tokens.spacingVerticalS },
   fingerprint: { fontFamily: tokens.fontFamilyMonospace, letterSpacing: '0.05em' },
@@ -50,7 +54,10 @@ export function TeamKeyItem({ team, pending, busy, run, onError }: Props) {
 
   const create = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => api['crypto:team:create']({ ...ref, name: identity.name.trim(), email: identity.email.trim() }), () => t('teamKeys.created'));
+    void run(
+      () => api['crypto:team:create']({ ...ref, name: identity.name.trim(), email: identity.email.trim() }),
+      () => t('teamKeys.created'),
+    );
   };
 
   const grant = (event: FormEvent) => {
@@ -64,7 +71,8 @@ export function TeamKeyItem({ team, pending, busy, run, onError }: Props) {
         }
         return result;
       },
-      (value: { member: { userIds: string[]; fingerprintGrouped: string } }) => t('teamKeys.granted', { member: value.member.userIds[0] ?? value.member.fingerprintGrouped }),
+      (value: { member: { userIds: string[]; fingerprintGrouped: string } }) =>
+        t('teamKeys.granted', { member: value.member.userIds[0] ?? value.member.fingerprintGrouped }),
     );
   };
 
@@ -78,17 +86,25 @@ export function TeamKeyItem({ team, pending, busy, run, onError }: Props) {
     <li className={styles.team} data-testid="team-key-item" data-team={team.team} data-lead={String(team.isLead)} aria-labelledby={headingId}>
       <h3 className={styles.title} id={headingId}>
         {team.label}
-        {team.isLead ? <Badge color="brand" appearance="tint">{t('teamKeys.badge.lead')}</Badge> : null}
+        {team.isLead ? (
+          <Badge color="brand" appearance="tint">
+            {t('teamKeys.badge.lead')}
+          </Badge>
+        ) : null}
       </h3>
 
       {hasKey ? (
         <ul className={styles.list} aria-label={t('teamKeys.keysLabel', { team: team.label })}>
           {[...team.keys].reverse().map((key) => (
             <li key={key.fingerprint} data-testid="team-key-generation" data-generation={key.generation} data-current={String(key.current)}>
-              <strong>{t('teamKeys.generation', { generation: key.generation })}</strong> · {key.current ? t('teamKeys.current') : t('teamKeys.older')} · {formatDateTime(intl, key.created)}
+              <strong>{t('teamKeys.generation', { generation: key.generation })}</strong> · {key.current ? t('teamKeys.current') : t('teamKeys.older')} ·{' '}
+              {formatDateTime(intl, key.created)}
               <div>{key.userIds.join(', ')}</div>
               <div>
-                {t('teamKeys.fingerprint')}: <span className={styles.fingerprint} data-testid="team-key-fingerprint">{key.fingerprintGrouped}</span>
+                {t('teamKeys.fingerprint')}:{' '}
+                <span className={styles.fingerprint} data-testid="team-key-fingerprint">
+                  {key.fingerprintGrouped}
+                </span>
               </div>
             </li>
           ))}
@@ -108,7 +124,11 @@ export function TeamKeyItem({ team, pending, busy, run, onError }: Props) {
                 busy={busy}
                 onImport={(confirmLead) =>
                   void run(
-                    () => api['crypto:team:grants:import']({ source: { kind: 'folder', accountId: p.accountId, uid: p.uid }, ...(confirmLead ? { confirmLead } : {}) }),
+                    () =>
+                      api['crypto:team:grants:import']({
+                        source: { kind: 'folder', accountId: p.accountId, uid: p.uid },
+                        ...(confirmLead ? { confirmLead } : {}),
+                      }),
                     () => t('teamKeys.imported', { team: p.teamLabel, generation: p.generation }),
                   )
                 }
@@ -156,7 +176,10 @@ export function TeamKeyItem({ team, pending, busy, run, onError }: Props) {
                 {t('teamKeys.grant')}
               </Button>
               {lastGrant ? (
-                <Button onClick={() => saveArmored(lastGrant.armored, `${team.team}-grant-${lastGrant.fingerprint.slice(-16)}.asc`)} data-testid="team-grant-save">
+                <Button
+                  onClick={() => saveArmored(lastGrant.armored, `${team.team}-grant-${lastGrant.fingerprint.slice(-16)}.asc`)}
+                  data-testid="team-grant-save"
+                >
                   {t('teamKeys.saveGrant')}
                 </Button>
               ) : null}

@@ -134,7 +134,10 @@ export function TeamKeysPanel() {
               onImport={(confirmLead) =>
                 void run(
                   async () => {
-                    const result = await api['crypto:team:grants:import']({ source: { kind: 'file', armored: grantText }, ...(confirmLead ? { confirmLead } : {}) });
+                    const result = await api['crypto:team:grants:import']({
+                      source: { kind: 'file', armored: grantText },
+                      ...(confirmLead ? { confirmLead } : {}),
+                    });
                     if (result.ok) {
                       setPreview(null);
                       setGrantText('');

@@ -35,7 +35,14 @@ export function Sidebar({ groups, selected, onSelect }: Props) {
       {groups?.map((group, index) => {
         const headingId = `mailbox-group-${index}`;
         return (
-          <section key={group.id} className={styles.group} data-testid="mailbox-group" data-label={group.label} data-kind={group.kind} aria-labelledby={headingId}>
+          <section
+            key={group.id}
+            className={styles.group}
+            data-testid="mailbox-group"
+            data-label={group.label}
+            data-kind={group.kind}
+            aria-labelledby={headingId}
+          >
             <div className={styles.groupHeader}>
               {group.kind === 'team' ? <PeopleTeamRegular aria-hidden="true" /> : null}
               <h2 id={headingId} className={styles.heading}>

@@ -51,7 +51,14 @@ export function AttachmentList({ mailbox, uid, attachments, onError }: Props) {
       </h3>
       <ul className={styles.list}>
         {attachments.map((a) => (
-          <li key={a.partId} className={styles.item} data-testid="attachment" data-part={a.partId} data-filename={a.filename} data-decrypted={a.decrypted ? 'true' : 'false'}>
+          <li
+            key={a.partId}
+            className={styles.item}
+            data-testid="attachment"
+            data-part={a.partId}
+            data-filename={a.filename}
+            data-decrypted={a.decrypted ? 'true' : 'false'}
+          >
             <DocumentRegular aria-hidden="true" />
             <span className={styles.name}>{a.filename}</span>
             <span className={styles.meta}>

@@ -22,7 +22,12 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
   const hiddenRecipient = status.recipientKeyIds.length > 0 && status.recipientKeyIds.every((id) => /^0+$/.test(id));
   const outer = status.outerSignature;
   return (
-    <div data-testid="crypto-status" data-decryption={status.decryption} data-signature={signature.status} {...(signature.coveredPart ? { 'data-covered-part': signature.coveredPart } : {})}>
+    <div
+      data-testid="crypto-status"
+      data-decryption={status.decryption}
+      data-signature={signature.status}
+      {...(signature.coveredPart ? { 'data-covered-part': signature.coveredPart } : {})}
+    >
       {status.decryption === 'decrypted' ? (
         <Bar intent="success">{status.inline ? t('crypto.decryptedInline') : t('crypto.decrypted')}</Bar>
       ) : status.decryption === 'locked' ? (
@@ -31,7 +36,11 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
         </Bar>
       ) : status.decryption === 'no-key' ? (
         <Bar intent="error" title={t('crypto.noKey.title')}>
-          {hiddenRecipient ? t('crypto.noKey.hidden') : team ? t('crypto.noKey.team', { keyIds: status.recipientKeyIds.join(', ') || '?', team }) : t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
+          {hiddenRecipient
+            ? t('crypto.noKey.hidden')
+            : team
+              ? t('crypto.noKey.team', { keyIds: status.recipientKeyIds.join(', ') || '?', team })
+              : t('crypto.noKey.body', { keyIds: status.recipientKeyIds.join(', ') || '?' })}
         </Bar>
       ) : status.decryption === 'failed' ? (
         <Bar intent="error" title={t('crypto.failed.title')}>
@@ -43,7 +52,11 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
         </Bar>
       ) : null}
       {outer ? (
-        <Bar intent={outer.status === 'bad' || outer.status === 'mismatch' ? 'warning' : 'info'} data-testid="outer-signature" data-outer-signature={outer.status}>
+        <Bar
+          intent={outer.status === 'bad' || outer.status === 'mismatch' ? 'warning' : 'info'}
+          data-testid="outer-signature"
+          data-outer-signature={outer.status}
+        >
           {t('crypto.outerSignature.body', {
             protocol: outer.protocol === 'smime' ? 'S/MIME' : 'OpenPGP',
             verdict:
@@ -76,19 +89,27 @@ export function CryptoStatusBar({ status, team }: { status: CryptoStatus; team?:
         </Bar>
       ) : signature.status === 'date-mismatch' && signature.dateMismatch ? (
         <Bar intent="warning" title={t('crypto.signature.dateMismatch.title')} data-testid="signature-date-mismatch">
-          {t('crypto.signature.dateMismatch.body', { signer, signedAt: when(signature.dateMismatch.signedAt), headerDate: when(signature.dateMismatch.headerDate) })}
+          {t('crypto.signature.dateMismatch.body', {
+            signer,
+            signedAt: when(signature.dateMismatch.signedAt),
+            headerDate: when(signature.dateMismatch.headerDate),
+          })}
         </Bar>
       ) : signature.status === 'bad' ? (
         <Bar intent="error">{t('crypto.signature.bad')}</Bar>
       ) : signature.status === 'unknown-key' ? (
         <Bar intent="info">{t('crypto.signature.unknownKey', { keyId: signature.keyId ?? '?' })}</Bar>
       ) : null}
-      {signature.coveredPart && signature.status !== 'partial' && signature.keyProblem !== 'revoked' ? <p>{t('crypto.signature.coveredPart', { part: signature.coveredPart })}</p> : null}
+      {signature.coveredPart && signature.status !== 'partial' && signature.keyProblem !== 'revoked' ? (
+        <p>{t('crypto.signature.coveredPart', { part: signature.coveredPart })}</p>
+      ) : null}
       {(signature.status === 'good' || signature.status === 'partial') && (signature.acceptance === 'unverified' || signature.acceptance === 'undecided') ? (
         <p data-testid="signer-unverified">{t('crypto.signature.unverifiedKey')}</p>
       ) : null}
       {signature.dateMismatch && signature.status !== 'date-mismatch' && signature.keyProblem !== 'revoked' ? (
-        <p data-testid="signature-date-note">{t('crypto.signature.dateMismatch.note', { signedAt: when(signature.dateMismatch.signedAt), headerDate: when(signature.dateMismatch.headerDate) })}</p>
+        <p data-testid="signature-date-note">
+          {t('crypto.signature.dateMismatch.note', { signedAt: when(signature.dateMismatch.signedAt), headerDate: when(signature.dateMismatch.headerDate) })}
+        </p>
       ) : null}
       {signature.keyProblem === 'expired' ? <Bar intent="warning">{t('crypto.signature.expired')}</Bar> : null}
       {status.protectedSubject ? <p data-testid="protected-subject">{t('crypto.protectedSubject')}</p> : null}

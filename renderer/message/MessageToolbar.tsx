@@ -1,5 +1,16 @@
 import { Button, makeStyles, Menu, MenuGroup, MenuGroupHeader, MenuItem, MenuList, MenuPopover, MenuTrigger, tokens } from '@fluentui/react-components';
-import { DeleteRegular, FlagOffRegular, FlagRegular, FolderArrowRightRegular, MailReadRegular, MailUnreadRegular, ArrowReplyRegular, ArrowReplyAllRegular, ArrowForwardRegular, MailAttachRegular } from '@fluentui/react-icons';
+import {
+  DeleteRegular,
+  FlagOffRegular,
+  FlagRegular,
+  FolderArrowRightRegular,
+  MailReadRegular,
+  MailUnreadRegular,
+  ArrowReplyRegular,
+  ArrowReplyAllRegular,
+  ArrowForwardRegular,
+  MailAttachRegular,
+} from '@fluentui/react-icons';
 import type { MailboxGroup, MessageFlags } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
@@ -36,13 +47,34 @@ export function MessageToolbar({ flags, moveTargets, currentPath, disabled, onSe
     <div role="group" aria-label={t('view.toolbar')} className={styles.root} data-testid="message-toolbar">
       {onCompose ? (
         <>
-          <Button size="small" data-testid="reply" icon={<ArrowReplyRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.reply} title={t('view.shortcut', { keys: 'R' })} onClick={() => onCompose('reply')}>
+          <Button
+            size="small"
+            data-testid="reply"
+            icon={<ArrowReplyRegular />}
+            aria-keyshortcuts={MESSAGE_SHORTCUTS.reply}
+            title={t('view.shortcut', { keys: 'R' })}
+            onClick={() => onCompose('reply')}
+          >
             {t('view.reply')}
           </Button>
-          <Button size="small" data-testid="reply-all" icon={<ArrowReplyAllRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.replyAll} title={t('view.shortcut', { keys: 'Shift+R / A' })} onClick={() => onCompose('reply-all')}>
+          <Button
+            size="small"
+            data-testid="reply-all"
+            icon={<ArrowReplyAllRegular />}
+            aria-keyshortcuts={MESSAGE_SHORTCUTS.replyAll}
+            title={t('view.shortcut', { keys: 'Shift+R / A' })}
+            onClick={() => onCompose('reply-all')}
+          >
             {t('view.replyAll')}
           </Button>
-          <Button size="small" data-testid="forward" icon={<ArrowForwardRegular />} aria-keyshortcuts={MESSAGE_SHORTCUTS.forward} title={t('view.shortcut', { keys: 'F' })} onClick={() => onCompose('forward', 'inline')}>
+          <Button
+            size="small"
+            data-testid="forward"
+            icon={<ArrowForwardRegular />}
+            aria-keyshortcuts={MESSAGE_SHORTCUTS.forward}
+            title={t('view.shortcut', { keys: 'F' })}
+            onClick={() => onCompose('forward', 'inline')}
+          >
             {t('view.forward')}
           </Button>
           <Button size="small" data-testid="forward-attachment" icon={<MailAttachRegular />} onClick={() => onCompose('forward', 'attachment')}>

@@ -22,7 +22,14 @@ import { SignedSegments } from './SignedSegments.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalL },
-  text: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontFamily: tokens.fontFamilyBase, fontSize: tokens.fontSizeBase300, lineHeight: tokens.lineHeightBase300, margin: 0 },
+  text: {
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: tokens.fontSizeBase300,
+    lineHeight: tokens.lineHeightBase300,
+    margin: 0,
+  },
 });
 
 export interface MessageRemoved {
@@ -147,7 +154,16 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
     const onKey = (event: KeyboardEvent) => {
       if (!shortcutTarget(event)) return;
       const key = event.key.toLowerCase();
-      const mode = key === 'r' ? (event.shiftKey ? 'reply-all' : 'reply') : key === 'a' && !event.shiftKey ? 'reply-all' : key === 'f' && !event.shiftKey ? 'forward' : null;
+      const mode =
+        key === 'r'
+          ? event.shiftKey
+            ? 'reply-all'
+            : 'reply'
+          : key === 'a' && !event.shiftKey
+            ? 'reply-all'
+            : key === 'f' && !event.shiftKey
+              ? 'forward'
+              : null;
       if (!mode) return;
       event.preventDefault();
       onCompose({ mode, original: { mailbox: { accountId, path }, uid: loadedUid }, ...(mode === 'forward' ? { forwardMode: 'inline' as const } : {}) });
@@ -165,12 +181,14 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
           <MessageHeader view={view} />
           {view.crypto ? <CryptoStatusBar status={view.crypto} {...(teamLabel ? { team: teamLabel } : {})} /> : null}
           {identityNeedsNotice(view.identity) ? <SenderIdentityBar identity={view.identity} from={view.from} /> : null}
-          <LookalikeDomainBar addresses={[...new Set([view.from.address, ...(view.identity?.fromAddresses ?? [])])].filter(Boolean)} known={knownDomains} testId="sender-lookalike" />
+          <LookalikeDomainBar
+            addresses={[...new Set([view.from.address, ...(view.identity?.fromAddresses ?? [])])].filter(Boolean)}
+            known={knownDomains}
+            testId="sender-lookalike"
+          />
           {view.unopened?.length ? <UnopenedPartsBar parts={view.unopened} /> : null}
           {view.keyOffer ? <KeyOfferBar offer={view.keyOffer} mailbox={mailbox} uid={uid} onError={setActionError} /> : null}
-          {current?.readOnly ? (
-            <Bar intent="info">{t('view.readOnly')}</Bar>
-          ) : null}
+          {current?.readOnly ? <Bar intent="info">{t('view.readOnly')}</Bar> : null}
           <MessageToolbar
             flags={view.flags}
             moveTargets={sameOwner}
@@ -179,11 +197,21 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
             onSetFlags={setFlags}
             onMove={move}
             onDelete={remove}
-            {...(onCompose ? { onCompose: (mode: ComposeInitial['mode'], forwardMode?: 'inline' | 'attachment') => onCompose({ mode, original: { mailbox, uid: view.uid }, ...(forwardMode ? { forwardMode } : {}) }) } : {})}
+            {...(onCompose
+              ? {
+                  onCompose: (mode: ComposeInitial['mode'], forwardMode?: 'inline' | 'attachment') =>
+                    onCompose({ mode, original: { mailbox, uid: view.uid }, ...(forwardMode ? { forwardMode } : {}) }),
+                }
+              : {})}
           />
           {actionError ? <ErrorBar error={actionError} onDismiss={() => setActionError(null)} /> : null}
           {view.segments?.length ? (
-            <SignedSegments segments={view.segments} confirmed={view.crypto?.signature.status === 'partial'} signer={view.crypto?.signature.signerUserIds.join(', ') || view.crypto?.signature.keyId || '?'} onLink={setLinkUrl} />
+            <SignedSegments
+              segments={view.segments}
+              confirmed={view.crypto?.signature.status === 'partial'}
+              signer={view.crypto?.signature.signerUserIds.join(', ') || view.crypto?.signature.keyId || '?'}
+              onLink={setLinkUrl}
+            />
           ) : view.html ? (
             <HtmlBody html={view.html} onLink={setLinkUrl} />
           ) : view.text ? (

@@ -13,15 +13,36 @@ const useStyles = makeStyles({
   segment: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, paddingLeft: tokens.spacingHorizontalS },
   signed: { borderLeft: `${tokens.strokeWidthThicker} solid ${tokens.colorPaletteGreenBorder2}` },
   unsigned: { borderLeft: `${tokens.strokeWidthThicker} dashed ${tokens.colorNeutralStroke1}` },
-  text: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontFamily: tokens.fontFamilyBase, fontSize: tokens.fontSizeBase300, lineHeight: tokens.lineHeightBase300, margin: 0 },
+  text: {
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+    fontFamily: tokens.fontFamilyBase,
+    fontSize: tokens.fontSizeBase300,
+    lineHeight: tokens.lineHeightBase300,
+    margin: 0,
+  },
 });
 
 /** `confirmed`: the signature on the covered part is valid (`partial`); otherwise it is bad or unknown. */
-export function SignedSegments({ segments, signer, confirmed, onLink }: { segments: BodySegment[]; signer: string; confirmed: boolean; onLink: (url: string) => void }) {
+export function SignedSegments({
+  segments,
+  signer,
+  confirmed,
+  onLink,
+}: {
+  segments: BodySegment[];
+  signer: string;
+  confirmed: boolean;
+  onLink: (url: string) => void;
+}) {
   const t = useT();
   const styles = useStyles();
   const label = (segment: BodySegment) =>
-    !segment.signed ? t('segments.unsigned', { part: segment.partId }) : confirmed ? t('segments.signed', { part: segment.partId, signer }) : t('segments.unconfirmed', { part: segment.partId });
+    !segment.signed
+      ? t('segments.unsigned', { part: segment.partId })
+      : confirmed
+        ? t('segments.signed', { part: segment.partId, signer })
+        : t('segments.unconfirmed', { part: segment.partId });
   return (
     <div data-testid="signed-segments">
       {segments.map((segment) => (

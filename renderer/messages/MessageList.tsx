@@ -192,7 +192,13 @@ export function MessageList({ mailbox, mailboxName, selectedUid, refreshKey, onO
               } as const;
               if (!row) {
                 return (
-                  <div key={`p${item.index}`} {...common} className={mergeClasses(styles.row, styles.placeholder)} data-testid="message-row-placeholder" aria-busy="true">
+                  <div
+                    key={`p${item.index}`}
+                    {...common}
+                    className={mergeClasses(styles.row, styles.placeholder)}
+                    data-testid="message-row-placeholder"
+                    aria-busy="true"
+                  >
                     <div role="gridcell" className={mergeClasses(styles.cell, styles.flags)} />
                     <div role="gridcell" className={mergeClasses(styles.cell, styles.sender)}>
                       {t('list.loadingRow')}

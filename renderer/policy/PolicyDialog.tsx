@@ -5,7 +5,22 @@
  * because they would have loosened the policy. The person may tighten the actions for their own
  * mail (a looser choice is kept but not applied, and listed as such); everything else is IT's.
  */
-import { Badge, Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Select, Spinner, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Select,
+  Spinner,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { ACTIONS, type Action, type PolicyLayer, type PolicyStateView } from '../../shared/policy-schema.js';
 import type { AppError } from '../../shared/result.js';
@@ -16,7 +31,12 @@ import { useT } from '../i18n/use-t.js';
 const useStyles = makeStyles({
   surface: { maxWidth: '52rem', width: '100%' },
   table: { borderCollapse: 'collapse', width: '100%', fontSize: tokens.fontSizeBase200 },
-  cell: { textAlign: 'start', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`, verticalAlign: 'top' },
+  cell: {
+    textAlign: 'start',
+    padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    verticalAlign: 'top',
+  },
   value: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-word' },
   problems: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL },
   section: { marginTop: tokens.spacingVerticalL },
@@ -27,13 +47,16 @@ const CLASSES = ['internal', 'partner', 'external'] as const;
 
 function leaves(value: unknown, prefix = ''): [string, unknown][] {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => (key === 'version' && !prefix ? [] : leaves(inner, prefix ? `${prefix}.${key}` : key)));
+    return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) =>
+      key === 'version' && !prefix ? [] : leaves(inner, prefix ? `${prefix}.${key}` : key),
+    );
   }
   return [[prefix, value]];
 }
 
 function show(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((v) => (typeof v === 'object' ? (v as { id?: string }).id ?? JSON.stringify(v) : String(v))).join(', ');
+  if (Array.isArray(value))
+    return value.length === 0 ? '—' : value.map((v) => (typeof v === 'object' ? ((v as { id?: string }).id ?? JSON.stringify(v)) : String(v))).join(', ');
   if (value === '' || value === null || value === undefined) return '—';
   return String(value);
 }
@@ -104,7 +127,11 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
                       <div key={kind} className={styles.grid}>
                         {CLASSES.map((cls) => (
                           <Field key={cls} label={t(`policy.own.${kind}.${cls}`)}>
-                            <Select value={state.effective!.policy.actions[kind][cls]} data-testid={`policy-action-${kind}-${cls}`} onChange={(_e, d) => void tighten(kind, cls, d.value as Action)}>
+                            <Select
+                              value={state.effective!.policy.actions[kind][cls]}
+                              data-testid={`policy-action-${kind}-${cls}`}
+                              onChange={(_e, d) => void tighten(kind, cls, d.value as Action)}
+                            >
                               {ACTIONS.map((a) => (
                                 <option key={a} value={a}>
                                   {t(`policy.action.${a}`)}

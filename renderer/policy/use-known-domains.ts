@@ -22,7 +22,8 @@ export function useKnownDomains(): string[] {
     ]).then(([policy, accounts]) => {
       if (!current) return;
       const domains = new Set<string>();
-      if (policy?.ok && policy.value.effective) for (const d of [...policy.value.effective.policy.domains.internal, ...policy.value.effective.policy.domains.partner]) domains.add(d);
+      if (policy?.ok && policy.value.effective)
+        for (const d of [...policy.value.effective.policy.domains.internal, ...policy.value.effective.policy.domains.partner]) domains.add(d);
       if (accounts?.ok) for (const a of accounts.value) for (const d of [...domainOf(a.address), ...domainOf(a.username)]) domains.add(d);
       setKnown([...domains]);
     });

@@ -79,9 +79,22 @@ async function main(): Promise<void> {
   const policyFile = join(demoDir, 'managed-policy.json');
   writeFileSync(
     policyFile,
-    JSON.stringify({ version: 1, organisation: { name: 'Sinetti-demo' }, domains: { internal: ['sinetti.test'], partner: [] }, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s' } }),
+    JSON.stringify({
+      version: 1,
+      organisation: { name: 'Sinetti-demo' },
+      domains: { internal: ['sinetti.test'], partner: [] },
+      actions: { sensitive: { external: 'gateway' } },
+      gateway: { enabled: true, method: 'suffix', suffix: '.s' },
+    }),
   );
-  const env = { ...process.env, TMPDIR: demoDir, SINETTI_DATA_DIR: appData, SINETTI_EXTRA_CA_FILE: caFile, SINETTI_PROVISION_FILE: provisionFile, SINETTI_MANAGED_POLICY: policyFile };
+  const env = {
+    ...process.env,
+    TMPDIR: demoDir,
+    SINETTI_DATA_DIR: appData,
+    SINETTI_EXTRA_CA_FILE: caFile,
+    SINETTI_PROVISION_FILE: provisionFile,
+    SINETTI_MANAGED_POLICY: policyFile,
+  };
 
   const electron = electronBinary();
   if (electron) {
@@ -93,8 +106,12 @@ async function main(): Promise<void> {
   }
   console.log(`Demo person: ${demo.info.person.username} / ${demo.info.person.password} (IMAP 127.0.0.1:${demo.info.imapPort}, STARTTLS)`);
   console.log(`Encrypted demo mail: import the Perhepalvelut team key from ${demo.info.teamKeyFile} under "Avaimet".`);
-  console.log(`The client's public key (import under "Avaimet" > "Vastapuolet", compare and verify): ${demo.info.clientKeyFile}; the client's own mailbox: ${demo.info.client.username} / ${demo.info.client.password}.`);
-  console.log(`Team lead of Perhepalvelut: ${demo.info.teamLead.username} / ${demo.info.teamLead.password} — signed in as them, "Avaimet" > "Tiimien avaimet" creates the team key and grants it to members.`);
+  console.log(
+    `The client's public key (import under "Avaimet" > "Vastapuolet", compare and verify): ${demo.info.clientKeyFile}; the client's own mailbox: ${demo.info.client.username} / ${demo.info.client.password}.`,
+  );
+  console.log(
+    `Team lead of Perhepalvelut: ${demo.info.teamLead.username} / ${demo.info.teamLead.password} — signed in as them, "Avaimet" > "Tiimien avaimet" creates the team key and grants it to members.`,
+  );
   console.log(`Everything the demo wrote is in ${demoDir}, removed when it stops.`);
   console.log('Press Enter here to deliver a new client message to Perhepalvelut (live update). Ctrl+C stops.');
 

@@ -52,7 +52,14 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
     users: [person, colleague, client],
     teams: [
       // The colleague leads Perhepalvelut (the administer right): they create and grant its team key.
-      { name: 'perhepalvelut', label: 'Perhepalvelut', password: randomPassword(), members: [person.name, colleague.name], leads: [colleague.name], address: 'perhepalvelut@sinetti.test' },
+      {
+        name: 'perhepalvelut',
+        label: 'Perhepalvelut',
+        password: randomPassword(),
+        members: [person.name, colleague.name],
+        leads: [colleague.name],
+        address: 'perhepalvelut@sinetti.test',
+      },
       { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: randomPassword(), members: [person.name] },
     ],
   });
@@ -82,13 +89,16 @@ export async function startDemoEnvironment(baseDir: string): Promise<DemoEnviron
       );
     }
     await dovecot.deliver('perhepalvelut', encrypted.raw);
-    await dovecot.deliver(person.name, toRfc822({
-      from: { name: 'Tiimin esihenkilö', address: 'esihenkilo@sinetti.test' },
-      to: `${person.name}@${DEMO.domain}`,
-      subject: 'Tervetuloa Sinettiin',
-      text: 'Hei,\n\ntiimisi postilaatikot näkyvät vasemmalla: Perhepalvelut ja Aikuissosiaalityö.\n\nTerveisin\nEsihenkilö',
-      date: new Date(),
-    }));
+    await dovecot.deliver(
+      person.name,
+      toRfc822({
+        from: { name: 'Tiimin esihenkilö', address: 'esihenkilo@sinetti.test' },
+        to: `${person.name}@${DEMO.domain}`,
+        subject: 'Tervetuloa Sinettiin',
+        text: 'Hei,\n\ntiimisi postilaatikot näkyvät vasemmalla: Perhepalvelut ja Aikuissosiaalityö.\n\nTerveisin\nEsihenkilö',
+        date: new Date(),
+      }),
+    );
   } catch (error) {
     await dovecot.stop();
     throw error;

@@ -37,7 +37,11 @@ test.describe('Sinetti desktop (Electron)', () => {
     env.SINETTI_EXTRA_CA_FILE = caFile;
     const provisionFile = join(work, 'demo-account.json');
     const { host, imapPort, person } = demo.info;
-    writeFileSync(provisionFile, JSON.stringify({ displayName: 'Demo', host, port: imapPort, security: 'starttls', username: person.username, password: person.password }), { mode: 0o600 });
+    writeFileSync(
+      provisionFile,
+      JSON.stringify({ displayName: 'Demo', host, port: imapPort, security: 'starttls', username: person.username, password: person.password }),
+      { mode: 0o600 },
+    );
     env.SINETTI_PROVISION_FILE = provisionFile;
     // As root (CI containers) Chromium refuses to start without --no-sandbox; the renderer
     // sandbox flag (webPreferences.sandbox) still applies to what the page can reach.
@@ -58,7 +62,10 @@ test.describe('Sinetti desktop (Electron)', () => {
     const main = await app.evaluate(({ app: electronApp, webContents }) => ({
       urls: webContents.getAllWebContents().map((contents) => contents.getURL()),
       // `sandboxed` is reported on macOS and Windows; Linux leaves it undefined.
-      sandboxed: electronApp.getAppMetrics().filter((metric) => metric.type === 'Tab').map((metric) => metric.sandboxed),
+      sandboxed: electronApp
+        .getAppMetrics()
+        .filter((metric) => metric.type === 'Tab')
+        .map((metric) => metric.sandboxed),
     }));
     expect(main.urls).toEqual(['app://sinetti/index.html']);
     for (const sandboxed of main.sandboxed) expect(sandboxed).not.toBe(false);
@@ -86,7 +93,12 @@ test.describe('Sinetti desktop (Electron)', () => {
   test('blocks popups, foreign navigation and network from the renderer', async () => {
     const popup = await page.evaluate(() => window.open('https://example.org/') === null);
     expect(popup).toBe(true);
-    const network = await page.evaluate(() => fetch('https://example.org/').then(() => 'reached', () => 'blocked'));
+    const network = await page.evaluate(() =>
+      fetch('https://example.org/').then(
+        () => 'reached',
+        () => 'blocked',
+      ),
+    );
     expect(network).toBe('blocked');
     await page.evaluate(() => {
       window.location.href = 'https://example.org/';

@@ -64,84 +64,86 @@ test('reply to all by keyboard from a team mailbox: sent as the team, the sender
 test.describe('with the own domain internal, where sensitive mail may go after a written justification', () => {
   test.use({ managedPolicy: { version: 1, domains: { internal: ['sinetti.test'] }, actions: { sensitive: { internal: 'justify' } } } });
 
-test('forward inline (F), pick a recipient from suggestions by keyboard, send with Ctrl+Enter, and it arrives', async ({ page, sinetti }) => {
-  void sinetti;
-  await openTeamMessage(page);
-  await page.getByTestId('message-view').click();
-  await page.keyboard.press('f');
-  const dialog = page.getByTestId('compose-dialog');
-  await expect(dialog.getByRole('heading', { name: 'Välitä viesti' })).toBeVisible();
-  const subject = `Fwd: ${DEMO.finnishSubject}`;
-  await expect(dialog.getByLabel('Aihe')).toHaveValue(subject);
-  await expect(dialog.getByTestId('compose-text')).toHaveValue(/---------- Välitetty viesti ----------\nLähettäjä: Liisa Mäkinen <liisa\.makinen@example\.fi>/);
-  await expect(dialog.getByTestId('recipient-chip')).toHaveCount(0);
+  test('forward inline (F), pick a recipient from suggestions by keyboard, send with Ctrl+Enter, and it arrives', async ({ page, sinetti }) => {
+    void sinetti;
+    await openTeamMessage(page);
+    await page.getByTestId('message-view').click();
+    await page.keyboard.press('f');
+    const dialog = page.getByTestId('compose-dialog');
+    await expect(dialog.getByRole('heading', { name: 'Välitä viesti' })).toBeVisible();
+    const subject = `Fwd: ${DEMO.finnishSubject}`;
+    await expect(dialog.getByLabel('Aihe')).toHaveValue(subject);
+    await expect(dialog.getByTestId('compose-text')).toHaveValue(
+      /---------- Välitetty viesti ----------\nLähettäjä: Liisa Mäkinen <liisa\.makinen@example\.fi>/,
+    );
+    await expect(dialog.getByTestId('recipient-chip')).toHaveCount(0);
 
-  // Suggestions come from headers already synced: the client who wrote to the team.
-  const to = dialog.getByTestId('compose-to-input');
-  await to.fill('liisa');
-  await expect(dialog.getByTestId('recipient-suggestion').first()).toContainText('liisa.makinen@example.fi');
-  await expect(to).toHaveAttribute('aria-expanded', 'true');
-  await to.press('ArrowDown');
-  await expect(to).toHaveAttribute('aria-activedescendant', /.+/);
-  await expectAccessible(page, 'recipient suggestions');
-  await to.press('Enter');
-  await expect(dialog.getByTestId('recipient-chip')).toHaveAttribute('data-address', 'liisa.makinen@example.fi');
-  // Backspace in the empty box takes the last chip back out; then the person's own address instead.
-  await to.press('Backspace');
-  await expect(dialog.getByTestId('recipient-chip')).toHaveCount(0);
-  await to.fill(`${own},`);
-  await expect(dialog.getByTestId('recipient-chip')).toHaveAttribute('data-address', own);
-  await dialog.getByLabel('Aihe').fill(`${subject} ${randomBytes(2).toString('hex')}`);
-  const sentSubject = await dialog.getByLabel('Aihe').inputValue();
-  // The forwarded text is a client's case: plain only with a written reason, or securely.
-  await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'plain');
-  await expect(dialog.getByTestId('route-chooser')).toContainText('kirjallisella perustelulla');
-  await expect(dialog.getByTestId('compose-send')).toBeDisabled();
-  // Choosing the secure route instead: judged as a secure conversation, and with no key or gateway
-  // for this address there is none — so back to plain with a reason.
-  await dialog.getByTestId('route-secure').check();
-  await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'blocked');
-  await expectAccessible(page, 'route chooser');
-  await dialog.getByTestId('route-allowed').check();
-  await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'plain');
-  await dialog.getByTestId('justification').fill('Välitetään omaan postilaatikkoon käsittelyä varten.');
-  await expect(dialog.getByTestId('compose-send')).toBeEnabled();
-  await expect(dialog.getByTestId('compose-send')).toHaveAttribute('aria-keyshortcuts', 'Control+Enter');
-  await dialog.getByTestId('compose-text').press('Control+Enter');
-  await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('notice-bar')).toContainText('lähtevien jonossa');
-  await page.locator('[data-testid="mailbox-item"][data-path="INBOX"]').first().click();
-  await page.getByTestId('message-row').filter({ hasText: sentSubject }).click({ timeout: 20_000 });
-  await expect(page.getByTestId('message-text')).toContainText('haimme tyttärellemme päivähoitopaikkaa');
-});
+    // Suggestions come from headers already synced: the client who wrote to the team.
+    const to = dialog.getByTestId('compose-to-input');
+    await to.fill('liisa');
+    await expect(dialog.getByTestId('recipient-suggestion').first()).toContainText('liisa.makinen@example.fi');
+    await expect(to).toHaveAttribute('aria-expanded', 'true');
+    await to.press('ArrowDown');
+    await expect(to).toHaveAttribute('aria-activedescendant', /.+/);
+    await expectAccessible(page, 'recipient suggestions');
+    await to.press('Enter');
+    await expect(dialog.getByTestId('recipient-chip')).toHaveAttribute('data-address', 'liisa.makinen@example.fi');
+    // Backspace in the empty box takes the last chip back out; then the person's own address instead.
+    await to.press('Backspace');
+    await expect(dialog.getByTestId('recipient-chip')).toHaveCount(0);
+    await to.fill(`${own},`);
+    await expect(dialog.getByTestId('recipient-chip')).toHaveAttribute('data-address', own);
+    await dialog.getByLabel('Aihe').fill(`${subject} ${randomBytes(2).toString('hex')}`);
+    const sentSubject = await dialog.getByLabel('Aihe').inputValue();
+    // The forwarded text is a client's case: plain only with a written reason, or securely.
+    await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'plain');
+    await expect(dialog.getByTestId('route-chooser')).toContainText('kirjallisella perustelulla');
+    await expect(dialog.getByTestId('compose-send')).toBeDisabled();
+    // Choosing the secure route instead: judged as a secure conversation, and with no key or gateway
+    // for this address there is none — so back to plain with a reason.
+    await dialog.getByTestId('route-secure').check();
+    await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'blocked');
+    await expectAccessible(page, 'route chooser');
+    await dialog.getByTestId('route-allowed').check();
+    await expect(dialog.getByTestId('decision-hints')).toHaveAttribute('data-route', 'plain');
+    await dialog.getByTestId('justification').fill('Välitetään omaan postilaatikkoon käsittelyä varten.');
+    await expect(dialog.getByTestId('compose-send')).toBeEnabled();
+    await expect(dialog.getByTestId('compose-send')).toHaveAttribute('aria-keyshortcuts', 'Control+Enter');
+    await dialog.getByTestId('compose-text').press('Control+Enter');
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('notice-bar')).toContainText('lähtevien jonossa');
+    await page.locator('[data-testid="mailbox-item"][data-path="INBOX"]').first().click();
+    await page.getByTestId('message-row').filter({ hasText: sentSubject }).click({ timeout: 20_000 });
+    await expect(page.getByTestId('message-text')).toContainText('haimme tyttärellemme päivähoitopaikkaa');
+  });
 
-test('forward as attachment: the original is attached by the main process, scanned with the message, and the forward arrives', async ({ page, sinetti }) => {
-  void sinetti;
-  await openTeamMessage(page);
-  await page.getByTestId('forward-attachment').click();
-  const dialog = page.getByTestId('compose-dialog');
-  await expect(dialog.getByRole('heading', { name: 'Välitä viesti liitteenä' })).toBeVisible();
-  await expect(dialog.getByTestId('forwarded-original')).toContainText(DEMO.finnishSubject);
-  // No inline copy of the text: the original itself goes along.
-  await expect(dialog.getByTestId('compose-text')).not.toHaveValue(/Välitetty viesti/);
-  const subject = `Liitteenä ${randomBytes(3).toString('hex')}`;
-  await dialog.getByLabel('Aihe').fill(subject);
-  await dialog.getByTestId('compose-to-input').fill(own);
-  await dialog.getByTestId('compose-text').fill('Tiedoksi.');
-  // The attached original is scanned too (the client's case in it needs a reason for plain mail).
-  await expect(dialog.getByTestId('findings')).toContainText('liitteessä');
-  await dialog.getByTestId('justification').fill('Välitetään omaan postilaatikkoon käsittelyä varten.');
-  await expectAccessible(page, 'forward as attachment');
-  await dialog.getByTestId('compose-send').click();
-  await expect(dialog).toBeHidden();
-  await page.locator('[data-testid="mailbox-item"][data-path="INBOX"]').first().click();
-  // Arrived as the team (the original was in the team mailbox). That the original's bytes are
-  // attached as message/rfc822 is checked on the wire in test/integration/composer-send.test.ts:
-  // the message view does not list attached messages yet (reading side).
-  await page.getByTestId('message-row').filter({ hasText: subject }).click({ timeout: 20_000 });
-  await expect(page.getByTestId('message-view')).toContainText('Perhepalvelut <perhepalvelut@sinetti.test>');
-  await expect(page.getByTestId('message-text')).toContainText('Tiedoksi.');
-});
+  test('forward as attachment: the original is attached by the main process, scanned with the message, and the forward arrives', async ({ page, sinetti }) => {
+    void sinetti;
+    await openTeamMessage(page);
+    await page.getByTestId('forward-attachment').click();
+    const dialog = page.getByTestId('compose-dialog');
+    await expect(dialog.getByRole('heading', { name: 'Välitä viesti liitteenä' })).toBeVisible();
+    await expect(dialog.getByTestId('forwarded-original')).toContainText(DEMO.finnishSubject);
+    // No inline copy of the text: the original itself goes along.
+    await expect(dialog.getByTestId('compose-text')).not.toHaveValue(/Välitetty viesti/);
+    const subject = `Liitteenä ${randomBytes(3).toString('hex')}`;
+    await dialog.getByLabel('Aihe').fill(subject);
+    await dialog.getByTestId('compose-to-input').fill(own);
+    await dialog.getByTestId('compose-text').fill('Tiedoksi.');
+    // The attached original is scanned too (the client's case in it needs a reason for plain mail).
+    await expect(dialog.getByTestId('findings')).toContainText('liitteessä');
+    await dialog.getByTestId('justification').fill('Välitetään omaan postilaatikkoon käsittelyä varten.');
+    await expectAccessible(page, 'forward as attachment');
+    await dialog.getByTestId('compose-send').click();
+    await expect(dialog).toBeHidden();
+    await page.locator('[data-testid="mailbox-item"][data-path="INBOX"]').first().click();
+    // Arrived as the team (the original was in the team mailbox). That the original's bytes are
+    // attached as message/rfc822 is checked on the wire in test/integration/composer-send.test.ts:
+    // the message view does not list attached messages yet (reading side).
+    await page.getByTestId('message-row').filter({ hasText: subject }).click({ timeout: 20_000 });
+    await expect(page.getByTestId('message-view')).toContainText('Perhepalvelut <perhepalvelut@sinetti.test>');
+    await expect(page.getByTestId('message-text')).toContainText('Tiedoksi.');
+  });
 });
 
 test('recipient chips: refuses quoted local parts and comments, shows IDN in Unicode and routes it in punycode', async ({ page, sinetti }) => {
@@ -229,7 +231,13 @@ test('signatures and saved replies: edited in settings, inserted in the composer
 });
 
 test.describe('with the secure-mail gateway and a required mobile number', () => {
-  test.use({ managedPolicy: { version: 1, actions: { sensitive: { external: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'required' } } });
+  test.use({
+    managedPolicy: {
+      version: 1,
+      actions: { sensitive: { external: 'gateway' } },
+      gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'required' },
+    },
+  });
 
   test('an identity code to a client without a key goes through the gateway, and asks for the mobile number for the SMS PIN', async ({ page, sinetti }) => {
     void sinetti;

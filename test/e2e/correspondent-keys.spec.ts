@@ -9,9 +9,14 @@ import { generateKey } from 'openpgp';
 import { deliverLmtp } from '../support/lmtp-deliver.js';
 import { expect, expectAccessible, test } from './support/sinetti.js';
 
-test('imports and verifies a correspondent\'s key, and the composer then has it for that recipient', async ({ page, sinetti }) => {
+test("imports and verifies a correspondent's key, and the composer then has it for that recipient", async ({ page, sinetti }) => {
   void sinetti;
-  const { publicKey } = await generateKey({ userIDs: [{ name: 'Asiakas Aalto', email: 'asiakas.aalto@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+  const { publicKey } = await generateKey({
+    userIDs: [{ name: 'Asiakas Aalto', email: 'asiakas.aalto@example.net' }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'armored',
+  });
   await page.getByTestId('open-keys').click();
   const dialog = page.getByTestId('keys-dialog');
   await dialog.getByTestId('keys-tab-contacts').click();
@@ -34,7 +39,12 @@ test('imports and verifies a correspondent\'s key, and the composer then has it 
   await expect(item.getByTestId('contact-state')).toHaveText('Tarkistettu sormenjäljestä');
 
   // A different key for the same address: it waits, undecided, and the verified key stays.
-  const { publicKey: another } = await generateKey({ userIDs: [{ name: 'Asiakas Aalto', email: 'asiakas.aalto@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+  const { publicKey: another } = await generateKey({
+    userIDs: [{ name: 'Asiakas Aalto', email: 'asiakas.aalto@example.net' }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'armored',
+  });
   await dialog.getByTestId('contacts-import-text').fill(another);
   await dialog.getByTestId('contacts-import').click();
   await expect(dialog.getByTestId('notice-bar')).toContainText('odottamaan päätöstäsi');
@@ -59,13 +69,26 @@ test('imports and verifies a correspondent\'s key, and the composer then has it 
   await expectAccessible(page, 'composer with a recipient key');
 });
 
-test('offers the sender\'s Autocrypt key in the message view and imports it only when asked', async ({ page, sinetti, demo }) => {
+test("offers the sender's Autocrypt key in the message view and imports it only when asked", async ({ page, sinetti, demo }) => {
   void sinetti;
   const sender = `kirjoittaja.${randomBytes(3).toString('hex')}@example.net`;
   const { publicKey } = await generateKey({ userIDs: [{ email: sender }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary' });
-  const keydata = Buffer.from(publicKey).toString('base64').replace(/(.{72})/g, '$1\r\n ');
+  const keydata = Buffer.from(publicKey)
+    .toString('base64')
+    .replace(/(.{72})/g, '$1\r\n ');
   const subject = `Avaimeni ${randomBytes(3).toString('hex')}`;
-  const raw = [`From: ${sender}`, `To: ${demo.person.username}@sinetti.test`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`, `Autocrypt: addr=${sender}; prefer-encrypt=mutual; keydata=\r\n ${keydata}`, 'Content-Type: text/plain; charset=utf-8', '', 'Hei, tässä viestini.', ''].join('\r\n');
+  const raw = [
+    `From: ${sender}`,
+    `To: ${demo.person.username}@sinetti.test`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`,
+    `Autocrypt: addr=${sender}; prefer-encrypt=mutual; keydata=\r\n ${keydata}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hei, tässä viestini.',
+    '',
+  ].join('\r\n');
   await deliverLmtp(demo.lmtpPort, demo.person.username, raw);
 
   await page.locator('[data-testid="mailbox-item"][data-path="INBOX"]').first().click();

@@ -16,7 +16,14 @@ const IDENTITY_CODE = '131052-308T';
 
 /** The raw messages in a mailbox that answer the demo's encrypted client message. */
 async function repliesIn(demo: E2EDemo, user: { username: string; password: string }, path: string): Promise<Buffer[]> {
-  const client = new ImapFlow({ host: demo.host, port: demo.imapPort, secure: false, auth: { user: user.username, pass: user.password }, tls: { ca: demo.caCertPem }, logger: false });
+  const client = new ImapFlow({
+    host: demo.host,
+    port: demo.imapPort,
+    secure: false,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: demo.caCertPem },
+    logger: false,
+  });
   await client.connect();
   try {
     const lock = await client.getMailboxLock(path);
@@ -38,7 +45,14 @@ async function repliesIn(demo: E2EDemo, user: { username: string; password: stri
 
 /** Every mailbox of the person that is a Sent folder (their own, and the team's when it has one). */
 async function sentFolders(demo: E2EDemo): Promise<string[]> {
-  const client = new ImapFlow({ host: demo.host, port: demo.imapPort, secure: false, auth: { user: demo.person.username, pass: demo.person.password }, tls: { ca: demo.caCertPem }, logger: false });
+  const client = new ImapFlow({
+    host: demo.host,
+    port: demo.imapPort,
+    secure: false,
+    auth: { user: demo.person.username, pass: demo.person.password },
+    tls: { ca: demo.caCertPem },
+    logger: false,
+  });
   await client.connect();
   try {
     return (await client.list()).filter((m) => m.specialUse === '\\Sent' || /(^|\/)sent$/i.test(m.path)).map((m) => m.path);
@@ -47,7 +61,11 @@ async function sentFolders(demo: E2EDemo): Promise<string[]> {
   }
 }
 
-test('reply to an encrypted client message with an identity code: found, routed by OpenPGP, arrives encrypted; original answered; Sent copy encrypted', async ({ page, sinetti, demo }) => {
+test('reply to an encrypted client message with an identity code: found, routed by OpenPGP, arrives encrypted; original answered; Sent copy encrypted', async ({
+  page,
+  sinetti,
+  demo,
+}) => {
   void sinetti;
   // Keys: the person's own (to sign), the team key granted to them, the client's key verified.
   await page.getByTestId('open-keys').click();

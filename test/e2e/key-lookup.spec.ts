@@ -27,12 +27,16 @@ test.beforeAll(async () => {
   const { publicKey } = await generateKey({ userIDs: [{ name: 'Sosiaalityö', email: address }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary' });
   const { advanced } = wkdUrls(address);
   server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => {
-    if (req.headers.host === 'openpgpkey.kunta.example' && req.url?.split('?')[0] === advanced.pathname) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(publicKey));
+    if (req.headers.host === 'openpgpkey.kunta.example' && req.url?.split('?')[0] === advanced.pathname)
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from(publicKey));
     else res.writeHead(404).end();
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  writeFileSync(lookupFile, JSON.stringify({ hosts: { 'openpgpkey.kunta.example': `127.0.0.1:${(server.address() as AddressInfo).port}` }, caPem: certs.caCertPem }));
+  writeFileSync(
+    lookupFile,
+    JSON.stringify({ hosts: { 'openpgpkey.kunta.example': `127.0.0.1:${(server.address() as AddressInfo).port}` }, caPem: certs.caCertPem }),
+  );
 });
 
 test.afterAll(() => {
@@ -41,7 +45,7 @@ test.afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('looks a correspondent\'s key up by WKD and imports the candidate only when asked', async ({ page, sinetti }) => {
+test("looks a correspondent's key up by WKD and imports the candidate only when asked", async ({ page, sinetti }) => {
   void sinetti;
   await page.getByTestId('open-keys').click();
   const dialog = page.getByTestId('keys-dialog');

@@ -28,7 +28,12 @@ test('creates a personal key, shows its fingerprint, exports the public key and 
   expect(exported).toContain('BEGIN PGP PUBLIC KEY BLOCK');
   expect(exported).not.toContain('PRIVATE');
 
-  const { privateKey } = await generateKey({ userIDs: [{ name: 'Tiimi', email: 'perhepalvelut@sinetti.test' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+  const { privateKey } = await generateKey({
+    userIDs: [{ name: 'Tiimi', email: 'perhepalvelut@sinetti.test' }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'armored',
+  });
   await dialog.getByLabel(/Liitä avain/).fill(privateKey);
   await dialog.getByTestId('key-import').click();
   await expect(dialog.getByTestId('key-item')).toHaveCount(2);

@@ -51,7 +51,12 @@ test('an HTML newsletter shows the remote-content-blocked bar and loads nothing 
   void sinetti;
   const remoteRequests: string[] = [];
   page.on('request', (request) => {
-    if (!request.url().startsWith('http://127.0.0.1') && !request.url().startsWith('ws://127.0.0.1') && !request.url().startsWith('data:') && !request.url().startsWith('about:')) {
+    if (
+      !request.url().startsWith('http://127.0.0.1') &&
+      !request.url().startsWith('ws://127.0.0.1') &&
+      !request.url().startsWith('data:') &&
+      !request.url().startsWith('about:')
+    ) {
       remoteRequests.push(request.url());
     }
   });

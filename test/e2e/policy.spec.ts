@@ -2,7 +2,14 @@
 import { expect, expectAccessible, test } from './support/sinetti.js';
 
 test.describe('with a managed policy', () => {
-  test.use({ managedPolicy: { version: 1, organisation: { name: 'Esimerkin hyvinvointialue' }, domains: { internal: ['sinetti.test'] }, gateway: { enabled: true, suffix: '.s' } } });
+  test.use({
+    managedPolicy: {
+      version: 1,
+      organisation: { name: 'Esimerkin hyvinvointialue' },
+      domains: { internal: ['sinetti.test'] },
+      gateway: { enabled: true, suffix: '.s' },
+    },
+  });
 
   test('shows each value with the layer that set it', async ({ page, sinetti }) => {
     void sinetti;

@@ -39,7 +39,10 @@ test('a reply to a message embedding old ciphertext quotes none of it; the unope
   const subject = `Re: Mitä kuuluu? ${Date.now()}`;
   const raw = message(
     mailHeaders('Hyökkääjä <attacker@example.net>', `${demo.person.username}@sinetti.test`, subject),
-    multipart('mixed', [textEntity(`Hei! Vastaatko pian?${CRLF}${CRLF}${(await encrypt(SECRET)).replace(/\n/g, CRLF)}`), encryptedEntity(await encrypt(textEntity(SECRET)))]),
+    multipart('mixed', [
+      textEntity(`Hei! Vastaatko pian?${CRLF}${CRLF}${(await encrypt(SECRET)).replace(/\n/g, CRLF)}`),
+      encryptedEntity(await encrypt(textEntity(SECRET))),
+    ]),
   );
   await deliverLmtp(demo.lmtpPort, demo.person.username, raw);
 
@@ -69,13 +72,20 @@ test('a reply to a message embedding old ciphertext quotes none of it; the unope
   expect(await body.inputValue()).not.toContain('BEGIN PGP');
 });
 
-test('a signed part wrapped in attacker MIME shows "only part 2 is signed", never a valid signature; the display-name trick is said', async ({ page, sinetti, demo }) => {
+test('a signed part wrapped in attacker MIME shows "only part 2 is signed", never a valid signature; the display-name trick is said', async ({
+  page,
+  sinetti,
+  demo,
+}) => {
   void sinetti;
   const gpg = createGpg();
   await gpg.run(['--passphrase', 'x', '--quick-gen-key', 'Kumppani <kumppani@kela.example>', 'ed25519', 'sign', '1y']);
   const subject = `Kääritty allekirjoitus ${Date.now()}`;
   const genuine = await signedEntity(gpg, 'kumppani@kela.example', 'x', textEntity('Aito, allekirjoitettu osa.'));
-  const raw = message(mailHeaders('"kumppani@kela.example" <evil@x.example>', `${demo.person.username}@sinetti.test`, subject), multipart('mixed', [textEntity('Maksa lasku tilille FI00 1234.'), genuine]));
+  const raw = message(
+    mailHeaders('"kumppani@kela.example" <evil@x.example>', `${demo.person.username}@sinetti.test`, subject),
+    multipart('mixed', [textEntity('Maksa lasku tilille FI00 1234.'), genuine]),
+  );
   await deliverLmtp(demo.lmtpPort, demo.person.username, raw);
 
   await openOwnInbox(page);
@@ -86,13 +96,19 @@ test('a signed part wrapped in attacker MIME shows "only part 2 is signed", neve
   await expect(status).toHaveAttribute('data-signature', 'unknown-key');
   await expect(status).toHaveAttribute('data-covered-part', '2');
   await expect(status).toContainText('Tämä koskee vain viestin osaa 2.');
-  await expect(page.getByTestId('display-name-address')).toContainText('Lähettäjän nimessä on osoite kumppani@kela.example, mutta viesti tulee osoitteesta evil@x.example.');
+  await expect(page.getByTestId('display-name-address')).toContainText(
+    'Lähettäjän nimessä on osoite kumppani@kela.example, mutta viesti tulee osoitteesta evil@x.example.',
+  );
   await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Osa, jonka allekirjoitusta ei voitu vahvistaa (osa 2.1)');
   await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Aito, allekirjoitettu osa.');
   await expectAccessible(page, 'wrapped signature shown part by part, display-name trick');
 
   // The partner's key known to Sinetti (imported, as a team key would be): partial, never valid.
-  await importKey(page, (await gpg.run(['--passphrase', 'x', '--armor', '--export-secret-keys', 'kumppani@kela.example'])).stdout.toString(), 'kumppani@kela.example');
+  await importKey(
+    page,
+    (await gpg.run(['--passphrase', 'x', '--armor', '--export-secret-keys', 'kumppani@kela.example'])).stdout.toString(),
+    'kumppani@kela.example',
+  );
   // Open another message and come back, so the message is read again with the new key.
   await page.getByTestId('message-row').filter({ hasNotText: subject }).first().click();
   await expect(page.getByTestId('message-view')).not.toContainText(subject);
@@ -102,6 +118,8 @@ test('a signed part wrapped in attacker MIME shows "only part 2 is signed", neve
   await expect(status).toContainText('Vain osa viestistä on allekirjoitettu');
   await expect(status).toContainText('Osan 2 on allekirjoittanut Kumppani <kumppani@kela.example>');
   await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Aito, allekirjoitettu osa.');
-  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText('Allekirjoitettu osa (osa 2.1), allekirjoittaja Kumppani <kumppani@kela.example>');
+  await expect(page.locator('[data-testid="body-segment"][data-signed="true"]')).toContainText(
+    'Allekirjoitettu osa (osa 2.1), allekirjoittaja Kumppani <kumppani@kela.example>',
+  );
   await expect(page.locator('[data-testid="body-segment"][data-signed="false"]')).toContainText('Maksa lasku tilille FI00 1234.');
 });

@@ -71,7 +71,20 @@ test('a team-key grant from the team lead lets the member open a team message th
       encryptionKeys: await readKey({ armoredKey: teamPublicKey }),
       format: 'armored',
     })) as string;
-    await deliverLmtp(demo.lmtpPort, 'perhepalvelut', pgpMimeEnvelope([`From: Asiakas <asiakas@example.fi>`, 'To: perhepalvelut@sinetti.test', `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <e2e-${Date.now()}@example.fi>`], ciphertext));
+    await deliverLmtp(
+      demo.lmtpPort,
+      'perhepalvelut',
+      pgpMimeEnvelope(
+        [
+          `From: Asiakas <asiakas@example.fi>`,
+          'To: perhepalvelut@sinetti.test',
+          `Subject: ${subject}`,
+          `Date: ${new Date().toUTCString()}`,
+          `Message-ID: <e2e-${Date.now()}@example.fi>`,
+        ],
+        ciphertext,
+      ),
+    );
 
     // Before the grant: the member cannot open it.
     await page.locator('[data-testid="mailbox-group"][data-label="Perhepalvelut"] [data-testid="mailbox-item"]').first().click();

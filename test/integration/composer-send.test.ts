@@ -48,19 +48,30 @@ async function send(m: OutgoingMessageRequest): Promise<Buffer> {
 
 async function uidOf(subject: string, mailbox = inbox()): Promise<number> {
   let uid = 0;
-  await vi.waitFor(async () => {
-    const page = await t.value('mail:messages:page', { mailbox, offset: 0, limit: 200, sort: 'date-desc' });
-    uid = page.rows.find((r) => r?.subject === subject)?.uid ?? 0;
-    expect(uid).toBeGreaterThan(0);
-  }, { timeout: 10_000 });
+  await vi.waitFor(
+    async () => {
+      const page = await t.value('mail:messages:page', { mailbox, offset: 0, limit: 200, sort: 'date-desc' });
+      uid = page.rows.find((r) => r?.subject === subject)?.uid ?? 0;
+      expect(uid).toBeGreaterThan(0);
+    },
+    { timeout: 10_000 },
+  );
   return uid;
 }
 
 const flagsOf = async (uid: number) =>
-  (await t.services.mail.session(inbox())).withClient(async (client) => [...((await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true })) || { flags: new Set<string>() }).flags!]);
+  (await t.services.mail.session(inbox())).withClient(async (client) => [
+    ...((await client.fetchOne(String(uid), { uid: true, flags: true }, { uid: true })) || { flags: new Set<string>() }).flags!,
+  ]);
 
 beforeAll(async () => {
-  smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [env.person.username]: env.person.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+  smtp = await startSmtpTestServer({
+    mode: 'starttls',
+    dovecotConfigPath: env.configPath,
+    users: { [env.person.username]: env.person.password },
+    lmtpPort: env.lmtpPort,
+    deliverDomain: 'sinetti.test',
+  });
   policyFile = join(mkdtempSync(join(tmpdir(), 'sinetti-composer-policy-')), 'policy.json');
   writeFileSync(policyFile, JSON.stringify({ version: 1, domains: { internal: ['sinetti.test'] } }));
   t = await createTestServices({ caCertPem: env.caCertPem, managedPolicyPath: policyFile });
@@ -84,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('composer over real SMTP and Dovecot', () => {
-  it('forwards as attachment: the original\'s exact bytes arrive attached as message/rfc822, and the original gets $Forwarded', async () => {
+  it("forwards as attachment: the original's exact bytes arrive attached as message/rfc822, and the original gets $Forwarded", async () => {
     const marker = randomBytes(4).toString('hex');
     const original = `From: Asiakas <asiakas@example.net>\r\nTo: ${me()}\r\nSubject: Liite ${marker}\r\nMessage-ID: <orig-${marker}@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAlkuperäinen viesti ${marker}.\r\n`;
     await deliverLmtp(env.lmtpPort, env.person.username, original);
@@ -107,7 +118,15 @@ describe('composer over real SMTP and Dovecot', () => {
     expect(raw.toString('latin1')).toContain(`References: <orig-${marker}@example.net>`);
     await vi.waitFor(async () => expect(await flagsOf(uid)).toContain('$Forwarded'), { timeout: 10_000 });
     // The audit trail learns which stored message left as an attachment (identifiers only).
-    expect(events).toContainEqual({ type: 'message.forwarded', accountId, mailbox: 'INBOX', uid, messageId: `${idOf(m)}@sinetti.test`, mode: 'attachment', at: expect.any(Number) });
+    expect(events).toContainEqual({
+      type: 'message.forwarded',
+      accountId,
+      mailbox: 'INBOX',
+      uid,
+      messageId: `${idOf(m)}@sinetti.test`,
+      mode: 'attachment',
+      at: expect.any(Number),
+    });
     expect(await flagsOf(uid)).not.toContain('\\Answered');
 
     // Opened where it arrives, the forward is its own text with the original as one .eml attachment,
@@ -132,10 +151,20 @@ describe('composer over real SMTP and Dovecot', () => {
     expect(raw).toMatch(/^From: Perhepalvelut <perhepalvelut@sinetti\.test>\r$/m);
     expect(raw).toMatch(new RegExp(`^Sender: =\\?UTF-8\\?Q\\?Anna_Ty=C3=B6ntekij=C3=A4\\?= <${me().replace(/\./g, '\\.')}>\\r$`, 'm'));
     expect(smtp.received.find((r) => r.raw.toString('latin1').includes(idOf(m)))!.from).toBe('perhepalvelut@sinetti.test');
-    expect(events).toContainEqual({ type: 'message.sent-as-team', accountId, teamMailbox: team!.teamMailbox, messageId: `${idOf(m)}@sinetti.test`, senderRecorded: true, at: expect.any(Number) });
+    expect(events).toContainEqual({
+      type: 'message.sent-as-team',
+      accountId,
+      teamMailbox: team!.teamMailbox,
+      messageId: `${idOf(m)}@sinetti.test`,
+      senderRecorded: true,
+      at: expect.any(Number),
+    });
 
     // A team mailbox the server does not offer cannot be claimed.
-    expect(await t.call('send:evaluate', { message: message({ teamMailbox: `${accountId}:shared:aikuissosiaalityo` }) })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await t.call('send:evaluate', { message: message({ teamMailbox: `${accountId}:shared:aikuissosiaalityo` }) })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
 
     // The policy may turn the Sender header off (IT's choice).
     writeFileSync(policyFile, JSON.stringify({ version: 1, domains: { internal: ['sinetti.test'] }, sending: { senderHeader: false } }));
@@ -153,11 +182,21 @@ describe('composer over real SMTP and Dovecot', () => {
     const groups = await t.value('mail:mailboxes:list', {});
     const path = groups.find((g) => g.label === 'Perhepalvelut')!.mailboxes.find((m) => m.specialUse === '\\Inbox')!.path;
     teamInbox.path = path;
-    await deliverLmtp(env.lmtpPort, 'perhepalvelut', `From: asiakas@example.net\r\nTo: perhepalvelut@sinetti.test, ${colleague()}\r\nCc: ${me()}, sosiaalityo@example.org\r\nSubject: Kaikille ${marker}\r\nMessage-ID: <all-${marker}@example.net>\r\n\r\nHei kaikki,\r\nterveisin asiakas\r\n`);
+    await deliverLmtp(
+      env.lmtpPort,
+      'perhepalvelut',
+      `From: asiakas@example.net\r\nTo: perhepalvelut@sinetti.test, ${colleague()}\r\nCc: ${me()}, sosiaalityo@example.org\r\nSubject: Kaikille ${marker}\r\nMessage-ID: <all-${marker}@example.net>\r\n\r\nHei kaikki,\r\nterveisin asiakas\r\n`,
+    );
     const uid = await uidOf(`Kaikille ${marker}`, teamInbox);
     const context = await t.value('mail:message:compose-context', { mailbox: teamInbox, uid, mode: 'reply-all' });
     const team = (await t.value('send:identities:list', {})).find((i) => i.kind === 'team')!;
-    expect(context).toMatchObject({ to: ['asiakas@example.net'], cc: [colleague(), 'sosiaalityo@example.org'], subject: `Re: Kaikille ${marker}`, teamMailbox: team.teamMailbox, secure: false });
+    expect(context).toMatchObject({
+      to: ['asiakas@example.net'],
+      cc: [colleague(), 'sosiaalityo@example.org'],
+      subject: `Re: Kaikille ${marker}`,
+      teamMailbox: team.teamMailbox,
+      secure: false,
+    });
     expect(context.quoted).toMatch(/kirjoitti:\n> Hei kaikki,\n> terveisin asiakas$/);
     const single = await t.value('mail:message:compose-context', { mailbox: teamInbox, uid, mode: 'reply' });
     expect(single).toMatchObject({ to: ['asiakas@example.net'], cc: [] });
@@ -165,10 +204,22 @@ describe('composer over real SMTP and Dovecot', () => {
 
   it('quotes an encrypted message from its decrypted root only: never an attached message or a nested encrypted part', async () => {
     const own = await t.value('crypto:keys:generate', { name: 'Anna', email: me(), algorithm: 'curve25519' });
-    const { privateKey } = await import('openpgp').then((o) => o.generateKey({ userIDs: [{ email: 'asiakas@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' }));
+    const { privateKey } = await import('openpgp').then((o) =>
+      o.generateKey({ userIDs: [{ email: 'asiakas@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' }),
+    );
     const myKey = await readKey({ armoredKey: (await t.value('crypto:keys:public:export', { fingerprint: own.fingerprint })).armored });
     const marker = randomBytes(4).toString('hex');
-    const nested = await buildPgpMimeMessage({ from: { address: 'asiakas@example.net' }, to: [{ address: me() }], subject: 'Sisempi', text: `SISEMPI-SALAISUUS-${marker}`, messageId: `n-${marker}@example.net`, date: new Date() }, { encryptionKeys: [myKey], signingKey: privateKey });
+    const nested = await buildPgpMimeMessage(
+      {
+        from: { address: 'asiakas@example.net' },
+        to: [{ address: me() }],
+        subject: 'Sisempi',
+        text: `SISEMPI-SALAISUUS-${marker}`,
+        messageId: `n-${marker}@example.net`,
+        date: new Date(),
+      },
+      { encryptionKeys: [myKey], signingKey: privateKey },
+    );
     const outer = await buildPgpMimeMessage(
       {
         from: { address: 'asiakas@example.net' },
@@ -187,16 +238,22 @@ describe('composer over real SMTP and Dovecot', () => {
     await deliverLmtp(env.lmtpPort, env.person.username, outer.toString('latin1'));
     // Other files deliver encrypted mail here too: find ours by its protected subject, newest first.
     let context: ComposeContext | undefined;
-    await vi.waitFor(async () => {
-      const page = await t.value('mail:messages:page', { mailbox: inbox(), offset: 0, limit: 200, sort: 'date-desc' });
-      const uids = page.rows.filter((r) => r?.encrypted).map((r) => r!.uid).sort((a, b) => b - a);
-      context = undefined;
-      for (const uid of uids.slice(0, 5)) {
-        const candidate = await t.value('mail:message:compose-context', { mailbox: inbox(), uid, mode: 'reply' });
-        if (candidate.subject === `Re: Salattu ${marker}`) context = candidate;
-      }
-      expect(context).toBeDefined();
-    }, { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        const page = await t.value('mail:messages:page', { mailbox: inbox(), offset: 0, limit: 200, sort: 'date-desc' });
+        const uids = page.rows
+          .filter((r) => r?.encrypted)
+          .map((r) => r!.uid)
+          .sort((a, b) => b - a);
+        context = undefined;
+        for (const uid of uids.slice(0, 5)) {
+          const candidate = await t.value('mail:message:compose-context', { mailbox: inbox(), uid, mode: 'reply' });
+          if (candidate.subject === `Re: Salattu ${marker}`) context = candidate;
+        }
+        expect(context).toBeDefined();
+      },
+      { timeout: 10_000 },
+    );
     expect(context).toMatchObject({ to: ['asiakas@example.net'], subject: `Re: Salattu ${marker}`, secure: true });
     expect(context!.quoted).toContain(`> Juurirunko ${marker}`);
     expect(context!.quoted).not.toContain('LIITETTY-VIESTI');

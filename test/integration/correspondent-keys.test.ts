@@ -23,23 +23,45 @@ let accountId: string;
 const ref = () => ({ accountId, path: 'INBOX' });
 
 async function keydata(email: string): Promise<string> {
-  const { publicKey } = await generateKey({ userIDs: [{ name: 'Asiakas', email }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary', config: OPENPGP_CONFIG });
-  return Buffer.from(publicKey).toString('base64').replace(/(.{72})/g, '$1\r\n ');
+  const { publicKey } = await generateKey({
+    userIDs: [{ name: 'Asiakas', email }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'binary',
+    config: OPENPGP_CONFIG,
+  });
+  return Buffer.from(publicKey)
+    .toString('base64')
+    .replace(/(.{72})/g, '$1\r\n ');
 }
 
 function plainMessage(from: string, subject: string, extraHeaders: string[] = []): string {
-  return [`From: ${from}`, `To: ${env.person.username}@sinetti.test`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`, ...extraHeaders, 'Content-Type: text/plain; charset=utf-8', '', 'Hei, tässä viestini.', ''].join('\r\n');
+  return [
+    `From: ${from}`,
+    `To: ${env.person.username}@sinetti.test`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`,
+    ...extraHeaders,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hei, tässä viestini.',
+    '',
+  ].join('\r\n');
 }
 
 async function deliverAndOpen(raw: string): Promise<{ view: MessageView; uid: number }> {
   const subject = /^Subject: (.*)$/m.exec(raw)![1]!.trim();
   await deliverLmtp(env.lmtpPort, env.person.username, raw);
   let uid: number | undefined;
-  await vi.waitFor(async () => {
-    const page = await t.value('mail:messages:page', { mailbox: ref(), offset: 0, limit: 50, sort: 'date-desc' });
-    uid = page.rows.find((r) => r?.subject === subject)?.uid;
-    expect(uid).toBeDefined();
-  }, { timeout: 10_000 });
+  await vi.waitFor(
+    async () => {
+      const page = await t.value('mail:messages:page', { mailbox: ref(), offset: 0, limit: 50, sort: 'date-desc' });
+      uid = page.rows.find((r) => r?.subject === subject)?.uid;
+      expect(uid).toBeDefined();
+    },
+    { timeout: 10_000 },
+  );
   return { view: await t.value('mail:message:open', { mailbox: ref(), uid: uid! }), uid: uid! };
 }
 
@@ -54,8 +76,14 @@ beforeAll(async () => {
   t = await createTestServices({ caCertPem: env.caCertPem });
   accountId = (
     await t.value('accounts:add', {
-      displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password,
-      address: `${env.person.username}@sinetti.test`, smtp: { host: '127.0.0.1', port: env.imapPort, security: 'starttls' },
+      displayName: 'Oma',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+      address: `${env.person.username}@sinetti.test`,
+      smtp: { host: '127.0.0.1', port: env.imapPort, security: 'starttls' },
     })
   ).id;
 }, 60_000);
@@ -66,7 +94,11 @@ afterAll(async () => {
 describe('correspondent keys from messages', () => {
   it('offers the Autocrypt key, imports it only when asked, and then the send decision has it', async () => {
     const anna = `anna.${randomBytes(3).toString('hex')}@example.net`;
-    const { view, uid } = await deliverAndOpen(plainMessage(anna, `Autocrypt ${randomBytes(3).toString('hex')}`, [`Autocrypt: addr=${anna}; prefer-encrypt=mutual; keydata=\r\n ${await keydata(anna)}`]));
+    const { view, uid } = await deliverAndOpen(
+      plainMessage(anna, `Autocrypt ${randomBytes(3).toString('hex')}`, [
+        `Autocrypt: addr=${anna}; prefer-encrypt=mutual; keydata=\r\n ${await keydata(anna)}`,
+      ]),
+    );
     expect(view.keyOffer).toEqual({ source: 'autocrypt', fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/), known: false });
     // Offered is not imported.
     expect(await t.value('crypto:contacts:list', {})).not.toContainEqual(expect.objectContaining({ addresses: [anna] }));
@@ -78,7 +110,9 @@ describe('correspondent keys from messages', () => {
     expect(await recipientHasKey(anna)).toBe(true);
 
     // A later message brings a different key for the same address: it waits, undecided, and the old one stays in use.
-    const second = await deliverAndOpen(plainMessage(anna, `Autocrypt uusi ${randomBytes(3).toString('hex')}`, [`Autocrypt: addr=${anna}; keydata=\r\n ${await keydata(anna)}`]));
+    const second = await deliverAndOpen(
+      plainMessage(anna, `Autocrypt uusi ${randomBytes(3).toString('hex')}`, [`Autocrypt: addr=${anna}; keydata=\r\n ${await keydata(anna)}`]),
+    );
     expect(second.view.keyOffer).toMatchObject({ source: 'autocrypt', known: false });
     const [replacement] = await t.value('crypto:contacts:import-from-message', { mailbox: ref(), uid: second.uid });
     expect(replacement).toMatchObject({ state: 'undecided', conflictsWith: [imported!.fingerprint] });
@@ -98,11 +132,27 @@ describe('correspondent keys from messages', () => {
     const boundary = `b${randomBytes(6).toString('hex')}`;
     const subject = `Avaimeni ${randomBytes(3).toString('hex')}`;
     const raw = [
-      `From: Bob <${bob}>`, `To: ${env.person.username}@sinetti.test`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`,
-      'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`, '',
-      `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', '', 'Liitteenä julkinen avaimeni.', '',
-      `--${boundary}`, 'Content-Type: application/pgp-keys; name="bob.asc"', 'Content-Disposition: attachment; filename="bob.asc"', '', armored, '',
-      `--${boundary}--`, '',
+      `From: Bob <${bob}>`,
+      `To: ${env.person.username}@sinetti.test`,
+      `Subject: ${subject}`,
+      `Date: ${new Date().toUTCString()}`,
+      `Message-ID: <${randomBytes(6).toString('hex')}@example.net>`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Liitteenä julkinen avaimeni.',
+      '',
+      `--${boundary}`,
+      'Content-Type: application/pgp-keys; name="bob.asc"',
+      'Content-Disposition: attachment; filename="bob.asc"',
+      '',
+      armored,
+      '',
+      `--${boundary}--`,
+      '',
     ].join('\r\n');
     const { view, uid } = await deliverAndOpen(raw);
     expect(view.keyOffer).toEqual({ source: 'attachment', known: false });
@@ -113,7 +163,11 @@ describe('correspondent keys from messages', () => {
 
   it('offers nothing when the Autocrypt header names someone other than the sender', async () => {
     const mallory = `mallory.${randomBytes(3).toString('hex')}@example.net`;
-    const { view, uid } = await deliverAndOpen(plainMessage('Anna <anna@example.net>', `Väärä avain ${randomBytes(3).toString('hex')}`, [`Autocrypt: addr=${mallory}; keydata=\r\n ${await keydata(mallory)}`]));
+    const { view, uid } = await deliverAndOpen(
+      plainMessage('Anna <anna@example.net>', `Väärä avain ${randomBytes(3).toString('hex')}`, [
+        `Autocrypt: addr=${mallory}; keydata=\r\n ${await keydata(mallory)}`,
+      ]),
+    );
     expect(view.keyOffer).toBeUndefined();
     expect(await t.call('crypto:contacts:import-from-message', { mailbox: ref(), uid })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await t.value('crypto:contacts:list', {})).not.toContainEqual(expect.objectContaining({ addresses: [mallory] }));
@@ -124,10 +178,16 @@ describe('weak keys made by GnuPG', () => {
   it('refuses an RSA-1024 key and a key with SHA-1 self-signatures, with the reason', async () => {
     await gpg.run(['--passphrase', '', '--quick-gen-key', 'Heikko <heikko@example.net>', 'rsa1024', 'sign,cert', 'never']);
     const rsa = (await gpg.run(['--armor', '--export', 'heikko@example.net'])).stdout.toString();
-    expect(await t.call('crypto:contacts:import', { armored: rsa })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/RSA 1024 bits/) } });
+    expect(await t.call('crypto:contacts:import', { armored: rsa })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringMatching(/RSA 1024 bits/) },
+    });
 
     await gpg.run(['--passphrase', '', '--cert-digest-algo', 'SHA1', '--quick-gen-key', 'Vanha <vanha@example.net>', 'ed25519', 'sign,cert', 'never']);
     const sha1 = (await gpg.run(['--armor', '--export', 'vanha@example.net'])).stdout.toString();
-    expect(await t.call('crypto:contacts:import', { armored: sha1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/SHA-1/) } });
+    expect(await t.call('crypto:contacts:import', { armored: sha1 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringMatching(/SHA-1/) },
+    });
   });
 });

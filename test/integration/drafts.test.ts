@@ -30,7 +30,9 @@ const accountIds = new Map<TestServices, string>();
 function serverDraftFiles(): Buffer[] {
   const home = /home=(\S+)\/%n/.exec(readFileSync(env.configPath, 'utf8'))![1]!;
   const folder = join(home, env.person.username, 'Maildir', '.Drafts');
-  return ['cur', 'new'].flatMap((sub) => (existsSync(join(folder, sub)) ? readdirSync(join(folder, sub)).map((name) => readFileSync(join(folder, sub, name))) : []));
+  return ['cur', 'new'].flatMap((sub) =>
+    existsSync(join(folder, sub)) ? readdirSync(join(folder, sub)).map((name) => readFileSync(join(folder, sub, name))) : [],
+  );
 }
 
 async function serverCopiesOf(draftId: string): Promise<number> {
@@ -83,11 +85,19 @@ async function upload(t: TestServices, filename: string, content: Buffer): Promi
   return { attachmentId };
 }
 
-const readable = (bytes: Buffer, marker: string) => ['131052-308T', marker, 'Lastensuojelu', 'asiakas@example.net', 'henkilötunnus'].filter((s) => bytes.includes(s));
+const readable = (bytes: Buffer, marker: string) =>
+  ['131052-308T', marker, 'Lastensuojelu', 'asiakas@example.net', 'henkilötunnus'].filter((s) => bytes.includes(s));
 
 beforeAll(async () => {
-  smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [env.person.username]: env.person.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
-  armoredKey = (await generateKey({ userIDs: [{ name: 'Anna Virtanen', email: address }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' })).privateKey;
+  smtp = await startSmtpTestServer({
+    mode: 'starttls',
+    dovecotConfigPath: env.configPath,
+    users: { [env.person.username]: env.person.password },
+    lmtpPort: env.lmtpPort,
+    deliverDomain: 'sinetti.test',
+  });
+  armoredKey = (await generateKey({ userIDs: [{ name: 'Anna Virtanen', email: address }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' }))
+    .privateKey;
   a = await workstation(true);
   b = await workstation(true);
 }, 60_000);
@@ -101,7 +111,10 @@ describe('drafts on the server', () => {
   it('stores only PGP/MIME, opens on another workstation, and keeps exactly one copy per draft', async () => {
     const marker = randomBytes(4).toString('hex');
     const note = Buffer.from(`Liite ${marker}`);
-    const first = draft(a, marker, { replyTo: { mailbox: { accountId: accountIds.get(a)!, path: 'INBOX' }, uid: 1 }, attachments: [await upload(a, 'muistio.txt', note)] });
+    const first = draft(a, marker, {
+      replyTo: { mailbox: { accountId: accountIds.get(a)!, path: 'INBOX' }, uid: 1 },
+      attachments: [await upload(a, 'muistio.txt', note)],
+    });
     expect(await a.value('drafts:save', { draft: first })).toMatchObject({ draftId: first.draftId, server: 'saved' });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     for (const raw of serverDraftFiles()) {
@@ -114,7 +127,13 @@ describe('drafts on the server', () => {
 
     // The other workstation: lists it from the server and opens it whole.
     const listed = await b.value('drafts:list', {});
-    expect(listed.drafts.find((d) => d.draftId === first.draftId)).toMatchObject({ subject: first.subject, to: 'asiakas@example.net', local: false, server: true, attachments: 1 });
+    expect(listed.drafts.find((d) => d.draftId === first.draftId)).toMatchObject({
+      subject: first.subject,
+      to: 'asiakas@example.net',
+      local: false,
+      server: true,
+      attachments: 1,
+    });
     // Account ids are per workstation: the draft comes back under this workstation's account.
     const onB = accountIds.get(b)!;
     // Its attachment is held by that workstation's main process, named by a new id.
@@ -129,10 +148,15 @@ describe('drafts on the server', () => {
 
     // Edited there: the copy is replaced, and the first workstation gets that version.
     const attachmentsOnB = openedOnB.attachments.map(({ attachmentId }) => ({ attachmentId }));
-    expect(await b.value('drafts:save', { draft: { ...first, accountId: onB, attachments: attachmentsOnB, text: `Toinen versio ${marker}` } })).toMatchObject({ server: 'saved' });
+    expect(await b.value('drafts:save', { draft: { ...first, accountId: onB, attachments: attachmentsOnB, text: `Toinen versio ${marker}` } })).toMatchObject({
+      server: 'saved',
+    });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
     await a.value('drafts:list', {});
-    expect(await a.value('drafts:open', { draftId: first.draftId })).toMatchObject({ text: `Toinen versio ${marker}`, attachments: [{ filename: 'muistio.txt', size: note.length }] });
+    expect(await a.value('drafts:open', { draftId: first.draftId })).toMatchObject({
+      text: `Toinen versio ${marker}`,
+      attachments: [{ filename: 'muistio.txt', size: note.length }],
+    });
     for (let i = 0; i < 3; i += 1) await a.value('drafts:save', { draft: { ...first, text: `Versio ${i} ${marker}` } });
     expect(await serverCopiesOf(first.draftId)).toBe(1);
 
@@ -144,7 +168,12 @@ describe('drafts on the server', () => {
 
   it('removes the draft here, on the server and on the other workstation once the message is accepted', async () => {
     const marker = randomBytes(4).toString('hex');
-    const written = draft(a, marker, { to: `${env.colleague.username}@sinetti.test`, subject: `Palaveri ${marker}`, text: 'Tiimipalaveri siirtyy torstaille.', attachments: [] });
+    const written = draft(a, marker, {
+      to: `${env.colleague.username}@sinetti.test`,
+      subject: `Palaveri ${marker}`,
+      text: 'Tiimipalaveri siirtyy torstaille.',
+      attachments: [],
+    });
     await a.value('drafts:save', { draft: written });
     // The other workstation has opened it (so it holds a local copy too).
     await b.value('drafts:list', {});
@@ -173,11 +202,14 @@ describe('drafts on the server', () => {
     const { token } = await a.value('send:evaluate', { message });
     const { messageId } = await a.value('send:submit', { message, approval: { token } });
     let failedId = '';
-    await vi.waitFor(async () => {
-      const item = (await a.value('send:outbox:list', {})).find((i) => i.messageId === messageId);
-      expect(item?.state).toBe('failed');
-      failedId = item!.id;
-    }, { timeout: 15_000 });
+    await vi.waitFor(
+      async () => {
+        const item = (await a.value('send:outbox:list', {})).find((i) => i.messageId === messageId);
+        expect(item?.state).toBe('failed');
+        failedId = item!.id;
+      },
+      { timeout: 15_000 },
+    );
     smtp.faults.rejectRecipients = [];
     expect((await a.value('drafts:list', {})).drafts.find((d) => d.draftId === written.draftId)).toMatchObject({ local: true, server: true });
     expect(await serverCopiesOf(written.draftId)).toBe(1);
@@ -204,7 +236,10 @@ describe('drafts on the server', () => {
   it('refuses malformed drafts at the contract', async () => {
     const bad = draft(a, 'x');
     expect(await a.call('drafts:save', { draft: { ...bad, draftId: '../../secrets' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await a.call('drafts:save', { draft: { ...bad, from: 'johtaja@sinetti.test' } as DraftContentRequest })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await a.call('drafts:save', { draft: { ...bad, from: 'johtaja@sinetti.test' } as DraftContentRequest })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
     expect(await a.call('drafts:open', { draftId: randomUUID() })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -47,7 +47,10 @@ function stdnumVerdicts(codes: string[]): boolean[] {
   const asked = codes.map((code) => code.slice(0, 6) + (LEGACY[code[6]!.toUpperCase()] ?? code[6]!.toUpperCase()) + code.slice(7));
   // Debian's interpreter, where python3-stdnum is installed (not a pyenv shim on PATH).
   const output = execFileSync('/usr/bin/python3', ['-c', script], { input: asked.join('\n') + '\n', maxBuffer: 16 * 1024 * 1024 }).toString();
-  return output.trim().split('\n').map((line) => line === '1');
+  return output
+    .trim()
+    .split('\n')
+    .map((line) => line === '1');
 }
 
 describe('identity-code validator vs python3-stdnum', () => {

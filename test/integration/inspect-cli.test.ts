@@ -46,7 +46,9 @@ beforeAll(async () => {
 
 async function encryptedEml(name: string, from: string, tamper = false): Promise<string> {
   const inner = 'Content-Type: text/plain; charset=utf-8; protected-headers="v1"\r\nSubject: Päätös\r\n\r\nHei.\r\n';
-  let armored = (await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', sender, '--encrypt', '--recipient', person], inner)).stdout.toString();
+  let armored = (
+    await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', sender, '--encrypt', '--recipient', person], inner)
+  ).stdout.toString();
   if (tamper) {
     const lines = armored.split('\n');
     const i = Math.floor(lines.length / 2);
@@ -62,7 +64,13 @@ describe('npm run inspect', () => {
     const run = inspect(eml, '--key', join(dir, 'person.asc'), '--key', join(dir, 'sender.asc'), '--passphrase-file', join(dir, 'pass.txt'), '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ encrypted: true, decrypted: true, integrity: 'protected', signature: { verdict: 'good', fingerprint: sender, matchesFrom: true }, subject: 'Päätös' });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      encrypted: true,
+      decrypted: true,
+      integrity: 'protected',
+      signature: { verdict: 'good', fingerprint: sender, matchesFrom: true },
+      subject: 'Päätös',
+    });
   });
 
   it('says mismatch when the signer is not the From address', async () => {
@@ -80,7 +88,12 @@ describe('npm run inspect', () => {
   });
 
   it('reports ciphertext without integrity protection as missing and refuses it (exit 4)', async () => {
-    const armored = (await gpg.run(['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', person], 'Content-Type: text/plain\r\n\r\nsalainen\r\n')).stdout.toString();
+    const armored = (
+      await gpg.run(
+        ['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', person],
+        'Content-Type: text/plain\r\n\r\nsalainen\r\n',
+      )
+    ).stdout.toString();
     const eml = file('nomdc.eml', pgpMimeEnvelope(['From: Kumppani <kumppani@kela.example>', 'To: anna@kunta.example', 'Subject: ...'], armored));
     const run = inspect(eml, '--key', join(dir, 'person.asc'), '--passphrase-file', join(dir, 'pass.txt'), '--json');
     expect(run.code).toBe(4);
@@ -98,16 +111,43 @@ describe('npm run inspect', () => {
   it('a signed envelope (multipart/signed around the encrypted root) is decrypted; the outer signature is reported apart, in JSON and text', async () => {
     const boundary = 'outer-sig';
     // What the outer signature covers is the canonical (CRLF) encrypted entity, armor included.
-    const innerEnc = pgpMimeEnvelope([], (await gpg.run(['--armor', '--encrypt', '--recipient', person], 'Content-Type: text/plain\r\n\r\nKuoren sisältö.\r\n')).stdout.toString().replace(/\r?\n/g, '\r\n')).replace(/^MIME-Version: 1.0\r\n/, '');
+    const innerEnc = pgpMimeEnvelope(
+      [],
+      (await gpg.run(['--armor', '--encrypt', '--recipient', person], 'Content-Type: text/plain\r\n\r\nKuoren sisältö.\r\n')).stdout
+        .toString()
+        .replace(/\r?\n/g, '\r\n'),
+    ).replace(/^MIME-Version: 1.0\r\n/, '');
     const signature = (await gpg.run(['--passphrase', PASS, '--armor', '--detach-sign', '--local-user', sender], innerEnc)).stdout.toString();
     const eml = file(
       'envelope.eml',
-      ['From: Kumppani <kumppani@kela.example>', 'To: anna@kunta.example', 'Subject: ...', `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', `Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="${boundary}"`, '', `--${boundary}`, innerEnc, `--${boundary}`, 'Content-Type: application/pgp-signature', '', signature, `--${boundary}--`, ''].join('\r\n'),
+      [
+        'From: Kumppani <kumppani@kela.example>',
+        'To: anna@kunta.example',
+        'Subject: ...',
+        `Date: ${new Date().toUTCString()}`,
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/signed; micalg=pgp-sha256; protocol="application/pgp-signature"; boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        innerEnc,
+        `--${boundary}`,
+        'Content-Type: application/pgp-signature',
+        '',
+        signature,
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
     );
     const args = [eml, '--key', join(dir, 'person.asc'), '--key', join(dir, 'sender.asc'), '--passphrase-file', join(dir, 'pass.txt')];
     const json = inspect(...args, '--json');
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ encrypted: true, decrypted: true, integrity: 'protected', signature: { verdict: 'none' }, outerSignature: { protocol: 'openpgp', status: 'good', fingerprint: sender } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      encrypted: true,
+      decrypted: true,
+      integrity: 'protected',
+      signature: { verdict: 'none' },
+      outerSignature: { protocol: 'openpgp', status: 'good', fingerprint: sender },
+    });
     expect(inspect(...args).stdout).toMatch(/outer sig\.:\s+openpgp signature around the encrypted part \(covers the ciphertext only\): good/);
   });
 
@@ -116,14 +156,33 @@ describe('npm run inspect', () => {
     const eml = file('not-ciphertext.eml', pgpMimeEnvelope(['From: Kumppani <kumppani@kela.example>', 'To: anna@kunta.example', 'Subject: ...'], clearsigned));
     const run = inspect(eml, '--key', join(dir, 'person.asc'), '--key', join(dir, 'sender.asc'), '--passphrase-file', join(dir, 'pass.txt'), '--json');
     expect(run.code).toBe(4);
-    expect(JSON.parse(run.stdout)).toMatchObject({ encrypted: false, notCiphertext: true, decrypted: false, integrity: 'not-applicable', signature: { verdict: 'none' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      encrypted: false,
+      notCiphertext: true,
+      decrypted: false,
+      integrity: 'not-applicable',
+      signature: { verdict: 'none' },
+    });
     expect(run.stdout).not.toContain('irtisanottu');
   });
 
   it('a signature a year away from the Date header is date-mismatch, with both times', async () => {
     const inner = 'Content-Type: text/plain\r\n\r\nHei.\r\n';
-    const armored = (await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', sender, '--encrypt', '--recipient', person], inner)).stdout.toString();
-    const eml = file('old-date.eml', pgpMimeEnvelope(['From: Kumppani <kumppani@kela.example>', 'To: anna@kunta.example', 'Subject: ...', `Date: ${new Date(Date.now() - 365 * 24 * 3600 * 1000).toUTCString()}`], armored));
+    const armored = (
+      await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', sender, '--encrypt', '--recipient', person], inner)
+    ).stdout.toString();
+    const eml = file(
+      'old-date.eml',
+      pgpMimeEnvelope(
+        [
+          'From: Kumppani <kumppani@kela.example>',
+          'To: anna@kunta.example',
+          'Subject: ...',
+          `Date: ${new Date(Date.now() - 365 * 24 * 3600 * 1000).toUTCString()}`,
+        ],
+        armored,
+      ),
+    );
     const run = inspect(eml, '--key', join(dir, 'person.asc'), '--key', join(dir, 'sender.asc'), '--passphrase-file', join(dir, 'pass.txt'));
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/signature:\s+date-mismatch \(signed \d{4}-.*, but the Date header says \d{4}-/);

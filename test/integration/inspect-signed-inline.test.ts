@@ -55,7 +55,12 @@ describe('inspect: signed-only and wrapped PGP/MIME', () => {
     const eml = file('signed.eml', message(mailHeaders(PARTNER, to, 'Allekirjoitettu'), await signedEntity(gpg, partner, PASS, textEntity('Hei.'))));
     const run = inspect(eml, ...keyArgs(), '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ encrypted: false, format: 'pgp-mime', integrity: 'not-applicable', signature: { verdict: 'good', fingerprint: partner, matchesFrom: true, acceptance: 'unverified' } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      encrypted: false,
+      format: 'pgp-mime',
+      integrity: 'not-applicable',
+      signature: { verdict: 'good', fingerprint: partner, matchesFrom: true, acceptance: 'unverified' },
+    });
   });
 
   it('MIME wrapping: partial with the covered part, also in the text output', async () => {
@@ -69,7 +74,10 @@ describe('inspect: signed-only and wrapped PGP/MIME', () => {
   });
 
   it('a display-name trick and several From headers are printed plainly', async () => {
-    const eml = file('names.eml', message(mailHeaders(['"kumppani@kela.example" <evil@x.example>', 'Toinen <toinen@x.example>'], to, 'Nimet'), textEntity('Hei.')));
+    const eml = file(
+      'names.eml',
+      message(mailHeaders(['"kumppani@kela.example" <evil@x.example>', 'Toinen <toinen@x.example>'], to, 'Nimet'), textEntity('Hei.')),
+    );
     const run = inspect(eml, '--json');
     expect(JSON.parse(run.stdout).identity).toEqual({ fromAddresses: ['evil@x.example', 'toinen@x.example'], displayNameAddress: 'kumppani@kela.example' });
     expect(inspect(eml).stdout).toMatch(/several From addresses: no signature counts/);
@@ -78,11 +86,19 @@ describe('inspect: signed-only and wrapped PGP/MIME', () => {
 
 describe('inspect: inline PGP', () => {
   it('a whole-body inline encrypted, signed message is decrypted and verified (exit 0); without the key it is refused (exit 4)', async () => {
-    const armored = (await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', partner, '--encrypt', '--recipient', person], 'Inline salaisuus.')).stdout.toString();
+    const armored = (
+      await gpg.run(['--passphrase', PASS, '--armor', '--sign', '--local-user', partner, '--encrypt', '--recipient', person], 'Inline salaisuus.')
+    ).stdout.toString();
     const eml = file('inline.eml', message(mailHeaders(PARTNER, to, 'Inline'), textEntity(armored.replace(/\n/g, CRLF))));
     const run = inspect(eml, ...keyArgs(), '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'inline', encrypted: true, decrypted: true, integrity: 'protected', signature: { verdict: 'good', fingerprint: partner } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      format: 'inline',
+      encrypted: true,
+      decrypted: true,
+      integrity: 'protected',
+      signature: { verdict: 'good', fingerprint: partner },
+    });
     expect(run.stdout).not.toContain('Inline salaisuus');
     const refused = inspect(eml, '--json');
     expect(refused.code).toBe(4);
@@ -91,7 +107,10 @@ describe('inspect: inline PGP', () => {
 
   it('an inline block after ordinary text is reported as not opened (exit 0, nothing decrypted)', async () => {
     const armored = (await gpg.run(['--armor', '--encrypt', '--recipient', person], 'Vanha salaisuus.')).stdout.toString();
-    const eml = file('inline-after.eml', message(mailHeaders('Hyökkääjä <attacker@example.net>', to, 'Re: Hei'), textEntity(`Vastaa tähän.${CRLF}${armored.replace(/\n/g, CRLF)}`)));
+    const eml = file(
+      'inline-after.eml',
+      message(mailHeaders('Hyökkääjä <attacker@example.net>', to, 'Re: Hei'), textEntity(`Vastaa tähän.${CRLF}${armored.replace(/\n/g, CRLF)}`)),
+    );
     const run = inspect(eml, ...keyArgs(), '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ format: 'none', encrypted: false, decrypted: false, unopened: [{ partId: '1', kind: 'inline-encrypted' }] });
@@ -119,14 +138,20 @@ describe('inspect: signer keys that expired or were revoked', () => {
     await exportPublic(old, 'old.asc');
     // Sent when it was signed (a Date header far from the signature's time is never good).
     const sentThen = mailHeaders('Vanha <vanha@kela.example>', to, 'Vanha').map((h) => (h.startsWith('Date:') ? 'Date: Wed, 01 Jan 2025 01:00:00 +0000' : h));
-    const eml = file('expired.eml', message(sentThen, await signedEntity(gpg, old, PASS, textEntity('Vanha viesti.'), ['--faked-system-time', '20250101T010000'])));
+    const eml = file(
+      'expired.eml',
+      message(sentThen, await signedEntity(gpg, old, PASS, textEntity('Vanha viesti.'), ['--faked-system-time', '20250101T010000'])),
+    );
     const json = JSON.parse(inspect(eml, '--key', join(dir, 'old.asc'), '--json').stdout);
     expect(json.signature).toMatchObject({ verdict: 'good', keyProblem: 'expired', fingerprint: old });
   });
 
   it('a signature by a key revoked afterwards does not count: bad, key revoked', async () => {
     const revoked = await keyFor('Mitatoity <mitatoity@kela.example>');
-    const eml = file('revoked.eml', message(mailHeaders('Mitatoity <mitatoity@kela.example>', to, 'Mitätöity'), await signedEntity(gpg, revoked, PASS, textEntity('Ennen mitätöintiä.'))));
+    const eml = file(
+      'revoked.eml',
+      message(mailHeaders('Mitatoity <mitatoity@kela.example>', to, 'Mitätöity'), await signedEntity(gpg, revoked, PASS, textEntity('Ennen mitätöintiä.'))),
+    );
     // gpg writes a revocation certificate for every new key; importing it revokes the key.
     const certificate = readFileSync(join(gpg.home, 'openpgp-revocs.d', `${revoked}.rev`), 'utf8').replace(/^:-----/m, '-----');
     await gpg.run(['--import'], certificate);

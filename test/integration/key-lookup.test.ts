@@ -43,13 +43,16 @@ let t: TestServices;
 
 const connectTo = (hostname: string) => {
   // pieni.example has no openpgpkey subdomain: DNS says so, and the direct method is used.
-  if (!NAMES.includes(hostname) || hostname === 'openpgpkey.pieni.example') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+  if (!NAMES.includes(hostname) || hostname === 'openpgpkey.pieni.example')
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
   return { host: '127.0.0.1', port };
 };
 
 async function key(email: string, options: { rsaBits?: number; binary?: boolean } = {}) {
   const base = { userIDs: [{ name: 'Kirjeenvaihtaja', email }], config: options.rsaBits ? { minRSABits: options.rsaBits } : OPENPGP_CONFIG };
-  const typed = options.rsaBits ? { ...base, type: 'rsa' as const, rsaBits: options.rsaBits } : { ...base, type: 'ecc' as const, curve: 'curve25519Legacy' as const };
+  const typed = options.rsaBits
+    ? { ...base, type: 'rsa' as const, rsaBits: options.rsaBits }
+    : { ...base, type: 'ecc' as const, curve: 'curve25519Legacy' as const };
   if (options.binary) return Buffer.from((await generateKey({ ...typed, format: 'binary' })).publicKey);
   return (await generateKey({ ...typed, format: 'armored' })).publicKey;
 }
@@ -101,7 +104,9 @@ describe('key lookup over HTTPS', () => {
     expect(result.tried).toEqual([{ method: 'wkd', outcome: 'found' }]);
     expect(result.candidates).toEqual([expect.objectContaining({ source: 'wkd', addresses: ['anna.asiakas@kunta.example'], alreadyKnown: false })]);
     // The advanced URL exactly: openpgpkey.<domain>, the domain in the path, the hash, the local part as given.
-    expect(requests).toEqual([{ host: 'openpgpkey.kunta.example', path: '/.well-known/openpgpkey/kunta.example/hu/' + advanced.pathname.split('/').pop() + '?l=Anna.Asiakas' }]);
+    expect(requests).toEqual([
+      { host: 'openpgpkey.kunta.example', path: '/.well-known/openpgpkey/kunta.example/hu/' + advanced.pathname.split('/').pop() + '?l=Anna.Asiakas' },
+    ]);
     // WKD found it: the keyserver (a third party) was not asked.
     expect(requests.some((r) => r.host === 'keys.vks.example')).toBe(false);
     // A lookup alone changes nothing.
@@ -110,7 +115,10 @@ describe('key lookup over HTTPS', () => {
     const imported = await t.value('crypto:contacts:import', { candidateId: result.candidates[0]!.candidateId });
     expect(imported).toEqual([expect.objectContaining({ source: 'wkd', state: 'unverified', fingerprint: result.candidates[0]!.fingerprint })]);
     // A candidate is used once.
-    expect(await t.call('crypto:contacts:import', { candidateId: result.candidates[0]!.candidateId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await t.call('crypto:contacts:import', { candidateId: result.candidates[0]!.candidateId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     const again = await t.value('crypto:contacts:lookup', { address: 'anna.asiakas@kunta.example' });
     expect(again.candidates[0]).toMatchObject({ alreadyKnown: true });
   });
@@ -126,10 +134,17 @@ describe('key lookup over HTTPS', () => {
   });
 
   it('asks the VKS keyserver when WKD has no key (an existing subdomain answering 404 is not retried directly)', async () => {
-    serve(new URL('https://keys.vks.example/vks/v1/by-email/bob%2Btiimi%40muu.example'), { status: 200, body: (await key('bob+tiimi@muu.example')) as string, contentType: 'application/pgp-keys' });
+    serve(new URL('https://keys.vks.example/vks/v1/by-email/bob%2Btiimi%40muu.example'), {
+      status: 200,
+      body: (await key('bob+tiimi@muu.example')) as string,
+      contentType: 'application/pgp-keys',
+    });
     requests.length = 0;
     const result = await t.value('crypto:contacts:lookup', { address: 'bob+tiimi@muu.example' });
-    expect(result.tried).toEqual([{ method: 'wkd', outcome: 'none' }, { method: 'vks', outcome: 'found' }]);
+    expect(result.tried).toEqual([
+      { method: 'wkd', outcome: 'none' },
+      { method: 'vks', outcome: 'found' },
+    ]);
     expect(result.candidates).toEqual([expect.objectContaining({ source: 'vks', addresses: ['bob+tiimi@muu.example'] })]);
     expect(requests.map((r) => r.host)).toEqual(['openpgpkey.muu.example', 'keys.vks.example']);
     expect(requests[1]!.path).toBe('/vks/v1/by-email/bob%2Btiimi%40muu.example');
@@ -160,8 +175,12 @@ describe('the HTTPS fetch underneath', () => {
     await expect(fetchKeyData(url, 'application/pgp-keys', { extraCaPem: stranger.caCertPem, connectTo })).rejects.toMatchObject({ code: 'TLS_CERTIFICATE' });
     // Without the test CA at all: the system roots do not know it either.
     await expect(fetchKeyData(url, 'application/pgp-keys', { connectTo })).rejects.toMatchObject({ code: 'TLS_CERTIFICATE' });
-    await expect(fetchKeyData(new URL('https://wrong.example/x'), 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo: () => ({ host: '127.0.0.1', port }) })).rejects.toMatchObject({ code: 'TLS_CERTIFICATE' });
-    await expect(fetchKeyData(new URL('http://keys.vks.example/x'), 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo })).rejects.toMatchObject({ code: 'UNSAFE_URL' });
+    await expect(
+      fetchKeyData(new URL('https://wrong.example/x'), 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo: () => ({ host: '127.0.0.1', port }) }),
+    ).rejects.toMatchObject({ code: 'TLS_CERTIFICATE' });
+    await expect(fetchKeyData(new URL('http://keys.vks.example/x'), 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo })).rejects.toMatchObject({
+      code: 'UNSAFE_URL',
+    });
   });
 
   it('cuts off an answer over the size limit and gives up after the deadline', async () => {
@@ -171,7 +190,9 @@ describe('the HTTPS fetch underneath', () => {
     const slow = new URL('https://slow.vks.example/vks/v1/by-email/slow%40y.example');
     serve(slow, { status: 200, body: 'x', delayMs: 5_000 });
     const started = Date.now();
-    await expect(fetchKeyData(slow, 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo, timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(fetchKeyData(slow, 'application/pgp-keys', { extraCaPem: certs.caCertPem, connectTo, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -36,6 +36,8 @@ describe('OpenPGP keys in the keychain-sealed vault', () => {
       for (const needle of needles) expect(bytes.includes(needle)).toBe(false);
     }
     // And they come back from the keychain-sealed vault after a restart.
-    expect((await new KeyService(new SecretStore(new KeytarKeychain(), keyDir)).list()).map((k) => k.fingerprint).sort()).toEqual([plain.fingerprint, protectedKey.fingerprint].sort());
+    expect((await new KeyService(new SecretStore(new KeytarKeychain(), keyDir)).list()).map((k) => k.fingerprint).sort()).toEqual(
+      [plain.fingerprint, protectedKey.fingerprint].sort(),
+    );
   });
 });

@@ -34,7 +34,15 @@ async function deliver(raw: Buffer, subject: string): Promise<number> {
 beforeAll(async () => {
   t = await createTestServices({ caCertPem: env.caCertPem });
   accountId = (
-    await t.value('accounts:add', { displayName: 'Anna', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password, address: `${env.person.username}@sinetti.test` })
+    await t.value('accounts:add', {
+      displayName: 'Anna',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+      address: `${env.person.username}@sinetti.test`,
+    })
   ).id;
 }, 60_000);
 afterAll(async () => {

@@ -46,7 +46,10 @@ describe('GnuPG interop', () => {
 
   it('a message GnuPG encrypts and signs is decrypted and verified by Sinetti', async () => {
     const armored = (
-      await gpg.run(['--passphrase', GPG_PASSPHRASE, '--armor', '--sign', '--local-user', gpgFingerprint, '--encrypt', '--recipient', sinettiFingerprint], 'Päätös toimeentulotuesta on valmis.')
+      await gpg.run(
+        ['--passphrase', GPG_PASSPHRASE, '--armor', '--sign', '--local-user', gpgFingerprint, '--encrypt', '--recipient', sinettiFingerprint],
+        'Päätös toimeentulotuesta on valmis.',
+      )
     ).stdout.toString();
     const sender = await readPublicKey((await gpg.run(['--armor', '--export', gpgFingerprint])).stdout.toString());
     const own = (await keys.privateKey(sinettiFingerprint))!;
@@ -68,7 +71,10 @@ describe('GnuPG interop', () => {
 
   it('ciphertext GnuPG writes without integrity protection is refused, with no plaintext', async () => {
     // --rfc2440 writes a symmetrically encrypted packet without MDC, what EFAIL exploited.
-    const { stdout, stderr } = await gpg.run(['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', sinettiFingerprint], 'salainen sisältö');
+    const { stdout, stderr } = await gpg.run(
+      ['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', sinettiFingerprint],
+      'salainen sisältö',
+    );
     expect(stderr).toMatch(/without integrity protection/);
     const noMdc = stdout.toString();
     const own = (await keys.privateKey(sinettiFingerprint))!;

@@ -81,7 +81,6 @@ describe('vault key in gnome-keyring', () => {
     expect(vaultKeyBefore).toBeTruthy();
     expect(stdout.trim()).toBe(vaultKeyBefore);
   });
-
 });
 
 /** Uses another keychain entry name so the test starts without a vault key (forcing a write). */

@@ -28,8 +28,15 @@ describe('outbox through the app', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sinetti-outbox-app-'));
     const keychain = new MemoryKeychain();
     // What an earlier run left queued, sealed under the same vault key.
-    const earlier = await Outbox.open({ dir: join(dataDir, 'outbox'), secrets: new SecretStore(keychain, dataDir), transportFor: async () => ({ send: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' })) }), backoffMs: () => 60_000 });
-    const [item] = await earlier.enqueue('acc', `${randomBytes(4).toString('hex')}@sinetti.test`, [{ route: 'plain', from: 'a@sinetti.test', to: ['b@example.net'], raw: Buffer.from('Subject: x\r\n\r\nSisältö\r\n') }]);
+    const earlier = await Outbox.open({
+      dir: join(dataDir, 'outbox'),
+      secrets: new SecretStore(keychain, dataDir),
+      transportFor: async () => ({ send: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' })) }),
+      backoffMs: () => 60_000,
+    });
+    const [item] = await earlier.enqueue('acc', `${randomBytes(4).toString('hex')}@sinetti.test`, [
+      { route: 'plain', from: 'a@sinetti.test', to: ['b@example.net'], raw: Buffer.from('Subject: x\r\n\r\nSisältö\r\n') },
+    ]);
     await earlier.flush();
     earlier.stop();
     const metaPath = join(dataDir, 'outbox', `${item!.id}.meta`);
@@ -38,7 +45,9 @@ describe('outbox through the app', () => {
 
     const t = await createTestServices({ dataDir, keychain });
     cleanup.push(() => t.close());
-    expect(await t.value('send:outbox:list', {})).toEqual([{ id: item!.id, to: [], state: 'damaged', attempts: 0, lastError: { code: 'SECRET_CORRUPT', message: expect.stringContaining('set aside') } }]);
+    expect(await t.value('send:outbox:list', {})).toEqual([
+      { id: item!.id, to: [], state: 'damaged', attempts: 0, lastError: { code: 'SECRET_CORRUPT', message: expect.stringContaining('set aside') } },
+    ]);
     // Kept, byte for byte, where support can find it.
     expect(readFileSync(join(dataDir, 'outbox', 'quarantine', `${item!.id}.meta`))).toEqual(damagedBytes);
     // The rest of the app works.
@@ -46,7 +55,13 @@ describe('outbox through the app', () => {
   });
 
   it('emits message.sent only once the outbox stored the message; a failed store is a clear error with no event, and the approval stays good', async () => {
-    const smtp: SmtpTestServer = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [env.person.username]: env.person.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+    const smtp: SmtpTestServer = await startSmtpTestServer({
+      mode: 'starttls',
+      dovecotConfigPath: env.configPath,
+      users: { [env.person.username]: env.person.password },
+      lmtpPort: env.lmtpPort,
+      deliverDomain: 'sinetti.test',
+    });
     cleanup.push(() => smtp.close());
     const t = await createTestServices({ caCertPem: env.caCertPem });
     cleanup.push(() => t.close());
@@ -64,7 +79,13 @@ describe('outbox through the app', () => {
         smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
       })
     ).id;
-    const message = { accountId, to: [`${env.colleague.username}@sinetti.test`], subject: 'Kahvihuone', text: 'Kahvinkeitin on korjattu.', draftId: randomBytes(16).toString('hex') };
+    const message = {
+      accountId,
+      to: [`${env.colleague.username}@sinetti.test`],
+      subject: 'Kahvihuone',
+      text: 'Kahvinkeitin on korjattu.',
+      draftId: randomBytes(16).toString('hex'),
+    };
     const { token } = await t.value('send:evaluate', { message });
 
     // The outbox cannot store anything: its directory is gone and a file stands in its place.

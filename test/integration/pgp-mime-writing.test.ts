@@ -49,7 +49,12 @@ async function gpgOpen(raw: Buffer): Promise<{ inner: string; validSig: string |
 
 beforeAll(async () => {
   gpg = createGpg();
-  const generated = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: 'perhepalvelut@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+  const generated = await generateKey({
+    userIDs: [{ name: 'Perhepalvelut', email: 'perhepalvelut@kunta.example' }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'object',
+  });
   sender = generated.privateKey;
   senderFpr = sender.getFingerprint().toUpperCase();
   await gpg.run(['--import'], sender.toPublic().armor());
@@ -58,7 +63,16 @@ beforeAll(async () => {
   await gpg.run(['--passphrase', PASS, '--quick-add-key', gpgFpr, 'cv25519', 'encr', '1y']);
 
   t = await createTestServices({ caCertPem: env.caCertPem });
-  accountId = (await t.value('accounts:add', { displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password })).id;
+  accountId = (
+    await t.value('accounts:add', {
+      displayName: 'Oma',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+    })
+  ).id;
 }, 120_000);
 afterAll(async () => t?.close());
 
@@ -85,7 +99,10 @@ describe('PGP/MIME that Sinetti writes', () => {
   it('carries a 25 MB attachment inside the encryption, byte for byte', async () => {
     const partnerKey = await readKey({ armoredKey: (await gpg.run(['--armor', '--export', gpgFpr])).stdout.toString() });
     const big = randomBytes(25 * 1024 * 1024);
-    const raw = await buildPgpMimeMessage(message({ attachments: [{ filename: 'skannaus.tiff', contentType: 'image/tiff', content: big }] }), { encryptionKeys: [partnerKey], signingKey: sender });
+    const raw = await buildPgpMimeMessage(message({ attachments: [{ filename: 'skannaus.tiff', contentType: 'image/tiff', content: big }] }), {
+      encryptionKeys: [partnerKey],
+      signingKey: sender,
+    });
     const { inner, validSig } = await gpgOpen(raw);
     expect(validSig).toBe(senderFpr);
     const parsed = await PostalMime.parse(Buffer.from(inner, 'utf8'));
@@ -102,11 +119,14 @@ describe('PGP/MIME that Sinetti writes', () => {
     await deliverLmtp(env.lmtpPort, env.person.username, raw.toString('latin1'));
     const ref = { accountId, path: 'INBOX' };
     let uid: number | undefined;
-    await vi.waitFor(async () => {
-      const page = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 100, sort: 'date-desc' });
-      uid = page.rows.find((r) => r?.subject === PROTECTED_SUBJECT_PLACEHOLDER && r.uid > 0)?.uid;
-      expect(uid).toBeDefined();
-    }, { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        const page = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 100, sort: 'date-desc' });
+        uid = page.rows.find((r) => r?.subject === PROTECTED_SUBJECT_PLACEHOLDER && r.uid > 0)?.uid;
+        expect(uid).toBeDefined();
+      },
+      { timeout: 10_000 },
+    );
     const view = await t.value('mail:message:open', { mailbox: ref, uid: uid! });
     expect(view.subject).toBe(subject);
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', protectedSubject: true, signature: { status: 'good', fingerprint: senderFpr } });
@@ -120,12 +140,31 @@ describe('refusing unsafe plans', () => {
 
     const { privateKey: doomed } = await generateKey({ userIDs: [{ email: 'vanha@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
     const { publicKey: revoked } = await revokeKey({ key: doomed, format: 'object' });
-    await expect(buildPgpMimeMessage(message(), { encryptionKeys: [revoked], signingKey: sender })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/revoked/) });
+    await expect(buildPgpMimeMessage(message(), { encryptionKeys: [revoked], signingKey: sender })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/revoked/),
+    });
 
-    const { privateKey: shortLived } = await generateKey({ userIDs: [{ email: 'lyhyt@example.net' }], type: 'ecc', curve: 'curve25519Legacy', keyExpirationTime: 1, date: new Date(Date.now() - 10_000), format: 'object' });
-    await expect(buildPgpMimeMessage(message(), { encryptionKeys: [shortLived.toPublic()], signingKey: sender })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/expired/) });
+    const { privateKey: shortLived } = await generateKey({
+      userIDs: [{ email: 'lyhyt@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      keyExpirationTime: 1,
+      date: new Date(Date.now() - 10_000),
+      format: 'object',
+    });
+    await expect(buildPgpMimeMessage(message(), { encryptionKeys: [shortLived.toPublic()], signingKey: sender })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/expired/),
+    });
 
-    const { privateKey: lockedArmored } = await generateKey({ userIDs: [{ email: 'lukittu@example.net' }], type: 'ecc', curve: 'curve25519Legacy', passphrase: 'salalause-123', format: 'armored' });
+    const { privateKey: lockedArmored } = await generateKey({
+      userIDs: [{ email: 'lukittu@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      passphrase: 'salalause-123',
+      format: 'armored',
+    });
     const locked = await readPrivateKey({ armoredKey: lockedArmored });
     await expect(buildPgpMimeMessage(message(), { encryptionKeys: [sender.toPublic()], signingKey: locked })).rejects.toMatchObject({ code: 'KEY_LOCKED' });
   });

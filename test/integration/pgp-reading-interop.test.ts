@@ -10,7 +10,17 @@
  *  - inline armor with non-breaking spaces in its blank and header lines is read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundary, CRLF, encryptedEntity, mailHeaders, message, multipart, signedEntity, textEntity, truncateArmored } from '../support/fixtures/pgp-attack-mail.js';
+import {
+  boundary,
+  CRLF,
+  encryptedEntity,
+  mailHeaders,
+  message,
+  multipart,
+  signedEntity,
+  textEntity,
+  truncateArmored,
+} from '../support/fixtures/pgp-attack-mail.js';
 import { createReadingWorld, GPG_PASS, subject, type ReadingWorld } from '../support/reading-harness.js';
 
 let w: ReadingWorld;
@@ -25,7 +35,8 @@ afterAll(async () => w?.t.close());
 const signedBy = (signer: string, content: string) => signedEntity(w.gpg, signer, GPG_PASS, content);
 const crlf = (text: string) => text.replace(/\r?\n/g, CRLF);
 /** Headers whose Date header says `ms` (the signature itself is made now). */
-const datedHeaders = (from: string, s: string, ms: number) => mailHeaders(from, w.personAddress, s).map((h) => (h.startsWith('Date:') ? `Date: ${new Date(ms).toUTCString()}` : h));
+const datedHeaders = (from: string, s: string, ms: number) =>
+  mailHeaders(from, w.personAddress, s).map((h) => (h.startsWith('Date:') ? `Date: ${new Date(ms).toUTCString()}` : h));
 const A_YEAR = 365 * 24 * 60 * 60 * 1000;
 
 /** multipart/signed (S/MIME protocol) around `content`, with a signature part Sinetti never reads. */
@@ -50,11 +61,18 @@ function smimeSigned(content: string): string {
 describe('cryptographic envelope: multipart/signed around multipart/encrypted at the root', () => {
   it('an OpenPGP-signed envelope is decrypted; the outer signature is reported beside the verdict and never counts as it', async () => {
     const s = subject('Kuori');
-    const inner = multipart('mixed', [textEntity('Kuoren sisällä oleva päätös.'), ['Content-Type: text/plain; name="liite.txt"', 'Content-Disposition: attachment; filename="liite.txt"', '', 'liitteen sisältö'].join(CRLF)]);
+    const inner = multipart('mixed', [
+      textEntity('Kuoren sisällä oleva päätös.'),
+      ['Content-Type: text/plain; name="liite.txt"', 'Content-Disposition: attachment; filename="liite.txt"', '', 'liitteen sisältö'].join(CRLF),
+    ]);
     // RFC 3156: what is signed is the canonical (CRLF) entity, armor lines included.
     const envelope = await signedBy(w.partnerFpr, encryptedEntity(crlf(await w.encrypt(inner, w.personFpr))));
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), envelope), s);
-    expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'none' }, outerSignature: { protocol: 'openpgp', status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER] } });
+    expect(view.crypto).toMatchObject({
+      decryption: 'decrypted',
+      signature: { status: 'none' },
+      outerSignature: { protocol: 'openpgp', status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER] },
+    });
     expect(view.encrypted).toBe(true);
     expect(view.text).toContain('Kuoren sisällä oleva päätös.');
     // The list marks it encrypted too, and a reply to it must stay secure (the send side's own check).
@@ -72,13 +90,20 @@ describe('cryptographic envelope: multipart/signed around multipart/encrypted at
     const inner = await signedBy(w.partnerFpr, textEntity('Sisältä allekirjoitettu.'));
     const envelope = await signedBy(w.strangerFpr, encryptedEntity(crlf(await w.encrypt(inner, w.personFpr))));
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), envelope), s);
-    expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'good', fingerprint: w.partnerFpr }, outerSignature: { protocol: 'openpgp', status: 'unknown-key' } });
+    expect(view.crypto).toMatchObject({
+      decryption: 'decrypted',
+      signature: { status: 'good', fingerprint: w.partnerFpr },
+      outerSignature: { protocol: 'openpgp', status: 'unknown-key' },
+    });
     expect(view.crypto!.outerSignature!.keyId).toMatch(/^[0-9A-F]{16}$/);
   });
 
   it('an S/MIME-signed envelope is decrypted and its outer signature said to be unchecked', async () => {
     const s = subject('S/MIME-kuori');
-    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), smimeSigned(encryptedEntity(await w.encrypt(textEntity('S/MIME-kuoren sisältö.'), w.personFpr)))), s);
+    const view = await w.deliverAndOpen(
+      message(mailHeaders(PARTNER, w.personAddress, s), smimeSigned(encryptedEntity(await w.encrypt(textEntity('S/MIME-kuoren sisältö.'), w.personFpr)))),
+      s,
+    );
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'none' }, outerSignature: { protocol: 'smime', status: 'not-checked' } });
     expect(view.text).toContain('S/MIME-kuoren sisältö.');
   });
@@ -99,14 +124,21 @@ describe('signature time against the Date header', () => {
     const s = subject('Vanha päivä');
     const headerDate = Date.now() - A_YEAR;
     const view = await w.deliverAndOpen(message(datedHeaders(PARTNER, s, headerDate), await signedBy(w.partnerFpr, textEntity('Päätös on tehty.'))), s);
-    expect(view.crypto?.signature).toMatchObject({ status: 'date-mismatch', fingerprint: w.partnerFpr, dateMismatch: { headerDate: Math.floor(headerDate / 1000) * 1000 } });
+    expect(view.crypto?.signature).toMatchObject({
+      status: 'date-mismatch',
+      fingerprint: w.partnerFpr,
+      dateMismatch: { headerDate: Math.floor(headerDate / 1000) * 1000 },
+    });
     const { signedAt, headerDate: shown } = view.crypto!.signature.dateMismatch!;
     expect(signedAt - shown).toBeGreaterThan(A_YEAR - 60_000);
   });
 
   it('inside the encryption too: signed+encrypted with a back-dated Date header is not good', async () => {
     const s = subject('Vanha päivä salattu');
-    const raw = message(datedHeaders(PARTNER, s, Date.now() - A_YEAR), encryptedEntity(await w.encrypt(textEntity('Salattu päätös.'), w.personFpr, { signer: w.partnerFpr })));
+    const raw = message(
+      datedHeaders(PARTNER, s, Date.now() - A_YEAR),
+      encryptedEntity(await w.encrypt(textEntity('Salattu päätös.'), w.personFpr, { signer: w.partnerFpr })),
+    );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'date-mismatch', fingerprint: w.partnerFpr } });
   });
@@ -139,9 +171,12 @@ describe('labelled encrypted, but no ciphertext inside', () => {
 });
 
 describe('hidden recipients (wildcard key ID)', () => {
-  it('mail to a hidden recipient is tried against the person\'s keys and opens', async () => {
+  it("mail to a hidden recipient is tried against the person's keys and opens", async () => {
     const s = subject('Piilotettu vastaanottaja');
-    const raw = message(mailHeaders(PARTNER, w.personAddress, s), encryptedEntity(await w.encrypt(textEntity('Piilotetulle vastaanottajalle.'), w.personFpr, { signer: w.partnerFpr, extra: ['--throw-keyids'] })));
+    const raw = message(
+      mailHeaders(PARTNER, w.personAddress, s),
+      encryptedEntity(await w.encrypt(textEntity('Piilotetulle vastaanottajalle.'), w.personFpr, { signer: w.partnerFpr, extra: ['--throw-keyids'] })),
+    );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'good', fingerprint: w.partnerFpr } });
     expect(view.text).toContain('Piilotetulle vastaanottajalle.');
@@ -149,7 +184,10 @@ describe('hidden recipients (wildcard key ID)', () => {
 
   it('mail to a hidden recipient that none of the held keys opens is "no key", not damage', async () => {
     const s = subject('Piilotettu muille');
-    const raw = message(mailHeaders(PARTNER, w.personAddress, s), encryptedEntity(await w.encrypt(textEntity('Ei sinulle.'), w.strangerFpr, { extra: ['--throw-keyids'] })));
+    const raw = message(
+      mailHeaders(PARTNER, w.personAddress, s),
+      encryptedEntity(await w.encrypt(textEntity('Ei sinulle.'), w.strangerFpr, { extra: ['--throw-keyids'] })),
+    );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toMatchObject({ decryption: 'no-key', recipientKeyIds: ['0000000000000000'] });
     expect(view.text ?? '').not.toContain('Ei sinulle.');
@@ -159,7 +197,14 @@ describe('hidden recipients (wildcard key ID)', () => {
 describe('protected headers in the signed part of signed, then encrypted mail (RFC 9788)', () => {
   it('the subject comes from the signed part inside the encryption, in the view and in a reply', async () => {
     const s = subject('...');
-    const payload = ['Content-Type: text/plain; charset=utf-8; protected-headers="v1"', 'Subject: Päätös 2026/77', `From: ${PARTNER}`, 'Content-Transfer-Encoding: 8bit', '', 'Päätös on liitteenä.'].join(CRLF);
+    const payload = [
+      'Content-Type: text/plain; charset=utf-8; protected-headers="v1"',
+      'Subject: Päätös 2026/77',
+      `From: ${PARTNER}`,
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'Päätös on liitteenä.',
+    ].join(CRLF);
     const raw = message(mailHeaders(PARTNER, w.personAddress, s), encryptedEntity(await w.encrypt(await signedBy(w.partnerFpr, payload), w.personFpr)));
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto).toMatchObject({ decryption: 'decrypted', protectedSubject: true, signature: { status: 'good' } });
@@ -192,8 +237,16 @@ describe('inline armor with non-breaking spaces (U+00A0, as quoted-printable =C2
 
   it('a cleartext-signed block verifies (the signed text itself is left as it is)', async () => {
     const s = subject('NBSP allekirjoitettu');
-    const signed = (await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--digest-algo', 'SHA256', '--local-user', w.partnerFpr], 'Allekirjoitettu\u00a0teksti.')).stdout.toString();
-    const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), nbspEntity(signed.replace(/^(-----BEGIN PGP SIGNED MESSAGE-----)\n/m, '$1\u00a0\n'), /^(Hash: SHA256)\n\n/m)), s);
+    const signed = (
+      await w.gpg.run(['--passphrase', GPG_PASS, '--clearsign', '--digest-algo', 'SHA256', '--local-user', w.partnerFpr], 'Allekirjoitettu\u00a0teksti.')
+    ).stdout.toString();
+    const view = await w.deliverAndOpen(
+      message(
+        mailHeaders(PARTNER, w.personAddress, s),
+        nbspEntity(signed.replace(/^(-----BEGIN PGP SIGNED MESSAGE-----)\n/m, '$1\u00a0\n'), /^(Hash: SHA256)\n\n/m),
+      ),
+      s,
+    );
     expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', inline: true, signature: { status: 'good', fingerprint: w.partnerFpr } });
     expect(view.text).toContain('Allekirjoitettu\u00a0teksti.');
   });

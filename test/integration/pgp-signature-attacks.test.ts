@@ -23,7 +23,10 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
   it('a signature by the single From address over the root is good; the signature part is not an attachment', async () => {
     const s = subject('Allekirjoitettu');
     const view = await w.deliverAndOpen(message(mailHeaders(PARTNER, w.personAddress, s), await signedBy(w.partnerFpr, textEntity('Päätös on tehty.'))), s);
-    expect(view.crypto).toMatchObject({ decryption: 'not-encrypted', signature: { status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER], acceptance: 'own' } });
+    expect(view.crypto).toMatchObject({
+      decryption: 'not-encrypted',
+      signature: { status: 'good', fingerprint: w.partnerFpr, signerUserIds: [PARTNER], acceptance: 'own' },
+    });
     expect(view.crypto!.signature.coveredPart).toBeUndefined();
     expect(view.segments).toBeUndefined();
     expect(view.signed).toBe(true);
@@ -33,13 +36,19 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
 
   it('identity spoofing: a valid signature by a key for another address is mismatch, never good', async () => {
     const s = subject('Pankki');
-    const view = await w.deliverAndOpen(message(mailHeaders('Pankki <tuki@pankki.example>', w.personAddress, s), await signedBy(w.partnerFpr, textEntity('Vaihda salasanasi.'))), s);
+    const view = await w.deliverAndOpen(
+      message(mailHeaders('Pankki <tuki@pankki.example>', w.personAddress, s), await signedBy(w.partnerFpr, textEntity('Vaihda salasanasi.'))),
+      s,
+    );
     expect(view.crypto?.signature).toMatchObject({ status: 'mismatch', signerUserIds: [PARTNER] });
   });
 
   it('a signature by a key Sinetti does not hold is unknown-key with its key ID', async () => {
     const s = subject('Vieras');
-    const view = await w.deliverAndOpen(message(mailHeaders('Vieras <vieras@example.net>', w.personAddress, s), await signedBy(w.strangerFpr, textEntity('Hei.'))), s);
+    const view = await w.deliverAndOpen(
+      message(mailHeaders('Vieras <vieras@example.net>', w.personAddress, s), await signedBy(w.strangerFpr, textEntity('Hei.'))),
+      s,
+    );
     expect(view.crypto?.signature.status).toBe('unknown-key');
     expect(view.crypto?.signature.keyId).toMatch(/^[0-9A-F]{16}$/);
   });
@@ -68,7 +77,10 @@ describe('PGP/MIME signed-only mail (RFC 3156 multipart/signed)', () => {
   it('partial signing: a signed first part followed by unsigned attacker content is partial, never good', async () => {
     const s = subject('Osittain');
     const genuine = await signedBy(w.partnerFpr, textEntity('Sovitaan tapaaminen.'));
-    const raw = message(mailHeaders(PARTNER, w.personAddress, s), multipart('mixed', [genuine, textEntity('<p>Lisätty: soita numeroon 0700</p>', 'text/html')]));
+    const raw = message(
+      mailHeaders(PARTNER, w.personAddress, s),
+      multipart('mixed', [genuine, textEntity('<p>Lisätty: soita numeroon 0700</p>', 'text/html')]),
+    );
     const view = await w.deliverAndOpen(raw, s);
     expect(view.crypto?.signature).toMatchObject({ status: 'partial', coveredPart: '1' });
     expect(view.segments).toEqual([
@@ -125,7 +137,8 @@ describe('identity rules and display-name tricks', () => {
 
   it('UI spoofing in HTML: a body that draws its own green "signature valid" box leaves the trusted status at none', async () => {
     const s = subject('Väärä merkki');
-    const fake = '<div style="background:#dff6dd;border:1px solid #107c10;padding:8px">✔ Allekirjoitus kelvollinen: kumppani@kela.example (sormenjälki ABCD 1234)</div><p>Maksa lasku.</p>';
+    const fake =
+      '<div style="background:#dff6dd;border:1px solid #107c10;padding:8px">✔ Allekirjoitus kelvollinen: kumppani@kela.example (sormenjälki ABCD 1234)</div><p>Maksa lasku.</p>';
     const raw = message(mailHeaders(PARTNER, w.personAddress, s), textEntity(fake, 'text/html'));
     const view = await w.deliverAndOpen(raw, s);
     expect(view.html).toContain('Allekirjoitus kelvollinen');

@@ -14,18 +14,43 @@ const root = resolve(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'sinetti-policy-cli-'));
 
 function run(args: string[], via: 'npm' | 'bin' = 'npm'): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, argv] = via === 'npm' ? ['npm', ['run', '--silent', 'policy', '--', ...args]] : [join(root, 'node_modules/.bin/node'), [join(root, 'dist/cli/sinetti-policy.mjs'), ...args]];
+  const [command, argv] =
+    via === 'npm'
+      ? ['npm', ['run', '--silent', 'policy', '--', ...args]]
+      : [join(root, 'node_modules/.bin/node'), [join(root, 'dist/cli/sinetti-policy.mjs'), ...args]];
   return new Promise((done) => {
-    execFile(command as string, argv as string[], { cwd: root, env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, '') });
-    });
+    execFile(
+      command as string,
+      argv as string[],
+      { cwd: root, env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` } },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: stderr.replace(/^npm warn .*\n/gm, '') });
+      },
+    );
   });
 }
 
 function eml(name: string, headers: Record<string, string>, body: string, attachment?: { filename: string; content: Buffer }): string {
-  const head = Object.entries({ From: 'Anna <anna@kunta.example>', Date: new Date().toUTCString(), 'MIME-Version': '1.0', ...headers }).map(([k, v]) => `${k}: ${v}`);
+  const head = Object.entries({ From: 'Anna <anna@kunta.example>', Date: new Date().toUTCString(), 'MIME-Version': '1.0', ...headers }).map(
+    ([k, v]) => `${k}: ${v}`,
+  );
   const text = attachment
-    ? [...head, 'Content-Type: multipart/mixed; boundary=b', '', '--b', 'Content-Type: text/plain; charset=utf-8', '', body, '--b', `Content-Type: application/octet-stream; name="${attachment.filename}"`, 'Content-Transfer-Encoding: base64', '', attachment.content.toString('base64'), '--b--', ''].join('\r\n')
+    ? [
+        ...head,
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        body,
+        '--b',
+        `Content-Type: application/octet-stream; name="${attachment.filename}"`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        attachment.content.toString('base64'),
+        '--b--',
+        '',
+      ].join('\r\n')
     : [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body, ''].join('\r\n');
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -51,17 +76,36 @@ describe('policy check', () => {
   });
 
   it('exits 3 for an identity code in the body, with the finding masked and located (--json)', async () => {
-    const result = await run(['check', eml('hetu.eml', { To: 'asiakas@example.net', Subject: 'Asiasi' }, 'Henkilötunnuksesi 131052-308T on kirjattu.'), '--json']);
+    const result = await run([
+      'check',
+      eml('hetu.eml', { To: 'asiakas@example.net', Subject: 'Asiasi' }, 'Henkilötunnuksesi 131052-308T on kirjattu.'),
+      '--json',
+    ]);
     expect(result.code).toBe(3);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ decision: 'secure', route: 'blocked', findings: [{ detector: 'identity-code', masked: '131052-****', where: { part: 'body', index: 0 } }] });
+    expect(report).toMatchObject({
+      decision: 'secure',
+      route: 'blocked',
+      findings: [{ detector: 'identity-code', masked: '131052-****', where: { part: 'body', index: 0 } }],
+    });
     expect(result.stdout).not.toContain('308T');
   });
 
   it('exits 3 for sensitive content in an attachment, and for anything in the subject', async () => {
-    const attached = await run(['check', eml('att.eml', { To: 'asiakas@example.net', Subject: 'Liite' }, 'Liitteenä.', { filename: 'ilmoitus.docx', content: docx(['Lastensuojeluilmoituksen käsittely']) })]);
+    const attached = await run([
+      'check',
+      eml('att.eml', { To: 'asiakas@example.net', Subject: 'Liite' }, 'Liitteenä.', {
+        filename: 'ilmoitus.docx',
+        content: docx(['Lastensuojeluilmoituksen käsittely']),
+      }),
+    ]);
     expect(attached).toMatchObject({ code: 3, stdout: expect.stringContaining('in attachment ilmoitus.docx') });
-    const subject = await run(['check', eml('subject.eml', { To: 'kollega@kunta.example', Subject: 'Asiakas 131052-308T' }, 'Katso.'), '--policy', policyFile('internal.json', internalPolicy)]);
+    const subject = await run([
+      'check',
+      eml('subject.eml', { To: 'kollega@kunta.example', Subject: 'Asiakas 131052-308T' }, 'Katso.'),
+      '--policy',
+      policyFile('internal.json', internalPolicy),
+    ]);
     expect(subject).toMatchObject({ code: 3, stdout: expect.stringContaining('the subject contains 131052-****') });
   });
 

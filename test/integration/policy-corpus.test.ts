@@ -33,15 +33,30 @@ interface CliDecision {
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(join(root, 'node_modules/.bin/node'), [join(root, 'dist/cli/sinetti-policy.mjs'), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      join(root, 'node_modules/.bin/node'),
+      [join(root, 'dist/cli/sinetti-policy.mjs'), ...args],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-function expectFindings(m: CorpusMessage, route: string, findings: { detector: string; where: { part: string } }[], notScanned: { filename: string }[], policy: 'builtin' | 'managed') {
+function expectFindings(
+  m: CorpusMessage,
+  route: string,
+  findings: { detector: string; where: { part: string } }[],
+  notScanned: { filename: string }[],
+  policy: 'builtin' | 'managed',
+) {
   expect(route, `${m.name} (${policy})`).toBe(m[policy]);
-  for (const f of m.finds) expect(findings.some((x) => x.detector === f.detector && x.where.part === f.where), `${m.name}: ${f.detector} in ${f.where}`).toBe(true);
+  for (const f of m.finds)
+    expect(
+      findings.some((x) => x.detector === f.detector && x.where.part === f.where),
+      `${m.name}: ${f.detector} in ${f.where}`,
+    ).toBe(true);
   if (m.finds.length === 0) expect(findings, `${m.name} has no findings`).toEqual([]);
   expect(notScanned.map((n) => n.filename).sort(), `${m.name} not scanned`).toEqual([...(m.notScanned ?? [])].sort());
 }

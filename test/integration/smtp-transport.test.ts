@@ -24,14 +24,25 @@ afterEach(async () => {
 async function setup(mode: 'tls' | 'starttls' | 'strip-starttls', trustCa = true) {
   const server = await startSmtpTestServer({ mode, dovecotConfigPath: env.configPath, users, lmtpPort: env.lmtpPort });
   servers.push(server);
-  const transport = new SmtpTransport({ host: '127.0.0.1', port: server.port, security: mode === 'tls' ? 'tls' : 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] }, trustCa ? { extraCaPem: env.caCertPem } : {});
+  const transport = new SmtpTransport(
+    {
+      host: '127.0.0.1',
+      port: server.port,
+      security: mode === 'tls' ? 'tls' : 'starttls',
+      username: 'anna@sinetti.test',
+      password: users['anna@sinetti.test'],
+    },
+    trustCa ? { extraCaPem: env.caCertPem } : {},
+  );
   transports.push(transport);
   return { server, transport };
 }
 
 function envelope(to: string[] = [`${env.person.username}@sinetti.test`], body = 'Hei'): Envelope {
   const id = randomBytes(6).toString('hex');
-  const raw = Buffer.from([`From: anna@sinetti.test`, `To: ${to.join(', ')}`, `Subject: SMTP ${id}`, `Message-ID: <${id}@sinetti.test>`, '', body, ''].join('\r\n'));
+  const raw = Buffer.from(
+    [`From: anna@sinetti.test`, `To: ${to.join(', ')}`, `Subject: SMTP ${id}`, `Message-ID: <${id}@sinetti.test>`, '', body, ''].join('\r\n'),
+  );
   return { route: 'plain', from: 'anna@sinetti.test', to, raw };
 }
 
@@ -74,7 +85,11 @@ describe('SMTP transport', () => {
     await transport.send(envelope());
     expect(server.received).toHaveLength(1);
     server.faults.rejectRecipients = ['nobody@sinetti.test'];
-    await expect(transport.send(envelope(['nobody@sinetti.test']))).rejects.toMatchObject({ code: 'SEND_REJECTED', kind: 'permanent', serverResponse: expect.stringContaining('User unknown') });
+    await expect(transport.send(envelope(['nobody@sinetti.test']))).rejects.toMatchObject({
+      code: 'SEND_REJECTED',
+      kind: 'permanent',
+      serverResponse: expect.stringContaining('User unknown'),
+    });
   });
 
   it('treats a connection dropped in the middle of DATA as temporary (not accepted)', async () => {
@@ -95,11 +110,17 @@ describe('SMTP transport', () => {
   });
 
   it('allows plain SMTP only to loopback', () => {
-    expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a', password: 'b' })).toThrow(expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }));
-    expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a', password: 'b' })).toMatchObject({ requireTLS: true, secure: false, logger: false });
+    expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a', password: 'b' })).toThrow(
+      expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }),
+    );
+    expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a', password: 'b' })).toMatchObject({
+      requireTLS: true,
+      secure: false,
+      logger: false,
+    });
   });
 
-  it('says EHLO with the sender\'s mail domain, never the workstation\'s name or `.invalid`', () => {
+  it("says EHLO with the sender's mail domain, never the workstation's name or `.invalid`", () => {
     const endpoint = { host: 'smtp.kunta.example', port: 587, security: 'starttls' as const, username: 'anna.virtanen', password: 'b' };
     expect(buildSmtpOptions(endpoint, { clientName: ehloNameFor('Anna@Kunta.Example') }).name).toBe('kunta.example');
     expect(buildSmtpOptions({ ...endpoint, username: 'anna@kunta.example' }).name).toBe('kunta.example');

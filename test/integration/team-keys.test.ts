@@ -36,7 +36,14 @@ async function client(user: { username: string; password: string }, name: string
   const t = await createTestServices({ caCertPem: env.caCertPem });
   const events: DomainEvent[] = [];
   t.services.domainEvents.subscribe((e) => events.push(e));
-  const account = await t.value('accounts:add', { displayName: name, host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: user.username, password: user.password });
+  const account = await t.value('accounts:add', {
+    displayName: name,
+    host: '127.0.0.1',
+    port: env.imapPort,
+    security: 'starttls',
+    username: user.username,
+    password: user.password,
+  });
   const key = await t.value('crypto:keys:generate', { name, email: `${user.username}@sinetti.test`, algorithm: 'curve25519' });
   const { armored } = await t.value('crypto:keys:public:export', { fingerprint: key.fingerprint });
   return { t, accountId: account.id, fingerprint: key.fingerprint, publicKey: armored, events };
@@ -45,8 +52,18 @@ async function client(user: { username: string; password: string }, name: string
 let sequence = 0;
 async function deliverTeamMessage(teamPublicKey: string, body: string): Promise<string> {
   const subject = `Salattu tiimiviesti ${++sequence}-${Date.now()}`;
-  const ciphertext = (await encrypt({ message: await createMessage({ text: `Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n` }), encryptionKeys: await readKey({ armoredKey: teamPublicKey }), format: 'armored' })) as string;
-  const headers = [`From: Asiakas <asiakas@example.fi>`, `To: ${team}@sinetti.test`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${Math.random().toString(36).slice(2)}@example.fi>`];
+  const ciphertext = (await encrypt({
+    message: await createMessage({ text: `Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n` }),
+    encryptionKeys: await readKey({ armoredKey: teamPublicKey }),
+    format: 'armored',
+  })) as string;
+  const headers = [
+    `From: Asiakas <asiakas@example.fi>`,
+    `To: ${team}@sinetti.test`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${Math.random().toString(36).slice(2)}@example.fi>`,
+  ];
   await deliverLmtp(env.lmtpPort, team, pgpMimeEnvelope(headers, ciphertext));
   return subject;
 }
@@ -56,11 +73,14 @@ async function openBySubject(c: Client, subject: string) {
   const inbox = groups.find((g) => g.kind === 'team' && g.label === label)!.mailboxes.find((m) => m.specialUse === '\\Inbox')!;
   const ref = { accountId: c.accountId, path: inbox.path };
   let uid: number | undefined;
-  await vi.waitFor(async () => {
-    const page = await c.t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 100, sort: 'date-desc' });
-    uid = page.rows.find((r) => r?.subject === subject)?.uid;
-    expect(uid).toBeDefined();
-  }, { timeout: 10_000 });
+  await vi.waitFor(
+    async () => {
+      const page = await c.t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 100, sort: 'date-desc' });
+      uid = page.rows.find((r) => r?.subject === subject)?.uid;
+      expect(uid).toBeDefined();
+    },
+    { timeout: 10_000 },
+  );
   return c.t.value('mail:message:open', { mailbox: ref, uid: uid! });
 }
 
@@ -92,7 +112,9 @@ describe('team keys through the team mailbox', () => {
     const created = await lead.t.value('crypto:team:create', { accountId: lead.accountId, team, name: label, email: `${team}@sinetti.test` });
     expect(created.keys).toHaveLength(1);
     expect(created.keys[0]).toMatchObject({ generation: 1, current: true, userIds: [`${label} <${team}@sinetti.test>`] });
-    expect(lead.events.filter((e) => e.type === 'openpgp.team.created')).toEqual([expect.objectContaining({ team, fingerprint: created.keys[0]!.fingerprint, generation: 1 })]);
+    expect(lead.events.filter((e) => e.type === 'openpgp.team.created')).toEqual([
+      expect.objectContaining({ team, fingerprint: created.keys[0]!.fingerprint, generation: 1 }),
+    ]);
     teamPublicKey = (await lead.t.value('crypto:team:public:export', { accountId: lead.accountId, team })).armored;
     expect(teamPublicKey).not.toContain('PRIVATE');
   });
@@ -105,11 +127,25 @@ describe('team keys through the team mailbox', () => {
     expect(granted.member.fingerprint).toBe(anna.fingerprint);
     expect(granted.armored).toMatch(/^-----BEGIN PGP MESSAGE-----/);
     await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey });
-    expect(lead.events.filter((e) => e.type === 'openpgp.team.granted').map((e) => (e as { memberFingerprint: string }).memberFingerprint)).toEqual([anna.fingerprint, teemu.fingerprint]);
-    expect((await lead.t.value('crypto:team:list', {})).find((v) => v.team === team)!.members.map((m) => m.fingerprint)).toEqual([anna.fingerprint, teemu.fingerprint]);
+    expect(lead.events.filter((e) => e.type === 'openpgp.team.granted').map((e) => (e as { memberFingerprint: string }).memberFingerprint)).toEqual([
+      anna.fingerprint,
+      teemu.fingerprint,
+    ]);
+    expect((await lead.t.value('crypto:team:list', {})).find((v) => v.team === team)!.members.map((m) => m.fingerprint)).toEqual([
+      anna.fingerprint,
+      teemu.fingerprint,
+    ]);
 
     // Straight over IMAP as the member: the folder is there with both grants, and is read-only to them.
-    const imap = new ImapFlow({ host: '127.0.0.1', port: env.imapPort, secure: false, doSTARTTLS: true, tls: { ca: [env.caCertPem] }, auth: { user: env.teamKeys.members[0]!.username, pass: env.teamKeys.members[0]!.password }, logger: false });
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: env.imapPort,
+      secure: false,
+      doSTARTTLS: true,
+      tls: { ca: [env.caCertPem] },
+      auth: { user: env.teamKeys.members[0]!.username, pass: env.teamKeys.members[0]!.password },
+      logger: false,
+    });
     await imap.connect();
     try {
       const folder = teamKeysFolderPath(`shared/${team}`);
@@ -130,17 +166,26 @@ describe('team keys through the team mailbox', () => {
 
     const unconfirmed = await anna.t.call('crypto:team:grants:import', { source: { kind: 'folder', accountId: grant!.accountId, uid: grant!.uid } });
     expect(unconfirmed).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
-    const wrong = await anna.t.call('crypto:team:grants:import', { source: { kind: 'folder', accountId: grant!.accountId, uid: grant!.uid }, confirmLead: teemu.fingerprint });
+    const wrong = await anna.t.call('crypto:team:grants:import', {
+      source: { kind: 'folder', accountId: grant!.accountId, uid: grant!.uid },
+      confirmLead: teemu.fingerprint,
+    });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
     expect(await anna.t.value('crypto:team:list', {}).then((v) => v.find((x) => x.team === team)!.keys)).toEqual([]);
 
-    const imported = await anna.t.value('crypto:team:grants:import', { source: { kind: 'folder', accountId: grant!.accountId, uid: grant!.uid }, confirmLead: lead.fingerprint });
+    const imported = await anna.t.value('crypto:team:grants:import', {
+      source: { kind: 'folder', accountId: grant!.accountId, uid: grant!.uid },
+      confirmLead: lead.fingerprint,
+    });
     expect(imported).toMatchObject({ team, generation: 1, added: 1 });
-    expect(anna.events.filter((e) => e.type === 'openpgp.team.imported')).toEqual([expect.objectContaining({ team, leadFingerprint: lead.fingerprint, generation: 1 })]);
+    expect(anna.events.filter((e) => e.type === 'openpgp.team.imported')).toEqual([
+      expect.objectContaining({ team, leadFingerprint: lead.fingerprint, generation: 1 }),
+    ]);
     expect(await anna.t.value('crypto:team:grants:pending', {})).toEqual([]);
 
     // The imported team key is sealed under the vault: nothing in the data directory is a readable key.
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
     for (const file of files(anna.t.dataDir)) expect(readFileSync(file, 'latin1'), file).not.toMatch(/PRIVATE KEY|BEGIN PGP/);
 
     const view = await openBySubject(anna, oldSubject);
@@ -150,31 +195,74 @@ describe('team keys through the team mailbox', () => {
     // Teemu's grant arrives as a file this time (the lead saved it).
     const teemuPending = await teemu.t.value('crypto:team:grants:pending', {});
     expect(teemuPending).toHaveLength(1);
-    const preview = await teemu.t.value('crypto:team:grants:preview', { armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored });
+    const preview = await teemu.t.value('crypto:team:grants:preview', {
+      armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored,
+    });
     expect(preview).toMatchObject({ team, state: 'ready', leadConfirmed: false });
-    await teemu.t.value('crypto:team:grants:import', { source: { kind: 'folder', accountId: teemuPending[0]!.accountId, uid: teemuPending[0]!.uid }, confirmLead: lead.fingerprint });
+    await teemu.t.value('crypto:team:grants:import', {
+      source: { kind: 'folder', accountId: teemuPending[0]!.accountId, uid: teemuPending[0]!.uid },
+      confirmLead: lead.fingerprint,
+    });
     // Someone who is not the lead seals their own "team key" to Anna: refused even when Anna
     // confirms the real lead's fingerprint, because the grant is not signed by that key.
-    const mallory = (await generateKey({ userIDs: [{ name: 'Leena Vastaava', email: `${env.teamKeys.lead.username}@sinetti.test` }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
-    const fake = (await generateKey({ userIDs: [{ name: label, email: `${team}@sinetti.test` }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
-    const forged = await sealGrant({ team, teamLabel: label, generations: [{ generation: 2, key: fake }], member: await readKey({ armoredKey: anna.publicKey }), lead: mallory });
-    expect(await anna.t.value('crypto:team:grants:preview', { armored: forged })).toMatchObject({ state: 'refused', reason: expect.stringMatching(/already hold/) });
-    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: lead.fingerprint })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
-    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged } })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED' } });
+    const mallory = (
+      await generateKey({
+        userIDs: [{ name: 'Leena Vastaava', email: `${env.teamKeys.lead.username}@sinetti.test` }],
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        format: 'object',
+      })
+    ).privateKey;
+    const fake = (await generateKey({ userIDs: [{ name: label, email: `${team}@sinetti.test` }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' }))
+      .privateKey;
+    const forged = await sealGrant({
+      team,
+      teamLabel: label,
+      generations: [{ generation: 2, key: fake }],
+      member: await readKey({ armoredKey: anna.publicKey }),
+      lead: mallory,
+    });
+    expect(await anna.t.value('crypto:team:grants:preview', { armored: forged })).toMatchObject({
+      state: 'refused',
+      reason: expect.stringMatching(/already hold/),
+    });
+    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: lead.fingerprint })).toMatchObject({
+      ok: false,
+      error: { code: 'TEAM_GRANT_REFUSED' },
+    });
+    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged } })).toMatchObject({
+      ok: false,
+      error: { code: 'TEAM_GRANT_REFUSED' },
+    });
     // Even if Anna confirmed the stranger's own fingerprint: the grant lacks the team key she holds.
-    expect(await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: mallory.getFingerprint().toUpperCase() })).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED', message: expect.stringMatching(/already hold/) } });
-    expect((await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.map((k) => k.fingerprint)).not.toContain(fake.getFingerprint().toUpperCase());
+    expect(
+      await anna.t.call('crypto:team:grants:import', { source: { kind: 'file', armored: forged }, confirmLead: mallory.getFingerprint().toUpperCase() }),
+    ).toMatchObject({ ok: false, error: { code: 'TEAM_GRANT_REFUSED', message: expect.stringMatching(/already hold/) } });
+    expect((await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.map((k) => k.fingerprint)).not.toContain(
+      fake.getFingerprint().toUpperCase(),
+    );
     // A grant sealed to Teemu is nothing to Anna.
-    const notMine = await anna.t.call('crypto:team:grants:preview', { armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored });
+    const notMine = await anna.t.call('crypto:team:grants:preview', {
+      armored: (await lead.t.value('crypto:team:grant', { accountId: lead.accountId, team, memberPublicKey: teemu.publicKey })).armored,
+    });
     expect(notMine).toMatchObject({ ok: true, value: { state: 'refused' } });
   });
 
   it('rotates on removal: the rest get the new generation, old mail still opens, the removed member cannot read new mail', async () => {
     const rotated = await lead.t.value('crypto:team:remove-member', { accountId: lead.accountId, team, memberFingerprint: teemu.fingerprint });
-    expect(rotated.keys.map((k) => [k.generation, k.current])).toEqual([[1, false], [2, true]]);
+    expect(rotated.keys.map((k) => [k.generation, k.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect(rotated.members.map((m) => m.fingerprint)).toEqual([anna.fingerprint]);
     const rotation = lead.events.find((e) => e.type === 'openpgp.team.rotated');
-    expect(rotation).toMatchObject({ team, generation: 2, removedMemberFingerprint: teemu.fingerprint, previousFingerprint: rotated.keys[0]!.fingerprint, fingerprint: rotated.keys[1]!.fingerprint });
+    expect(rotation).toMatchObject({
+      team,
+      generation: 2,
+      removedMemberFingerprint: teemu.fingerprint,
+      previousFingerprint: rotated.keys[0]!.fingerprint,
+      fingerprint: rotated.keys[1]!.fingerprint,
+    });
 
     const newPublic = (await lead.t.value('crypto:team:public:export', { accountId: lead.accountId, team })).armored;
     const newSubject = await deliverTeamMessage(newPublic, 'Toisen sukupolven salattu sisältö');
@@ -195,15 +283,34 @@ describe('team keys through the team mailbox', () => {
     expect(locked.text ?? '').not.toContain('Toisen sukupolven');
   });
 
-  it('sending as the team encrypts the Sent copy to the team\'s current key as well', async () => {
+  it("sending as the team encrypts the Sent copy to the team's current key as well", async () => {
     const member = env.teamKeys.members[0]!;
-    const smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [member.username]: member.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+    const smtp = await startSmtpTestServer({
+      mode: 'starttls',
+      dovecotConfigPath: env.configPath,
+      users: { [member.username]: member.password },
+      lmtpPort: env.lmtpPort,
+      deliverDomain: 'sinetti.test',
+    });
     try {
       const teamAccount = await anna.t.value('accounts:add', {
-        displayName: label, teamName: label, host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: member.username, password: member.password,
-        address: `${team}@sinetti.test`, smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
+        displayName: label,
+        teamName: label,
+        host: '127.0.0.1',
+        port: env.imapPort,
+        security: 'starttls',
+        username: member.username,
+        password: member.password,
+        address: `${team}@sinetti.test`,
+        smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' },
       });
-      const outgoing = { accountId: teamAccount.id, to: [`${env.teamKeys.lead.username}@sinetti.test`], subject: 'Tiimin viesti', text: 'Kokous siirtyy.', draftId: randomUUID() };
+      const outgoing = {
+        accountId: teamAccount.id,
+        to: [`${env.teamKeys.lead.username}@sinetti.test`],
+        subject: 'Tiimin viesti',
+        text: 'Kokous siirtyy.',
+        draftId: randomUUID(),
+      };
       const { token } = await anna.t.value('send:evaluate', { message: outgoing });
       const { messageId } = await anna.t.value('send:submit', { message: outgoing, approval: { token } });
       await vi.waitFor(async () => expect(await anna.t.value('send:outbox:list', {})).toEqual([]), { timeout: 15_000 });
@@ -211,7 +318,15 @@ describe('team keys through the team mailbox', () => {
       const current = (await anna.t.value('crypto:team:list', {})).find((v) => v.team === team)!.keys.find((k) => k.current)!;
       const teamKey = await readKey({ armoredKey: (await lead.t.value('crypto:team:public:export', { accountId: lead.accountId, team })).armored });
       expect(teamKey.getFingerprint().toUpperCase()).toBe(current.fingerprint);
-      const imap = new ImapFlow({ host: '127.0.0.1', port: env.imapPort, secure: false, doSTARTTLS: true, tls: { ca: [env.caCertPem] }, auth: { user: member.username, pass: member.password }, logger: false });
+      const imap = new ImapFlow({
+        host: '127.0.0.1',
+        port: env.imapPort,
+        secure: false,
+        doSTARTTLS: true,
+        tls: { ca: [env.caCertPem] },
+        auth: { user: member.username, pass: member.password },
+        logger: false,
+      });
       await imap.connect();
       try {
         const lock = await imap.getMailboxLock('Sent');

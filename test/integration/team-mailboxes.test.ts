@@ -84,7 +84,14 @@ describe('discovery', () => {
   it('does not show teams the person is not a member of', async () => {
     const outsider = await createTestServices({ caCertPem: env.caCertPem });
     try {
-      await outsider.value('accounts:add', { displayName: 'Ulkopuolinen', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.outsider.username, password: env.outsider.password });
+      await outsider.value('accounts:add', {
+        displayName: 'Ulkopuolinen',
+        host: '127.0.0.1',
+        port: env.imapPort,
+        security: 'starttls',
+        username: env.outsider.username,
+        password: env.outsider.password,
+      });
       const seen = await outsider.value('mail:mailboxes:list', {});
       expect(seen.filter((g) => g.kind === 'team')).toEqual([]);
     } finally {
@@ -113,7 +120,14 @@ describe('header sync', () => {
     // Small windows, so the backfill is still running when the socket dies.
     const fresh = await createTestServices({ caCertPem: env.caCertPem, headerWindowSize: 50 });
     try {
-      const added = await fresh.value('accounts:add', { displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password });
+      const added = await fresh.value('accounts:add', {
+        displayName: 'Oma',
+        host: '127.0.0.1',
+        port: env.imapPort,
+        security: 'starttls',
+        username: env.person.username,
+        password: env.person.password,
+      });
       const freshRef = { accountId: added.id, path: env.bulkFolder };
       await fresh.value('mail:messages:page', { mailbox: freshRef, offset: 0, limit: 50, sort: 'date-desc' });
       const session = await fresh.services.mail.session(freshRef);
@@ -152,7 +166,15 @@ describe('live updates', () => {
     const page = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' });
     const target = page.rows[0]!;
     expect(target.flags.flagged).toBe(false);
-    const colleague = new ImapFlow({ host: '127.0.0.1', port: env.imapPort, secure: false, doSTARTTLS: true, tls: { ca: [env.caCertPem] }, auth: { user: env.colleague.username, pass: env.colleague.password }, logger: false });
+    const colleague = new ImapFlow({
+      host: '127.0.0.1',
+      port: env.imapPort,
+      secure: false,
+      doSTARTTLS: true,
+      tls: { ca: [env.caCertPem] },
+      auth: { user: env.colleague.username, pass: env.colleague.password },
+      logger: false,
+    });
     await colleague.connect();
     try {
       await colleague.mailboxOpen(ref.path);
@@ -160,10 +182,13 @@ describe('live updates', () => {
     } finally {
       await colleague.logout();
     }
-    await vi.waitFor(async () => {
-      const now = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' });
-      expect(now.rows[0]?.flags.flagged).toBe(true);
-    }, { timeout: 15_000 });
+    await vi.waitFor(
+      async () => {
+        const now = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' });
+        expect(now.rows[0]?.flags.flagged).toBe(true);
+      },
+      { timeout: 15_000 },
+    );
     expect(t.events).toContainEqual(expect.objectContaining({ type: 'mailbox-changed', mailbox: ref, reason: 'flags' }));
   });
 });
@@ -173,11 +198,18 @@ describe('reading and acting on a message', () => {
     const ref = teamInbox(env.teams[0]!.label);
     const opened: unknown[] = [];
     const unsubscribe = t.services.domainEvents.subscribe((e) => opened.push(e));
-    await deliverLmtp(env.lmtpPort, env.teams[0]!.name, finnishMessage('Päätös toimeentulotuesta', 'Hyvä asiakas, päätöksenne on liitteenä. Ystävällisin terveisin, Sosiaalitoimisto'));
-    await vi.waitFor(async () => {
-      const p = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' });
-      expect(p.rows[0]?.subject).toBe('Päätös toimeentulotuesta');
-    }, { timeout: 15_000 });
+    await deliverLmtp(
+      env.lmtpPort,
+      env.teams[0]!.name,
+      finnishMessage('Päätös toimeentulotuesta', 'Hyvä asiakas, päätöksenne on liitteenä. Ystävällisin terveisin, Sosiaalitoimisto'),
+    );
+    await vi.waitFor(
+      async () => {
+        const p = await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' });
+        expect(p.rows[0]?.subject).toBe('Päätös toimeentulotuesta');
+      },
+      { timeout: 15_000 },
+    );
     const row = (await t.value('mail:messages:page', { mailbox: ref, offset: 0, limit: 1, sort: 'date-desc' })).rows[0]!;
     const view = await t.value('mail:message:open', { mailbox: ref, uid: row.uid });
     expect(view.subject).toBe('Päätös toimeentulotuesta');

@@ -46,14 +46,27 @@ let annaPublic: string;
 /** The team's key, granted by a lead (played by the test) to a member's own public key, imported by the member. */
 async function grantTeamKey(member: TestServices, memberPublic: string, lead: PrivateKey): Promise<void> {
   const { readKey } = await import('openpgp');
-  const armored = await sealGrant({ team: TEAM, teamLabel: 'Perhepalvelut', generations: [{ generation: 1, key: teamKey }], member: await readKey({ armoredKey: memberPublic }), lead, now: Date.now() });
+  const armored = await sealGrant({
+    team: TEAM,
+    teamLabel: 'Perhepalvelut',
+    generations: [{ generation: 1, key: teamKey }],
+    member: await readKey({ armoredKey: memberPublic }),
+    lead,
+    now: Date.now(),
+  });
   await member.value('crypto:team:grants:import', { source: { kind: 'file', armored }, confirmLead: lead.getFingerprint().toUpperCase() });
 }
 
 async function client(user: { username: string; password: string }, address: string, name: string, withSmtp: boolean, policyFile: string) {
   const t = await createTestServices({ caCertPem: env.caCertPem, managedPolicyPath: policyFile });
   const account = await t.value('accounts:add', {
-    displayName: name, host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: user.username, password: user.password, address,
+    displayName: name,
+    host: '127.0.0.1',
+    port: env.imapPort,
+    security: 'starttls',
+    username: user.username,
+    password: user.password,
+    address,
     ...(withSmtp ? { smtp: { host: '127.0.0.1', port: smtp.port, security: 'starttls' as const } } : {}),
   });
   const own = await t.value('crypto:keys:generate', { name, email: address, algorithm: 'curve25519' });
@@ -61,11 +74,20 @@ async function client(user: { username: string; password: string }, address: str
 }
 
 beforeAll(async () => {
-  smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: { [env.person.username]: env.person.password }, lmtpPort: env.lmtpPort, deliverDomain: 'sinetti.test' });
+  smtp = await startSmtpTestServer({
+    mode: 'starttls',
+    dovecotConfigPath: env.configPath,
+    users: { [env.person.username]: env.person.password },
+    lmtpPort: env.lmtpPort,
+    deliverDomain: 'sinetti.test',
+  });
   const policyFile = join(mkdtempSync(join(tmpdir(), 'sinetti-team-verdict-policy-')), 'policy.json');
   writeFileSync(policyFile, JSON.stringify({ version: 1, domains: { internal: ['sinetti.test', 'kunta.example'] } }));
-  teamKey = (await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: TEAM_ADDRESS }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
-  const lead = (await generateKey({ userIDs: [{ name: 'Tiimin vetäjä', email: 'vetaja@sinetti.test' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
+  teamKey = (await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: TEAM_ADDRESS }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' }))
+    .privateKey;
+  const lead = (
+    await generateKey({ userIDs: [{ name: 'Tiimin vetäjä', email: 'vetaja@sinetti.test' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })
+  ).privateKey;
 
   const a = await client(env.person, ANNA, 'Anna Virtanen', true, policyFile);
   const m = await client(env.colleague, MIKKO(), 'Mikko Korhonen', false, policyFile);
@@ -105,20 +127,31 @@ async function sendAndReceive(message: OutgoingMessageInput): Promise<{ messageI
 async function openAtMikko(messageId: string) {
   const inbox = { accountId: mikkoAccount, path: 'INBOX' };
   let uid = 0;
-  await vi.waitFor(async () => {
-    const found = await (await mikko.services.mail.session(inbox)).withClient((c) => c.search({ header: { 'message-id': messageId } }, { uid: true }));
-    uid = (found || [])[0] ?? 0;
-    expect(uid).toBeGreaterThan(0);
-  }, { timeout: 15_000 });
+  await vi.waitFor(
+    async () => {
+      const found = await (await mikko.services.mail.session(inbox)).withClient((c) => c.search({ header: { 'message-id': messageId } }, { uid: true }));
+      uid = (found || [])[0] ?? 0;
+      expect(uid).toBeGreaterThan(0);
+    },
+    { timeout: 15_000 },
+  );
   return mikko.value('mail:message:open', { mailbox: inbox, uid });
 }
 
 describe('mail sent as a team, at the recipient', () => {
-  it('verifies as good from the team address in Sinetti and in GnuPG; Sender names the person; Message-ID and EHLO from the sender\'s domains', async () => {
+  it("verifies as good from the team address in Sinetti and in GnuPG; Sender names the person; Message-ID and EHLO from the sender's domains", async () => {
     const team = (await anna.value('send:identities:list', {})).find((i) => i.kind === 'team' && i.address === TEAM_ADDRESS)!;
     expect(team).toBeDefined();
     const marker = randomBytes(4).toString('hex');
-    const message: OutgoingMessageInput = { accountId: annaAccount, teamMailbox: team.teamMailbox!, to: [MIKKO(), PARTNER], subject: `Kotikäynti ${marker}`, text: `Tiimin viesti ${marker}.`, secure: true, draftId: randomUUID() };
+    const message: OutgoingMessageInput = {
+      accountId: annaAccount,
+      teamMailbox: team.teamMailbox!,
+      to: [MIKKO(), PARTNER],
+      subject: `Kotikäynti ${marker}`,
+      text: `Tiimin viesti ${marker}.`,
+      secure: true,
+      draftId: randomUUID(),
+    };
     const { messageId, raw, helo } = await sendAndReceive(message);
 
     // On the wire: Message-ID under the TEAM's domain (main minted it from the draft id), EHLO the account's domain.
@@ -134,7 +167,10 @@ describe('mail sent as a team, at the recipient', () => {
     const view = await openAtMikko(messageId);
     expect(view.subject).toBe(`Kotikäynti ${marker}`);
     expect(view.text).toContain(`Tiimin viesti ${marker}.`);
-    expect(view.crypto).toMatchObject({ decryption: 'decrypted', signature: { status: 'good', fingerprint: teamKey.getFingerprint().toUpperCase(), acceptance: 'team' } });
+    expect(view.crypto).toMatchObject({
+      decryption: 'decrypted',
+      signature: { status: 'good', fingerprint: teamKey.getFingerprint().toUpperCase(), acceptance: 'team' },
+    });
     expect(view.crypto!.signature.signerUserIds.some((id) => id.includes(`<${TEAM_ADDRESS}>`))).toBe(true);
     expect(view.identity).toMatchObject({ fromAddresses: [TEAM_ADDRESS], sender: ANNA });
 
@@ -145,13 +181,23 @@ describe('mail sent as a team, at the recipient', () => {
     const validSig = /\[GNUPG:\] VALIDSIG ([0-9A-F]{40})/.exec(opened.stderr)?.[1];
     expect(validSig).toBe(teamKey.getFingerprint().toUpperCase());
     expect(opened.stderr).toMatch(new RegExp(`\\[GNUPG:\\] GOODSIG [0-9A-F]{16} Perhepalvelut <${TEAM_ADDRESS}>`));
-    const uids = (await gpg.run(['--with-colons', '--list-keys', validSig!])).stdout.toString().split('\n').filter((l) => l.startsWith('uid:'));
+    const uids = (await gpg.run(['--with-colons', '--list-keys', validSig!])).stdout
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('uid:'));
     expect(uids.map((l) => l.split(':')[9])).toEqual([`Perhepalvelut <${TEAM_ADDRESS}>`]);
     expect(opened.stdout.toString('utf8')).toContain(`Tiimin viesti ${marker}.`);
   });
 
-  it('signs personal mail with the person\'s own key, under the person\'s domain', async () => {
-    const message: OutgoingMessageInput = { accountId: annaAccount, to: [MIKKO()], subject: `Oma ${randomBytes(4).toString('hex')}`, text: 'Henkilökohtainen viesti.', secure: true, draftId: randomUUID() };
+  it("signs personal mail with the person's own key, under the person's domain", async () => {
+    const message: OutgoingMessageInput = {
+      accountId: annaAccount,
+      to: [MIKKO()],
+      subject: `Oma ${randomBytes(4).toString('hex')}`,
+      text: 'Henkilökohtainen viesti.',
+      secure: true,
+      draftId: randomUUID(),
+    };
     // Mikko has accepted Anna's own key (a team key says nothing about her personal mail).
     const [imported] = await mikko.value('crypto:contacts:import', { armored: annaPublic });
     await mikko.value('crypto:contacts:accept', { fingerprint: imported!.fingerprint, state: 'unverified' });

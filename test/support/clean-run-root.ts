@@ -17,7 +17,9 @@ export async function cleanRunRoot(root: string, warn?: Warn): Promise<boolean> 
   const dirs = directoriesUnder(root, MAX_DEPTH);
   for (const dir of dirs) stopGpgAgents(dir);
   for (const dir of dirs.filter((d) => existsSync(join(d, 'dovecot.conf')))) {
-    await stopDovecotIn(dir).catch((error: unknown) => warn?.(`could not stop the Dovecot in ${dir}: ${error instanceof Error ? error.message : String(error)}`));
+    await stopDovecotIn(dir).catch((error: unknown) =>
+      warn?.(`could not stop the Dovecot in ${dir}: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
   return removeTree(root, warn ? { warn } : {});
 }

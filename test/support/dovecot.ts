@@ -227,17 +227,34 @@ async function mailOwner(): Promise<Owner> {
   await ensureSystemUser('vmail');
   await ensureSystemUser('dovenull');
   const vmail = await idOf('vmail');
-  const internalUser = (await idOf('dovecot').then(() => true, () => false)) ? 'dovecot' : 'dovenull';
+  const internalUser = (await idOf('dovecot').then(
+    () => true,
+    () => false,
+  ))
+    ? 'dovecot'
+    : 'dovenull';
   const internal = await idOf(internalUser);
   return { uid: vmail.uid, gid: vmail.gid, user: 'vmail', loginUser: 'dovenull', internalUser, internalUid: internal.uid, internalGid: internal.gid };
 }
 
 async function ensureSystemUser(name: string): Promise<void> {
-  if (await idOf(name).then(() => true, () => false)) return;
+  if (
+    await idOf(name).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await run('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', name]).catch(
     async (error: { stderr?: string }) => {
       // Another test process may have created it in the meantime.
-      if (!(await idOf(name).then(() => true, () => false))) throw new Error(`could not create system user ${name}: ${error.stderr ?? ''}`);
+      if (
+        !(await idOf(name).then(
+          () => true,
+          () => false,
+        ))
+      )
+        throw new Error(`could not create system user ${name}: ${error.stderr ?? ''}`);
     },
   );
 }
@@ -442,11 +459,15 @@ function alive(pid: number): boolean {
 
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<import('node:net').Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

@@ -32,7 +32,14 @@ function tracker(server: Server, sockets: Set<Socket>, chunks: Buffer[]) {
 export async function startStarttlsStripper(upstreamPort: number): Promise<HostileServer> {
   const chunks: Buffer[] = [];
   const sockets = new Set<Socket>();
-  const strip = (data: Buffer) => Buffer.from(data.toString('latin1').replace(/ STARTTLS/g, '').replace(/ LOGINDISABLED/g, ''), 'latin1');
+  const strip = (data: Buffer) =>
+    Buffer.from(
+      data
+        .toString('latin1')
+        .replace(/ STARTTLS/g, '')
+        .replace(/ LOGINDISABLED/g, ''),
+      'latin1',
+    );
   const server = createServer((client) => {
     sockets.add(client);
     const upstream = connect(upstreamPort, '127.0.0.1');

@@ -34,7 +34,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const third = { name: 'teemu.jasen', password: 'Teemu-salasana-5' };
   const keyTeam = { name: 'kotihoito', label: 'Kotihoito', password: 'team-3-not-used', members: [person.name, third.name], leads: [lead.name] };
   const teams = [
-    { name: 'perhepalvelut', label: 'Perhepalvelut', password: 'team-1-not-used', members: [person.name, colleague.name], address: 'perhepalvelut@sinetti.test' },
+    {
+      name: 'perhepalvelut',
+      label: 'Perhepalvelut',
+      password: 'team-1-not-used',
+      members: [person.name, colleague.name],
+      address: 'perhepalvelut@sinetti.test',
+    },
     { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: 'team-2-not-used', members: [person.name] },
   ];
   let dovecot: DovecotHandle | undefined;

@@ -20,10 +20,11 @@ export async function deliverLmtp(port: number, recipient: string, raw: string |
       if (/^\d{3} /.test(line)) waiters.shift()?.(line);
     }
   });
-  const reply = () => new Promise<string>((resolve, reject) => {
-    waiters.push(resolve);
-    socket.once('error', reject);
-  });
+  const reply = () =>
+    new Promise<string>((resolve, reject) => {
+      waiters.push(resolve);
+      socket.once('error', reject);
+    });
   const expectCode = async (code: string, what: string) => {
     const line = await reply();
     if (!line.startsWith(code)) throw new Error(`LMTP ${what} failed: ${line}`);

@@ -33,7 +33,16 @@ export async function createReadingWorld(): Promise<ReadingWorld> {
   const gpg = createGpg();
   const t = await createTestServices({ caCertPem: env.caCertPem });
   const personAddress = `${env.person.username}@sinetti.test`;
-  const accountId = (await t.value('accounts:add', { displayName: 'Oma', host: '127.0.0.1', port: env.imapPort, security: 'starttls', username: env.person.username, password: env.person.password })).id;
+  const accountId = (
+    await t.value('accounts:add', {
+      displayName: 'Oma',
+      host: '127.0.0.1',
+      port: env.imapPort,
+      security: 'starttls',
+      username: env.person.username,
+      password: env.person.password,
+    })
+  ).id;
   const personFpr = (await t.value('crypto:keys:generate', { name: 'Anna Virtanen', email: personAddress, algorithm: 'curve25519' })).fingerprint;
   await gpg.run(['--import'], (await t.value('crypto:keys:public:export', { fingerprint: personFpr })).armored);
 
@@ -45,7 +54,9 @@ export async function createReadingWorld(): Promise<ReadingWorld> {
   };
   const partnerFpr = await newGpgKey('Kumppani <kumppani@kela.example>');
   const strangerFpr = await newGpgKey('Vieras <vieras@example.net>');
-  await t.value('crypto:keys:import', { armored: (await gpg.run(['--passphrase', GPG_PASS, '--armor', '--export-secret-keys', partnerFpr])).stdout.toString() });
+  await t.value('crypto:keys:import', {
+    armored: (await gpg.run(['--passphrase', GPG_PASS, '--armor', '--export-secret-keys', partnerFpr])).stdout.toString(),
+  });
 
   const ref = { accountId, path: 'INBOX' };
   return {
@@ -58,7 +69,16 @@ export async function createReadingWorld(): Promise<ReadingWorld> {
     strangerFpr,
     newGpgKey,
     async encrypt(plain, recipient, options = {}) {
-      const args = ['--passphrase', GPG_PASS, '--armor', ...(options.extra ?? []), '--encrypt', '--recipient', recipient, ...(options.signer ? ['--sign', '--local-user', options.signer] : [])];
+      const args = [
+        '--passphrase',
+        GPG_PASS,
+        '--armor',
+        ...(options.extra ?? []),
+        '--encrypt',
+        '--recipient',
+        recipient,
+        ...(options.signer ? ['--sign', '--local-user', options.signer] : []),
+      ];
       return (await gpg.run(args, plain)).stdout.toString();
     },
     async replyText(uid) {

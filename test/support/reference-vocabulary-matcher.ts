@@ -56,7 +56,8 @@ export class ReferenceVocabularyMatcher {
         const start = token.start;
         const end = tokens[i + n - 1]!.end;
         const previous = found.get(start);
-        if (!previous || end > previous.end) found.set(start, { category: form.category, term: form.term, language: form.language, text: source.slice(start, end), start, end });
+        if (!previous || end > previous.end)
+          found.set(start, { category: form.category, term: form.term, language: form.language, text: source.slice(start, end), start, end });
       }
     });
     return [...found.values()].sort((a, b) => a.start - b.start);

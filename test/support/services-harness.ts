@@ -23,7 +23,15 @@ export interface TestServices {
 }
 
 export async function createTestServices(
-  options: { caCertPem?: string; keychain?: KeychainBackend; timeoutMs?: number; dataDir?: string; headerWindowSize?: number; managedPolicyPath?: string; keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null } = {},
+  options: {
+    caCertPem?: string;
+    keychain?: KeychainBackend;
+    timeoutMs?: number;
+    dataDir?: string;
+    headerWindowSize?: number;
+    managedPolicyPath?: string;
+    keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
+  } = {},
 ): Promise<TestServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinetti-it-'));
   const services = await createServices({

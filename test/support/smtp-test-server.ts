@@ -66,7 +66,8 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
       return callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
     },
     onRcptTo(address, _session, callback) {
-      if (state.faults.rejectRecipients.includes(address.address)) return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
+      if (state.faults.rejectRecipients.includes(address.address))
+        return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
       callback();
     },
     onData(stream, session, callback) {
@@ -88,7 +89,12 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
           return callback(Object.assign(new Error('4.3.0 Temporary failure, try again later'), { responseCode: 451 }));
         }
         const raw = Buffer.concat(chunks);
-        const message = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, helo: session.hostNameAppearsAs };
+        const message = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          helo: session.hostNameAppearsAs,
+        };
         if (state.faults.dropAfterNextData) {
           state.faults.dropAfterNextData = false;
           // The whole message is in and the server keeps it, but its 250 never reaches the client.

@@ -28,7 +28,11 @@ export function parseAutocryptHeader(value: string): AutocryptHeader | null {
   const addr = attributes.get('addr')?.toLowerCase();
   const keydata = attributes.get('keydata')?.replace(/\s+/g, '');
   if (!addr || !/^[^\s@]+@[^\s@]+$/.test(addr) || !keydata || !/^[A-Za-z0-9+/]+=*$/.test(keydata)) return null;
-  return { addr, keydata: new Uint8Array(Buffer.from(keydata, 'base64')), preferEncrypt: attributes.get('prefer-encrypt') === 'mutual' ? 'mutual' : 'nopreference' };
+  return {
+    addr,
+    keydata: new Uint8Array(Buffer.from(keydata, 'base64')),
+    preferEncrypt: attributes.get('prefer-encrypt') === 'mutual' ? 'mutual' : 'nopreference',
+  };
 }
 
 /** The raw header block (as IMAP returns it for HEADER.FIELDS) → the one valid Autocrypt header for `from`, or null. */

@@ -78,14 +78,21 @@ export class CorrespondentKeyring implements KeySource {
         const known = incoming.get(fingerprint) ?? entries.get(fingerprint);
         if (known) {
           const merged = await known.key.update(key, undefined, OPENPGP_FULL_CONFIG);
-          incoming.set(fingerprint, { ...known, key: merged, armored: merged.armor(OPENPGP_FULL_CONFIG), addresses: addressesOf(merged), isNew: incoming.get(fingerprint)?.isNew ?? false });
+          incoming.set(fingerprint, {
+            ...known,
+            key: merged,
+            armored: merged.armor(OPENPGP_FULL_CONFIG),
+            addresses: addressesOf(merged),
+            isNew: incoming.get(fingerprint)?.isNew ?? false,
+          });
           continue;
         }
         await assertUsable(key).catch((error: unknown) => {
           throw new ServiceError('VALIDATION', `${addressesOf(key).join(', ') || fingerprint}: ${(error as Error).message}`);
         });
         const addresses = addressesOf(key);
-        if (addresses.length === 0) throw new ServiceError('VALIDATION', `${fingerprint}: the key has no e-mail address in its user IDs, so it cannot be matched to a correspondent.`);
+        if (addresses.length === 0)
+          throw new ServiceError('VALIDATION', `${fingerprint}: the key has no e-mail address in its user IDs, so it cannot be matched to a correspondent.`);
         const others = [...entries.values(), ...incoming.values()].filter((e) => e.state !== 'rejected' && e.addresses.some((a) => addresses.includes(a)));
         // Never a silent replacement: with another key for the address on file, the person decides.
         const state: CorrespondentState = others.length ? 'undecided' : 'unverified';
@@ -94,7 +101,8 @@ export class CorrespondentKeyring implements KeySource {
       for (const { isNew: _isNew, ...entry } of incoming.values()) entries.set(entry.fingerprint, entry);
       await this.save(entries);
       for (const { fingerprint, state, isNew } of incoming.values()) {
-        if (isNew) this.events?.emit({ type: 'openpgp.correspondent.imported', fingerprint, source, state: state as 'undecided' | 'unverified', at: this.now() });
+        if (isNew)
+          this.events?.emit({ type: 'openpgp.correspondent.imported', fingerprint, source, state: state as 'undecided' | 'unverified', at: this.now() });
         else this.events?.emit({ type: 'openpgp.correspondent.updated', fingerprint, source, at: this.now() });
       }
       const all = [...entries.values()];
@@ -112,7 +120,11 @@ export class CorrespondentKeyring implements KeySource {
       const updated = { ...entry, state, decidedAt: this.now() };
       entries.set(entry.fingerprint, updated);
       await this.save(entries);
-      this.events?.emit(state === 'rejected' ? { type: 'openpgp.correspondent.rejected', fingerprint: entry.fingerprint, at: this.now() } : { type: 'openpgp.correspondent.accepted', fingerprint: entry.fingerprint, state, at: this.now() });
+      this.events?.emit(
+        state === 'rejected'
+          ? { type: 'openpgp.correspondent.rejected', fingerprint: entry.fingerprint, at: this.now() }
+          : { type: 'openpgp.correspondent.accepted', fingerprint: entry.fingerprint, state, at: this.now() },
+      );
       return this.view(updated, [...entries.values()]);
     });
   }
@@ -199,7 +211,12 @@ export class CorrespondentKeyring implements KeySource {
 
   private async save(entries: Map<string, Entry>): Promise<void> {
     const stored: StoredEntry[] = [...entries.values()].map(({ fingerprint, armored, state, source, importedAt, decidedAt }) => ({
-      fingerprint, armored, state, source, importedAt, ...(decidedAt ? { decidedAt } : {}),
+      fingerprint,
+      armored,
+      state,
+      source,
+      importedAt,
+      ...(decidedAt ? { decidedAt } : {}),
     }));
     await this.secrets.set(KEYRING, JSON.stringify({ version: 1, entries: stored }));
     this.entries = entries;

@@ -68,7 +68,9 @@ export function fetchKeyData(url: URL, accept: string, options: KeyFetchOptions 
         }
         if (status !== 200) {
           res.resume();
-          return finish(new ServiceError('SERVER', `The key server answered ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}.`));
+          return finish(
+            new ServiceError('SERVER', `The key server answered ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}.`),
+          );
         }
         const declared = Number(res.headers['content-length'] ?? 0);
         if (declared > maxBytes) {
@@ -101,10 +103,12 @@ export function fetchKeyData(url: URL, accept: string, options: KeyFetchOptions 
 function classify(error: unknown): ServiceError {
   const code = String((error as { code?: string }).code ?? '');
   const message = (error as Error).message ?? '';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ServiceError('DNS', 'The key server\'s name could not be found (DNS).', { cause: error });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ServiceError('DNS', "The key server's name could not be found (DNS).", { cause: error });
   if (code === 'ECONNREFUSED') return new ServiceError('CONNECTION_REFUSED', 'The key server refused the connection.', { cause: error });
-  if (CERT_CODES.test(code) || /certificate/i.test(message)) return new ServiceError('TLS_CERTIFICATE', 'The key server\'s TLS certificate is not trusted or does not match its name.', { cause: error });
-  if (/EPROTO|ERR_SSL|ERR_TLS/.test(code)) return new ServiceError('TLS_FAILED', 'A secure (TLS) connection to the key server could not be set up.', { cause: error });
+  if (CERT_CODES.test(code) || /certificate/i.test(message))
+    return new ServiceError('TLS_CERTIFICATE', "The key server's TLS certificate is not trusted or does not match its name.", { cause: error });
+  if (/EPROTO|ERR_SSL|ERR_TLS/.test(code))
+    return new ServiceError('TLS_FAILED', 'A secure (TLS) connection to the key server could not be set up.', { cause: error });
   if (code === 'ETIMEDOUT') return new ServiceError('TIMEOUT', 'The key server did not answer in time.', { cause: error });
   return new ServiceError('CONNECTION_LOST', 'The connection to the key server was lost.', { cause: error });
 }

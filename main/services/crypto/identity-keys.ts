@@ -50,7 +50,11 @@ export interface IdentityKeysDeps {
 export const emailOfUserId = (userId: string) => /<([^>]+)>\s*$/.exec(userId)?.[1]?.toLowerCase() ?? (userId.includes('@') ? userId.trim().toLowerCase() : '');
 const carries = (key: Key, address: string) => address !== '' && key.getUserIDs().some((id) => emailOfUserId(id) === address.toLowerCase());
 const fp = (key: Key) => key.getFingerprint().toUpperCase();
-const usable = (key: Key) => assertUsable(key).then(() => true, () => false);
+const usable = (key: Key) =>
+  assertUsable(key).then(
+    () => true,
+    () => false,
+  );
 
 export class IdentityKeyring {
   constructor(private readonly deps: IdentityKeysDeps) {}

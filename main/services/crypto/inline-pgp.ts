@@ -89,7 +89,9 @@ export async function openInline(text: string, kind: InlineKind, fromAddress: st
   try {
     message = await readCleartextMessage({ cleartextMessage: body, config: OPENPGP_CONFIG });
   } catch {
-    return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature: { status: 'bad', signerUserIds: [] }, protectedSubject: false, inline: true } };
+    return {
+      status: { decryption: 'not-encrypted', recipientKeyIds: [], signature: { status: 'bad', signerUserIds: [] }, protectedSubject: false, inline: true },
+    };
   }
   const verificationKeys = await keys.verificationKeys();
   let checks: SignatureCheck[] = [];
@@ -99,6 +101,8 @@ export async function openInline(text: string, kind: InlineKind, fromAddress: st
   } catch {
     checks = [];
   }
-  const signature = checks.length ? await signatureVerdict(checks, verificationKeys, fromAddress, { coversMessage: true }) : { ...NO_SIGNATURE, status: 'bad' as const };
+  const signature = checks.length
+    ? await signatureVerdict(checks, verificationKeys, fromAddress, { coversMessage: true })
+    : { ...NO_SIGNATURE, status: 'bad' as const };
   return { status: { decryption: 'not-encrypted', recipientKeyIds: [], signature, protectedSubject: false, inline: true }, text: message.getText() };
 }

@@ -79,7 +79,8 @@ export class KeyLookupService {
   /** The person chose this candidate: into the keyring (unverified, or undecided next to another key for the address). */
   async importCandidate(candidateId: string): Promise<CorrespondentKeyView[]> {
     const candidate = this.candidates.get(candidateId);
-    if (!candidate || candidate.until <= this.now()) throw new ServiceError('NOT_FOUND', 'The lookup result is no longer available; look the address up again.');
+    if (!candidate || candidate.until <= this.now())
+      throw new ServiceError('NOT_FOUND', 'The lookup result is no longer available; look the address up again.');
     this.candidates.delete(candidateId);
     return this.deps.keyring.importKeys([candidate.key], candidate.source);
   }

@@ -75,11 +75,14 @@ export class KeyService implements KeySource {
   }
 
   async generate(options: { name: string; email: string; algorithm?: KeyAlgorithmChoice; passphrase?: string; expiresInDays?: number }): Promise<KeySummary> {
-    if (this.passphraseRequired() && !options.passphrase) throw new ServiceError('VALIDATION', 'Your organisation requires a passphrase for your key: choose one.');
+    if (this.passphraseRequired() && !options.passphrase)
+      throw new ServiceError('VALIDATION', 'Your organisation requires a passphrase for your key: choose one.');
     const algorithm = options.algorithm ?? 'curve25519';
     const { privateKey, revocationCertificate } = await generateKey({
       userIDs: [{ name: options.name, email: options.email }],
-      ...(algorithm === 'curve25519' ? { type: 'ecc' as const, curve: 'curve25519Legacy' as const } : { type: 'rsa' as const, rsaBits: algorithm === 'rsa3072' ? 3072 : 4096 }),
+      ...(algorithm === 'curve25519'
+        ? { type: 'ecc' as const, curve: 'curve25519Legacy' as const }
+        : { type: 'rsa' as const, rsaBits: algorithm === 'rsa3072' ? 3072 : 4096 }),
       ...(options.passphrase ? { passphrase: options.passphrase } : {}),
       keyExpirationTime: options.expiresInDays ? options.expiresInDays * 86_400 : 0,
       format: 'object',
@@ -100,7 +103,11 @@ export class KeyService implements KeySource {
     }
     await assertUsable(key);
     // An unprotected key would be held under the vault key alone, which the policy does not allow.
-    if (this.passphraseRequired() && key.isDecrypted()) throw new ServiceError('VALIDATION', 'Your organisation requires a passphrase for your key: protect it with one (e.g. gpg --edit-key, passwd) and import it again.');
+    if (this.passphraseRequired() && key.isDecrypted())
+      throw new ServiceError(
+        'VALIDATION',
+        'Your organisation requires a passphrase for your key: protect it with one (e.g. gpg --edit-key, passwd) and import it again.',
+      );
     return this.store(key, 'imported');
   }
 
@@ -144,11 +151,16 @@ export class KeyService implements KeySource {
   async revoke(fingerprint: string, reason: RevocationReason, description = ''): Promise<KeySummary> {
     const key = await this.require(fingerprint);
     const id = key.getFingerprint().toUpperCase();
-    const flag = { compromised: enums.reasonForRevocation.keyCompromised, superseded: enums.reasonForRevocation.keySuperseded, retired: enums.reasonForRevocation.keyRetired }[reason];
+    const flag = {
+      compromised: enums.reasonForRevocation.keyCompromised,
+      superseded: enums.reasonForRevocation.keySuperseded,
+      retired: enums.reasonForRevocation.keyRetired,
+    }[reason];
     const signer = this.usable(key);
     let revoked: PrivateKey;
     if (signer) {
-      const revokedUnlocked = (await revokeKey({ key: signer, reasonForRevocation: { flag, string: description }, format: 'object', config: OPENPGP_CONFIG })).privateKey!;
+      const revokedUnlocked = (await revokeKey({ key: signer, reasonForRevocation: { flag, string: description }, format: 'object', config: OPENPGP_CONFIG }))
+        .privateKey!;
       // A passphrase key stays under its passphrase: only the revocation signature is merged in.
       revoked = key.isDecrypted() ? revokedUnlocked : ((await key.update(revokedUnlocked.toPublic(), undefined, OPENPGP_FULL_CONFIG)) as PrivateKey);
     } else {
@@ -309,14 +321,18 @@ export class KeyService implements KeySource {
 export async function assertUsable(key: Key): Promise<void> {
   if (await key.isRevoked(undefined, undefined, undefined, OPENPGP_FULL_CONFIG)) throw new ServiceError('VALIDATION', 'The key has been revoked.');
   const expires = await key.getExpirationTime(undefined, OPENPGP_FULL_CONFIG);
-  if (expires !== Infinity && expires !== null && new Date(expires as Date).getTime() < Date.now()) throw new ServiceError('VALIDATION', 'The key has expired.');
+  if (expires !== Infinity && expires !== null && new Date(expires as Date).getTime() < Date.now())
+    throw new ServiceError('VALIDATION', 'The key has expired.');
   const info = key.getAlgorithmInfo();
-  if (/^rsa/i.test(String(info.algorithm)) && (info.bits ?? 0) < 2048) throw new ServiceError('VALIDATION', `The key is too weak (RSA ${info.bits} bits; at least 2048 required).`);
+  if (/^rsa/i.test(String(info.algorithm)) && (info.bits ?? 0) < 2048)
+    throw new ServiceError('VALIDATION', `The key is too weak (RSA ${info.bits} bits; at least 2048 required).`);
   // Named before openpgp.js's generic "no valid self-signature", so the person learns why.
   const selfSignatures = key.users.flatMap((user) => user.selfCertifications);
   const weakHashes = OPENPGP_FULL_CONFIG.rejectHashAlgorithms;
   if (selfSignatures.length && selfSignatures.every((signature) => weakHashes.has(signature.hashAlgorithm!))) {
-    const name = String(enums.read(enums.hash, selfSignatures[0]!.hashAlgorithm!)).toUpperCase().replace(/^SHA(\d)$/, 'SHA-$1');
+    const name = String(enums.read(enums.hash, selfSignatures[0]!.hashAlgorithm!))
+      .toUpperCase()
+      .replace(/^SHA(\d)$/, 'SHA-$1');
     throw new ServiceError('VALIDATION', `The key's self-signatures use ${name}, which is no longer safe; ask for a current key.`);
   }
   try {

@@ -27,7 +27,12 @@ export interface Decrypted {
 }
 
 /** `newline`: CRLF for armor that goes straight into a MIME message. */
-export async function encryptAndSign(data: Uint8Array | string, recipients: Key[], signingKey?: PrivateKey, options: { newline?: '\n' | '\r\n' } = {}): Promise<string> {
+export async function encryptAndSign(
+  data: Uint8Array | string,
+  recipients: Key[],
+  signingKey?: PrivateKey,
+  options: { newline?: '\n' | '\r\n' } = {},
+): Promise<string> {
   if (recipients.length === 0) throw new ServiceError('VALIDATION', 'No recipient keys: refusing to produce a message nobody can read.');
   const message = typeof data === 'string' ? await createMessage({ text: data }) : await createMessage({ binary: data });
   const binary = (await encrypt({
@@ -75,7 +80,10 @@ export function crc24(data: Uint8Array): number {
 export async function decryptAndVerify(armored: string | Uint8Array, decryptionKeys: PrivateKey[], verificationKeys: Key[] = []): Promise<Decrypted> {
   let message;
   try {
-    message = typeof armored === 'string' ? await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG }) : await readMessage({ binaryMessage: armored, config: OPENPGP_CONFIG });
+    message =
+      typeof armored === 'string'
+        ? await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG })
+        : await readMessage({ binaryMessage: armored, config: OPENPGP_CONFIG });
   } catch (error) {
     throw new ServiceError('MESSAGE_PARSE', `Not an OpenPGP message: ${(error as Error).message}`);
   }
@@ -94,7 +102,10 @@ export async function checkSignatures(signatures: VerificationResult[], verifica
   const checks: SignatureCheck[] = [];
   for (const signature of signatures) {
     const keyId = signature.keyID.toHex().toUpperCase();
-    const fingerprint = verificationKeys.find((k) => k.getKeys(signature.keyID).length > 0)?.getFingerprint().toUpperCase();
+    const fingerprint = verificationKeys
+      .find((k) => k.getKeys(signature.keyID).length > 0)
+      ?.getFingerprint()
+      .toUpperCase();
     const created = await signature.signature.then((s) => s.packets[0]?.created ?? undefined).catch(() => undefined);
     const when = created instanceof Date && Number.isFinite(created.getTime()) ? { created } : {};
     try {

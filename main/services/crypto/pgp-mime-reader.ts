@@ -67,7 +67,9 @@ export const WILDCARD_KEY_ID = '0000000000000000';
 const ENCRYPTED_DATA_TAGS = new Set([9, 18, 20]);
 
 export async function openEncrypted(ciphertext: Buffer, fromAddress: string, keys: KeyProvider): Promise<OpenedEncrypted> {
-  const status = (decryption: CryptoStatus['decryption'], recipientKeyIds: string[] = []): OpenedEncrypted => ({ status: { decryption, recipientKeyIds, signature: noSignature, protectedSubject: false } });
+  const status = (decryption: CryptoStatus['decryption'], recipientKeyIds: string[] = []): OpenedEncrypted => ({
+    status: { decryption, recipientKeyIds, signature: noSignature, protectedSubject: false },
+  });
   const armored = ciphertext.toString('latin1');
   // Labelled encrypted but armored as something else (a signed text, a key): it is not encrypted,
   // and saying "integrity failed" would claim there was protected content.
@@ -86,7 +88,8 @@ export async function openEncrypted(ciphertext: Buffer, fromAddress: string, key
   // A hidden recipient names no key: every key the person holds is a candidate (openpgp.js tries
   // each against the wildcard key ID), as gpg does with --try-all-secrets.
   const hidden = recipientKeyIds.includes(WILDCARD_KEY_ID);
-  const holds = (key: { getKeys(): { getKeyID(): { toHex(): string } }[] }) => hidden || recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id));
+  const holds = (key: { getKeys(): { getKeyID(): { toHex(): string } }[] }) =>
+    hidden || recipientKeyIds.some((id) => key.getKeys().some((k) => k.getKeyID().toHex().toUpperCase() === id));
   const usable = (await keys.decryptionKeys()).filter(holds);
   if (usable.length === 0) {
     // Held but locked by its passphrase: the person can unlock it, which is not "no key".

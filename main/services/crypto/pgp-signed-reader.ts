@@ -32,7 +32,11 @@ export function canonicalCrlf(bytes: Buffer): Buffer {
   return Buffer.from(bytes.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
-export async function verifyDetached(signed: Buffer, armoredSignature: string, keys: KeyProvider): Promise<{ checks: SignatureCheck[]; keys: Awaited<ReturnType<KeyProvider['verificationKeys']>> }> {
+export async function verifyDetached(
+  signed: Buffer,
+  armoredSignature: string,
+  keys: KeyProvider,
+): Promise<{ checks: SignatureCheck[]; keys: Awaited<ReturnType<KeyProvider['verificationKeys']>> }> {
   const verificationKeys = await keys.verificationKeys();
   let signature;
   try {
@@ -45,7 +49,10 @@ export async function verifyDetached(signed: Buffer, armoredSignature: string, k
   try {
     result = await verify({ message, signature, verificationKeys, config: OPENPGP_CONFIG, expectSigned: false });
   } catch (error) {
-    return { checks: [{ keyId: signature.getSigningKeyIDs()[0]?.toHex().toUpperCase() ?? '', valid: false, reason: (error as Error).message }], keys: verificationKeys };
+    return {
+      checks: [{ keyId: signature.getSigningKeyIDs()[0]?.toHex().toUpperCase() ?? '', valid: false, reason: (error as Error).message }],
+      keys: verificationKeys,
+    };
   }
   return { checks: await checkSignatures(result.signatures, verificationKeys), keys: verificationKeys };
 }
@@ -55,7 +62,12 @@ export async function verifyDetached(signed: Buffer, armoredSignature: string, k
  * tree is the whole message (or the whole body under its own encryption layer), so a signed
  * root counts for the message. `prefix` turns the tree's part numbers into the message's.
  */
-export async function signedVerdict(tree: MimeEntity, fromAddress: string, keys: KeyProvider, options: { rootCovers: boolean; prefix?: string }): Promise<SignatureStatus> {
+export async function signedVerdict(
+  tree: MimeEntity,
+  fromAddress: string,
+  keys: KeyProvider,
+  options: { rootCovers: boolean; prefix?: string },
+): Promise<SignatureStatus> {
   const signed = allEntities(tree).find(isPgpMimeSigned);
   if (!signed) return NO_SIGNATURE;
   const [content, signaturePart] = signed.childNodes as [MimeEntity, MimeEntity];

@@ -30,14 +30,26 @@ export const NO_SIGNATURE: SignatureStatus = { status: 'none', signerUserIds: []
  * @param fromAddress the single From address, or '' when the message has none or several (then
  *   no signature can be good).
  */
-export async function signatureVerdict(signatures: SignatureCheck[], keys: Key[], fromAddress: string, scope: SignatureScope, now = new Date()): Promise<SignatureStatus> {
+export async function signatureVerdict(
+  signatures: SignatureCheck[],
+  keys: Key[],
+  fromAddress: string,
+  scope: SignatureScope,
+  now = new Date(),
+): Promise<SignatureStatus> {
   if (signatures.length === 0) return NO_SIGNATURE;
   const chosen = signatures.find((s) => s.valid) ?? signatures[0]!;
   const where = scope.coversMessage ? {} : scope.part ? { coveredPart: scope.part } : {};
   const key = keys.find((k) => k.getKeys().some((sub) => sub.getKeyID().toHex().toUpperCase() === chosen.keyId));
   if (!key) return { status: 'unknown-key', keyId: chosen.keyId, signerUserIds: [], ...where };
   const signerUserIds = key.getUserIDs();
-  const base = { keyId: chosen.keyId, fingerprint: key.getFingerprint().toUpperCase(), signerUserIds, ...where, ...(chosen.created ? { signedAt: chosen.created.getTime() } : {}) };
+  const base = {
+    keyId: chosen.keyId,
+    fingerprint: key.getFingerprint().toUpperCase(),
+    signerUserIds,
+    ...where,
+    ...(chosen.created ? { signedAt: chosen.created.getTime() } : {}),
+  };
   const problem = await keyProblem(key, now);
   if (problem === 'revoked') return { status: 'bad', ...base, keyProblem: 'revoked' };
   const extra = problem ? { keyProblem: problem } : {};
@@ -58,7 +70,11 @@ export const SIGNATURE_DATE_TOLERANCE_MS = 60 * 60 * 1000;
 export function withDateCheck(signature: SignatureStatus, headerDate: number | undefined): SignatureStatus {
   if (signature.signedAt === undefined || headerDate === undefined || !Number.isFinite(headerDate)) return signature;
   if (Math.abs(signature.signedAt - headerDate) <= SIGNATURE_DATE_TOLERANCE_MS) return signature;
-  return { ...signature, ...(signature.status === 'good' ? { status: 'date-mismatch' as const } : {}), dateMismatch: { signedAt: signature.signedAt, headerDate } };
+  return {
+    ...signature,
+    ...(signature.status === 'good' ? { status: 'date-mismatch' as const } : {}),
+    dateMismatch: { signedAt: signature.signedAt, headerDate },
+  };
 }
 
 export function keyCarriesAddress(key: Key, address: string): boolean {

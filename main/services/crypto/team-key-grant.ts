@@ -33,8 +33,25 @@ const grantPayloadSchema = z
     teamFingerprint: fingerprintSchema,
     memberFingerprint: fingerprintSchema,
     leadFingerprint: fingerprintSchema,
-    leadPublicKey: z.string().min(1).max(64 * 1024),
-    keys: z.array(z.object({ generation: z.number().int().positive(), fingerprint: fingerprintSchema, armored: z.string().min(1).max(64 * 1024) }).strict()).min(1).max(100),
+    leadPublicKey: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
+    keys: z
+      .array(
+        z
+          .object({
+            generation: z.number().int().positive(),
+            fingerprint: fingerprintSchema,
+            armored: z
+              .string()
+              .min(1)
+              .max(64 * 1024),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
     createdAt: z.number().int(),
   })
   .strict();
@@ -48,7 +65,10 @@ const rosterEntrySchema = z
     generation: z.number().int().positive(),
     teamFingerprint: fingerprintSchema,
     memberFingerprint: fingerprintSchema,
-    memberPublicKey: z.string().min(1).max(64 * 1024),
+    memberPublicKey: z
+      .string()
+      .min(1)
+      .max(64 * 1024),
     leadFingerprint: fingerprintSchema,
     grantedAt: z.number().int(),
   })
@@ -141,11 +161,16 @@ async function openGrantChecked(armored: string, ownKeys: PrivateKey[]): Promise
     throw new ServiceError('TEAM_GRANT_REFUSED', `The lead's key is not usable: ${error.message}`);
   });
   const again = await readMessage({ armoredMessage: armored, config: OPENPGP_CONFIG });
-  const second = await decrypt({ message: again, decryptionKeys: ownKeys, verificationKeys: [lead], expectSigned: true, format: 'utf8', config: OPENPGP_CONFIG }).catch(
-    (error: Error) => {
-      throw new ServiceError('TEAM_GRANT_REFUSED', `The grant is not signed by the team lead's key: ${error.message}`);
-    },
-  );
+  const second = await decrypt({
+    message: again,
+    decryptionKeys: ownKeys,
+    verificationKeys: [lead],
+    expectSigned: true,
+    format: 'utf8',
+    config: OPENPGP_CONFIG,
+  }).catch((error: Error) => {
+    throw new ServiceError('TEAM_GRANT_REFUSED', `The grant is not signed by the team lead's key: ${error.message}`);
+  });
   if (second.data !== first.data) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant changed between reads.');
   for (const signature of second.signatures) {
     if (lead.getKeys(signature.keyID).length === 0) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant carries a signature by another key.');
@@ -158,11 +183,13 @@ async function openGrantChecked(armored: string, ownKeys: PrivateKey[]): Promise
     const key = await readPrivateKey({ armoredKey: entry.armored, config: OPENPGP_CONFIG }).catch(() => {
       throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant holds an unreadable team key.');
     });
-    if (fp(key) !== entry.fingerprint || !key.isDecrypted()) throw new ServiceError('TEAM_GRANT_REFUSED', 'A team key in the grant does not match its fingerprint.');
+    if (fp(key) !== entry.fingerprint || !key.isDecrypted())
+      throw new ServiceError('TEAM_GRANT_REFUSED', 'A team key in the grant does not match its fingerprint.');
     keys.push({ generation: entry.generation, key });
   }
   const current = payload.keys.find((k) => k.generation === payload.generation);
-  if (!current || current.fingerprint !== payload.teamFingerprint) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant does not hold the team key it names.');
+  if (!current || current.fingerprint !== payload.teamFingerprint)
+    throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant does not hold the team key it names.');
   const { keys: _keys, leadPublicKey: _lead, ...facts } = payload;
   void _keys;
   void _lead;
@@ -172,7 +199,12 @@ async function openGrantChecked(armored: string, ownKeys: PrivateKey[]): Promise
 /** The public roster entry for a grant, signed by the team key of that generation. */
 export async function signRosterEntry(entry: Omit<RosterEntry, 'format' | 'version'>, teamKey: PrivateKey): Promise<string> {
   const full: RosterEntry = { format: ROSTER_FORMAT, version: 1, ...entry };
-  return (await sign({ message: await createMessage({ text: JSON.stringify(full) }), signingKeys: teamKey, format: 'armored', config: OPENPGP_CONFIG })) as string;
+  return (await sign({
+    message: await createMessage({ text: JSON.stringify(full) }),
+    signingKeys: teamKey,
+    format: 'armored',
+    config: OPENPGP_CONFIG,
+  })) as string;
 }
 
 /** The roster entry when it is validly signed by `teamKey`, else null (planted or damaged). */

@@ -78,7 +78,13 @@ export class TeamKeyService {
           created: g.key.getCreationTime().getTime(),
           current: i === held.length - 1,
         })),
-        members: members.map((m) => ({ fingerprint: m.entry.memberFingerprint, fingerprintGrouped: groupFingerprint(m.entry.memberFingerprint), userIds: m.userIds, generation: m.entry.generation, grantedAt: m.entry.grantedAt })),
+        members: members.map((m) => ({
+          fingerprint: m.entry.memberFingerprint,
+          fingerprintGrouped: groupFingerprint(m.entry.memberFingerprint),
+          userIds: m.userIds,
+          generation: m.entry.generation,
+          grantedAt: m.entry.grantedAt,
+        })),
       });
     }
     return out;
@@ -97,7 +103,11 @@ export class TeamKeyService {
   }
 
   /** Seals every generation to the member, files the grant in the keys folder, and returns it for saving as a file too. */
-  async grant(accountId: string, team: string, memberArmored: string): Promise<{ member: { fingerprint: string; fingerprintGrouped: string; userIds: string[] }; armored: string }> {
+  async grant(
+    accountId: string,
+    team: string,
+    memberArmored: string,
+  ): Promise<{ member: { fingerprint: string; fingerprintGrouped: string; userIds: string[] }; armored: string }> {
     const box = await this.requireLead(accountId, team);
     const member = await readPublicKey(memberArmored);
     const held = await this.requireHeld(team);
@@ -118,7 +128,15 @@ export class TeamKeyService {
     const key = await newTeamKey(current.key.getUserIDs().map(parseUserId));
     const generation = current.generation + 1;
     await this.store.add(team, box.label, [{ generation, key }], 'created', fp(lead));
-    this.events?.emit({ type: 'openpgp.team.rotated', team, fingerprint: fp(key), previousFingerprint: current.fingerprint, removedMemberFingerprint: removed, generation, at: this.now() });
+    this.events?.emit({
+      type: 'openpgp.team.rotated',
+      team,
+      fingerprint: fp(key),
+      previousFingerprint: current.fingerprint,
+      removedMemberFingerprint: removed,
+      generation,
+      at: this.now(),
+    });
     const remaining = await Promise.all(roster.filter((m) => m.entry.memberFingerprint !== removed).map((m) => readPublicKey(m.entry.memberPublicKey)));
     if (remaining.length) await this.deliver(box, await this.store.generations(team), remaining, lead);
     return this.view(box);
@@ -142,7 +160,16 @@ export class TeamKeyService {
       for (const { uid, raw } of messages) {
         const parsed = await parseGrantMessage(raw).catch(() => null);
         if (!parsed?.grant || !parsed.claimedMember || !ownAll.includes(parsed.claimedMember)) continue;
-        const base = { accountId: box.accountId, uid, team: box.team, teamLabel: box.label, generation: 0, teamFingerprintGrouped: '', lead: null, leadConfirmed: false };
+        const base = {
+          accountId: box.accountId,
+          uid,
+          team: box.team,
+          teamLabel: box.label,
+          generation: 0,
+          teamFingerprintGrouped: '',
+          lead: null,
+          leadConfirmed: false,
+        };
         if (!usable.some((k) => fp(k) === parsed.claimedMember)) {
           out.push({ ...base, state: 'locked' });
           continue;
@@ -158,17 +185,23 @@ export class TeamKeyService {
   /** What a grant from a file holds, checked like an import (nothing is stored). */
   async previewGrant(armored: string): Promise<Omit<PendingGrant, 'accountId' | 'uid'>> {
     const usable = await this.keys.decryptionKeys();
-    if (usable.length === 0 && (await this.keys.lockedKeys()).length) return { team: '', teamLabel: '', generation: 0, teamFingerprintGrouped: '', lead: null, leadConfirmed: false, state: 'locked' };
+    if (usable.length === 0 && (await this.keys.lockedKeys()).length)
+      return { team: '', teamLabel: '', generation: 0, teamFingerprintGrouped: '', lead: null, leadConfirmed: false, state: 'locked' };
     const described = await this.describe(armored, usable, null);
     if (described === 'held') throw new ServiceError('VALIDATION', 'You already hold this team key.');
     const pinned = (await this.store.team(described.team))?.leads ?? [];
     return { ...described, leadConfirmed: described.lead ? pinned.includes(described.lead.fingerprint) : false };
   }
 
-  private async describe(armored: string, usable: PrivateKey[], expectedTeam: string | null): Promise<Omit<PendingGrant, 'accountId' | 'uid' | 'leadConfirmed'> | 'held'> {
+  private async describe(
+    armored: string,
+    usable: PrivateKey[],
+    expectedTeam: string | null,
+  ): Promise<Omit<PendingGrant, 'accountId' | 'uid' | 'leadConfirmed'> | 'held'> {
     try {
       const opened = await openGrant(armored, usable);
-      if (expectedTeam !== null && opened.payload.team !== expectedTeam) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
+      if (expectedTeam !== null && opened.payload.team !== expectedTeam)
+        throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
       if (await this.store.holds(opened.payload.teamFingerprint)) return 'held';
       await this.assertContinuity(opened.payload.team, opened.keys);
       return {
@@ -176,11 +209,23 @@ export class TeamKeyService {
         teamLabel: opened.payload.teamLabel,
         generation: opened.payload.generation,
         teamFingerprintGrouped: groupFingerprint(opened.payload.teamFingerprint),
-        lead: { fingerprint: opened.payload.leadFingerprint, fingerprintGrouped: groupFingerprint(opened.payload.leadFingerprint), userIds: opened.lead.getUserIDs() },
+        lead: {
+          fingerprint: opened.payload.leadFingerprint,
+          fingerprintGrouped: groupFingerprint(opened.payload.leadFingerprint),
+          userIds: opened.lead.getUserIDs(),
+        },
         state: 'ready',
       };
     } catch (error) {
-      return { team: expectedTeam ?? '', teamLabel: '', generation: 0, teamFingerprintGrouped: '', lead: null, state: 'refused', reason: (error as Error).message };
+      return {
+        team: expectedTeam ?? '',
+        teamLabel: '',
+        generation: 0,
+        teamFingerprintGrouped: '',
+        lead: null,
+        state: 'refused',
+        reason: (error as Error).message,
+      };
     }
   }
 
@@ -188,7 +233,10 @@ export class TeamKeyService {
    * Imports a grant (from the keys folder or a file). A lead this person has not trusted for the
    * team before must be confirmed by passing the exact fingerprint they compared.
    */
-  async importGrant(source: { kind: 'folder'; accountId: string; uid: number } | { kind: 'file'; armored: string }, confirmLead?: string): Promise<{ team: string; generation: number; fingerprintGrouped: string; added: number }> {
+  async importGrant(
+    source: { kind: 'folder'; accountId: string; uid: number } | { kind: 'file'; armored: string },
+    confirmLead?: string,
+  ): Promise<{ team: string; generation: number; fingerprintGrouped: string; added: number }> {
     let armored: string;
     let expectedTeam: string | null = null;
     if (source.kind === 'folder') {
@@ -199,13 +247,15 @@ export class TeamKeyService {
       armored = source.armored;
     }
     const own = await this.keys.decryptionKeys();
-    if (own.length === 0 && (await this.keys.lockedKeys()).length) throw new ServiceError('KEY_LOCKED', 'Unlock your key with its passphrase to open the grant.');
+    if (own.length === 0 && (await this.keys.lockedKeys()).length)
+      throw new ServiceError('KEY_LOCKED', 'Unlock your key with its passphrase to open the grant.');
     const opened = await openGrant(armored, own);
     const { team, teamLabel, leadFingerprint, generation, teamFingerprint } = opened.payload;
-    if (expectedTeam !== null && team !== expectedTeam) throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
+    if (expectedTeam !== null && team !== expectedTeam)
+      throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
     const pinned = (await this.store.team(team))?.leads ?? [];
     if (!pinned.includes(leadFingerprint) && confirmLead?.toUpperCase() !== leadFingerprint) {
-      throw new ServiceError('TEAM_GRANT_REFUSED', 'Compare the team lead\'s fingerprint with the lead and confirm it before importing.');
+      throw new ServiceError('TEAM_GRANT_REFUSED', "Compare the team lead's fingerprint with the lead and confirm it before importing.");
     }
     await this.assertContinuity(team, opened.keys);
     const added = await this.store.add(team, teamLabel, opened.keys, 'granted', leadFingerprint);
@@ -221,21 +271,46 @@ export class TeamKeyService {
   private async assertContinuity(team: string, keys: { key: PrivateKey }[]): Promise<void> {
     const carried = new Set(keys.map((g) => fp(g.key)));
     if ((await this.store.generations(team)).some((g) => !carried.has(g.fingerprint))) {
-      throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant does not carry the team keys you already hold, so it does not come from a holder of this team\'s key.');
+      throw new ServiceError(
+        'TEAM_GRANT_REFUSED',
+        "The grant does not carry the team keys you already hold, so it does not come from a holder of this team's key.",
+      );
     }
   }
 
-  private async deliver(box: TeamMailbox, held: HeldGeneration[], members: import('openpgp').Key[], lead: PrivateKey): Promise<{ member: string; grant: string }[]> {
+  private async deliver(
+    box: TeamMailbox,
+    held: HeldGeneration[],
+    members: import('openpgp').Key[],
+    lead: PrivateKey,
+  ): Promise<{ member: string; grant: string }[]> {
     const current = held.at(-1)!;
     const leadAddress = lead.getUserIDs()[0] ?? 'Sinetti';
     const prepared: { member: string; grant: string; raw: Buffer }[] = [];
     for (const member of members) {
       const grant = await sealGrant({ team: box.team, teamLabel: box.label, generations: held, member, lead, now: this.now() });
       const roster = await signRosterEntry(
-        { team: box.team, generation: current.generation, teamFingerprint: current.fingerprint, memberFingerprint: fp(member), memberPublicKey: member.armor(OPENPGP_FULL_CONFIG), leadFingerprint: fp(lead), grantedAt: this.now() },
+        {
+          team: box.team,
+          generation: current.generation,
+          teamFingerprint: current.fingerprint,
+          memberFingerprint: fp(member),
+          memberPublicKey: member.armor(OPENPGP_FULL_CONFIG),
+          leadFingerprint: fp(lead),
+          grantedAt: this.now(),
+        },
         current.key,
       );
-      const raw = buildGrantMessage({ team: box.team, teamLabel: box.label, generation: current.generation, memberFingerprint: fp(member), memberUserId: member.getUserIDs()[0] ?? fp(member), leadAddress, grant, roster });
+      const raw = buildGrantMessage({
+        team: box.team,
+        teamLabel: box.label,
+        generation: current.generation,
+        memberFingerprint: fp(member),
+        memberUserId: member.getUserIDs()[0] ?? fp(member),
+        leadAddress,
+        grant,
+        roster,
+      });
       prepared.push({ member: fp(member), grant, raw });
     }
     await this.mail.fileInKeysFolder(
@@ -244,7 +319,14 @@ export class TeamKeyService {
       prepared.map((item) => item.raw),
     );
     for (const item of prepared) {
-      this.events?.emit({ type: 'openpgp.team.granted', team: box.team, fingerprint: current.fingerprint, memberFingerprint: item.member, generation: current.generation, at: this.now() });
+      this.events?.emit({
+        type: 'openpgp.team.granted',
+        team: box.team,
+        fingerprint: current.fingerprint,
+        memberFingerprint: item.member,
+        generation: current.generation,
+        at: this.now(),
+      });
     }
     return prepared.map(({ member, grant }) => ({ member, grant }));
   }
@@ -307,7 +389,13 @@ export class TeamKeyService {
       if (group.kind !== 'team' || !group.id.startsWith(marker)) continue;
       const inbox = group.mailboxes.find((m) => m.specialUse === '\\Inbox' && m.depth === 0);
       if (!inbox) continue;
-      out.push({ team: group.id.slice(marker.length), label: group.label, accountId: group.accountId, isLead: /a/.test(inbox.rights ?? ''), folder: this.mail.keysFolderPath(inbox.path) });
+      out.push({
+        team: group.id.slice(marker.length),
+        label: group.label,
+        accountId: group.accountId,
+        isLead: /a/.test(inbox.rights ?? ''),
+        folder: this.mail.keysFolderPath(inbox.path),
+      });
     }
     return out;
   }

@@ -105,10 +105,11 @@ export class TeamKeyStore implements KeySource {
 
   async decryptionKeys(): Promise<PrivateKey[]> {
     const keys: PrivateKey[] = [];
-    for (const team of await this.teams()) for (const g of team.generations) {
-      const key = await this.load(g.fingerprint);
-      if (key) keys.push(key);
-    }
+    for (const team of await this.teams())
+      for (const g of team.generations) {
+        const key = await this.load(g.fingerprint);
+        if (key) keys.push(key);
+      }
     return keys;
   }
 
@@ -143,4 +144,3 @@ export class TeamKeyStore implements KeySource {
     return key;
   }
 }
-

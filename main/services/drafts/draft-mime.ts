@@ -46,11 +46,25 @@ const addresses = (typed: string) =>
     .map((address) => ({ address }));
 
 /** The encrypted, signed server copy of a draft. */
-export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress, plan: { encryptionKeys: Key[]; signingKey: PrivateKey }, accounts: DraftAccountKeys = {}): Promise<Buffer> {
+export async function buildEncryptedDraft(
+  draft: DraftRecord,
+  from: MailAddress,
+  plan: { encryptionKeys: Key[]; signingKey: PrivateKey },
+  accounts: DraftAccountKeys = {},
+): Promise<Buffer> {
   if (plan.encryptionKeys.length === 0) throw new ServiceError('VALIDATION', 'No own key: a draft is never stored readable on the server.');
   const inner = await buildDraftEntity(draft, from);
   const state = Buffer.from(
-    JSON.stringify({ v: 1, draftId: draft.draftId, accountId: draft.accountId, to: draft.to, cc: draft.cc, replyTo: draft.replyTo, savedAt: draft.savedAt, accounts }),
+    JSON.stringify({
+      v: 1,
+      draftId: draft.draftId,
+      accountId: draft.accountId,
+      to: draft.to,
+      cc: draft.cc,
+      replyTo: draft.replyTo,
+      savedAt: draft.savedAt,
+      accounts,
+    }),
   ).toString('base64');
   // Prepended as plain header lines (the order of MIME headers carries no meaning); the state is
   // base64 folded at 76 characters, so no line comes near the 998-character limit.
@@ -75,10 +89,26 @@ export async function buildEncryptedDraft(draft: DraftRecord, from: MailAddress,
 async function buildDraftEntity(draft: DraftRecord, from: MailAddress): Promise<Buffer> {
   const root = new MimeNode('multipart/mixed; protected-headers="v1"', { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
   // The Message-ID the message written here will be sent with from this address (send/message-id.ts).
-  setEnvelopeHeaders(root, { from, to: addresses(draft.to), cc: addresses(draft.cc), subject: draft.subject, text: draft.text, messageId: messageIdFor(draft.draftId, from.address), date: new Date(draft.savedAt) }, draft.subject);
+  setEnvelopeHeaders(
+    root,
+    {
+      from,
+      to: addresses(draft.to),
+      cc: addresses(draft.cc),
+      subject: draft.subject,
+      text: draft.text,
+      messageId: messageIdFor(draft.draftId, from.address),
+      date: new Date(draft.savedAt),
+    },
+    draft.subject,
+  );
   root.createChild('text/plain; charset=utf-8').setHeader('Content-Transfer-Encoding', 'base64').setContent(draft.text);
   for (const a of draft.attachments) {
-    root.createChild(a.contentType, { filename: a.filename }).setHeader('Content-Disposition', 'attachment').setHeader('Content-Transfer-Encoding', 'base64').setContent(Buffer.from(a.contentBase64, 'base64'));
+    root
+      .createChild(a.contentType, { filename: a.filename })
+      .setHeader('Content-Disposition', 'attachment')
+      .setHeader('Content-Transfer-Encoding', 'base64')
+      .setContent(Buffer.from(a.contentBase64, 'base64'));
   }
   return root.build();
 }
@@ -93,7 +123,8 @@ export async function readEncryptedDraft(raw: Buffer, keys: KeyProvider): Promis
   const text = raw.toString('latin1');
   const headerEnd = text.search(/\r?\n\r?\n/);
   const rootHeaders = (headerEnd >= 0 ? text.slice(0, headerEnd) : '').replace(/\r?\n[ \t]+/g, ' ');
-  if (!/^content-type:\s*multipart\/encrypted\s*;[^\n]*protocol\s*=\s*"?application\/pgp-encrypted/im.test(rootHeaders)) return { ok: false, reason: 'not-draft' };
+  if (!/^content-type:\s*multipart\/encrypted\s*;[^\n]*protocol\s*=\s*"?application\/pgp-encrypted/im.test(rootHeaders))
+    return { ok: false, reason: 'not-draft' };
   const begin = text.indexOf('-----BEGIN PGP MESSAGE-----', headerEnd);
   const endMarker = '-----END PGP MESSAGE-----';
   const last = begin >= 0 ? text.indexOf(endMarker, begin) : -1;

@@ -90,7 +90,10 @@ export class DraftService {
           const read = await readEncryptedDraft(raw, this.deps.keyProvider);
           if (read.ok) {
             const { draftId, subject, to, savedAt, attachments } = read.draft;
-            this.seen.set(key(uid), { kind: 'draft', summary: { draftId, accountId: this.localized(read, accountId).accountId, subject, to, savedAt, attachments: attachments.length } });
+            this.seen.set(key(uid), {
+              kind: 'draft',
+              summary: { draftId, accountId: this.localized(read, accountId).accountId, subject, to, savedAt, attachments: attachments.length },
+            });
           } else this.seen.set(key(uid), read.reason === 'not-draft' ? { kind: 'foreign' } : { kind: 'unreadable', keysTag });
         }
         for (const uid of uids) {
@@ -99,7 +102,10 @@ export class DraftService {
           if (known?.kind !== 'draft') continue;
           const copies = this.onServer.get(known.summary.draftId) ?? [];
           copies.push({ accountId, path, uidValidity, uid, savedAt: known.summary.savedAt });
-          this.onServer.set(known.summary.draftId, copies.sort((a, b) => a.savedAt - b.savedAt || a.uid - b.uid));
+          this.onServer.set(
+            known.summary.draftId,
+            copies.sort((a, b) => a.savedAt - b.savedAt || a.uid - b.uid),
+          );
         }
       } catch {
         unavailableAccounts.push(accountId);
@@ -112,7 +118,13 @@ export class DraftService {
       if (this.closed.has(id)) continue;
       const folder = entry.server ? folders.get(entry.server.accountId) : undefined;
       const removedElsewhere =
-        entry.server !== null && folder !== undefined && folder.path === entry.server.path && folder.uidValidity === entry.server.uidValidity && entry.server.savedAt === entry.draft.savedAt && !entry.server.uids.some((uid) => folder.uids.has(uid)) && !this.onServer.has(id);
+        entry.server !== null &&
+        folder !== undefined &&
+        folder.path === entry.server.path &&
+        folder.uidValidity === entry.server.uidValidity &&
+        entry.server.savedAt === entry.draft.savedAt &&
+        !entry.server.uids.some((uid) => folder.uids.has(uid)) &&
+        !this.onServer.has(id);
       if (removedElsewhere) {
         // Its last version reached the server and is gone from there: sent or discarded elsewhere.
         await this.serial(id, async () => {
@@ -121,7 +133,16 @@ export class DraftService {
         });
         continue;
       }
-      drafts.set(id, { draftId: id, accountId: entry.draft.accountId, subject: entry.draft.subject, to: entry.draft.to, savedAt: entry.draft.savedAt, attachments: entry.draft.attachments.length, local: true, server: false });
+      drafts.set(id, {
+        draftId: id,
+        accountId: entry.draft.accountId,
+        subject: entry.draft.subject,
+        to: entry.draft.to,
+        savedAt: entry.draft.savedAt,
+        attachments: entry.draft.attachments.length,
+        local: true,
+        server: false,
+      });
     }
     for (const [id, copies] of this.onServer) {
       const newest = copies[copies.length - 1]!;
@@ -151,7 +172,10 @@ export class DraftService {
         const [fetched] = await this.deps.folder.fetch(newest.accountId, [newest.uid]);
         const read = fetched ? await readEncryptedDraft(fetched.raw, this.deps.keyProvider) : null;
         if (read?.ok && read.draft.draftId === id) {
-          chosen = { draft: this.localized(read, newest.accountId), server: { accountId: newest.accountId, path: newest.path, uidValidity: newest.uidValidity, uids: [newest.uid], savedAt: read.draft.savedAt } };
+          chosen = {
+            draft: this.localized(read, newest.accountId),
+            server: { accountId: newest.accountId, path: newest.path, uidValidity: newest.uidValidity, uids: [newest.uid], savedAt: read.draft.savedAt },
+          };
           await this.deps.local.write(chosen);
         }
       }
@@ -209,14 +233,21 @@ export class DraftService {
       const accounts = { account: keyOf(draft.accountId), replyTo: keyOf(draft.replyTo?.mailbox.accountId) };
       const raw = await buildEncryptedDraft(draft, { name: from.name, address: from.address }, { encryptionKeys, signingKey }, accounts);
       const appended = await this.deps.folder.append(draft.accountId, raw);
-      const copy: ServerCopy = { accountId: draft.accountId, path: appended.path, uidValidity: appended.uidValidity, uids: [appended.uid], savedAt: draft.savedAt };
+      const copy: ServerCopy = {
+        accountId: draft.accountId,
+        path: appended.path,
+        uidValidity: appended.uidValidity,
+        uids: [appended.uid],
+        savedAt: draft.savedAt,
+      };
       if (previous) {
         const stale = previous.uids.filter((uid) => !(previous.accountId === copy.accountId && previous.path === copy.path && uid === appended.uid));
         try {
           await this.deps.folder.remove(previous.accountId, { path: previous.path, uidValidity: previous.uidValidity, uids: stale });
         } catch {
           // Keep track of the old copy: the next save (or the list's clean-up) removes it.
-          if (previous.accountId === copy.accountId && previous.path === copy.path && previous.uidValidity === copy.uidValidity) copy.uids = [...stale, appended.uid];
+          if (previous.accountId === copy.accountId && previous.path === copy.path && previous.uidValidity === copy.uidValidity)
+            copy.uids = [...stale, appended.uid];
         }
       }
       return { state: 'saved', copy };
@@ -252,12 +283,19 @@ export class DraftService {
     const accountId = map(read.draft.accountId, read.accounts.account) ?? folderAccountId;
     const { replyTo } = read.draft;
     const replyAccount = replyTo ? map(replyTo.mailbox.accountId, read.accounts.replyTo) : undefined;
-    return { ...read.draft, accountId, ...(replyTo ? { replyTo: replyAccount ? { ...replyTo, mailbox: { ...replyTo.mailbox, accountId: replyAccount } } : replyTo } : {}) };
+    return {
+      ...read.draft,
+      accountId,
+      ...(replyTo ? { replyTo: replyAccount ? { ...replyTo, mailbox: { ...replyTo.mailbox, accountId: replyAccount } } : replyTo } : {}),
+    };
   }
 
   /** Changes when keys are imported or unlocked, so copies unreadable before are tried again. */
   private async keysTag(): Promise<string> {
-    return (await this.deps.keyProvider.decryptionKeys()).map((k) => k.getFingerprint()).sort().join(',');
+    return (await this.deps.keyProvider.decryptionKeys())
+      .map((k) => k.getFingerprint())
+      .sort()
+      .join(',');
   }
 
   private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {

@@ -14,7 +14,13 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import type { DraftRecord } from './draft-mime.js';
 
 /** Where the draft's server copy is, and which version (savedAt) of the draft it holds. */
-const serverCopySchema = z.object({ accountId: z.string(), path: z.string(), uidValidity: z.string(), uids: z.array(z.number().int().positive()), savedAt: z.number() });
+const serverCopySchema = z.object({
+  accountId: z.string(),
+  path: z.string(),
+  uidValidity: z.string(),
+  uids: z.array(z.number().int().positive()),
+  savedAt: z.number(),
+});
 export type ServerCopy = z.infer<typeof serverCopySchema>;
 
 const storedSchema = z.object({
@@ -56,7 +62,8 @@ export class LocalDrafts {
       return null;
     }
     const parsed = storedSchema.safeParse(JSON.parse((await this.secrets.open(sealName(id), sealed)).toString('utf8')));
-    if (!parsed.success || parsed.data.draft.draftId !== id) throw new ServiceError('SECRET_CORRUPT', `A local draft is damaged (${id}); it was left untouched.`);
+    if (!parsed.success || parsed.data.draft.draftId !== id)
+      throw new ServiceError('SECRET_CORRUPT', `A local draft is damaged (${id}); it was left untouched.`);
     const { messageId: _legacy, ...draft } = parsed.data.draft;
     return { draft, server: parsed.data.server };
   }

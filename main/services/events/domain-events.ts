@@ -20,10 +20,24 @@ export type DomainEvent =
   // Team keys (fingerprints and the team's namespace name only).
   | { type: 'openpgp.team.created'; team: string; fingerprint: string; generation: number; at: number }
   | { type: 'openpgp.team.granted'; team: string; fingerprint: string; memberFingerprint: string; generation: number; at: number }
-  | { type: 'openpgp.team.rotated'; team: string; fingerprint: string; previousFingerprint: string; removedMemberFingerprint: string; generation: number; at: number }
+  | {
+      type: 'openpgp.team.rotated';
+      team: string;
+      fingerprint: string;
+      previousFingerprint: string;
+      removedMemberFingerprint: string;
+      generation: number;
+      at: number;
+    }
   | { type: 'openpgp.team.imported'; team: string; fingerprint: string; leadFingerprint: string; generation: number; at: number }
   /** Correspondents' public keyring: a key came in (from where, in which state), the person decided, or removed it. */
-  | { type: 'openpgp.correspondent.imported'; fingerprint: string; source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks'; state: 'undecided' | 'unverified'; at: number }
+  | {
+      type: 'openpgp.correspondent.imported';
+      fingerprint: string;
+      source: 'file' | 'autocrypt' | 'attachment' | 'wkd' | 'vks';
+      state: 'undecided' | 'unverified';
+      at: number;
+    }
   | { type: 'openpgp.correspondent.accepted'; fingerprint: string; state: 'unverified' | 'verified'; at: number }
   | { type: 'openpgp.correspondent.rejected' | 'openpgp.correspondent.removed'; fingerprint: string; at: number }
   /** A key already held came in again and was merged (new signatures, e.g. a revocation); its decision stays. */

@@ -24,10 +24,7 @@ export function redact(fields: Record<string, unknown> | undefined): Record<stri
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(
-  subsystem = 'sinetti',
-  options: { level?: Level; sink?: (line: string) => void } = {},
-): Logger {
+export function createLogger(subsystem = 'sinetti', options: { level?: Level; sink?: (line: string) => void } = {}): Logger {
   const min = ORDER[options.level ?? (process.env.SINETTI_LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
   const sink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {

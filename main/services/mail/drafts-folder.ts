@@ -34,7 +34,8 @@ export class ImapDraftsFolder implements DraftsFolder {
     const path = await this.path(accountId);
     return this.mail.withControlClient(accountId, async (client) => {
       const appended = await client.append(path, raw, ['\\Draft', '\\Seen']);
-      if (!appended || !appended.uid || appended.uidValidity === undefined) throw new ServiceError('SERVER', 'The server did not report where it stored the draft (no UIDPLUS).');
+      if (!appended || !appended.uid || appended.uidValidity === undefined)
+        throw new ServiceError('SERVER', 'The server did not report where it stored the draft (no UIDPLUS).');
       return { path, uid: appended.uid, uidValidity: String(appended.uidValidity) };
     });
   }

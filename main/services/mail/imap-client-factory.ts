@@ -39,10 +39,7 @@ export function isLoopbackHost(host: string): boolean {
 
 export function buildImapOptions(endpoint: ImapEndpoint, options: ImapClientFactoryOptions): ImapFlowOptions {
   if (endpoint.security === 'plain' && !isLoopbackHost(endpoint.host)) {
-    throw new ServiceError(
-      'INSECURE_NOT_ALLOWED',
-      'An unencrypted connection is allowed only to a server on this computer. Use TLS or STARTTLS.',
-    );
+    throw new ServiceError('INSECURE_NOT_ALLOWED', 'An unencrypted connection is allowed only to a server on this computer. Use TLS or STARTTLS.');
   }
   const timeout = options.connectTimeoutMs ?? 15_000;
   const ca = options.extraCaPem ? [...rootCertificates, options.extraCaPem] : undefined;

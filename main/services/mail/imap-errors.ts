@@ -43,7 +43,7 @@ function pick(code: string, message: string, e: ImapLikeError): [ErrorCode, stri
     return ['CONNECTION_REFUSED', 'The server refused the connection: check the host and port.'];
   }
   if (CERT_CODES.has(code) || CERT_CODES.has(causeCode) || /certificate/i.test(message)) {
-    return ['TLS_CERTIFICATE', 'The server\'s TLS certificate is not trusted or does not match its name.'];
+    return ['TLS_CERTIFICATE', "The server's TLS certificate is not trusted or does not match its name."];
   }
   if (/PREAUTH/i.test(message)) {
     return ['PREAUTH_REFUSED', 'The server skipped login (PREAUTH) before encryption was set up; the connection was refused.'];

@@ -30,6 +30,9 @@ export async function describeKeyOffer(rawHeaders: string, from: string, attachm
 export async function autocryptKey(rawHeaders: string, from: string) {
   const header = autocryptFor(rawHeaders, from);
   if (!header) return null;
-  const key = await parsePublicKeys(header.keydata, 1).then(([k]) => k!, () => null);
+  const key = await parsePublicKeys(header.keydata, 1).then(
+    ([k]) => k!,
+    () => null,
+  );
   return key && addressesOf(key).includes(header.addr) ? key : null;
 }

@@ -50,7 +50,15 @@ export class MailService {
 
   listAccounts(): AccountSummary[] {
     return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName, address, smtp }) => ({
-      id, displayName, host, port, security, username, ...(teamName ? { teamName } : {}), ...(address ? { address } : {}), ...(smtp ? { smtp } : {}),
+      id,
+      displayName,
+      host,
+      port,
+      security,
+      username,
+      ...(teamName ? { teamName } : {}),
+      ...(address ? { address } : {}),
+      ...(smtp ? { smtp } : {}),
     }));
   }
 
@@ -96,7 +104,11 @@ export class MailService {
     const account = this.account(accountId);
     const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username.toLowerCase() : null);
     if (!address) throw new ServiceError('VALIDATION', 'This account has no sending address: add the account again with its e-mail address.');
-    const smtp = account.smtp ?? { host: account.host, port: account.security === 'tls' ? 465 : account.security === 'starttls' ? 587 : 25, security: account.security };
+    const smtp = account.smtp ?? {
+      host: account.host,
+      port: account.security === 'tls' ? 465 : account.security === 'starttls' ? 587 : 25,
+      security: account.security,
+    };
     const password = await this.deps.secrets.get(passwordKey(accountId));
     if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
     return { address, name: account.teamName ?? account.displayName, smtp, username: account.username, password };
@@ -141,7 +153,8 @@ export class MailService {
     const view = await session.withClient((client) => loadMessage(client, ref, uid, this.deps.keys));
     session.state?.updateFlags(uid, view.flags);
     this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
-    if (view.crypto?.decryption === 'decrypted') this.deps.domainEvents.emit({ type: 'message.decrypted', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
+    if (view.crypto?.decryption === 'decrypted')
+      this.deps.domainEvents.emit({ type: 'message.decrypted', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
     return view;
   }
 
@@ -154,7 +167,9 @@ export class MailService {
   async replyContext(ref: MailboxRef, uid: number, gatewayHeader: string): Promise<{ messageId?: string; secure: boolean }> {
     const session = await this.session(ref);
     return session.withClient(async (client) => {
-      const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true }));
+      const { meta, structure } = openable(
+        await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [gatewayHeader] }, { uid: true }),
+      );
       const messageId = meta.envelope?.messageId?.replace(/^<|>$/g, '');
       const secure = await arrivedSecured(client, uid, { structure, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, gatewayHeader);
       return { ...(messageId ? { messageId } : {}), secure };
@@ -178,7 +193,10 @@ export class MailService {
     const session = await this.session(ref);
     await session.withClient(async (client) => {
       const range = uids.join(',');
-      for (const [flag, value] of [['\\Seen', change.seen], ['\\Flagged', change.flagged]] as const) {
+      for (const [flag, value] of [
+        ['\\Seen', change.seen],
+        ['\\Flagged', change.flagged],
+      ] as const) {
         if (value === true) await client.messageFlagsAdd(range, [flag], { uid: true });
         if (value === false) await client.messageFlagsRemove(range, [flag], { uid: true });
       }
@@ -277,7 +295,8 @@ export class MailService {
   async appendToSent(accountId: string, raw: Buffer, teamMailbox?: string): Promise<string> {
     const groups = await this.listMailboxes();
     const own = groups.find((g) => g.accountId === accountId && g.kind === 'personal') ?? groups.find((g) => g.accountId === accountId);
-    const sentOf = (group: MailboxGroup | undefined) => group?.mailboxes.find((m) => m.specialUse === '\\Sent' || /^(sent|lähetetyt|skickat)$/i.test(m.name))?.path;
+    const sentOf = (group: MailboxGroup | undefined) =>
+      group?.mailboxes.find((m) => m.specialUse === '\\Sent' || /^(sent|lähetetyt|skickat)$/i.test(m.name))?.path;
     // Sent as a team: the team's own Sent folder when it has one, so the whole team sees the answer.
     const sent = (teamMailbox ? sentOf(groups.find((g) => g.accountId === accountId && g.id === teamMailbox)) : undefined) ?? sentOf(own);
     if (!sent) throw new ServiceError('MAILBOX_UNAVAILABLE', 'This account has no Sent folder for the copy of the message.');
@@ -337,7 +356,11 @@ export class MailService {
   }
 
   private newClient(endpoint: ImapEndpoint): ImapFlow {
-    return createImapClient(endpoint, { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem, connectTimeoutMs: this.deps.connectTimeoutMs });
+    return createImapClient(endpoint, {
+      logger: this.deps.logger.child('imap'),
+      extraCaPem: this.deps.extraCaPem,
+      connectTimeoutMs: this.deps.connectTimeoutMs,
+    });
   }
 
   private async connect(accountId: string): Promise<ImapFlow> {

@@ -20,7 +20,17 @@ import { inlineBlocksIn } from '../crypto/inline-pgp.js';
 import { staticKeyProvider } from '../crypto/key-provider.js';
 import { encryptedRootOf, type KeyProvider } from '../crypto/pgp-mime-reader.js';
 import { flagsFromSet, isAttachedMessage, isAttachmentNode, securityOf, type BodyStructureNode } from './message-row.js';
-import { CRYPTO_PART_TYPES, decryptedAttachment, readEncryptedMessage, readEncryptedRoot, readUnencryptedRoot, senderIdentity, signedSegments, singleFrom, textOfLeaf } from './message-security.js';
+import {
+  CRYPTO_PART_TYPES,
+  decryptedAttachment,
+  readEncryptedMessage,
+  readEncryptedRoot,
+  readUnencryptedRoot,
+  senderIdentity,
+  signedSegments,
+  singleFrom,
+  textOfLeaf,
+} from './message-security.js';
 import { AUTOCRYPT_HEADER, describeKeyOffer } from './key-offer.js';
 import { openable, parseFailure } from './structure-limits.js';
 
@@ -67,7 +77,13 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
 const NO_KEYS = staticKeyProvider([], []);
 
 export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
-  const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] }, { uid: true }));
+  const { meta, structure } = openable(
+    await client.fetchOne(
+      String(uid),
+      { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['from', 'sender', AUTOCRYPT_HEADER] },
+      { uid: true },
+    ),
+  );
   const encryptedRoot = encryptedRootOf(structure);
   const single = !structure.childNodes?.length;
   // The Date header, which a signature's own time is checked against (it is not signed).
@@ -125,7 +141,9 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
           !fetched || !inlineBlocksIn(shown).length
             ? []
             : fetched.parts
-              ? Promise.all([...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })))
+              ? Promise.all(
+                  [...fetched.parts].map(async ([part, p]) => ({ part, text: await textOfLeaf(Buffer.concat([ensureBlankLine(p.mimeHeader), p.body])) })),
+                )
               : [{ part: '1', text: shown }],
         source: async () => fetchWhole(client, uid, MAX_ENCRYPTED_BYTES, meta.size),
         headerDate,
@@ -138,7 +156,10 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     // A signature on one part only (partial, or unverifiable there): show the body part by part.
     const covered = crypto?.signature.coveredPart;
     if (covered && fetched?.parts) {
-      segments = await signedSegments([...fetched.parts].map(([part, p]) => ({ part, entity: Buffer.concat([ensureBlankLine(p.mimeHeader), p.body]) })), covered);
+      segments = await signedSegments(
+        [...fetched.parts].map(([part, p]) => ({ part, entity: Buffer.concat([ensureBlankLine(p.mimeHeader), p.body]) })),
+        covered,
+      );
     }
     if (reading.inline) {
       text = reading.inline.text;
@@ -168,7 +189,9 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
     html,
     attachments,
     // A part labelled encrypted that holds no ciphertext is not encrypted (nothing of it is shown).
-    encrypted: ((security.encrypted || encryptedRoot !== null) && crypto?.decryption !== 'not-ciphertext') || (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
+    encrypted:
+      ((security.encrypted || encryptedRoot !== null) && crypto?.decryption !== 'not-ciphertext') ||
+      (crypto?.inline === true && crypto.decryption !== 'not-encrypted'),
     signed: security.signed || (crypto?.inline === true && crypto.signature.status !== 'none'),
     ...(crypto ? { crypto } : {}),
     identity,
@@ -196,7 +219,12 @@ async function fetchWhole(client: ImapFlow, uid: number, maxBytes?: number, size
   return message.source;
 }
 
-async function fetchBodies(client: ImapFlow, uid: number, structure: BodyStructureNode, bodies: BodyPart[]): Promise<{ source: Buffer; parts: Map<string, FetchedPart> }> {
+async function fetchBodies(
+  client: ImapFlow,
+  uid: number,
+  structure: BodyStructureNode,
+  bodies: BodyPart[],
+): Promise<{ source: Buffer; parts: Map<string, FetchedPart> }> {
   const keys = ['HEADER', ...bodies.flatMap((b) => [`${b.part}.MIME`, b.part])];
   const message = await client.fetchOne(String(uid), { uid: true, bodyParts: keys }, { uid: true });
   if (!message || !message.bodyParts) throw new ServiceError('MESSAGE_GONE', 'The message no longer exists on the server.');

@@ -51,7 +51,10 @@ export function securityOf(structure: BodyStructureNode | undefined): { encrypte
   const smime = (structure?.parameters?.['smime-type'] ?? '').toLowerCase();
   return {
     // A signature around an encrypted root (RFC 9787 envelope) is still an encrypted message.
-    encrypted: type === 'multipart/encrypted' || (type === 'application/pkcs7-mime' && smime !== 'signed-data') || (type === 'multipart/signed' && (structure?.childNodes?.[0]?.type ?? '').toLowerCase() === 'multipart/encrypted'),
+    encrypted:
+      type === 'multipart/encrypted' ||
+      (type === 'application/pkcs7-mime' && smime !== 'signed-data') ||
+      (type === 'multipart/signed' && (structure?.childNodes?.[0]?.type ?? '').toLowerCase() === 'multipart/encrypted'),
     signed: type === 'multipart/signed' || (type === 'application/pkcs7-mime' && smime === 'signed-data'),
   };
 }

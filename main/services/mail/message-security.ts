@@ -46,7 +46,13 @@ export function senderIdentity(headerText: string): SenderIdentity {
 }
 
 function flatten(list: ReturnType<typeof addressParser>): { name: string; address: string }[] {
-  return list.flatMap((entry) => ('group' in entry && Array.isArray(entry.group) ? flatten(entry.group) : 'address' in entry && entry.address ? [{ name: entry.name ?? '', address: entry.address }] : []));
+  return list.flatMap((entry) =>
+    'group' in entry && Array.isArray(entry.group)
+      ? flatten(entry.group)
+      : 'address' in entry && entry.address
+        ? [{ name: entry.name ?? '', address: entry.address }]
+        : [],
+  );
 }
 
 /** The one From address signatures are compared with, or '' when there is not exactly one. */
@@ -111,7 +117,11 @@ export async function readEncryptedRoot(ciphertext: Buffer, fromAddress: string,
   const headersEntity = tree ? protectedHeadersEntity(tree) : undefined;
   const protectedSubject = headersEntity ? await subjectOf(headersEntity.raw) : undefined;
   return {
-    status: { ...opened.status, protectedSubject: headersEntity !== undefined, signature: withDateCheck(await withAcceptance(inner.signature, keys), headerDate) },
+    status: {
+      ...opened.status,
+      protectedSubject: headersEntity !== undefined,
+      signature: withDateCheck(await withAcceptance(inner.signature, keys), headerDate),
+    },
     mime: opened.mime,
     attachments: inner.attachments,
     unopened: inner.unopened,
@@ -137,12 +147,23 @@ export async function readEncryptedMessage(source: Buffer, fromAddress: string, 
   return { ...reading, status: { ...reading.status, outerSignature: await outerSignatureOf(tree, root.outer, fromAddress, keys) } };
 }
 
-async function outerSignatureOf(tree: MimeEntity, protocol: 'openpgp' | 'smime', fromAddress: string, keys: KeyProvider): Promise<NonNullable<CryptoStatus['outerSignature']>> {
+async function outerSignatureOf(
+  tree: MimeEntity,
+  protocol: 'openpgp' | 'smime',
+  fromAddress: string,
+  keys: KeyProvider,
+): Promise<NonNullable<CryptoStatus['outerSignature']>> {
   // S/MIME is not read at all here (no certificates, no trust store): said, never judged.
   if (protocol === 'smime' || !isPgpMimeSigned(tree)) return { protocol, status: 'not-checked', signerUserIds: [] };
   const verdict = await signedVerdict(tree, fromAddress, keys, { rootCovers: true });
   const status = verdict.status === 'good' || verdict.status === 'mismatch' || verdict.status === 'unknown-key' ? verdict.status : 'bad';
-  return { protocol, status, signerUserIds: verdict.signerUserIds, ...(verdict.keyId ? { keyId: verdict.keyId } : {}), ...(verdict.fingerprint ? { fingerprint: verdict.fingerprint } : {}) };
+  return {
+    protocol,
+    status,
+    signerUserIds: verdict.signerUserIds,
+    ...(verdict.keyId ? { keyId: verdict.keyId } : {}),
+    ...(verdict.fingerprint ? { fingerprint: verdict.fingerprint } : {}),
+  };
 }
 
 function parseTreeOrNull(mime: Buffer): MimeEntity | null {
@@ -210,7 +231,8 @@ export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddre
   const { structure } = input;
   const unopened = nestedEncrypted(structure);
   const single = !structure.childNodes?.length;
-  const kind = single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && input.rootText !== undefined ? wholeBodyBlock(input.rootText) : null;
+  const kind =
+    single && (structure.type ?? 'text/plain').toLowerCase() === 'text/plain' && input.rootText !== undefined ? wholeBodyBlock(input.rootText) : null;
   let crypto: CryptoStatus | undefined;
   let inline: UnencryptedRootReading['inline'];
   if (kind) {
@@ -222,7 +244,12 @@ export async function readUnencryptedRoot(input: UnencryptedRootInput, fromAddre
   }
   if (containsPgpMimeSigned(structure)) {
     const signature = await signedVerdict(parseMimeTree(await input.source()), fromAddress, keys, { rootCovers: true });
-    crypto = { decryption: 'not-encrypted', recipientKeyIds: [], signature: withDateCheck(await withAcceptance(signature, keys), input.headerDate), protectedSubject: false };
+    crypto = {
+      decryption: 'not-encrypted',
+      recipientKeyIds: [],
+      signature: withDateCheck(await withAcceptance(signature, keys), input.headerDate),
+      protectedSubject: false,
+    };
   }
   return { crypto, ...(inline ? { inline } : {}), unopened };
 }
@@ -248,10 +275,17 @@ export interface DecryptedContent {
  * encryption layer wins; otherwise a multipart/signed inner root (signed, then encrypted: RFC
  * 3156 §6.1) counts for the message, a signed part deeper is `partial`.
  */
-export async function readDecryptedEntity(mime: Buffer, encryptionSignature: CryptoStatus['signature'], fromAddress: string, keys: KeyProvider, parsed?: MimeEntity | null): Promise<DecryptedContent> {
+export async function readDecryptedEntity(
+  mime: Buffer,
+  encryptionSignature: CryptoStatus['signature'],
+  fromAddress: string,
+  keys: KeyProvider,
+  parsed?: MimeEntity | null,
+): Promise<DecryptedContent> {
   const tree = parsed === undefined ? parseTreeOrNull(mime) : parsed;
   if (!tree) return { signature: encryptionSignature, attachments: [], unopened: [] };
-  const signature = encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
+  const signature =
+    encryptionSignature.status !== 'none' ? encryptionSignature : await signedVerdict(tree, fromAddress, keys, { rootCovers: true, prefix: DECRYPTED_PREFIX });
   const attachments = attachmentsOf(tree).map((a) => ({ ...a, partId: joinPart(DECRYPTED_PREFIX, a.partId), decrypted: true }));
   const unopened = [...nestedEncrypted(tree, DECRYPTED_PREFIX), ...inlineBlocksInParts(await textPartsOfTree(tree), DECRYPTED_PREFIX)];
   return { signature, attachments, unopened };
@@ -270,14 +304,23 @@ export function attachmentsOf(structure: BodyStructureNode): AttachmentInfo[] {
     }
     const type = (node.type ?? 'text/plain').toLowerCase();
     if (!isAttachmentNode(node) || CRYPTO_PART_TYPES.has(type)) return;
-    out.push({ partId: path || '1', filename: decodeWords(node.dispositionParameters?.filename ?? node.parameters?.name ?? 'liite'), mimeType: type, size: node.size ?? 0 });
+    out.push({
+      partId: path || '1',
+      filename: decodeWords(node.dispositionParameters?.filename ?? node.parameters?.name ?? 'liite'),
+      mimeType: type,
+      size: node.size ?? 0,
+    });
   };
   visit(structure, structure.part ?? '');
   return out;
 }
 
 /** Decrypts the root again and returns one attachment from inside it (by its "2.x" number). */
-export async function decryptedAttachment(ciphertext: Buffer, partId: string, keys: KeyProvider): Promise<{ filename: string; mimeType: string; content: Buffer }> {
+export async function decryptedAttachment(
+  ciphertext: Buffer,
+  partId: string,
+  keys: KeyProvider,
+): Promise<{ filename: string; mimeType: string; content: Buffer }> {
   const opened = await openEncrypted(ciphertext, '', keys);
   if (!opened.mime) throw new ServiceError('DECRYPTION_FAILED', 'The message could not be decrypted.');
   const tree = parseMimeTree(opened.mime);
@@ -294,7 +337,10 @@ export function decodeTransfer(entity: MimeEntity): Buffer {
   if (entity.encoding === 'base64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (entity.encoding === 'quoted-printable') {
     const text = body.toString('latin1').replace(/=\r?\n/g, '');
-    return Buffer.from(text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+    return Buffer.from(
+      text.replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    );
   }
   return body;
 }
@@ -314,7 +360,12 @@ export async function signedSegments(entities: { part: string; entity: Buffer }[
       continue;
     }
     const signed = part === covered || part.startsWith(`${covered}.`);
-    const isHtml = /^content-type:\s*text\/html/im.test(entity.subarray(0, 4096).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '');
+    const isHtml = /^content-type:\s*text\/html/im.test(
+      entity
+        .subarray(0, 4096)
+        .toString('latin1')
+        .split(/\r?\n\r?\n/)[0] ?? '',
+    );
     segments.push(isHtml ? { partId: part, signed, html: email.html ?? '' } : { partId: part, signed, text: email.text ?? '' });
   }
   return segments;

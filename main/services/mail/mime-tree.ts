@@ -48,7 +48,8 @@ function parseEntity(raw: Buffer, part: string, depth: number, counter: Budget, 
   if (depth > MAX_DEPTH || ++counter.parts > MAX_PARTS) throw tooComplex('The message is nested too deeply or has too many parts to be read.');
   // The header's size from the bytes, before a 50 MB header is copied into a string and parsed.
   const blank = raw[0] === 0x0a || (raw[0] === 0x0d && raw[1] === 0x0a) ? [0] : [raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].filter((i) => i >= 0);
-  if (counter.headerBytes + (blank.length ? Math.min(...blank) : raw.length) > MAX_HEADER_BYTES) throw tooComplex('The message headers are too large to be read.');
+  if (counter.headerBytes + (blank.length ? Math.min(...blank) : raw.length) > MAX_HEADER_BYTES)
+    throw tooComplex('The message headers are too large to be read.');
   const text = raw.toString('latin1');
   const split = /\r?\n\r?\n/.exec(text);
   // A header with no body at all (or a part that starts with the blank line: no header).

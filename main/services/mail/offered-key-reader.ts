@@ -9,7 +9,9 @@ import { openable } from './structure-limits.js';
 
 /** Re-reads the offered key from the server: the Autocrypt key when valid, else the first attached key. */
 export async function readOfferedKey(client: ImapFlow, uid: number): Promise<{ data: Uint8Array; source: 'autocrypt' | 'attachment' }> {
-  const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [AUTOCRYPT_HEADER] }, { uid: true }));
+  const { meta, structure } = openable(
+    await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, headers: [AUTOCRYPT_HEADER] }, { uid: true }),
+  );
   const from = meta.envelope?.from?.length === 1 ? (meta.envelope.from[0]?.address ?? '') : '';
   const headers = meta.headers?.toString('latin1') ?? '';
   // The same checks as when the message opened: one header, for the single From, with a key carrying that address.
@@ -23,4 +25,3 @@ export async function readOfferedKey(client: ImapFlow, uid: number): Promise<{ d
   for await (const chunk of content) chunks.push(chunk as Buffer);
   return { data: new Uint8Array(Buffer.concat(chunks)), source: 'attachment' };
 }
-

@@ -98,7 +98,13 @@ async function download(client: ImapFlow, uid: number, part: string, maxBytes: n
  * The original's own root body as text, fetched over the connection given; for an encrypted
  * message also the protected subject from inside the encryption.
  */
-export async function fetchRootText(client: ImapFlow, uid: number, structure: BodyStructureNode, from: string, keys?: KeyProvider): Promise<{ text: string; subject?: string }> {
+export async function fetchRootText(
+  client: ImapFlow,
+  uid: number,
+  structure: BodyStructureNode,
+  from: string,
+  keys?: KeyProvider,
+): Promise<{ text: string; subject?: string }> {
   if (isPgpMimeEncrypted(structure)) {
     if (!keys) return { text: '' };
     // The reading pipeline's own reading, so the protected subject is the one the app shows
@@ -135,7 +141,8 @@ const FORWARD_LABELS: Record<Locale, { title: string; from: string; date: string
 };
 
 const who = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
-const when = (date: number, locale: Locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Helsinki' }).format(new Date(date));
+const when = (date: number, locale: Locale) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Helsinki' }).format(new Date(date));
 
 /**
  * Armored OpenPGP blocks are never quoted, not even as ciphertext: the reply-based decryption
@@ -164,7 +171,12 @@ export function quoteForReply(text: string, original: { from: Address; date: num
 /** The inline forward block: the original's headers and its own root body. */
 export function forwardBlock(text: string, original: { from: Address; to: Address[]; cc: Address[]; date: number; subject: string }, locale: Locale): string {
   const l = FORWARD_LABELS[locale];
-  const lines = [`---------- ${l.title} ----------`, `${l.from}: ${who(original.from)}`, `${l.date}: ${when(original.date, locale)}`, `${l.subject}: ${original.subject}`];
+  const lines = [
+    `---------- ${l.title} ----------`,
+    `${l.from}: ${who(original.from)}`,
+    `${l.date}: ${when(original.date, locale)}`,
+    `${l.subject}: ${original.subject}`,
+  ];
   if (original.to.length) lines.push(`${l.to}: ${original.to.map(who).join(', ')}`);
   if (original.cc.length) lines.push(`${l.cc}: ${original.cc.map(who).join(', ')}`);
   return `${lines.join('\n')}\n\n${text}`;
@@ -180,13 +192,14 @@ export function prefixedSubject(subject: string, prefix: 'Re:' | 'Fwd:'): string
  * Who a reply goes to: Reply-To (else From); reply-all adds the other To and Cc recipients.
  * The person's own addresses (every identity they send as) are left out, each address once.
  */
-export function replyRecipients(original: { from: Address[]; replyTo: Address[]; to: Address[]; cc: Address[] }, all: boolean, own: string[]): { to: string[]; cc: string[] } {
+export function replyRecipients(
+  original: { from: Address[]; replyTo: Address[]; to: Address[]; cc: Address[] },
+  all: boolean,
+  own: string[],
+): { to: string[]; cc: string[] } {
   const mine = new Set(own.map((a) => a.toLowerCase()));
   const seen = new Set<string>();
-  const take = (list: Address[]) =>
-    list
-      .map((a) => a.address.toLowerCase())
-      .filter((a) => a && !mine.has(a) && !seen.has(a) && (seen.add(a), true));
+  const take = (list: Address[]) => list.map((a) => a.address.toLowerCase()).filter((a) => a && !mine.has(a) && !seen.has(a) && (seen.add(a), true));
   const primary = original.replyTo.length ? original.replyTo : original.from;
   const to = take(primary);
   // Answering the person's own message (from Sent) goes to its recipients.

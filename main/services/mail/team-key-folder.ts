@@ -95,7 +95,14 @@ type Untagged = { attributes?: { value?: unknown }[] };
 async function exec(client: ImapFlow, command: string, args: string[], untagged: Record<string, (u: Untagged) => Promise<void>> = {}): Promise<void> {
   // imapflow has no ACL helpers; exec runs the raw command through its parser and the response
   // must be released with next(), or every later command on the connection hangs.
-  const run = (client as unknown as { exec: (c: string, a: { type: string; value: string }[], o: { untagged: typeof untagged }) => Promise<{ next: () => void }> }).exec;
-  const response = await run.call(client, command, args.map((value) => ({ type: 'STRING', value })), { untagged });
+  const run = (
+    client as unknown as { exec: (c: string, a: { type: string; value: string }[], o: { untagged: typeof untagged }) => Promise<{ next: () => void }> }
+  ).exec;
+  const response = await run.call(
+    client,
+    command,
+    args.map((value) => ({ type: 'STRING', value })),
+    { untagged },
+  );
   response.next();
 }

@@ -135,7 +135,13 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
     .filter((f) => counts(f, policy))
     .map((f): Finding => ({ ...f, where: { part: 'subject' } }));
   findings.push(...subjectFindings);
-  draft.bodyTexts.forEach((text, index) => findings.push(...scanText(text, detectors).filter((f) => counts(f, policy)).map((f): Finding => ({ ...f, where: { part: 'body', index } }))));
+  draft.bodyTexts.forEach((text, index) =>
+    findings.push(
+      ...scanText(text, detectors)
+        .filter((f) => counts(f, policy))
+        .map((f): Finding => ({ ...f, where: { part: 'body', index } })),
+    ),
+  );
   const tooLarge: string[] = [];
   for (const attachment of draft.attachments) {
     if (attachment.content.length > policy.attachments.maxSizeMb * 1024 * 1024) tooLarge.push(attachment.filename);
@@ -144,7 +150,11 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
       notScanned.push({ filename: attachment.filename, reason: extracted.reason });
       continue;
     }
-    findings.push(...scanText(extracted.text, detectors).filter((f) => counts(f, policy)).map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })));
+    findings.push(
+      ...scanText(extracted.text, detectors)
+        .filter((f) => counts(f, policy))
+        .map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })),
+    );
   }
 
   if (tooLarge.length) blocked.push({ code: 'attachment-too-large', filenames: tooLarge, maxSizeMb: policy.attachments.maxSizeMb });

@@ -85,10 +85,27 @@ const SID_NAMES: Record<string, string> = {
 
 /** SDDL right codes as access-mask bits (file objects use the generic and standard ones; the rest are the same bits by position). */
 const RIGHT_CODES: Record<string, number> = {
-  GA: 0x10000000, GR: 0x80000000, GW: 0x40000000, GX: 0x20000000,
-  RC: 0x20000, SD: 0x10000, WD: 0x40000, WO: 0x80000,
-  CC: 0x1, DC: 0x2, LC: 0x4, SW: 0x8, RP: 0x10, WP: 0x20, DT: 0x40, LO: 0x80, CR: 0x100,
-  FA: 0x1f01ff, FR: 0x120089, FW: 0x120116, FX: 0x1200a0,
+  GA: 0x10000000,
+  GR: 0x80000000,
+  GW: 0x40000000,
+  GX: 0x20000000,
+  RC: 0x20000,
+  SD: 0x10000,
+  WD: 0x40000,
+  WO: 0x80000,
+  CC: 0x1,
+  DC: 0x2,
+  LC: 0x4,
+  SW: 0x8,
+  RP: 0x10,
+  WP: 0x20,
+  DT: 0x40,
+  LO: 0x80,
+  CR: 0x100,
+  FA: 0x1f01ff,
+  FR: 0x120089,
+  FW: 0x120116,
+  FX: 0x1200a0,
 };
 
 const GENERIC_ALL = 0x10000000;
@@ -147,7 +164,8 @@ const nameOf = (sid: string) => TRUSTED_SIDS.get(sid) ?? SID_NAMES[sid] ?? sid;
 export function windowsAclProblem(path: string, sddl: string, kind: 'file' | 'folder'): string | null {
   const parsed = parseSddl(sddl);
   if (!parsed) return `${path}: its access list could not be read`;
-  if (!parsed.owner || !TRUSTED_SIDS.has(parsed.owner)) return `${path} is owned by ${parsed.owner ? nameOf(parsed.owner) : 'an unknown account'}, not Administrators, SYSTEM or TrustedInstaller`;
+  if (!parsed.owner || !TRUSTED_SIDS.has(parsed.owner))
+    return `${path} is owned by ${parsed.owner ? nameOf(parsed.owner) : 'an unknown account'}, not Administrators, SYSTEM or TrustedInstaller`;
   const changes = kind === 'file' ? CHANGES_FILE : CHANGES_FOLDER;
   for (const ace of parsed.aces) {
     // Deny entries only take rights away; inherit-only entries apply to children, not to this object.
@@ -163,7 +181,13 @@ export function windowsAclProblem(path: string, sddl: string, kind: 'file' | 'fo
 export function readWindowsSddl(paths: string[], run: SystemCommand = runSystemCommand): string[] {
   const quoted = paths.map((p) => `'${p.replace(/'/g, "''")}'`).join(',');
   const script = `$ErrorActionPreference='Stop'; foreach ($p in @(${quoted})) { (Get-Acl -LiteralPath $p).Sddl }`;
-  const output = run('WindowsPowerShell\\v1.0\\powershell.exe', ['-NoProfile', '-NonInteractive', '-NoLogo', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')]);
+  const output = run('WindowsPowerShell\\v1.0\\powershell.exe', [
+    '-NoProfile',
+    '-NonInteractive',
+    '-NoLogo',
+    '-EncodedCommand',
+    Buffer.from(script, 'utf16le').toString('base64'),
+  ]);
   const lines = output.split(/\r?\n/).filter((l) => l.trim());
   if (lines.length !== paths.length) throw new Error(`expected ${paths.length} access lists, got ${lines.length}`);
   return lines;

@@ -8,12 +8,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { describeIssues, policyLayerSchema, type PolicyLayer } from '../../../shared/policy-schema.js';
 import { posixProtectionProblem, windowsProtectionProblem } from './managed-policy-protection.js';
 
-export type ManagedPolicyState = { status: 'absent'; path: string } | { status: 'ok'; path: string; layer: PolicyLayer } | { status: 'invalid'; path: string; problems: string[] };
+export type ManagedPolicyState =
+  { status: 'absent'; path: string } | { status: 'ok'; path: string; layer: PolicyLayer } | { status: 'invalid'; path: string; problems: string[] };
 
 /** Why ordinary users could change the file at this path, or null when they cannot. */
 export type ProtectionCheck = (path: string) => string | null;
 
-export const platformProtectionCheck = (platform: NodeJS.Platform = process.platform): ProtectionCheck => (platform === 'win32' ? windowsProtectionProblem : posixProtectionProblem);
+export const platformProtectionCheck = (platform: NodeJS.Platform = process.platform): ProtectionCheck =>
+  platform === 'win32' ? windowsProtectionProblem : posixProtectionProblem;
 
 export function readPolicyLayer(text: string): { layer: PolicyLayer } | { problems: string[] } {
   let json: unknown;
@@ -33,7 +35,12 @@ export function loadManagedPolicy(path: string, options: { requireProtectedFile?
     if (options.requireProtectedFile) {
       // Checked before reading, on every platform: a file any user could edit could loosen anything.
       const problem = (options.protection ?? platformProtectionCheck())(path);
-      if (problem) return { status: 'invalid', path, problems: [`refused because ordinary users could change it: ${problem} (it and every folder above it must be writable only by administrators)`] };
+      if (problem)
+        return {
+          status: 'invalid',
+          path,
+          problems: [`refused because ordinary users could change it: ${problem} (it and every folder above it must be writable only by administrators)`],
+        };
     }
     text = readFileSync(path, 'utf8');
   } catch (error) {

@@ -49,7 +49,10 @@ export class PolicyService {
     else this.managed = loadManagedPolicy(location, { requireProtectedFile: this.options.requireProtectedFile });
     this.cached = null;
     if (this.managed.status !== 'invalid') {
-      const effective = resolvePolicy({ managed: this.managed.status === 'ok' ? this.managed.layer : null, user: this.options.settings.get().policyPreferences });
+      const effective = resolvePolicy({
+        managed: this.managed.status === 'ok' ? this.managed.layer : null,
+        user: this.options.settings.get().policyPreferences,
+      });
       this.cached = { effective, detectors: textDetectors(this.vocabulary, effective.policy.vocabularies.add) };
     }
     return this.state();
@@ -74,7 +77,10 @@ export class PolicyService {
 
   private require(): { effective: EffectivePolicy; detectors: TextDetectors } {
     if (this.managed.status === 'invalid') {
-      throw new ServiceError('POLICY_INVALID', `The organisation's policy (${this.managed.path}) is invalid, so nothing can be sent until IT fixes it: ${this.managed.problems.join('; ')}`);
+      throw new ServiceError(
+        'POLICY_INVALID',
+        `The organisation's policy (${this.managed.path}) is invalid, so nothing can be sent until IT fixes it: ${this.managed.problems.join('; ')}`,
+      );
     }
     return this.cached!;
   }

@@ -81,11 +81,9 @@ export class KeytarKeychain implements KeychainBackend {
     } catch (error) {
       // Allow a later attempt (e.g. after the user installs the secret service) to load again.
       this.module = null;
-      throw new ServiceError(
-        'KEYCHAIN_UNAVAILABLE',
-        'The OS keychain support could not be loaded on this computer, so no secrets can be stored.',
-        { cause: error },
-      );
+      throw new ServiceError('KEYCHAIN_UNAVAILABLE', 'The OS keychain support could not be loaded on this computer, so no secrets can be stored.', {
+        cause: error,
+      });
     }
   }
 }

@@ -107,7 +107,10 @@ export class SecretStore {
     if (!stored && this.keychain.isLocked) {
       // Nothing read may mean "locked" (Secret Service): never conclude "missing" from that.
       if (await this.keychain.isLocked(KEYCHAIN_SERVICE)) {
-        throw new ServiceError('KEYCHAIN_LOCKED', 'The OS keychain is locked, so Sinetti cannot open its vault key. Unlock the keychain (or sign in again) and try again; nothing stored has been lost.');
+        throw new ServiceError(
+          'KEYCHAIN_LOCKED',
+          'The OS keychain is locked, so Sinetti cannot open its vault key. Unlock the keychain (or sign in again) and try again; nothing stored has been lost.',
+        );
       }
       // The probe may have opened it (an unlock prompt the person answered): read again.
       stored = await this.keychain.getPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT);
@@ -121,10 +124,7 @@ export class SecretStore {
     const sealedCount = Object.keys(this.readFile().entries).length;
     if (sealedCount > 0 || !options.createIfMissing) {
       // A fresh key could never open what is already sealed: say so instead of starting over.
-      throw new ServiceError(
-        'SECRET_CORRUPT',
-        'The vault key is missing from the OS keychain, so stored passwords cannot be opened. Add the accounts again.',
-      );
+      throw new ServiceError('SECRET_CORRUPT', 'The vault key is missing from the OS keychain, so stored passwords cannot be opened. Add the accounts again.');
     }
     const fresh = randomBytes(32);
     await this.keychain.setPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT, fresh.toString('base64'));

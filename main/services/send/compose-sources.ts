@@ -46,7 +46,8 @@ export class ComposeSources {
     const own = { name: account.name, address: account.address };
     if (teamMailbox) {
       const team = (await this.load()).teams.find((t) => t.accountId === accountId && t.teamMailbox === teamMailbox);
-      if (!team) throw new ServiceError('VALIDATION', 'You cannot send as this team mailbox (the server publishes no sending address for it, or you may only read it).');
+      if (!team)
+        throw new ServiceError('VALIDATION', 'You cannot send as this team mailbox (the server publishes no sending address for it, or you may only read it).');
       return { from: { name: team.name, address: team.address }, person: own, kind: 'team' };
     }
     const summary = this.deps.mail.listAccounts().find((a) => a.id === accountId);
@@ -67,9 +68,12 @@ export class ComposeSources {
     const gatewayHeader = this.deps.gatewayHeader();
     const session = await this.deps.mail.session(ref);
     const original = await session.withClient(async (client) => {
-      const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, internalDate: true, headers: [gatewayHeader] }, { uid: true }));
+      const { meta, structure } = openable(
+        await client.fetchOne(String(uid), { uid: true, envelope: true, bodyStructure: true, internalDate: true, headers: [gatewayHeader] }, { uid: true }),
+      );
       const envelope = meta.envelope ?? {};
-      const list = (l: { name?: string; address?: string }[] | undefined) => (l ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })).filter((a) => a.address);
+      const list = (l: { name?: string; address?: string }[] | undefined) =>
+        (l ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })).filter((a) => a.address);
       const from = list(envelope.from);
       // Exactly one From, or no signature can count (as when reading).
       const body = await fetchRootText(client, uid, structure, from.length === 1 ? from[0]!.address : '', this.deps.keys);
@@ -92,7 +96,8 @@ export class ComposeSources {
     const sender = original.from[0] ?? { name: '', address: '' };
     const recipients = mode === 'forward' ? { to: [], cc: [] } : replyRecipients(original, mode === 'reply-all', own);
     const text = withoutArmoredBlocks(original.text, locale);
-    const quoted = mode === 'forward' ? forwardBlock(text, { ...original, from: sender }, locale) : quoteForReply(text, { from: sender, date: original.date }, locale);
+    const quoted =
+      mode === 'forward' ? forwardBlock(text, { ...original, from: sender }, locale) : quoteForReply(text, { from: sender, date: original.date }, locale);
     return {
       ...recipients,
       subject: prefixedSubject(original.subject, mode === 'forward' ? 'Fwd:' : 'Re:'),
@@ -118,7 +123,10 @@ export class ComposeSources {
 
   private async load(): Promise<{ personal: SendIdentity[]; teams: TeamEntry[] }> {
     // Kept a minute (a composer opening asks several times), and never across an account change.
-    const accounts = this.deps.mail.listAccounts().map((a) => a.id).join(',');
+    const accounts = this.deps.mail
+      .listAccounts()
+      .map((a) => a.id)
+      .join(',');
     if (this.cache && this.cache.accounts === accounts && Date.now() - this.cache.at < IDENTITY_CACHE_MS) return this.cache;
     const personal: SendIdentity[] = [];
     const teams: TeamEntry[] = [];
@@ -137,7 +145,11 @@ export class ComposeSources {
 
 /** A file name from the subject: no path separators or control characters, never empty. */
 export function attachmentName(subject: string | undefined): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const cleaned = (subject ?? '').replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80);
+  const cleaned = (subject ?? '')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
   return `${cleaned && cleaned !== '...' ? cleaned : 'viesti'}.eml`;
 }

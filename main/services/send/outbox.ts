@@ -168,7 +168,18 @@ export class Outbox {
         written.push(afterFile);
       }
       for (const envelope of envelopes) {
-        const item: OutboxItem = { id: randomUUID(), accountId, messageId, route: envelope.route, from: envelope.from, to: envelope.to, state: 'queued', attempts: 0, nextAttemptAt: this.now(), createdAt: this.now() };
+        const item: OutboxItem = {
+          id: randomUUID(),
+          accountId,
+          messageId,
+          route: envelope.route,
+          from: envelope.from,
+          to: envelope.to,
+          state: 'queued',
+          attempts: 0,
+          nextAttemptAt: this.now(),
+          createdAt: this.now(),
+        };
         const sealed = await this.options.secrets.seal(this.sealName(item.id), envelope.raw);
         writeAtomic(join(this.options.dir, `${item.id}.sealed`), sealed);
         written.push(`${item.id}.sealed`);
@@ -219,7 +230,8 @@ export class Outbox {
     if (item.state === 'sending') throw new ServiceError('VALIDATION', 'The message is being sent right now.');
     this.remove(item);
     // The last copy of a message that will not be sent: no Sent copy and no "answered" for it.
-    if (!this.list().some((i) => i.messageId === item.messageId)) rmSync(join(this.options.dir, `after-${this.afterKey(item.messageId)}.sealed`), { force: true });
+    if (!this.list().some((i) => i.messageId === item.messageId))
+      rmSync(join(this.options.dir, `after-${this.afterKey(item.messageId)}.sealed`), { force: true });
   }
 
   /** Runs due deliveries now (the background loop calls this; tests await it). Never rejects. */
@@ -247,7 +259,11 @@ export class Outbox {
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    let next = Math.min(...this.list().filter((i) => i.state === 'queued').map((i) => i.nextAttemptAt));
+    let next = Math.min(
+      ...this.list()
+        .filter((i) => i.state === 'queued')
+        .map((i) => i.nextAttemptAt),
+    );
     if (this.unread.size > 0 || this.afterUnread) next = Math.min(next, this.now() + (this.options.vaultRetryMs ?? 30_000));
     if (!Number.isFinite(next)) return;
     this.timer = setTimeout(() => this.kick(), Math.max(0, next - this.now()));
@@ -296,7 +312,12 @@ export class Outbox {
       const transport = await this.options.transportFor(item.accountId);
       await transport.send({ route: item.route, from: item.from, to: item.to, raw });
     } catch (error) {
-      const failure = error instanceof SmtpSendError ? error : error instanceof ServiceError ? new SmtpSendError(error.code, error.message, vaultUnreachable(error) ? 'temporary' : 'permanent') : classifySmtpError(error);
+      const failure =
+        error instanceof SmtpSendError
+          ? error
+          : error instanceof ServiceError
+            ? new SmtpSendError(error.code, error.message, vaultUnreachable(error) ? 'temporary' : 'permanent')
+            : classifySmtpError(error);
       const state: OutboxState = failure.kind === 'temporary' ? 'queued' : failure.kind === 'uncertain' ? 'uncertain' : 'failed';
       Object.assign(item, {
         state,

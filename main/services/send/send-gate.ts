@@ -96,7 +96,12 @@ export class SendGate {
   }
 
   /** `destination`: where approved copies go (the outbox, as one stored batch); default the gate's own transport. */
-  async submit(message: OutgoingMessage, approval: Approval, context: SendContext = {}, destination: MailTransport | ApprovedCopiesStore = this.deps.transport): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
+  async submit(
+    message: OutgoingMessage,
+    approval: Approval,
+    context: SendContext = {},
+    destination: MailTransport | ApprovedCopiesStore = this.deps.transport,
+  ): Promise<{ decision: Decision; sent: { route: Envelope['route']; to: string[] }[] }> {
     const decision = await this.decide(message, context);
     const expected = Buffer.from(this.token(message, context, decision), 'hex');
     const given = Buffer.from(/^[0-9a-f]{64}$/.test(approval.token) ? approval.token : '', 'hex');
@@ -109,11 +114,14 @@ export class SendGate {
       throw new ServiceError('JUSTIFICATION_REQUIRED', `A written reason of at least ${policy.justification.minLength} characters is required.`);
     }
     const usesGateway = decision.recipients.some((r) => r.route === 'gateway');
-    if (approval.mobileNumber !== undefined && !/^\+?[0-9 ]{7,20}$/.test(approval.mobileNumber)) throw new ServiceError('VALIDATION', 'The mobile number is not valid.');
-    if (usesGateway && policy.gateway.mobileNumber === 'required' && !approval.mobileNumber) throw new ServiceError('VALIDATION', 'The policy requires the recipient\'s mobile number for the secure-mail gateway.');
+    if (approval.mobileNumber !== undefined && !/^\+?[0-9 ]{7,20}$/.test(approval.mobileNumber))
+      throw new ServiceError('VALIDATION', 'The mobile number is not valid.');
+    if (usesGateway && policy.gateway.mobileNumber === 'required' && !approval.mobileNumber)
+      throw new ServiceError('VALIDATION', "The policy requires the recipient's mobile number for the secure-mail gateway.");
 
     // Checked and taken in one synchronous step, so two concurrent submits cannot both pass.
-    if (this.spent.has(approval.token)) throw new ServiceError('SEND_NOT_APPROVED', 'This approval has already sent the message: check the message again to send it anew.');
+    if (this.spent.has(approval.token))
+      throw new ServiceError('SEND_NOT_APPROVED', 'This approval has already sent the message: check the message again to send it anew.');
     this.spent.add(approval.token);
     const sent: { route: Envelope['route']; to: string[] }[] = [];
     try {
@@ -162,7 +170,18 @@ export class SendGate {
       const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
       content.update(`${bytes.length}:`).update(bytes);
     };
-    for (const value of [message.messageId, message.from.address, message.sender?.address ?? '', message.subject, message.text, message.html ?? '', message.inReplyTo ?? '', String(context.inReplyToSecure === true), context.identity?.kind ?? 'personal']) field(value);
+    for (const value of [
+      message.messageId,
+      message.from.address,
+      message.sender?.address ?? '',
+      message.subject,
+      message.text,
+      message.html ?? '',
+      message.inReplyTo ?? '',
+      String(context.inReplyToSecure === true),
+      context.identity?.kind ?? 'personal',
+    ])
+      field(value);
     for (const a of [...message.to, ...(message.cc ?? [])]) field(a.address.toLowerCase());
     field(String(message.to.length));
     for (const a of message.attachments ?? []) {
@@ -170,7 +189,11 @@ export class SendGate {
       field(a.contentType);
       field(a.content);
     }
-    const summary = JSON.stringify({ route: decision.route, justify: decision.justificationRequired, recipients: decision.recipients.map((r) => [r.address, r.route]) });
+    const summary = JSON.stringify({
+      route: decision.route,
+      justify: decision.justificationRequired,
+      recipients: decision.recipients.map((r) => [r.address, r.route]),
+    });
     return createHmac('sha256', this.secret).update(content.digest()).update(summary).digest('hex');
   }
 
@@ -178,7 +201,13 @@ export class SendGate {
     const byRoute = (route: Envelope['route']) => decision.recipients.filter((r) => r.route === route).map((r) => r.address);
     const envelopes: Envelope[] = [];
     const plain = byRoute('plain');
-    if (plain.length) envelopes.push({ route: 'plain', from: message.from.address, to: plain, raw: await buildPlainMessage(message, approval.justification ? { 'X-Sinetti-Justified': 'yes' } : {}) });
+    if (plain.length)
+      envelopes.push({
+        route: 'plain',
+        from: message.from.address,
+        to: plain,
+        raw: await buildPlainMessage(message, approval.justification ? { 'X-Sinetti-Justified': 'yes' } : {}),
+      });
 
     const encrypted = byRoute('openpgp');
     if (encrypted.length) {
@@ -217,7 +246,10 @@ export class SendGate {
 
 /** A plain MIME message with the same headers and parts as the encrypted one would carry inside. */
 export async function buildPlainMessage(message: OutgoingMessage, extraHeaders: Record<string, string> = {}): Promise<Buffer> {
-  const root = new MimeNode(message.attachments?.length ? 'multipart/mixed' : message.html ? 'multipart/alternative' : 'text/plain; charset=utf-8', { baseBoundary: randomBytes(12).toString('hex'), newline: '\r\n' });
+  const root = new MimeNode(message.attachments?.length ? 'multipart/mixed' : message.html ? 'multipart/alternative' : 'text/plain; charset=utf-8', {
+    baseBoundary: randomBytes(12).toString('hex'),
+    newline: '\r\n',
+  });
   setEnvelopeHeaders(root, message, message.subject);
   for (const [name, value] of Object.entries(extraHeaders)) root.setHeader(name, value);
   const body = message.attachments?.length ? (message.html ? root.createChild('multipart/alternative') : root) : root;
@@ -229,6 +261,7 @@ export async function buildPlainMessage(message: OutgoingMessage, extraHeaders: 
   } else {
     root.createChild('text/plain; charset=utf-8').setContent(message.text);
   }
-  for (const attachment of message.attachments ?? []) root.createChild(attachment.contentType, { filename: attachment.filename }).setHeader('Content-Disposition', 'attachment').setContent(attachment.content);
+  for (const attachment of message.attachments ?? [])
+    root.createChild(attachment.contentType, { filename: attachment.filename }).setHeader('Content-Disposition', 'attachment').setContent(attachment.content);
   return root.build();
 }

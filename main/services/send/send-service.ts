@@ -43,7 +43,10 @@ export interface SendServiceDeps {
   logger?: Logger;
 }
 
-type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & { cc: string[]; attachments: { filename: string; contentType: string; contentBase64: string }[] };
+type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & {
+  cc: string[];
+  attachments: { filename: string; contentType: string; contentBase64: string }[];
+};
 type BuiltMessage = { message: OutgoingMessage; context: { inReplyToSecure: boolean; identity: KeyIdentity } };
 
 /** The last forwarded original fetched: the live hints re-check the same message every few hundred ms. */
@@ -55,9 +58,10 @@ const ORIGINAL_CACHE_MS = 120_000;
  */
 function notStored(error: unknown): ServiceError {
   if (error instanceof ServiceError && (error.code === 'KEYCHAIN_LOCKED' || error.code === 'KEYCHAIN_UNAVAILABLE')) return error;
-  return new ServiceError('OUTBOX_FAILED', 'The message could not be stored in the outbox, so it was not sent. It is still in the composer: try again.', { cause: error });
+  return new ServiceError('OUTBOX_FAILED', 'The message could not be stored in the outbox, so it was not sent. It is still in the composer: try again.', {
+    cause: error,
+  });
 }
-
 
 export class SendService {
   private constructor(
@@ -77,7 +81,10 @@ export class SendService {
       if (!transport) {
         const account = await deps.mail.sendingAccount(accountId);
         // EHLO names the account's own mail domain, never the workstation or `.invalid`.
-        transport = new SmtpTransport({ ...account.smtp, username: account.username, password: account.password }, { extraCaPem: deps.extraCaPem, clientName: ehloNameFor(account.address) });
+        transport = new SmtpTransport(
+          { ...account.smtp, username: account.username, password: account.password },
+          { extraCaPem: deps.extraCaPem, clientName: ehloNameFor(account.address) },
+        );
         transports.set(accountId, transport);
       }
       return transport;
@@ -90,7 +97,8 @@ export class SendService {
       ...(deps.logger ? { logger: deps.logger } : {}),
       // The server took the last copy (whether or not a Sent copy is filed after it): drafts go.
       onAccepted: (item) => {
-        if (!opened?.list().some((i) => i.messageId === item.messageId)) deps.events?.emit({ type: 'message.accepted', accountId: item.accountId, messageId: item.messageId, at: Date.now() });
+        if (!opened?.list().some((i) => i.messageId === item.messageId))
+          deps.events?.emit({ type: 'message.accepted', accountId: item.accountId, messageId: item.messageId, at: Date.now() });
       },
       onMessageDone: async ({ accountId, messageId, after }) => {
         if (after.sentCopy) await deps.mail.appendToSent(accountId, after.sentCopy, after.teamMailbox);
@@ -111,7 +119,11 @@ export class SendService {
       transport: { send: async () => Promise.reject(new ServiceError('INTERNAL', 'No transport chosen.')) },
       events: deps.events,
     });
-    const sources = new ComposeSources({ mail: deps.mail, keys: deps.keyProvider, gatewayHeader: () => deps.policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure' });
+    const sources = new ComposeSources({
+      mail: deps.mail,
+      keys: deps.keyProvider,
+      gatewayHeader: () => deps.policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure',
+    });
     service = new SendService(deps, gate, outbox, sources);
     return service;
   }
@@ -132,7 +144,10 @@ export class SendService {
     return { decision, token };
   }
 
-  async submit(input: ParsedOutgoing, approval: { token: string; justification?: string; mobileNumber?: string }): Promise<{ queued: number; messageId: string }> {
+  async submit(
+    input: ParsedOutgoing,
+    approval: { token: string; justification?: string; mobileNumber?: string },
+  ): Promise<{ queued: number; messageId: string }> {
     const { message, context } = await this.toMessage(input);
     let queued = 0;
     // The gate counts the message as sent (and spends the approval) only once this resolves:
@@ -156,15 +171,41 @@ export class SendService {
     await this.gate.submit(message, approval, context, { store });
     this.correspondents.noteSent([...message.to, ...(message.cc ?? [])].map((a) => a.address));
     const at = Date.now();
-    if (input.forward) this.deps.events?.emit({ type: 'message.forwarded', accountId: input.forward.mailbox.accountId, mailbox: input.forward.mailbox.path, uid: input.forward.uid, messageId: message.messageId, mode: input.forward.mode, at });
-    if (input.teamMailbox) this.deps.events?.emit({ type: 'message.sent-as-team', accountId: input.accountId, teamMailbox: input.teamMailbox, messageId: message.messageId, senderRecorded: message.sender !== undefined, at });
+    if (input.forward)
+      this.deps.events?.emit({
+        type: 'message.forwarded',
+        accountId: input.forward.mailbox.accountId,
+        mailbox: input.forward.mailbox.path,
+        uid: input.forward.uid,
+        messageId: message.messageId,
+        mode: input.forward.mode,
+        at,
+      });
+    if (input.teamMailbox)
+      this.deps.events?.emit({
+        type: 'message.sent-as-team',
+        accountId: input.accountId,
+        teamMailbox: input.teamMailbox,
+        messageId: message.messageId,
+        senderRecorded: message.sender !== undefined,
+        at,
+      });
     return { queued, messageId: message.messageId };
   }
 
   /** What the outbox shows: the copies waiting, refused or uncertain, and those set aside as damaged. */
-  outboxItems(): (Pick<OutboxItem, 'id' | 'to' | 'attempts' | 'lastError'> & Partial<Pick<OutboxItem, 'messageId' | 'route'>> & { state: OutboxItem['state'] | 'damaged' })[] {
-    const live = this.outbox.list().map(({ id, messageId, route, to, state, attempts, lastError }) => ({ id, messageId, route, to, state, attempts, ...(lastError ? { lastError } : {}) }));
-    const damaged = this.outbox.damaged().map(({ id, code }) => ({ id, to: [], state: 'damaged' as const, attempts: 0, lastError: { code, message: 'This outgoing message could not be read, so it was set aside and will not be sent. It is kept on this computer.' } }));
+  outboxItems(): (Pick<OutboxItem, 'id' | 'to' | 'attempts' | 'lastError'> &
+    Partial<Pick<OutboxItem, 'messageId' | 'route'>> & { state: OutboxItem['state'] | 'damaged' })[] {
+    const live = this.outbox
+      .list()
+      .map(({ id, messageId, route, to, state, attempts, lastError }) => ({ id, messageId, route, to, state, attempts, ...(lastError ? { lastError } : {}) }));
+    const damaged = this.outbox.damaged().map(({ id, code }) => ({
+      id,
+      to: [],
+      state: 'damaged' as const,
+      attempts: 0,
+      lastError: { code, message: 'This outgoing message could not be read, so it was set aside and will not be sent. It is kept on this computer.' },
+    }));
     return [...damaged, ...live];
   }
 
@@ -189,8 +230,13 @@ export class SendService {
       if (!value) throw new ServiceError('VALIDATION', 'A recipient address is not valid.');
       return { address: value };
     };
-    const attachments: { filename: string; contentType: string; content: Buffer }[] = input.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') }));
-    if (input.forward?.mode === 'attachment') attachments.unshift(await this.forwardedOriginal(input.forward.mailbox, input.forward.uid, (policy?.attachments.maxSizeMb ?? 25) * 1024 * 1024));
+    const attachments: { filename: string; contentType: string; content: Buffer }[] = input.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.contentBase64, 'base64'),
+    }));
+    if (input.forward?.mode === 'attachment')
+      attachments.unshift(await this.forwardedOriginal(input.forward.mailbox, input.forward.uid, (policy?.attachments.maxSizeMb ?? 25) * 1024 * 1024));
     const message: OutgoingMessage = {
       from,
       // Who really sent it, when sending as a team (policy: sending.senderHeader).
@@ -203,7 +249,11 @@ export class SendService {
       // Minted here from the From domain (the team's for a team), stable for the draft: message-id.ts.
       messageId: messageIdFor(input.draftId, from.address),
       date: new Date(),
-      ...(original?.messageId ? { inReplyTo: original.messageId, references: [original.messageId] } : forwarded?.messageId ? { references: [forwarded.messageId] } : {}),
+      ...(original?.messageId
+        ? { inReplyTo: original.messageId, references: [original.messageId] }
+        : forwarded?.messageId
+          ? { references: [forwarded.messageId] }
+          : {}),
     };
     const identity: KeyIdentity = { address: from.address, kind, ...(person ? { person: person.address } : {}) };
     return { message, context: { inReplyToSecure: original?.secure === true || forwarded?.secure === true || input.secure === true, identity } };
@@ -225,7 +275,8 @@ export class SendService {
   private async sentCopy(message: OutgoingMessage, identity: KeyIdentity, plainMessage: boolean): Promise<{ sentCopy: Buffer } | null> {
     // Sent as a team: readable to the team's key and to the person who sent it.
     const own = await this.deps.identityKeys.keysFor(identity);
-    if (own.encryptToSelf.length && own.signWith) return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: own.encryptToSelf, signingKey: requireSigningKey(own) }) };
+    if (own.encryptToSelf.length && own.signWith)
+      return { sentCopy: await buildPgpMimeMessage(message, { encryptionKeys: own.encryptToSelf, signingKey: requireSigningKey(own) }) };
     return plainMessage ? { sentCopy: await buildPlainMessage(message) } : null;
   }
 
@@ -235,7 +286,13 @@ export class SendService {
       if (!key.getUserIDs().some((id) => emailOfUserId(id) === address.toLowerCase())) continue;
       const acceptance = await this.deps.keyProvider.acceptanceOf(key.getFingerprint().toUpperCase());
       if (!acceptance || acceptance === 'rejected' || acceptance === 'undecided') continue;
-      if (await assertUsable(key).then(() => true, () => false)) return key;
+      if (
+        await assertUsable(key).then(
+          () => true,
+          () => false,
+        )
+      )
+        return key;
     }
     return null;
   }

@@ -53,7 +53,12 @@ export function buildSmtpOptions(endpoint: SmtpEndpoint, options: SmtpTransportO
     secure: endpoint.security === 'tls',
     requireTLS: endpoint.security === 'starttls',
     ignoreTLS: endpoint.security === 'plain',
-    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }), ...(options.extraCaPem ? { ca: [...rootCertificates, options.extraCaPem] } : {}) },
+    tls: {
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+      ...(options.extraCaPem ? { ca: [...rootCertificates, options.extraCaPem] } : {}),
+    },
     auth: { user: endpoint.username, pass: endpoint.password },
     name: options.clientName ?? ehloNameFor(endpoint.username),
     connectionTimeout: timeout,
@@ -86,7 +91,8 @@ export function classifySmtpError(error: unknown): SmtpSendError {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
   const response = e.response?.slice(0, 500);
   // Before the response code: a missing STARTTLS comes with the EHLO reply's 250.
-  if (e.code === 'ETLS') return new SmtpSendError('STARTTLS_REQUIRED', 'The mail server did not offer an encrypted connection, so nothing was sent.', 'permanent');
+  if (e.code === 'ETLS')
+    return new SmtpSendError('STARTTLS_REQUIRED', 'The mail server did not offer an encrypted connection, so nothing was sent.', 'permanent');
   if (typeof e.responseCode === 'number') {
     if (e.code === 'EAUTH') return new SmtpSendError('AUTH_FAILED', 'The mail server did not accept the user name or password.', 'permanent', response);
     return e.responseCode >= 500
@@ -103,7 +109,8 @@ export function classifySmtpError(error: unknown): SmtpSendError {
     case 'EDNS':
       return new SmtpSendError('DNS', 'The mail server name could not be resolved.', 'temporary');
     default:
-      if (/certificate|self[- ]signed|unable to verify/i.test(e.message ?? '')) return new SmtpSendError('TLS_CERTIFICATE', `The mail server's certificate is not trusted: ${e.message}`, 'permanent');
+      if (/certificate|self[- ]signed|unable to verify/i.test(e.message ?? ''))
+        return new SmtpSendError('TLS_CERTIFICATE', `The mail server's certificate is not trusted: ${e.message}`, 'permanent');
       return new SmtpSendError('CONNECTION_LOST', 'The connection to the mail server was lost before the message was accepted.', 'temporary');
   }
 }
@@ -139,7 +146,11 @@ export class SmtpTransport implements MailTransport {
       const failure = classifySmtpError(error);
       const answered = typeof (error as { responseCode?: unknown }).responseCode === 'number';
       if (handedOver && !answered) {
-        throw new SmtpSendError('CONNECTION_LOST', 'The whole message was handed to the mail server, but the connection ended before the server confirmed it: it may have been delivered.', 'uncertain');
+        throw new SmtpSendError(
+          'CONNECTION_LOST',
+          'The whole message was handed to the mail server, but the connection ended before the server confirmed it: it may have been delivered.',
+          'uncertain',
+        );
       }
       throw failure;
     }
@@ -175,7 +186,9 @@ export class SmtpTransport implements MailTransport {
         const transfer = () => connection.send({ from: envelope.from, to: envelope.to }, message, (sendError) => finish(sendError ?? undefined));
         const auth = this.options.auth as { user: string; pass: string } | undefined;
         if (!auth || !connection.allowsAuth) return transfer();
-        connection.login({ user: auth.user, credentials: { user: auth.user, pass: auth.pass }, method: false }, (loginError) => (loginError ? finish(loginError) : transfer()));
+        connection.login({ user: auth.user, credentials: { user: auth.user, pass: auth.pass }, method: false }, (loginError) =>
+          loginError ? finish(loginError) : transfer(),
+        );
       });
     });
   }

@@ -36,7 +36,13 @@ export const settingsSchema = z
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 }, compose: { signatures: [], templates: [] } };
+export const DEFAULT_SETTINGS: Settings = {
+  schemaVersion: SETTINGS_VERSION,
+  ui: { locale: 'fi' },
+  accounts: [],
+  policyPreferences: { version: 1 },
+  compose: { signatures: [], templates: [] },
+};
 
 type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
 
@@ -72,9 +78,7 @@ export function migrateSettings(stored: Record<string, unknown>): Settings {
   let document = { ...stored };
   let version = typeof document.schemaVersion === 'number' ? document.schemaVersion : 0;
   if (version > SETTINGS_VERSION) {
-    throw new SettingsFormatError(
-      `Settings were written by a newer Sinetti (format ${version}, this version reads up to ${SETTINGS_VERSION}).`,
-    );
+    throw new SettingsFormatError(`Settings were written by a newer Sinetti (format ${version}, this version reads up to ${SETTINGS_VERSION}).`);
   }
   while (version < SETTINGS_VERSION) {
     const migrate = MIGRATIONS[version];

@@ -103,7 +103,8 @@ export const fi = {
   'error.VALIDATION': 'Tiedoissa on virhe. Tarkista kentät.',
   'error.UNAUTHORIZED': 'Sinulla ei ole oikeutta tähän toimintoon.',
   'error.NOT_FOUND': 'Kohdetta ei löytynyt.',
-  'error.KEYCHAIN_LOCKED': 'Käyttöjärjestelmän avainnippu on lukittu. Avaa se (tai kirjaudu uudelleen sisään) ja yritä uudelleen. Tallennettuja tietoja ei ole menetetty.',
+  'error.KEYCHAIN_LOCKED':
+    'Käyttöjärjestelmän avainnippu on lukittu. Avaa se (tai kirjaudu uudelleen sisään) ja yritä uudelleen. Tallennettuja tietoja ei ole menetetty.',
   'vault.recheck': 'Tarkista uudelleen',
   'error.KEYCHAIN_UNAVAILABLE': 'Tietokoneen avainnippua ei ole käytettävissä, joten salasanaa ei voi tallentaa turvallisesti.',
   'error.SECRET_CORRUPT': 'Tallennettu salasana puuttuu tai on vioittunut. Lisää tili uudelleen.',
@@ -178,7 +179,8 @@ export const fi = {
   'compose.route.gateway': 'Viesti lähtee turvapostin kautta.',
   'compose.route.split': 'Viesti lähtee vastaanottajittain eri reittejä: salattuna niille, joilla on avain, muille turvapostin kautta.',
   'compose.route.blocked': 'Viestiä ei voi lähettää näin.',
-  'compose.blocked.subject': 'Aiheessa on suojattavaa tietoa ({found}), ja aihe näkyisi salaamattomana osalle vastaanottajista. Vaihda aihe neutraaliksi tai siirrä tieto viestin tekstiin.',
+  'compose.blocked.subject':
+    'Aiheessa on suojattavaa tietoa ({found}), ja aihe näkyisi salaamattomana osalle vastaanottajista. Vaihda aihe neutraaliksi tai siirrä tieto viestin tekstiin.',
   'compose.subjectVisible': 'Aihe näkyy tällä reitillä, eikä siinä saa olla asiakastietoa.',
   'compose.neutralSubject': 'Yhteydenotto',
   'compose.useNeutralSubject': 'Käytä neutraalia aihetta',
@@ -232,8 +234,10 @@ export const fi = {
   'outbox.discard': 'Poista jonosta',
   'outbox.markSent': 'Merkitse lähetetyksi',
   'outbox.state.damaged': 'Vioittunut',
-  'outbox.uncertain.explain': 'Lähetys keskeytyi ennen kuin palvelin vahvisti saaneensa viestin: se on ehkä jo perillä. Sinetti ei lähetä sitä itsestään uudelleen, ettei vastaanottaja saa sitä kahdesti. Tarkista asia ja valitse: lähetä uudelleen tai merkitse lähetetyksi.',
-  'outbox.damaged.explain': 'Lähtevää viestiä ei voitu lukea (vioittunut tai suojattu toisella avaimella), joten se siirrettiin sivuun eikä sitä lähetetä. Se on tallessa tällä tietokoneella IT-tukea varten. Kirjoita viesti tarvittaessa uudelleen.',
+  'outbox.uncertain.explain':
+    'Lähetys keskeytyi ennen kuin palvelin vahvisti saaneensa viestin: se on ehkä jo perillä. Sinetti ei lähetä sitä itsestään uudelleen, ettei vastaanottaja saa sitä kahdesti. Tarkista asia ja valitse: lähetä uudelleen tai merkitse lähetetyksi.',
+  'outbox.damaged.explain':
+    'Lähtevää viestiä ei voitu lukea (vioittunut tai suojattu toisella avaimella), joten se siirrettiin sivuun eikä sitä lähetetä. Se on tallessa tällä tietokoneella IT-tukea varten. Kirjoita viesti tarvittaessa uudelleen.',
   'header.keys': 'Avaimet',
   'keys.title': 'Salausavaimet',
   'keys.tabsLabel': 'Avainten lajit',
@@ -314,7 +318,8 @@ export const fi = {
   'teamKeys.membersTitle': 'Jäsenet, joilla on käytössä oleva avain',
   'teamKeys.noMembers': 'Kenellekään ei ole vielä annettu käytössä olevaa avainta.',
   'teamKeys.remove': 'Poista jäsen…',
-  'teamKeys.removeWarning': 'Jäsenen {member} poistaminen luo tiimille uuden avaimen ja antaa sen muille jäsenille. Vanhat avaimet jäävät heille vanhoja viestejä varten.',
+  'teamKeys.removeWarning':
+    'Jäsenen {member} poistaminen luo tiimille uuden avaimen ja antaa sen muille jäsenille. Vanhat avaimet jäävät heille vanhoja viestejä varten.',
   'teamKeys.removeConfirm': 'Poista ja vaihda avain',
   'teamKeys.removed': 'Jäsen poistettu. Tiimin avain vaihdettiin (sukupolvi {generation}).',
   'teamKeys.cancel': 'Peruuta',
@@ -335,8 +340,10 @@ export const fi = {
   'teamKeys.refresh': 'Päivitä',
   'crypto.decrypted': 'Salattu viesti – avattu avaimellasi. Sisältö ei ole näkynyt matkalla.',
   'crypto.noKey.title': 'Viestiä ei voi avata',
-  'crypto.noKey.body': 'Viesti on salattu avaimelle, jota sinulla ei ole (avaintunnus {keyIds}). Jos se on aiempi oma avaimesi, tuo se kohdassa Avaimet; muuten pyydä lähettäjää salaamaan viesti avaimellesi.',
-  'crypto.noKey.team': 'Viesti on salattu avaimelle, jota sinulla ei ole (avaintunnus {keyIds}). Tiimin {team} avaimen myöntää tiimin esihenkilö (postilaatikon ylläpito-oikeus) kohdassa Avaimet › Tiimien avaimet: pyydä häntä myöntämään se sinulle.',
+  'crypto.noKey.body':
+    'Viesti on salattu avaimelle, jota sinulla ei ole (avaintunnus {keyIds}). Jos se on aiempi oma avaimesi, tuo se kohdassa Avaimet; muuten pyydä lähettäjää salaamaan viesti avaimellesi.',
+  'crypto.noKey.team':
+    'Viesti on salattu avaimelle, jota sinulla ei ole (avaintunnus {keyIds}). Tiimin {team} avaimen myöntää tiimin esihenkilö (postilaatikon ylläpito-oikeus) kohdassa Avaimet › Tiimien avaimet: pyydä häntä myöntämään se sinulle.',
   'crypto.failed.title': 'Salauksen purku epäonnistui',
   'crypto.failed.body': 'Viesti on vioittunut tai sitä on muutettu matkalla. Mitään sen sisällöstä ei näytetä.',
   'crypto.signature.good': 'Allekirjoitus kelpaa: {signer} (sormenjälki {fingerprint}).',
@@ -347,7 +354,8 @@ export const fi = {
   'crypto.protectedSubject': 'Aihe on luettu salatun osan sisältä.',
   // Lukeminen (issue 3): allekirjoitetut osat, inline-PGP, lähettäjätiedot, avaamattomat osat, lainaus.
   'crypto.locked.title': 'Avaimesi on lukittu',
-  'crypto.locked.body': 'Viesti on salattu avaimelle, joka sinulla on (avaintunnus {keyIds}), mutta se on lukittu tunnuslauseella. Avaa avain kohdassa Avaimet lukeaksesi viestin.',
+  'crypto.locked.body':
+    'Viesti on salattu avaimelle, joka sinulla on (avaintunnus {keyIds}), mutta se on lukittu tunnuslauseella. Avaa avain kohdassa Avaimet lukeaksesi viestin.',
   'crypto.decryptedInline': 'Salattu viesti (inline-PGP) – avattu avaimellasi.',
   'crypto.signature.partial.title': 'Vain osa viestistä on allekirjoitettu',
   'crypto.signature.partial.body': 'Osan {part} on allekirjoittanut {signer}. Muu viesti ei kuulu allekirjoituksen piiriin, ja joku muu on voinut lisätä sen.',
@@ -360,7 +368,8 @@ export const fi = {
   'identity.displayNameAddress': 'Lähettäjän nimessä on osoite {shown}, mutta viesti tulee osoitteesta {actual}.',
   'identity.sender': 'Viestin lähetti {sender} lähettäjän {from} puolesta.',
   'unopened.title': 'Salattua tai allekirjoitettua sisältöä ei avattu',
-  'unopened.body': 'Viestissä on {parts} muun sisällön seassa. Sinetti ei avaa tällaista sisältöä automaattisesti: hyökkääjät käyttävät sitä saadakseen sähköpostiohjelman paljastamaan aiemmin salattuja viestejä. Pyydä lähettäjää lähettämään se uudelleen omana salattuna viestinään.',
+  'unopened.body':
+    'Viestissä on {parts} muun sisällön seassa. Sinetti ei avaa tällaista sisältöä automaattisesti: hyökkääjät käyttävät sitä saadakseen sähköpostiohjelman paljastamaan aiemmin salattuja viestejä. Pyydä lähettäjää lähettämään se uudelleen omana salattuna viestinään.',
   'unopened.part': 'osa {part} ({kind})',
   'unopened.kind.pgp-mime-encrypted': 'salattu osa',
   'unopened.kind.inline-encrypted': 'salattu tekstilohko',
@@ -384,7 +393,8 @@ export const fi = {
   'contacts.importedAt': 'Tuotu',
   'contacts.addresses': 'Osoitteet',
   'contacts.revoked': 'Mitätöity',
-  'contacts.conflict': 'Samalle osoitteelle on myös toinen avain ({fingerprints}). Kumpaakaan ei korvata huomaamatta: vertaa sormenjälki vastapuolen kanssa ja hylkää väärä avain.',
+  'contacts.conflict':
+    'Samalle osoitteelle on myös toinen avain ({fingerprints}). Kumpaakaan ei korvata huomaamatta: vertaa sormenjälki vastapuolen kanssa ja hylkää väärä avain.',
   'contacts.undecidedHint': 'Tätä avainta ei käytetä ennen kuin hyväksyt sen.',
   'contacts.compareHint': 'Vertaa sormenjälkeä vastapuolen kanssa toista kautta (puhelimessa tai tavatessa) ennen kuin merkitset avaimen tarkistetuksi.',
   'contacts.compared': 'Vertasin sormenjäljen vastapuolen kanssa, ja se täsmää',
@@ -405,7 +415,8 @@ export const fi = {
   'contacts.lookupTitle': 'Hae avainta sähköpostiosoitteella',
   'contacts.lookupAddress': 'Vastapuolen sähköpostiosoite',
   'contacts.lookup': 'Hae avain',
-  'contacts.lookupHint': 'Haku kysyy ensin vastapuolen oman verkkotunnuksen avainhakemistoa (WKD) ja organisaatiosi niin salliessa avainpalvelinta. Löydetty avain tuodaan vain, jos valitset sen.',
+  'contacts.lookupHint':
+    'Haku kysyy ensin vastapuolen oman verkkotunnuksen avainhakemistoa (WKD) ja organisaatiosi niin salliessa avainpalvelinta. Löydetty avain tuodaan vain, jos valitset sen.',
   'contacts.lookupNone': 'Avainta ei löytynyt.',
   'contacts.lookupTried': 'Haetut lähteet',
   'contacts.lookupMethod.wkd': 'Verkkoavainhakemisto (WKD)',
@@ -428,12 +439,16 @@ export const fi = {
   'crypto.signature.keyUnverified': 'Allekirjoittajan avainta ei ole tarkistettu: vertaa sormenjälkeä kohdassa Avaimet › Vastapuolet.',
   // Issue 9: reading interoperability (signed envelope, signature date, labelled-encrypted without ciphertext, hidden recipient).
   'crypto.notCiphertext.title': 'Ei salattu viesti',
-  'crypto.notCiphertext.body': 'Viesti on merkitty salatuksi, mutta sen salatussa osassa ei ole salattua sisältöä. Viestiä ei ole salattu, ja se on ehkä tehty näyttämään salatulta. Mitään sen sisällöstä ei näytetä.',
-  'crypto.noKey.hidden': 'Viesti on salattu piilotetulle vastaanottajalle (avaintunnistetta ei kerrota), eikä mikään avaimistasi avaa sitä. Pyydä lähettäjää salaamaan viesti avaimellesi.',
+  'crypto.notCiphertext.body':
+    'Viesti on merkitty salatuksi, mutta sen salatussa osassa ei ole salattua sisältöä. Viestiä ei ole salattu, ja se on ehkä tehty näyttämään salatulta. Mitään sen sisällöstä ei näytetä.',
+  'crypto.noKey.hidden':
+    'Viesti on salattu piilotetulle vastaanottajalle (avaintunnistetta ei kerrota), eikä mikään avaimistasi avaa sitä. Pyydä lähettäjää salaamaan viesti avaimellesi.',
   'crypto.signature.dateMismatch.title': 'Allekirjoitus on eri ajalta kuin viesti',
-  'crypto.signature.dateMismatch.body': '{signer} allekirjoitti viestin {signedAt}, mutta viestin mukaan se on lähetetty {headerDate}. Allekirjoitus ei kata päivämäärää: viesti voi olla vanha, uudelleen lähetetty tai taaksepäin päivätty. Älä luota sen päivämäärään.',
+  'crypto.signature.dateMismatch.body':
+    '{signer} allekirjoitti viestin {signedAt}, mutta viestin mukaan se on lähetetty {headerDate}. Allekirjoitus ei kata päivämäärää: viesti voi olla vanha, uudelleen lähetetty tai taaksepäin päivätty. Älä luota sen päivämäärään.',
   'crypto.signature.dateMismatch.note': 'Allekirjoitus on tehty {signedAt}, mutta viestin mukaan se on lähetetty {headerDate}.',
-  'crypto.outerSignature.body': 'Salattu viesti on kääritty ulompaan {protocol}-allekirjoitukseen: {verdict}. Se kattaa vain salatun datan, ei tässä näkyvää sisältöä, joten se ei kerro, kuka viestin kirjoitti.',
+  'crypto.outerSignature.body':
+    'Salattu viesti on kääritty ulompaan {protocol}-allekirjoitukseen: {verdict}. Se kattaa vain salatun datan, ei tässä näkyvää sisältöä, joten se ei kerro, kuka viestin kirjoitti.',
   'crypto.outerSignature.good': 'allekirjoittaja {signer}',
   'crypto.outerSignature.mismatch': 'allekirjoittaja {signer}, joka ei ole näkyvä lähettäjä',
   'crypto.outerSignature.bad': 'allekirjoitus ei ole kelvollinen',
@@ -466,8 +481,10 @@ export const fi = {
   'compose.chip.noKey': 'ei avainta',
   'compose.chip.checking': 'tarkistetaan…',
   'lookalike.title': 'Näköisverkkotunnus',
-  'lookalike.mixedScript': '{address}: verkkotunnus {domain} sekoittaa eri kirjoitusjärjestelmien kirjaimia ({scripts}). Se voi jäljitellä toista osoitetta – tarkista osoite ennen kuin luotat siihen.',
-  'lookalike.wholeScript': '{address}: verkkotunnus {domain} on kirjoitettu kirjaimilla, jotka näyttävät latinalaisilta. Se näyttää osoitteelta {resembles}, mutta on eri osoite.',
+  'lookalike.mixedScript':
+    '{address}: verkkotunnus {domain} sekoittaa eri kirjoitusjärjestelmien kirjaimia ({scripts}). Se voi jäljitellä toista osoitetta – tarkista osoite ennen kuin luotat siihen.',
+  'lookalike.wholeScript':
+    '{address}: verkkotunnus {domain} on kirjoitettu kirjaimilla, jotka näyttävät latinalaisilta. Se näyttää osoitteelta {resembles}, mutta on eri osoite.',
   'lookalike.resemblesKnown': '{address}: verkkotunnus {domain} näyttää tutulta verkkotunnukselta {resembles}, mutta on eri verkkotunnus.',
   'compose.chip.lookalike': 'näköisosoite',
   'compose.attachments': 'Liitteet',
@@ -520,10 +537,13 @@ export const fi = {
   'drafts.unavailable': 'Palvelimen luonnoksia ei juuri nyt saatu luettua; näkyvissä ovat tämän koneen luonnokset.',
   'drafts.status.saving': 'Tallennetaan luonnosta…',
   'drafts.status.saved': 'Luonnos tallennettu klo {time}',
-  'drafts.status.local.no-key': 'Luonnos tallennettu klo {time} vain tälle koneelle: palvelimelle se tallentuu vasta, kun sinulla on oma salausavain (Avaimet).',
-  'drafts.status.local.key-locked': 'Luonnos tallennettu klo {time} vain tälle koneelle: avaa oma avaimesi (Avaimet), niin se tallentuu palvelimelle salattuna.',
+  'drafts.status.local.no-key':
+    'Luonnos tallennettu klo {time} vain tälle koneelle: palvelimelle se tallentuu vasta, kun sinulla on oma salausavain (Avaimet).',
+  'drafts.status.local.key-locked':
+    'Luonnos tallennettu klo {time} vain tälle koneelle: avaa oma avaimesi (Avaimet), niin se tallentuu palvelimelle salattuna.',
   'drafts.status.local.no-account': 'Luonnos tallennettu klo {time} vain tälle koneelle: valitse lähettäjä.',
-  'drafts.status.localFailed': 'Luonnos tallennettu klo {time} vain tälle koneelle: palvelin ei ottanut kopiota vastaan ({reason}). Seuraava tallennus yrittää uudelleen.',
+  'drafts.status.localFailed':
+    'Luonnos tallennettu klo {time} vain tälle koneelle: palvelin ei ottanut kopiota vastaan ({reason}). Seuraava tallennus yrittää uudelleen.',
   'drafts.status.error': 'Luonnosta ei voitu tallentaa: {reason}',
   'segments.signed': 'Allekirjoitettu osa (osa {part}), allekirjoittaja {signer}',
   'segments.unsigned': 'Ei allekirjoitettu (osa {part})',

@@ -105,7 +105,8 @@ export const svFI: Record<MessageKey, string> = {
   'error.VALIDATION': 'Uppgifterna innehåller fel. Kontrollera fälten.',
   'error.UNAUTHORIZED': 'Du har inte behörighet till den här åtgärden.',
   'error.NOT_FOUND': 'Objektet hittades inte.',
-  'error.KEYCHAIN_LOCKED': 'Operativsystemets nyckelring är låst. Lås upp den (eller logga in på nytt) och försök igen. Inga sparade uppgifter har gått förlorade.',
+  'error.KEYCHAIN_LOCKED':
+    'Operativsystemets nyckelring är låst. Lås upp den (eller logga in på nytt) och försök igen. Inga sparade uppgifter har gått förlorade.',
   'vault.recheck': 'Kontrollera igen',
   'error.KEYCHAIN_UNAVAILABLE': 'Datorns nyckelring är inte tillgänglig, så lösenordet kan inte sparas säkert.',
   'error.SECRET_CORRUPT': 'Det sparade lösenordet saknas eller är skadat. Lägg till kontot på nytt.',
@@ -180,7 +181,8 @@ export const svFI: Record<MessageKey, string> = {
   'compose.route.gateway': 'Meddelandet skickas via säkerhetsposten.',
   'compose.route.split': 'Meddelandet skickas olika vägar per mottagare: krypterat till dem som har en nyckel, övriga via säkerhetsposten.',
   'compose.route.blocked': 'Meddelandet kan inte skickas så här.',
-  'compose.blocked.subject': 'Ämnesraden innehåller skyddsvärd information ({found}) och skulle synas okrypterad för en del av mottagarna. Byt till en neutral ämnesrad eller flytta uppgiften till meddelandetexten.',
+  'compose.blocked.subject':
+    'Ämnesraden innehåller skyddsvärd information ({found}) och skulle synas okrypterad för en del av mottagarna. Byt till en neutral ämnesrad eller flytta uppgiften till meddelandetexten.',
   'compose.subjectVisible': 'Ämnesraden syns på den här vägen och får inte innehålla klientuppgifter.',
   'compose.neutralSubject': 'Kontakt',
   'compose.useNeutralSubject': 'Använd en neutral ämnesrad',
@@ -234,8 +236,10 @@ export const svFI: Record<MessageKey, string> = {
   'outbox.discard': 'Ta bort ur kön',
   'outbox.markSent': 'Markera som skickat',
   'outbox.state.damaged': 'Skadat',
-  'outbox.uncertain.explain': 'Sändningen avbröts innan servern bekräftade att den tagit emot meddelandet: det kan redan ha kommit fram. Sinetti skickar det inte igen på egen hand, så att mottagaren inte får det två gånger. Kontrollera och välj: skicka igen eller markera som skickat.',
-  'outbox.damaged.explain': 'Ett utgående meddelande kunde inte läsas (skadat eller skyddat med en annan nyckel), så det lades åt sidan och skickas inte. Det finns kvar på den här datorn för IT-stödet. Skriv meddelandet på nytt vid behov.',
+  'outbox.uncertain.explain':
+    'Sändningen avbröts innan servern bekräftade att den tagit emot meddelandet: det kan redan ha kommit fram. Sinetti skickar det inte igen på egen hand, så att mottagaren inte får det två gånger. Kontrollera och välj: skicka igen eller markera som skickat.',
+  'outbox.damaged.explain':
+    'Ett utgående meddelande kunde inte läsas (skadat eller skyddat med en annan nyckel), så det lades åt sidan och skickas inte. Det finns kvar på den här datorn för IT-stödet. Skriv meddelandet på nytt vid behov.',
   'header.keys': 'Nycklar',
   'keys.title': 'Krypteringsnycklar',
   'keys.tabsLabel': 'Typer av nycklar',
@@ -277,7 +281,8 @@ export const svFI: Record<MessageKey, string> = {
   'keys.lock': 'Lås nu',
   'keys.exportRevocation': 'Spara återkallelsecertifikat',
   'keys.revoke': 'Återkalla nyckeln…',
-  'keys.revokeWarning': 'Återkallelsen kan inte ångras. Motparterna kan inte längre kryptera till dig med den här nyckeln när de får den återkallade publika nyckeln.',
+  'keys.revokeWarning':
+    'Återkallelsen kan inte ångras. Motparterna kan inte längre kryptera till dig med den här nyckeln när de får den återkallade publika nyckeln.',
   'keys.revokeReason': 'Orsak',
   'keys.revokeReason.superseded': 'Nyckeln har ersatts av en ny',
   'keys.revokeReason.compromised': 'Nyckeln kan ha hamnat i fel händer',
@@ -316,7 +321,8 @@ export const svFI: Record<MessageKey, string> = {
   'teamKeys.membersTitle': 'Medlemmar med den aktuella nyckeln',
   'teamKeys.noMembers': 'Ingen har ännu fått den aktuella nyckeln.',
   'teamKeys.remove': 'Ta bort medlem…',
-  'teamKeys.removeWarning': 'Att ta bort {member} skapar en ny teamnyckel och ger den till de övriga medlemmarna. De gamla nycklarna finns kvar hos dem för gammal post.',
+  'teamKeys.removeWarning':
+    'Att ta bort {member} skapar en ny teamnyckel och ger den till de övriga medlemmarna. De gamla nycklarna finns kvar hos dem för gammal post.',
   'teamKeys.removeConfirm': 'Ta bort och byt nyckel',
   'teamKeys.removed': 'Medlemmen har tagits bort. Teamnyckeln byttes (generation {generation}).',
   'teamKeys.cancel': 'Avbryt',
@@ -337,8 +343,10 @@ export const svFI: Record<MessageKey, string> = {
   'teamKeys.refresh': 'Uppdatera',
   'crypto.decrypted': 'Krypterat meddelande – öppnat med din nyckel. Innehållet har inte synts under överföringen.',
   'crypto.noKey.title': 'Meddelandet kan inte öppnas',
-  'crypto.noKey.body': 'Meddelandet är krypterat för en nyckel du inte har (nyckel-id {keyIds}). Om det är en tidigare egen nyckel, importera den under Nycklar; annars be avsändaren kryptera meddelandet för din nyckel.',
-  'crypto.noKey.team': 'Meddelandet är krypterat för en nyckel du inte har (nyckel-id {keyIds}). Teamets {team} nyckel ges av teamets chef (administratörsrätt till postlådan) under Nycklar › Teamens nycklar: be hen ge dig den.',
+  'crypto.noKey.body':
+    'Meddelandet är krypterat för en nyckel du inte har (nyckel-id {keyIds}). Om det är en tidigare egen nyckel, importera den under Nycklar; annars be avsändaren kryptera meddelandet för din nyckel.',
+  'crypto.noKey.team':
+    'Meddelandet är krypterat för en nyckel du inte har (nyckel-id {keyIds}). Teamets {team} nyckel ges av teamets chef (administratörsrätt till postlådan) under Nycklar › Teamens nycklar: be hen ge dig den.',
   'crypto.failed.title': 'Dekrypteringen misslyckades',
   'crypto.failed.body': 'Meddelandet är skadat eller har ändrats under överföringen. Inget av innehållet visas.',
   'crypto.signature.good': 'Signaturen är giltig: {signer} (fingeravtryck {fingerprint}).',
@@ -349,10 +357,12 @@ export const svFI: Record<MessageKey, string> = {
   'crypto.protectedSubject': 'Ämnet lästes inifrån den krypterade delen.',
   // Läsning (issue 3): signerade delar, inline-PGP, avsändaruppgifter, oöppnade delar, citat.
   'crypto.locked.title': 'Din nyckel är låst',
-  'crypto.locked.body': 'Meddelandet är krypterat till en nyckel du har (nyckel-id {keyIds}), men den är låst med sin lösenfras. Lås upp den under Nycklar för att läsa meddelandet.',
+  'crypto.locked.body':
+    'Meddelandet är krypterat till en nyckel du har (nyckel-id {keyIds}), men den är låst med sin lösenfras. Lås upp den under Nycklar för att läsa meddelandet.',
   'crypto.decryptedInline': 'Krypterat meddelande (inline-PGP) – öppnat med din nyckel.',
   'crypto.signature.partial.title': 'Endast en del av meddelandet är signerad',
-  'crypto.signature.partial.body': 'Del {part} är signerad av {signer}. Resten av meddelandet omfattas inte av signaturen och kan ha lagts till av någon annan.',
+  'crypto.signature.partial.body':
+    'Del {part} är signerad av {signer}. Resten av meddelandet omfattas inte av signaturen och kan ha lagts till av någon annan.',
   'crypto.signature.coveredPart': 'Detta gäller endast del {part} av meddelandet.',
   'crypto.signature.revoked': 'Signaturen gäller inte: undertecknarens nyckel ({signer}) har återkallats.',
   'crypto.signature.expired': 'Undertecknarens nyckel har gått ut efter att meddelandet signerades.',
@@ -362,7 +372,8 @@ export const svFI: Record<MessageKey, string> = {
   'identity.displayNameAddress': 'Avsändarens namn innehåller adressen {shown}, men meddelandet kommer från {actual}.',
   'identity.sender': 'Meddelandet skickades av {sender} för {from}.',
   'unopened.title': 'Krypterat eller signerat innehåll öppnades inte',
-  'unopened.body': 'Meddelandet innehåller {parts} inuti annat innehåll. Sinetti öppnar inte sådant innehåll automatiskt: angripare använder det för att få ett e-postprogram att avslöja tidigare krypterad post. Be avsändaren skicka det på nytt som ett eget krypterat meddelande.',
+  'unopened.body':
+    'Meddelandet innehåller {parts} inuti annat innehåll. Sinetti öppnar inte sådant innehåll automatiskt: angripare använder det för att få ett e-postprogram att avslöja tidigare krypterad post. Be avsändaren skicka det på nytt som ett eget krypterat meddelande.',
   'unopened.part': 'del {part} ({kind})',
   'unopened.kind.pgp-mime-encrypted': 'en krypterad del',
   'unopened.kind.inline-encrypted': 'ett krypterat textblock',
@@ -386,7 +397,8 @@ export const svFI: Record<MessageKey, string> = {
   'contacts.importedAt': 'Importerad',
   'contacts.addresses': 'Adresser',
   'contacts.revoked': 'Återkallad',
-  'contacts.conflict': 'Samma adress har också en annan nyckel ({fingerprints}). Ingen nyckel ersätts i tysthet: jämför fingeravtrycket med motparten och avvisa fel nyckel.',
+  'contacts.conflict':
+    'Samma adress har också en annan nyckel ({fingerprints}). Ingen nyckel ersätts i tysthet: jämför fingeravtrycket med motparten och avvisa fel nyckel.',
   'contacts.undecidedHint': 'Nyckeln används inte förrän du godkänner den.',
   'contacts.compareHint': 'Jämför fingeravtrycket med motparten på annat sätt (per telefon eller personligen) innan du markerar nyckeln som kontrollerad.',
   'contacts.compared': 'Jag har jämfört fingeravtrycket med motparten och det stämmer',
@@ -407,7 +419,8 @@ export const svFI: Record<MessageKey, string> = {
   'contacts.lookupTitle': 'Sök nyckel med e-postadress',
   'contacts.lookupAddress': 'Motpartens e-postadress',
   'contacts.lookup': 'Sök nyckel',
-  'contacts.lookupHint': 'Sökningen frågar först motpartens egen domäns nyckelkatalog (WKD) och, om din organisation tillåter, en nyckelserver. En hittad nyckel importeras bara om du väljer den.',
+  'contacts.lookupHint':
+    'Sökningen frågar först motpartens egen domäns nyckelkatalog (WKD) och, om din organisation tillåter, en nyckelserver. En hittad nyckel importeras bara om du väljer den.',
   'contacts.lookupNone': 'Ingen nyckel hittades.',
   'contacts.lookupTried': 'Sökta källor',
   'contacts.lookupMethod.wkd': 'Webbnyckelkatalog (WKD)',
@@ -430,12 +443,16 @@ export const svFI: Record<MessageKey, string> = {
   'crypto.signature.keyUnverified': 'Avsändarens nyckel är inte kontrollerad: jämför fingeravtrycket under Nycklar › Motparter.',
   // Issue 9: reading interoperability (signed envelope, signature date, labelled-encrypted without ciphertext, hidden recipient).
   'crypto.notCiphertext.title': 'Inte ett krypterat meddelande',
-  'crypto.notCiphertext.body': 'Meddelandet är märkt som krypterat, men dess krypterade del innehåller inga krypterade data. Det har inte krypterats och kan ha gjorts för att se krypterat ut. Inget av innehållet visas.',
-  'crypto.noKey.hidden': 'Meddelandet är krypterat till en dold mottagare (nyckel-ID anges inte), och ingen av dina nycklar öppnar det. Be avsändaren kryptera meddelandet till din nyckel.',
+  'crypto.notCiphertext.body':
+    'Meddelandet är märkt som krypterat, men dess krypterade del innehåller inga krypterade data. Det har inte krypterats och kan ha gjorts för att se krypterat ut. Inget av innehållet visas.',
+  'crypto.noKey.hidden':
+    'Meddelandet är krypterat till en dold mottagare (nyckel-ID anges inte), och ingen av dina nycklar öppnar det. Be avsändaren kryptera meddelandet till din nyckel.',
   'crypto.signature.dateMismatch.title': 'Signaturen är från en annan tid än meddelandet',
-  'crypto.signature.dateMismatch.body': '{signer} signerade meddelandet {signedAt}, men enligt meddelandet skickades det {headerDate}. Datumet omfattas inte av signaturen: meddelandet kan vara gammalt och skickat på nytt eller bakdaterat. Lita inte på dess datum.',
+  'crypto.signature.dateMismatch.body':
+    '{signer} signerade meddelandet {signedAt}, men enligt meddelandet skickades det {headerDate}. Datumet omfattas inte av signaturen: meddelandet kan vara gammalt och skickat på nytt eller bakdaterat. Lita inte på dess datum.',
   'crypto.signature.dateMismatch.note': 'Signaturen gjordes {signedAt}, men enligt meddelandet skickades det {headerDate}.',
-  'crypto.outerSignature.body': 'Det krypterade meddelandet är inslaget i en yttre {protocol}-signatur: {verdict}. Den omfattar bara krypterade data, inte innehållet som visas här, och säger alltså inget om vem som skrev det.',
+  'crypto.outerSignature.body':
+    'Det krypterade meddelandet är inslaget i en yttre {protocol}-signatur: {verdict}. Den omfattar bara krypterade data, inte innehållet som visas här, och säger alltså inget om vem som skrev det.',
   'crypto.outerSignature.good': 'undertecknad av {signer}',
   'crypto.outerSignature.mismatch': 'undertecknad av {signer}, som inte är den avsändare som visas',
   'crypto.outerSignature.bad': 'signaturen är inte giltig',
@@ -468,7 +485,8 @@ export const svFI: Record<MessageKey, string> = {
   'compose.chip.noKey': 'ingen nyckel',
   'compose.chip.checking': 'kontrolleras…',
   'lookalike.title': 'Förväxlingsbar domän',
-  'lookalike.mixedScript': '{address}: domänen {domain} blandar bokstäver från olika skriftsystem ({scripts}). Den kan efterlikna en annan adress – kontrollera adressen innan du litar på den.',
+  'lookalike.mixedScript':
+    '{address}: domänen {domain} blandar bokstäver från olika skriftsystem ({scripts}). Den kan efterlikna en annan adress – kontrollera adressen innan du litar på den.',
   'lookalike.wholeScript': '{address}: domänen {domain} är skriven med bokstäver som ser latinska ut. Den ser ut som {resembles} men är en annan adress.',
   'lookalike.resemblesKnown': '{address}: domänen {domain} ser ut som den kända domänen {resembles} men är en annan domän.',
   'compose.chip.lookalike': 'förväxlingsbar adress',
@@ -522,7 +540,8 @@ export const svFI: Record<MessageKey, string> = {
   'drafts.unavailable': 'Serverns utkast kunde inte läsas just nu; utkasten på den här datorn visas.',
   'drafts.status.saving': 'Utkastet sparas…',
   'drafts.status.saved': 'Utkastet sparat kl. {time}',
-  'drafts.status.local.no-key': 'Utkastet sparat kl. {time} endast på den här datorn: det sparas på servern först när du har en egen krypteringsnyckel (Nycklar).',
+  'drafts.status.local.no-key':
+    'Utkastet sparat kl. {time} endast på den här datorn: det sparas på servern först när du har en egen krypteringsnyckel (Nycklar).',
   'drafts.status.local.key-locked': 'Utkastet sparat kl. {time} endast på den här datorn: lås upp din nyckel (Nycklar) så sparas det krypterat på servern.',
   'drafts.status.local.no-account': 'Utkastet sparat kl. {time} endast på den här datorn: välj avsändare.',
   'drafts.status.localFailed': 'Utkastet sparat kl. {time} endast på den här datorn: servern tog inte emot kopian ({reason}). Nästa sparning försöker igen.',

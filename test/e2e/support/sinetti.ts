@@ -37,7 +37,13 @@ export interface HostUser {
   displayName: string;
 }
 
-async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unknown, hostEnv: Record<string, string> = {}, user?: HostUser): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
+async function startHost(
+  demo: E2EDemo,
+  provisioned: boolean,
+  managedPolicy: unknown,
+  hostEnv: Record<string, string> = {},
+  user?: HostUser,
+): Promise<{ host: SinettiHost; process: ChildProcess; output: () => string }> {
   const dir = mkdtempSync(join(demo.work, 'host-'));
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, demo.caCertPem);
@@ -94,7 +100,11 @@ async function startHost(demo: E2EDemo, provisioned: boolean, managedPolicy: unk
     }
     return readUrl();
   };
-  return { host: { url, dataDir: join(dir, 'data'), nextLaunchUrl, running: () => child.exitCode === null && child.signalCode === null }, process: child, output: () => output };
+  return {
+    host: { url, dataDir: join(dir, 'data'), nextLaunchUrl, running: () => child.exitCode === null && child.signalCode === null },
+    process: child,
+    output: () => output,
+  };
 }
 
 export const test = base.extend<{ provisioned: boolean; managedPolicy: unknown; hostEnv: Record<string, string>; demo: E2EDemo; sinetti: SinettiHost }>({

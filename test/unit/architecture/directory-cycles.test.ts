@@ -83,7 +83,9 @@ describe('directory cycles', () => {
 
   it('has none between the directories of main/ and shared/ (each service under main/services)', () => {
     const graph = directoryGraph(sourceFiles('main', 'shared'), directoryUnderMainOrShared);
-    expect([...graph.keys()]).toEqual(expect.arrayContaining(['main/services/mail', 'main/services/crypto', 'main/services/send', 'main/services/policy/detectors']));
+    expect([...graph.keys()]).toEqual(
+      expect.arrayContaining(['main/services/mail', 'main/services/crypto', 'main/services/send', 'main/services/policy/detectors']),
+    );
     expect(cycles(graph), cycles(graph).join('\n\n')).toEqual([]);
   });
 });

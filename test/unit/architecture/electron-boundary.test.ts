@@ -28,7 +28,11 @@ describe('electron import boundary', () => {
       "import Store from 'electron-store';",
       "const r = createRequire(import.meta.url)('electron');",
     ];
-    for (const sample of samples) expect(importedModules(sample).some((m) => FORBIDDEN.test(m)), sample).toBe(true);
+    for (const sample of samples)
+      expect(
+        importedModules(sample).some((m) => FORBIDDEN.test(m)),
+        sample,
+      ).toBe(true);
     expect(importedModules("import x from 'electron-builder'; import y from './electronic.js';").some((m) => FORBIDDEN.test(m))).toBe(false);
   });
 
@@ -42,9 +46,7 @@ describe('electron import boundary', () => {
   });
 
   it('keeps the preload free of zod and of the contract’s runtime code', () => {
-    const runtime = ts
-      .preProcessFile(readFileSync(join(repo, 'preload/preload.ts'), 'utf8'), true, true)
-      .importedFiles.map((f) => f.fileName);
+    const runtime = ts.preProcessFile(readFileSync(join(repo, 'preload/preload.ts'), 'utf8'), true, true).importedFiles.map((f) => f.fileName);
     // preProcessFile lists type-only imports too: check those separately.
     const source = readFileSync(join(repo, 'preload/preload.ts'), 'utf8');
     expect(runtime).not.toContain('zod');

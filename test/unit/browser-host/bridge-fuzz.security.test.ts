@@ -16,7 +16,15 @@ import { MailEventHub } from '../../../main/services/events/mail-events.js';
 import { createLogger } from '../../../main/services/logging/logger.js';
 import type { RequestChannel } from '../../../shared/channels.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
-import { allChannels, deepArrayJson, deepObjectJson, expectCleanRequest, expectNoPollution, expectResult, hostilePayloads } from '../../support/contract-fuzz.js';
+import {
+  allChannels,
+  deepArrayJson,
+  deepObjectJson,
+  expectCleanRequest,
+  expectNoPollution,
+  expectResult,
+  hostilePayloads,
+} from '../../support/contract-fuzz.js';
 import { authenticate, connect, tokenOf, type Bridge } from './bridge-client.js';
 
 const staticDir = mkdtempSync(join(tmpdir(), 'sinetti-static-'));

@@ -25,7 +25,10 @@ let host: BrowserHost;
 /** The newest launch URL the host offered (each one works once). */
 let launchUrl = '';
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = '';
@@ -143,7 +146,11 @@ describe('browser host: the bridge credential', () => {
   });
 
   it('without onLaunchUrlUsed a used launch URL is simply spent', async () => {
-    const other = await startBrowserHost({ services: { dispatcher: { dispatch }, mailEvents }, staticDir, logger: createLogger('t', { sink: () => undefined }) });
+    const other = await startBrowserHost({
+      services: { dispatcher: { dispatch }, mailEvents },
+      staticDir,
+      logger: createLogger('t', { sink: () => undefined }),
+    });
     try {
       const bridge = await connect(other.port, other.origin);
       expect(await authenticate(bridge, { launch: tokenOf(other.url) })).toEqual({ resume: expect.any(String) });
@@ -158,7 +165,9 @@ describe('browser host: the bridge credential', () => {
     const bridge = await session();
     expect(await bridge.call(7, 'accounts:list', {})).toEqual({ ok: true, value: { echoed: 'accounts:list' } });
     mailEvents.emit({ type: 'connection', accountId: 'a', state: 'connected' });
-    await vi.waitFor(() => expect(bridge.messages).toContainEqual(expect.objectContaining({ event: { type: 'connection', accountId: 'a', state: 'connected' } })));
+    await vi.waitFor(() =>
+      expect(bridge.messages).toContainEqual(expect.objectContaining({ event: { type: 'connection', accountId: 'a', state: 'connected' } })),
+    );
     bridge.ws.close();
   });
 });

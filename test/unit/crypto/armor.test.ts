@@ -8,7 +8,14 @@ describe('armorMessage', () => {
     for (const size of [0, 1, 2, 3, 47, 48, 49, 1000, 100_003]) {
       const data = Uint8Array.from({ length: size }, (_, i) => (i * 31 + 7) & 0xff);
       const ours = armorMessage(data);
-      const theirs = (armor as (type: enums.armor, body: Uint8Array, part?: number, total?: number, comment?: string, emitChecksum?: boolean) => string)(enums.armor.message, data, undefined, undefined, undefined, true);
+      const theirs = (armor as (type: enums.armor, body: Uint8Array, part?: number, total?: number, comment?: string, emitChecksum?: boolean) => string)(
+        enums.armor.message,
+        data,
+        undefined,
+        undefined,
+        undefined,
+        true,
+      );
       const checksum = (text: string) => text.split('\n').find((line) => /^=[A-Za-z0-9+/]{4}$/.test(line));
       expect(checksum(ours), `size ${size}`).toBe(checksum(theirs));
       expect(ours.split('\n').every((line) => line.length <= 64)).toBe(true);
@@ -19,7 +26,12 @@ describe('armorMessage', () => {
   it('openpgp.js reads it back: a real encrypted, signed message decrypts and verifies', async () => {
     const { createMessage, decrypt, encrypt, generateKey } = await import('openpgp');
     const { privateKey, publicKey } = await generateKey({ userIDs: [{ email: 'a@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
-    const binary = (await encrypt({ message: await createMessage({ text: 'Hei' }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary' })) as Uint8Array;
+    const binary = (await encrypt({
+      message: await createMessage({ text: 'Hei' }),
+      encryptionKeys: publicKey,
+      signingKeys: privateKey,
+      format: 'binary',
+    })) as Uint8Array;
     const parsed = await readMessage({ armoredMessage: armorMessage(binary) });
     const { data, signatures } = await decrypt({ message: parsed, decryptionKeys: privateKey, verificationKeys: publicKey, expectSigned: true });
     expect(data).toBe('Hei');

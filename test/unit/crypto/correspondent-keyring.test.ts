@@ -30,7 +30,14 @@ function setup() {
 }
 
 async function publicKey(email: string, extra: { keyExpirationTime?: number; date?: Date } = {}): Promise<string> {
-  const { publicKey } = await generateKey({ ...extra, userIDs: [{ name: 'Kirjeenvaihtaja', email }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+  const { publicKey } = await generateKey({
+    ...extra,
+    userIDs: [{ name: 'Kirjeenvaihtaja', email }],
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    format: 'armored',
+    config: OPENPGP_CONFIG,
+  });
   return publicKey;
 }
 
@@ -44,7 +51,9 @@ describe('correspondent keyring', () => {
     expect(await keyring.acceptanceOf(view!.fingerprint.toLowerCase())).toBe('unverified');
     expect((await keyring.verificationKeys()).map((k) => k.getFingerprint().toUpperCase())).toEqual([view!.fingerprint]);
     expect(await keyring.decryptionKeys()).toEqual([]);
-    expect(seen).toEqual([expect.objectContaining({ type: 'openpgp.correspondent.imported', fingerprint: view!.fingerprint, source: 'file', state: 'unverified' })]);
+    expect(seen).toEqual([
+      expect.objectContaining({ type: 'openpgp.correspondent.imported', fingerprint: view!.fingerprint, source: 'file', state: 'unverified' }),
+    ]);
   });
 
   it('moves through the states; a rejected key is never offered', async () => {
@@ -58,7 +67,12 @@ describe('correspondent keyring', () => {
     await keyring.remove(view!.fingerprint);
     expect(await keyring.list()).toEqual([]);
     expect(await keyring.acceptanceOf(view!.fingerprint)).toBeNull();
-    expect(seen.map((e) => e.type)).toEqual(['openpgp.correspondent.imported', 'openpgp.correspondent.accepted', 'openpgp.correspondent.rejected', 'openpgp.correspondent.removed']);
+    expect(seen.map((e) => e.type)).toEqual([
+      'openpgp.correspondent.imported',
+      'openpgp.correspondent.accepted',
+      'openpgp.correspondent.rejected',
+      'openpgp.correspondent.removed',
+    ]);
     await expect(keyring.decide(view!.fingerprint, 'verified')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -91,12 +105,20 @@ describe('correspondent keyring', () => {
     expect(await keyring.list()).toHaveLength(1);
     // The same key twice in one file counts once.
     const fresh = await publicKey('pekka@example.net');
-    expect(await keyring.importData(`${fresh}\n${fresh}`, 'file')).toEqual([expect.objectContaining({ state: 'unverified', addresses: ['pekka@example.net'] })]);
+    expect(await keyring.importData(`${fresh}\n${fresh}`, 'file')).toEqual([
+      expect.objectContaining({ state: 'unverified', addresses: ['pekka@example.net'] }),
+    ]);
   });
 
   it('applies a revocation to a known key (keeping the record) and then refuses to accept it', async () => {
     const { keyring, seen } = setup();
-    const { privateKey, publicKey: armored } = await generateKey({ userIDs: [{ email: 'lahtija@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    const { privateKey, publicKey: armored } = await generateKey({
+      userIDs: [{ email: 'lahtija@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+      config: OPENPGP_CONFIG,
+    });
     const [view] = await keyring.importData(armored.armor(), 'file');
     const { publicKey: revoked } = await revokeKey({ key: privateKey, format: 'armored', config: OPENPGP_CONFIG });
     const [updated] = await keyring.importData(revoked, 'wkd');
@@ -111,23 +133,49 @@ describe('correspondent keyring', () => {
     const { keyring } = setup();
     const past = new Date(Date.now() - 10 * 86_400_000);
     const expired = await publicKey('old@example.net', { keyExpirationTime: 86_400, date: past });
-    await expect(keyring.importData(expired, 'file')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/old@example\.net.*expired/) });
+    await expect(keyring.importData(expired, 'file')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/old@example\.net.*expired/),
+    });
 
-    const { privateKey } = await generateKey({ userIDs: [{ email: 'gone@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    const { privateKey } = await generateKey({
+      userIDs: [{ email: 'gone@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+      config: OPENPGP_CONFIG,
+    });
     const { publicKey: revoked } = await revokeKey({ key: privateKey, format: 'armored', config: OPENPGP_CONFIG });
     await expect(keyring.importData(revoked, 'file')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/revoked/) });
 
     // A real RSA-1024 key (openpgp.js makes it only when told to allow it).
-    const { publicKey: rsa1024 } = await generateKey({ userIDs: [{ email: 'weak@example.net' }], type: 'rsa', rsaBits: 1024, format: 'armored', config: { minRSABits: 1024 } });
-    await expect(keyring.importData(rsa1024, 'file')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/RSA 1024 bits; at least 2048/) });
+    const { publicKey: rsa1024 } = await generateKey({
+      userIDs: [{ email: 'weak@example.net' }],
+      type: 'rsa',
+      rsaBits: 1024,
+      format: 'armored',
+      config: { minRSABits: 1024 },
+    });
+    await expect(keyring.importData(rsa1024, 'file')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/RSA 1024 bits; at least 2048/),
+    });
 
     // A real GnuPG key with SHA-1 self-signatures.
     await expect(keyring.importData(SHA1_SELF_SIGNED_KEY, 'file')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/SHA-1/) });
 
-    const { publicKey: noAddress } = await generateKey({ userIDs: [{ name: 'Vain nimi' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+    const { publicKey: noAddress } = await generateKey({
+      userIDs: [{ name: 'Vain nimi' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'armored',
+      config: OPENPGP_CONFIG,
+    });
     await expect(keyring.importData(noAddress, 'file')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/no e-mail address/) });
 
-    await expect(keyring.importData('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nroskaa\n-----END PGP PUBLIC KEY BLOCK-----', 'file')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(keyring.importData('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nroskaa\n-----END PGP PUBLIC KEY BLOCK-----', 'file')).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
 
     // A good key and a weak one together: all or nothing.
     const good = await publicKey('good@example.net');
@@ -137,7 +185,13 @@ describe('correspondent keyring', () => {
 
   it('keeps only the public half of a private key handed in by mistake', async () => {
     const { keyring, dir } = setup();
-    const { privateKey } = await generateKey({ userIDs: [{ email: 'oops@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+    const { privateKey } = await generateKey({
+      userIDs: [{ email: 'oops@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'armored',
+      config: OPENPGP_CONFIG,
+    });
     await keyring.importData(privateKey, 'file');
     const [key] = await keyring.verificationKeys();
     expect(key!.isPrivate()).toBe(false);
@@ -160,7 +214,7 @@ describe('correspondent keyring', () => {
     expect(await reopened.list()).toEqual([expect.objectContaining({ fingerprint: view!.fingerprint, state: 'verified' })]);
   });
 
-  it('answers through the composite key provider next to the person\'s own keys', async () => {
+  it("answers through the composite key provider next to the person's own keys", async () => {
     const { keyring, secrets } = setup();
     const own = new KeyService(secrets);
     const mine = await own.generate({ name: 'Minä', email: 'mina@kunta.example' });
@@ -173,13 +227,26 @@ describe('correspondent keyring', () => {
     expect((await provider.verificationKeys()).map((k) => k.getFingerprint().toUpperCase())).toEqual([mine.fingerprint]);
   });
 
-  it('gives the signature verdict the signer key\'s acceptance; an undecided key counts as unknown', async () => {
+  it("gives the signature verdict the signer key's acceptance; an undecided key counts as unknown", async () => {
     const { keyring, secrets } = setup();
     const own = new KeyService(secrets);
     const me = await own.generate({ name: 'Minä', email: 'mina@kunta.example' });
     const myKey = (await own.privateKey(me.fingerprint))!;
-    const sender = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
-    const ciphertext = Buffer.from(await encrypt({ message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nHei\r\n' }), encryptionKeys: myKey.toPublic(), signingKeys: sender.privateKey, config: OPENPGP_CONFIG }));
+    const sender = await generateKey({
+      userIDs: [{ email: 'anna@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+      config: OPENPGP_CONFIG,
+    });
+    const ciphertext = Buffer.from(
+      await encrypt({
+        message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nHei\r\n' }),
+        encryptionKeys: myKey.toPublic(),
+        signingKeys: sender.privateKey,
+        config: OPENPGP_CONFIG,
+      }),
+    );
     const provider = new CompositeKeyProvider([own, keyring]);
     const verdict = async () => (await readEncryptedRoot(ciphertext, 'anna@example.net', provider)).status.signature;
 
@@ -193,15 +260,34 @@ describe('correspondent keyring', () => {
 
     // Someone else's key for anna's address, arriving while anna's key is accepted: undecided, and no good verdict for it.
     await keyring.decide(view!.fingerprint, 'unverified');
-    const impostor = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'object', config: OPENPGP_CONFIG });
+    const impostor = await generateKey({
+      userIDs: [{ email: 'anna@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+      config: OPENPGP_CONFIG,
+    });
     expect((await keyring.importData(impostor.publicKey.armor(), 'autocrypt'))[0]!.state).toBe('undecided');
-    const forged = Buffer.from(await encrypt({ message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nMaksa tälle tilille\r\n' }), encryptionKeys: myKey.toPublic(), signingKeys: impostor.privateKey, config: OPENPGP_CONFIG }));
+    const forged = Buffer.from(
+      await encrypt({
+        message: await createMessage({ text: 'Content-Type: text/plain\r\n\r\nMaksa tälle tilille\r\n' }),
+        encryptionKeys: myKey.toPublic(),
+        signingKeys: impostor.privateKey,
+        config: OPENPGP_CONFIG,
+      }),
+    );
     expect((await readEncryptedRoot(forged, 'anna@example.net', provider)).status.signature).toMatchObject({ status: 'unknown-key' });
   });
 
   it('reads binary key data (WKD answers, attached .gpg files) as well as armor', async () => {
     const { keyring } = setup();
-    const { publicKey: key } = await generateKey({ userIDs: [{ email: 'binary@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary', config: OPENPGP_CONFIG });
+    const { publicKey: key } = await generateKey({
+      userIDs: [{ email: 'binary@example.net' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'binary',
+      config: OPENPGP_CONFIG,
+    });
     const [view] = await keyring.importData(key as Uint8Array, 'wkd');
     expect(view).toMatchObject({ addresses: ['binary@example.net'], source: 'wkd', state: 'unverified' });
   });

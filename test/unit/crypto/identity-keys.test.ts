@@ -18,7 +18,8 @@ import { SecretStore } from '../../../main/services/secrets/secret-store.js';
 const ANNA = 'anna@kunta.example';
 const TEAM = 'perhepalvelut@kunta.example';
 
-const newKey = async (email: string, name = email) => (await generateKey({ userIDs: [{ name, email }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
+const newKey = async (email: string, name = email) =>
+  (await generateKey({ userIDs: [{ name, email }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' })).privateKey;
 const fps = (keys: Key[]) => keys.map((k) => k.getFingerprint().toUpperCase()).sort();
 const fp = (key: Key) => key.getFingerprint().toUpperCase();
 
@@ -30,11 +31,19 @@ function setup(teamAddresses: string[] = []) {
 }
 
 describe('keys for an identity', () => {
-  it('signs as a team with the team\'s current key and encrypts kept copies to it and to the person, never to an old generation', async () => {
+  it("signs as a team with the team's current key and encrypts kept copies to it and to the person, never to an old generation", async () => {
     const { own, team, keyring } = setup();
     const anna = await own.generate({ name: 'Anna', email: ANNA });
     const [g1, g2] = [await newKey(TEAM, 'Perhepalvelut'), await newKey(TEAM, 'Perhepalvelut')];
-    await team.add('perhepalvelut', 'Perhepalvelut', [{ generation: 1, key: g1 }, { generation: 2, key: g2 }], 'granted');
+    await team.add(
+      'perhepalvelut',
+      'Perhepalvelut',
+      [
+        { generation: 1, key: g1 },
+        { generation: 2, key: g2 },
+      ],
+      'granted',
+    );
 
     const asTeam = await keyring.keysFor({ address: TEAM, kind: 'team', person: ANNA });
     expect(asTeam.signing).toBe('ready');
@@ -47,7 +56,7 @@ describe('keys for an identity', () => {
     expect(fps(asAnna.encryptToSelf)).toEqual([anna.fingerprint]);
   });
 
-  it('never treats a team key imported under personal keys as the person\'s', async () => {
+  it("never treats a team key imported under personal keys as the person's", async () => {
     const teamKey = await newKey(TEAM, 'Perhepalvelut');
     // Known as the team's from the server's team address, or because it is held as the team key too.
     for (const known of ['address', 'held'] as const) {
@@ -87,7 +96,7 @@ describe('keys for an identity', () => {
     expect(fp(afterRevoke.signWith as PrivateKey)).toBe(other.fingerprint);
   });
 
-  it('falls back to the person\'s own key for a team whose key is not held', async () => {
+  it("falls back to the person's own key for a team whose key is not held", async () => {
     const { own, keyring } = setup([TEAM]);
     const anna = await own.generate({ name: 'Anna', email: ANNA });
     const keys = await keyring.keysFor({ address: TEAM, kind: 'team', person: ANNA });

@@ -12,8 +12,14 @@ describe('crypto:keys over the contract', () => {
       const { armored } = await t.value('crypto:keys:public:export', { fingerprint: key.fingerprint });
       expect(armored).toMatch(/BEGIN PGP PUBLIC KEY BLOCK/);
 
-      expect(await t.call('crypto:keys:generate', { name: 'X', email: 'not-an-address', algorithm: 'curve25519' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:keys:generate', { name: 'X', email: 'x@kunta.example', algorithm: 'dsa1024' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(await t.call('crypto:keys:generate', { name: 'X', email: 'not-an-address', algorithm: 'curve25519' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+      expect(await t.call('crypto:keys:generate', { name: 'X', email: 'x@kunta.example', algorithm: 'dsa1024' } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
       expect(await t.call('crypto:keys:public:export', { fingerprint: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:keys:public:export', { fingerprint: 'A'.repeat(40) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(await t.call('crypto:keys:import', { armored: 'hello' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

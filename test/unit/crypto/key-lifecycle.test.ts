@@ -130,11 +130,19 @@ describe('a passphrase required by policy', () => {
     let required = true;
     const secrets = new SecretStore(new MemoryKeychain(), mkdtempSync(join(tmpdir(), 'sinetti-keys-policy-')));
     const keys = new KeyService(secrets, undefined, { passphraseRequired: () => required });
-    await expect(keys.generate({ name: 'Anna', email: 'anna@kunta.example' })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('requires a passphrase') });
+    await expect(keys.generate({ name: 'Anna', email: 'anna@kunta.example' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringContaining('requires a passphrase'),
+    });
     const protectedKey = await keys.generate({ name: 'Anna', email: 'anna@kunta.example', passphrase: 'pitkä salalause 2026' });
     expect(protectedKey.protectedByPassphrase).toBe(true);
 
-    const { privateKey: unprotected } = await generateKey({ userIDs: [{ email: 'toinen@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored' });
+    const { privateKey: unprotected } = await generateKey({
+      userIDs: [{ email: 'toinen@kunta.example' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'armored',
+    });
     await expect(keys.importPrivate(unprotected)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('requires a passphrase') });
     required = false;
     expect((await keys.importPrivate(unprotected)).protectedByPassphrase).toBe(false);

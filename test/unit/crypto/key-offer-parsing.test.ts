@@ -42,20 +42,25 @@ describe('Autocrypt header', () => {
   it('ignores a header for another address, two headers, and unknown critical attributes', async () => {
     const data = await keydata('anna@example.net');
     expect(autocryptFor(`Autocrypt: addr=anna@example.net; keydata=${data}\r\n`, 'mallory@example.net')).toBeNull();
-    expect(autocryptFor(`Autocrypt: addr=anna@example.net; keydata=${data}\r\nAutocrypt: addr=anna@example.net; keydata=${data}\r\n`, 'anna@example.net')).toBeNull();
+    expect(
+      autocryptFor(`Autocrypt: addr=anna@example.net; keydata=${data}\r\nAutocrypt: addr=anna@example.net; keydata=${data}\r\n`, 'anna@example.net'),
+    ).toBeNull();
     expect(parseAutocryptHeader(`addr=anna@example.net; type=1; keydata=${data}`)).toBeNull();
     expect(parseAutocryptHeader(`addr=anna@example.net; _extra=1; keydata=${data}`)).not.toBeNull();
     expect(parseAutocryptHeader('addr=anna@example.net')).toBeNull();
   });
 
-  it('offers only a key that carries the sender\'s address; attachments are offered by type', async () => {
+  it("offers only a key that carries the sender's address; attachments are offered by type", async () => {
     const own = await keydata('anna@example.net');
     const someoneElse = await keydata('mallory@example.net');
     const offer = await describeKeyOffer(`Autocrypt: addr=anna@example.net; keydata=${own}\r\n`, 'anna@example.net', []);
     expect(offer).toMatchObject({ source: 'autocrypt', known: false, fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/) });
     // The header says anna, the key inside is mallory's: no offer.
     expect(await describeKeyOffer(`Autocrypt: addr=anna@example.net; keydata=${someoneElse}\r\n`, 'anna@example.net', [])).toBeNull();
-    expect(await describeKeyOffer('', 'anna@example.net', [{ partId: '2', filename: 'anna.asc', mimeType: 'application/pgp-keys', size: 900 }])).toEqual({ source: 'attachment', known: false });
+    expect(await describeKeyOffer('', 'anna@example.net', [{ partId: '2', filename: 'anna.asc', mimeType: 'application/pgp-keys', size: 900 }])).toEqual({
+      source: 'attachment',
+      known: false,
+    });
     expect(await describeKeyOffer('', 'anna@example.net', [{ partId: '2', filename: 'lasku.pdf', mimeType: 'application/pdf', size: 900 }])).toBeNull();
   });
 });
@@ -64,23 +69,59 @@ describe('crypto:contacts over the contract', () => {
   it('refuses malformed requests and a verification without the fingerprint comparison', async () => {
     const t = await createTestServices();
     try {
-      const { publicKey } = await generateKey({ userIDs: [{ email: 'anna@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+      const { publicKey } = await generateKey({
+        userIDs: [{ email: 'anna@example.net' }],
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        format: 'armored',
+        config: OPENPGP_CONFIG,
+      });
       const [key] = await t.value('crypto:contacts:import', { armored: publicKey });
       expect(JSON.stringify(key)).not.toContain('BEGIN PGP');
       // A binary key file (.gpg) as the file picker sends it.
-      const { publicKey: binary } = await generateKey({ userIDs: [{ email: 'bin@example.net' }], type: 'ecc', curve: 'curve25519Legacy', format: 'binary', config: OPENPGP_CONFIG });
-      expect(await t.value('crypto:contacts:import', { binaryBase64: Buffer.from(binary).toString('base64') })).toEqual([expect.objectContaining({ addresses: ['bin@example.net'], source: 'file' })]);
+      const { publicKey: binary } = await generateKey({
+        userIDs: [{ email: 'bin@example.net' }],
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        format: 'binary',
+        config: OPENPGP_CONFIG,
+      });
+      expect(await t.value('crypto:contacts:import', { binaryBase64: Buffer.from(binary).toString('base64') })).toEqual([
+        expect.objectContaining({ addresses: ['bin@example.net'], source: 'file' }),
+      ]);
       expect(await t.call('crypto:contacts:import', { binaryBase64: 'not base64!' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified', fingerprintCompared: false } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'undecided' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.value('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified', fingerprintCompared: true })).toMatchObject({ state: 'verified' });
-      expect(await t.call('crypto:contacts:import', { armored: publicKey, candidateId: '00000000-0000-4000-8000-000000000000' } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:contacts:import', { candidateId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified' } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified', fingerprintCompared: false } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+      expect(await t.call('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'undecided' } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+      expect(await t.value('crypto:contacts:accept', { fingerprint: key!.fingerprint, state: 'verified', fingerprintCompared: true })).toMatchObject({
+        state: 'verified',
+      });
+      expect(await t.call('crypto:contacts:import', { armored: publicKey, candidateId: '00000000-0000-4000-8000-000000000000' } as never)).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION' },
+      });
+      expect(await t.call('crypto:contacts:import', { candidateId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
       expect(await t.call('crypto:contacts:remove', { fingerprint: '../x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('crypto:contacts:lookup', { address: 'not an address' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.call('crypto:contacts:import-from-message', { mailbox: { accountId: 'a', path: 'INBOX' }, uid: 1, armored: publicKey } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-      expect(await t.value('crypto:contacts:list', {})).toEqual([expect.objectContaining({ addresses: ['anna@example.net'], state: 'verified' }), expect.objectContaining({ addresses: ['bin@example.net'] })]);
+      expect(
+        await t.call('crypto:contacts:import-from-message', { mailbox: { accountId: 'a', path: 'INBOX' }, uid: 1, armored: publicKey } as never),
+      ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(await t.value('crypto:contacts:list', {})).toEqual([
+        expect.objectContaining({ addresses: ['anna@example.net'], state: 'verified' }),
+        expect.objectContaining({ addresses: ['bin@example.net'] }),
+      ]);
     } finally {
       await t.close();
     }
@@ -93,7 +134,10 @@ describe('crypto:contacts over the contract', () => {
     try {
       expect(await t.value('crypto:contacts:lookup', { address: 'anna@example.net' })).toEqual({
         candidates: [],
-        tried: [{ method: 'wkd', outcome: 'disabled' }, { method: 'vks', outcome: 'disabled' }],
+        tried: [
+          { method: 'wkd', outcome: 'disabled' },
+          { method: 'vks', outcome: 'disabled' },
+        ],
       });
     } finally {
       await t.close();

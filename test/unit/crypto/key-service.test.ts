@@ -53,17 +53,39 @@ describe('personal keys', () => {
 
   it('imports a private key and refuses weak, expired or garbage keys with a reason', async () => {
     const { keys } = service();
-    const { privateKey: good } = await generateKey({ userIDs: [{ email: 'x@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', format: 'armored', config: OPENPGP_CONFIG });
+    const { privateKey: good } = await generateKey({
+      userIDs: [{ email: 'x@kunta.example' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'armored',
+      config: OPENPGP_CONFIG,
+    });
     expect((await keys.importPrivate(good)).userIds).toEqual(['<x@kunta.example>']);
 
-    const { privateKey: weak } = await generateKey({ userIDs: [{ email: 'weak@kunta.example' }], type: 'rsa', rsaBits: 1024, format: 'armored', config: { minRSABits: 1024 } });
+    const { privateKey: weak } = await generateKey({
+      userIDs: [{ email: 'weak@kunta.example' }],
+      type: 'rsa',
+      rsaBits: 1024,
+      format: 'armored',
+      config: { minRSABits: 1024 },
+    });
     await expect(keys.importPrivate(weak)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/RSA|weak|bits/i) });
 
     const past = new Date(Date.now() - 10 * 86_400_000);
-    const { privateKey: expired } = await generateKey({ userIDs: [{ email: 'old@kunta.example' }], type: 'ecc', curve: 'curve25519Legacy', keyExpirationTime: 86_400, date: past, format: 'armored', config: OPENPGP_CONFIG });
+    const { privateKey: expired } = await generateKey({
+      userIDs: [{ email: 'old@kunta.example' }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      keyExpirationTime: 86_400,
+      date: past,
+      format: 'armored',
+      config: OPENPGP_CONFIG,
+    });
     await expect(keys.importPrivate(expired)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/expired/i) });
 
-    await expect(keys.importPrivate('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot a key\n-----END PGP PRIVATE KEY BLOCK-----')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(keys.importPrivate('-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot a key\n-----END PGP PRIVATE KEY BLOCK-----')).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
   });
 
   it('round-trips encrypt+sign and decrypt+verify, and yields no plaintext from tampered ciphertext', async () => {

@@ -19,9 +19,13 @@ const encrypted = (part: string): BodyStructureNode => ({
     { part: `${part ? `${part}.` : ''}2`, type: 'application/octet-stream' },
   ],
 });
-const signedAround = (inner: BodyStructureNode, protocol: string, signatureType = protocol): BodyStructureNode => ({ type: 'multipart/signed', parameters: { protocol }, childNodes: [inner, { part: '2', type: signatureType }] });
+const signedAround = (inner: BodyStructureNode, protocol: string, signatureType = protocol): BodyStructureNode => ({
+  type: 'multipart/signed',
+  parameters: { protocol },
+  childNodes: [inner, { part: '2', type: signatureType }],
+});
 
-describe('the message\'s own encryption layer', () => {
+describe("the message's own encryption layer", () => {
   it('an encrypted root, or one wrapped in an OpenPGP or S/MIME signature at the root', () => {
     expect(encryptedRootOf(encrypted(''))).toEqual({ ciphertextPart: '2' });
     expect(encryptedRootOf(signedAround(encrypted('1'), 'application/pgp-signature'))).toEqual({ ciphertextPart: '1.2', outer: 'openpgp' });
@@ -75,6 +79,8 @@ describe('armor whitespace from mail programs (U+00A0)', () => {
     const signedText = `Maksa${nbsp}100 €${nbsp}\n${nbsp}\nTerveisin `;
     const text = `-----BEGIN PGP SIGNED MESSAGE-----${nbsp}\nHash: SHA256${nbsp}\n${nbsp}\n${signedText}\n-----BEGIN PGP SIGNATURE-----${nbsp}\n${nbsp}\niQEz\n-----END PGP SIGNATURE-----`;
     expect(wholeBodyBlock(text)).toBe('inline-signed');
-    expect(normalizeArmorWhitespace(text, 'inline-signed')).toBe(`-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${signedText}\n-----BEGIN PGP SIGNATURE-----\n\niQEz\n-----END PGP SIGNATURE-----`);
+    expect(normalizeArmorWhitespace(text, 'inline-signed')).toBe(
+      `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n${signedText}\n-----BEGIN PGP SIGNATURE-----\n\niQEz\n-----END PGP SIGNATURE-----`,
+    );
   });
 });

@@ -15,7 +15,20 @@ import { quoteForReply, withoutArmoredBlocks } from '../../../main/services/mail
 
 describe('MIME tree: the exact bytes a multipart/signed signature covers', () => {
   const signedPart = 'Content-Type: text/plain\r\n\r\nHei,\r\nrivi kaksi\r\n';
-  const raw = ['From: a@b.example', 'Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary="xyz"', '', 'preamble --xyz not a boundary', '--xyz', signedPart, '--xyz', 'Content-Type: application/pgp-signature', '', 'SIG', '--xyz--', 'epilogue'].join('\r\n');
+  const raw = [
+    'From: a@b.example',
+    'Content-Type: multipart/signed; protocol="application/pgp-signature"; boundary="xyz"',
+    '',
+    'preamble --xyz not a boundary',
+    '--xyz',
+    signedPart,
+    '--xyz',
+    'Content-Type: application/pgp-signature',
+    '',
+    'SIG',
+    '--xyz--',
+    'epilogue',
+  ].join('\r\n');
 
   it('splits at delimiter lines only, and the CRLF before a delimiter belongs to it', () => {
     const tree = parseMimeTree(Buffer.from(raw, 'latin1'));
@@ -30,7 +43,8 @@ describe('MIME tree: the exact bytes a multipart/signed signature covers', () =>
   });
 
   it('numbers nested parts like IMAP BODYSTRUCTURE and refuses absurd nesting', () => {
-    const nested = 'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nx\r\n--a\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ny\r\n--b--\r\n--a--\r\n';
+    const nested =
+      'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nx\r\n--a\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ny\r\n--b--\r\n--a--\r\n';
     expect(findEntity(parseMimeTree(Buffer.from(nested)), '2.1')!.body.toString()).toBe('y');
     let deep = 'Content-Type: text/plain\r\n\r\nz';
     for (let i = 0; i < 20; i++) deep = `Content-Type: multipart/mixed; boundary="d${i}"\r\n\r\n--d${i}\r\n${deep}\r\n--d${i}--\r\n`;
@@ -40,12 +54,14 @@ describe('MIME tree: the exact bytes a multipart/signed signature covers', () =>
 
 describe('MIME tree on hostile input', () => {
   it('malformed MIME either parses or fails as MESSAGE_PARSE, never with another error', () => {
-    const seed = 'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\nContent-Type: multipart/signed; boundary="b"\r\n\r\n--b\r\nx\r\n--b\r\ny\r\n--b--\r\n--a--\r\n';
+    const seed =
+      'Content-Type: multipart/mixed; boundary="a"\r\n\r\n--a\r\nContent-Type: multipart/signed; boundary="b"\r\n\r\n--b\r\nx\r\n--b\r\ny\r\n--b--\r\n--a--\r\n';
     let state = 7;
     const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 500; i++) {
       const chars = [...seed];
-      for (let j = 0; j < 4; j++) chars.splice(Math.floor(random() * chars.length), Math.floor(random() * 3), ['-', '"', '\r\n', ';', '=', ''][Math.floor(random() * 6)]!);
+      for (let j = 0; j < 4; j++)
+        chars.splice(Math.floor(random() * chars.length), Math.floor(random() * 3), ['-', '"', '\r\n', ';', '=', ''][Math.floor(random() * 6)]!);
       try {
         parseMimeTree(Buffer.from(chars.join(''), 'latin1'));
       } catch (error) {
@@ -59,7 +75,12 @@ describe('signature verdict: identity rules', () => {
   let partner: Awaited<ReturnType<typeof readKey>>;
   let keyId: string;
   beforeAll(async () => {
-    const { publicKey } = await generateKey({ userIDs: [{ name: 'Kumppani', email: 'kumppani@kela.example' }], type: 'curve25519', format: 'armored', config: OPENPGP_CONFIG });
+    const { publicKey } = await generateKey({
+      userIDs: [{ name: 'Kumppani', email: 'kumppani@kela.example' }],
+      type: 'curve25519',
+      format: 'armored',
+      config: OPENPGP_CONFIG,
+    });
     partner = await readKey({ armoredKey: publicKey });
     keyId = partner.getKeyID().toHex().toUpperCase();
   });
@@ -74,16 +95,26 @@ describe('signature verdict: identity rules', () => {
   });
 
   it('a signed part that is not the whole message is partial, naming the part, even from the From address', async () => {
-    expect(await signatureVerdict(valid(), [partner], 'kumppani@kela.example', { coversMessage: false, part: '2' })).toMatchObject({ status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'] });
+    expect(await signatureVerdict(valid(), [partner], 'kumppani@kela.example', { coversMessage: false, part: '2' })).toMatchObject({
+      status: 'partial',
+      coveredPart: '2',
+      signerUserIds: ['Kumppani <kumppani@kela.example>'],
+    });
   });
 
   it('invalid is bad, an unknown key is unknown-key, a revoked key never counts', async () => {
     expect((await signatureVerdict([{ keyId, valid: false }], [partner], 'kumppani@kela.example', { coversMessage: true })).status).toBe('bad');
-    expect(await signatureVerdict([{ keyId: '0123456789ABCDEF', valid: true }], [partner], 'kumppani@kela.example', { coversMessage: true })).toMatchObject({ status: 'unknown-key', keyId: '0123456789ABCDEF' });
+    expect(await signatureVerdict([{ keyId: '0123456789ABCDEF', valid: true }], [partner], 'kumppani@kela.example', { coversMessage: true })).toMatchObject({
+      status: 'unknown-key',
+      keyId: '0123456789ABCDEF',
+    });
     const { privateKey } = await generateKey({ userIDs: [{ email: 'r@kela.example' }], type: 'curve25519', format: 'object', config: OPENPGP_CONFIG });
     const revoked = (await revokeKey({ key: privateKey, format: 'object', config: OPENPGP_CONFIG })).publicKey;
     const rid = revoked.getKeyID().toHex().toUpperCase();
-    expect(await signatureVerdict([{ keyId: rid, valid: true }], [revoked], 'r@kela.example', { coversMessage: true })).toMatchObject({ status: 'bad', keyProblem: 'revoked' });
+    expect(await signatureVerdict([{ keyId: rid, valid: true }], [revoked], 'r@kela.example', { coversMessage: true })).toMatchObject({
+      status: 'bad',
+      keyProblem: 'revoked',
+    });
   });
 });
 
@@ -106,7 +137,11 @@ describe('inline PGP: only a whole-body block is the message', () => {
 
 describe('sender identity facts', () => {
   it('an address in the display name, a differing Sender, several From addresses', () => {
-    expect(senderIdentity('From: "boss@org.fi" <evil@x.com>\r\nSender: relay@x.com\r\n')).toEqual({ fromAddresses: ['evil@x.com'], displayNameAddress: 'boss@org.fi', sender: 'relay@x.com' });
+    expect(senderIdentity('From: "boss@org.fi" <evil@x.com>\r\nSender: relay@x.com\r\n')).toEqual({
+      fromAddresses: ['evil@x.com'],
+      displayNameAddress: 'boss@org.fi',
+      sender: 'relay@x.com',
+    });
     expect(senderIdentity('From: =?utf-8?Q?boss=40org.fi?= <evil@x.com>\r\n').displayNameAddress).toBe('boss@org.fi');
     const two = senderIdentity('From: a@x.com, b@y.com\r\n');
     expect(two.fromAddresses).toEqual(['a@x.com', 'b@y.com']);

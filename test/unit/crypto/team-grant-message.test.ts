@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { buildGrantMessage } from '../../../main/services/crypto/team-grant-message.js';
 
-const input = { team: 'perhepalvelut', teamLabel: 'Perhepalvelut', generation: 1, memberFingerprint: 'AB'.repeat(20), memberUserId: 'Anna <anna@kunta.example>', grant: 'GRANT', roster: 'ROSTER' };
+const input = {
+  team: 'perhepalvelut',
+  teamLabel: 'Perhepalvelut',
+  generation: 1,
+  memberFingerprint: 'AB'.repeat(20),
+  memberUserId: 'Anna <anna@kunta.example>',
+  grant: 'GRANT',
+  roster: 'ROSTER',
+};
 const messageId = (raw: Buffer) => /^Message-ID: <([^>]+)>\r?$/m.exec(raw.toString('utf8'))?.[1] ?? '';
 
 describe('buildGrantMessage', () => {

@@ -11,7 +11,16 @@ import { createLogger } from '../../../main/services/logging/logger.js';
 import { registerIpcHandlers } from '../../../main/electron/ipc-registration.js';
 import type { RequestChannel } from '../../../shared/channels.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
-import { allChannels, deepArray, deepObject, expectCleanRequest, expectNoPollution, expectResult, fieldsOf, hostilePayloads } from '../../support/contract-fuzz.js';
+import {
+  allChannels,
+  deepArray,
+  deepObject,
+  expectCleanRequest,
+  expectNoPollution,
+  expectResult,
+  fieldsOf,
+  hostilePayloads,
+} from '../../support/contract-fuzz.js';
 import { contract } from '../../../shared/contract.js';
 import { ipcMain, resetElectronStub } from '../../stubs/electron.js';
 
@@ -60,7 +69,12 @@ beforeEach(() => {
 
 describe('every channel of the contract, hostile payloads over IPC', () => {
   it.each(allChannels().map((c) => [c]))('%s answers every payload with a Result; its handler sees only valid requests', async (channel) => {
-    const payloads = [...hostilePayloads(channel), ...CLONE_ONLY, ...fieldsOf(contract[channel].request).flatMap((field) => CLONE_ONLY.map((v) => ({ [field]: v }))), { huge: 'x'.repeat(2_000_000) }];
+    const payloads = [
+      ...hostilePayloads(channel),
+      ...CLONE_ONLY,
+      ...fieldsOf(contract[channel].request).flatMap((field) => CLONE_ONLY.map((v) => ({ [field]: v }))),
+      { huge: 'x'.repeat(2_000_000) },
+    ];
     for (const payload of [...payloads, undefined]) {
       const answer = await ipcMain.invoke(channel, {}, payload);
       expectResult(answer);
@@ -79,7 +93,17 @@ describe('every channel of the contract, hostile payloads over IPC', () => {
       },
     };
     expect(await ipcMain.invoke('settings:locale:set', {}, hostile)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('boom'); }, get: () => { throw new Error('boom'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(await ipcMain.invoke('accounts:list', {}, proxy)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(received).toEqual([]);
   });

@@ -55,58 +55,88 @@ describe('IPC sender validation', () => {
   });
 
   const refused: [string, () => ReturnType<typeof event>][] = [
-    ['a subframe of our page on our origin', () => {
-      const c = window.webContents;
-      return event(c, new FakeWebFrameMain({ url: 'app://sinetti/frame.html', parent: c.mainFrame }));
-    }],
-    ['the sandboxed mail iframe (about:srcdoc, opaque origin)', () => {
-      const c = window.webContents;
-      return event(c, new FakeWebFrameMain({ url: 'about:srcdoc', origin: 'null', parent: c.mainFrame }));
-    }],
-    ['a top-level frame that is not the main frame of the window', () => {
-      const c = window.webContents;
-      return event(c, new FakeWebFrameMain({ url: 'app://sinetti/index.html' }));
-    }],
-    ['our window after navigating to a foreign origin', () => {
-      const c = window.webContents;
-      c.mainFrame.url = 'https://evil.example/';
-      c.mainFrame.origin = 'https://evil.example';
-      return event(c, c.mainFrame);
-    }],
-    ['a foreign page whose URL mentions the app in its fragment', () => {
-      const c = window.webContents;
-      c.mainFrame.url = 'https://evil.example/#app://sinetti/index.html';
-      c.mainFrame.origin = 'https://evil.example';
-      return event(c, c.mainFrame);
-    }],
-    ['a look-alike host app://sinetti.evil', () => {
-      const c = window.webContents;
-      c.mainFrame.url = 'app://sinetti.evil/index.html';
-      c.mainFrame.origin = 'app://sinetti.evil';
-      return event(c, c.mainFrame);
-    }],
-    ['an app URL whose real origin is opaque (e.g. a sandboxed document)', () => {
-      const c = window.webContents;
-      c.mainFrame.origin = 'null';
-      return event(c, c.mainFrame);
-    }],
-    ['a file:// page', () => {
-      const c = window.webContents;
-      c.mainFrame.url = 'file:///etc/passwd';
-      c.mainFrame.origin = 'file://';
-      return event(c, c.mainFrame);
-    }],
-    ['a window we did not create, even on our origin', () => {
-      const c = new FakeWebContents({ url: 'app://sinetti/index.html' });
-      c.mainFrame.origin = 'app://sinetti';
-      return event(c, c.mainFrame);
-    }],
+    [
+      'a subframe of our page on our origin',
+      () => {
+        const c = window.webContents;
+        return event(c, new FakeWebFrameMain({ url: 'app://sinetti/frame.html', parent: c.mainFrame }));
+      },
+    ],
+    [
+      'the sandboxed mail iframe (about:srcdoc, opaque origin)',
+      () => {
+        const c = window.webContents;
+        return event(c, new FakeWebFrameMain({ url: 'about:srcdoc', origin: 'null', parent: c.mainFrame }));
+      },
+    ],
+    [
+      'a top-level frame that is not the main frame of the window',
+      () => {
+        const c = window.webContents;
+        return event(c, new FakeWebFrameMain({ url: 'app://sinetti/index.html' }));
+      },
+    ],
+    [
+      'our window after navigating to a foreign origin',
+      () => {
+        const c = window.webContents;
+        c.mainFrame.url = 'https://evil.example/';
+        c.mainFrame.origin = 'https://evil.example';
+        return event(c, c.mainFrame);
+      },
+    ],
+    [
+      'a foreign page whose URL mentions the app in its fragment',
+      () => {
+        const c = window.webContents;
+        c.mainFrame.url = 'https://evil.example/#app://sinetti/index.html';
+        c.mainFrame.origin = 'https://evil.example';
+        return event(c, c.mainFrame);
+      },
+    ],
+    [
+      'a look-alike host app://sinetti.evil',
+      () => {
+        const c = window.webContents;
+        c.mainFrame.url = 'app://sinetti.evil/index.html';
+        c.mainFrame.origin = 'app://sinetti.evil';
+        return event(c, c.mainFrame);
+      },
+    ],
+    [
+      'an app URL whose real origin is opaque (e.g. a sandboxed document)',
+      () => {
+        const c = window.webContents;
+        c.mainFrame.origin = 'null';
+        return event(c, c.mainFrame);
+      },
+    ],
+    [
+      'a file:// page',
+      () => {
+        const c = window.webContents;
+        c.mainFrame.url = 'file:///etc/passwd';
+        c.mainFrame.origin = 'file://';
+        return event(c, c.mainFrame);
+      },
+    ],
+    [
+      'a window we did not create, even on our origin',
+      () => {
+        const c = new FakeWebContents({ url: 'app://sinetti/index.html' });
+        c.mainFrame.origin = 'app://sinetti';
+        return event(c, c.mainFrame);
+      },
+    ],
     ['a frame that no longer exists (senderFrame null)', () => event(window.webContents, null)],
-    ['a destroyed window', () => {
-      const c = window.webContents;
-      c.destroy();
-      return event(c, c.mainFrame);
-    }],
+    [
+      'a destroyed window',
+      () => {
+        const c = window.webContents;
+        c.destroy();
+        return event(c, c.mainFrame);
+      },
+    ],
   ];
 
   it.each(refused)('refuses %s with UNAUTHORIZED before the dispatcher', async (_name, makeEvent) => {
@@ -118,7 +148,16 @@ describe('IPC sender validation', () => {
   });
 
   it('refuses a sender check that throws (malformed event) instead of serving it', async () => {
-    const result = await ipcMain.invoke('accounts:list', { sender: null, get senderFrame(): never { throw new Error('gone'); } }, {});
+    const result = await ipcMain.invoke(
+      'accounts:list',
+      {
+        sender: null,
+        get senderFrame(): never {
+          throw new Error('gone');
+        },
+      },
+      {},
+    );
     expect(result).toEqual(UNAUTHORIZED);
     expect(dispatch).not.toHaveBeenCalled();
   });
@@ -141,7 +180,12 @@ describe('IPC sender validation', () => {
 
   it('turns a dispatcher that throws into INTERNAL instead of rejecting across IPC', async () => {
     resetElectronStub();
-    registerIpcHandlers({ ipcMain: ipcMain as never, dispatcher: { dispatch: () => Promise.reject(new Error('boom')) }, logger: log, isTrustedSender: () => true });
+    registerIpcHandlers({
+      ipcMain: ipcMain as never,
+      dispatcher: { dispatch: () => Promise.reject(new Error('boom')) },
+      logger: log,
+      isTrustedSender: () => true,
+    });
     expect(await ipcMain.invoke('accounts:list', {}, {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'Internal error' } });
   });
 

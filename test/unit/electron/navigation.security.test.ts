@@ -156,21 +156,15 @@ describe('permissions', () => {
 });
 
 describe('network from the renderer', () => {
-  it.each(BYPASS_URLS.concat(['https://fonts.googleapis.com/css', 'wss://evil.example/socket', 'imap://mail.example/']))(
-    'cancels a request to %j',
-    (url) => {
-      setUp();
-      expect(session.webRequest.run('beforeRequest', { url, resourceType: 'xhr' })).toEqual({ cancel: true });
-    },
-  );
+  it.each(BYPASS_URLS.concat(['https://fonts.googleapis.com/css', 'wss://evil.example/socket', 'imap://mail.example/']))('cancels a request to %j', (url) => {
+    setUp();
+    expect(session.webRequest.run('beforeRequest', { url, resourceType: 'xhr' })).toEqual({ cancel: true });
+  });
 
-  it.each(['app://sinetti/assets/index-abc.js', 'app://sinetti/index.html', 'blob:app://sinetti/6f1c'])(
-    'lets the app load its own %s',
-    (url) => {
-      setUp();
-      expect(session.webRequest.run('beforeRequest', { url, resourceType: 'script' })).toEqual({ cancel: false });
-    },
-  );
+  it.each(['app://sinetti/assets/index-abc.js', 'app://sinetti/index.html', 'blob:app://sinetti/6f1c'])('lets the app load its own %s', (url) => {
+    setUp();
+    expect(session.webRequest.run('beforeRequest', { url, resourceType: 'script' })).toEqual({ cancel: false });
+  });
 
   it('allows DevTools resources only in development', () => {
     setUp(false);
@@ -211,13 +205,16 @@ describe('downloads', () => {
     expect(item.saveDialogOptions).toMatchObject({ defaultPath: '/home/sosiaali/Downloads/.bashrc' });
   });
 
-  it.each(['https://evil.example/payload.exe', 'file:///etc/passwd', 'blob:https://evil.example/1', 'data:application/x-msdownload;base64,TVo='])('refuses a download from %s', (url) => {
-    const item = new FakeDownloadItem(url, 'payload.exe');
-    const event = fakeEvent({});
-    session.emit('will-download', event, item, contents);
-    expect(event.defaultPrevented).toBe(true);
-    expect(item.saveDialogOptions).toBeNull();
-  });
+  it.each(['https://evil.example/payload.exe', 'file:///etc/passwd', 'blob:https://evil.example/1', 'data:application/x-msdownload;base64,TVo='])(
+    'refuses a download from %s',
+    (url) => {
+      const item = new FakeDownloadItem(url, 'payload.exe');
+      const event = fakeEvent({});
+      session.emit('will-download', event, item, contents);
+      expect(event.defaultPrevented).toBe(true);
+      expect(item.saveDialogOptions).toBeNull();
+    },
+  );
 
   it.each([
     ['lausunto.pdf', 'lausunto.pdf'],

@@ -13,7 +13,18 @@ import { prescanPdf } from '../../../main/services/policy/detectors/pdf-stream-b
 import { loadBuiltinVocabulary, textDetectors } from '../../../main/services/policy/detectors/builtin-vocabulary.js';
 import { decide } from '../../../main/services/policy/decide.js';
 import { resolvePolicy } from '../../../main/services/policy/policy-layers.js';
-import { deeplyNestedMessage, deflateBombRaw, docxZipBomb, emlChain, hugeHeaderMessage, manyPartsMessage, odtZipBomb, pdfBomb, xlsxZipBomb, zipBomb } from '../../support/fixtures/bombs.js';
+import {
+  deeplyNestedMessage,
+  deflateBombRaw,
+  docxZipBomb,
+  emlChain,
+  hugeHeaderMessage,
+  manyPartsMessage,
+  odtZipBomb,
+  pdfBomb,
+  xlsxZipBomb,
+  zipBomb,
+} from '../../support/fixtures/bombs.js';
 import { docx, pdfWithText } from '../../support/fixtures/documents.js';
 
 const GiB = 1024 * 1024 * 1024;
@@ -44,12 +55,21 @@ describe('extraction under limits', () => {
     const bomb = pdfBomb(GiB);
     expect(bomb.length).toBeLessThan(4 * MiB);
     expect(prescanPdf(bomb, EXTRACTION_LIMITS.pdfDecodedBytes)).toEqual({ ok: false, reason: 'too-large' });
-    expect(await extractAttachmentText(file('paatos.pdf', bomb, 'application/pdf'), SMALL)).toMatchObject({ status: 'not-scanned', reason: 'too-large', kind: 'pdf' });
+    expect(await extractAttachmentText(file('paatos.pdf', bomb, 'application/pdf'), SMALL)).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-large',
+      kind: 'pdf',
+    });
   }, 60_000);
 
   it('sees through a lying /Length, hex encoding and chained FlateDecode', async () => {
     expect(prescanPdf(pdfBomb(GiB, { filters: 'hex' }), 64 * MiB)).toEqual({ ok: false, reason: 'too-large' });
-    const lying = Buffer.from(pdfBomb(GiB).toString('latin1').replace(/\/Length \d+/, '/Length 10'), 'latin1');
+    const lying = Buffer.from(
+      pdfBomb(GiB)
+        .toString('latin1')
+        .replace(/\/Length \d+/, '/Length 10'),
+      'latin1',
+    );
     expect(prescanPdf(lying, 64 * MiB)).toEqual({ ok: false, reason: 'too-large' });
     const chained = pdfBomb(GiB, { filters: 'double' });
     expect(chained.length).toBeLessThan(64 * 1024);
@@ -65,10 +85,18 @@ describe('extraction under limits', () => {
 
   it('runs pdf.js in a worker that is ended at the deadline or when its heap runs out, and the process carries on', async () => {
     const heavy = pdfBomb(16 * MiB, { pattern: `BT /F1 9 Tf (${HETU}) Tj ET\n` });
-    expect(await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 300 })).toMatchObject({ status: 'not-scanned', reason: 'timeout' });
-    expect(await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 120_000, pdfHeapMb: 16 })).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
+    expect(await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 300 })).toMatchObject({
+      status: 'not-scanned',
+      reason: 'timeout',
+    });
+    expect(
+      await extractAttachmentText(file('raskas.pdf', heavy, 'application/pdf'), { ...SMALL, pdfDecodedBytes: 64 * MiB, millis: 120_000, pdfHeapMb: 16 }),
+    ).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
     // The same reader still reads an ordinary PDF afterwards.
-    expect(await extractAttachmentText(file('paatos.pdf', pdfWithText([`Hetu ${HETU}`]), 'application/pdf'))).toMatchObject({ status: 'scanned', text: expect.stringContaining(HETU) });
+    expect(await extractAttachmentText(file('paatos.pdf', pdfWithText([`Hetu ${HETU}`]), 'application/pdf'))).toMatchObject({
+      status: 'scanned',
+      text: expect.stringContaining(HETU),
+    });
   }, 180_000);
 
   it('refuses DOCX, XLSX and ODT zip bombs whose headers lie about the size', async () => {
@@ -87,26 +115,47 @@ describe('extraction under limits', () => {
   it('charges every part of one document to the same budget', async () => {
     const parts = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`word/header${i + 1}.xml`, 4 * MiB]));
     const bomb = zipBomb({ 'word/document.xml': '<w:document/>', ...parts });
-    expect(await extractAttachmentText(file('a.docx', bomb), { ...SMALL, unzippedBytes: 32 * MiB })).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
+    expect(await extractAttachmentText(file('a.docx', bomb), { ...SMALL, unzippedBytes: 32 * MiB })).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-large',
+    });
   });
 
   it('refuses 100,000 MIME parts, 1,000 levels of nesting and a 50 MB header in an attached message', async () => {
-    expect(await extractAttachmentText(file('a.eml', manyPartsMessage(100_000), 'message/rfc822'))).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
-    expect(await extractAttachmentText(file('a.eml', deeplyNestedMessage(1000), 'message/rfc822'))).toMatchObject({ status: 'not-scanned', reason: 'too-deep' });
+    expect(await extractAttachmentText(file('a.eml', manyPartsMessage(100_000), 'message/rfc822'))).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-large',
+    });
+    expect(await extractAttachmentText(file('a.eml', deeplyNestedMessage(1000), 'message/rfc822'))).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-deep',
+    });
     const header = hugeHeaderMessage(50 * MiB);
     expect(await extractAttachmentText(file('a.eml', header, 'message/rfc822'))).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
     // Under the input size limit, the header limit itself refuses it.
-    expect(await extractAttachmentText(file('a.eml', hugeHeaderMessage(4 * MiB), 'message/rfc822'))).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
+    expect(await extractAttachmentText(file('a.eml', hugeHeaderMessage(4 * MiB), 'message/rfc822'))).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-large',
+    });
   }, 60_000);
 
   it('reads a short chain of attached messages to the document at the bottom, and refuses a long one', async () => {
-    expect(await extractAttachmentText(file('a.eml', emlChain(4, `Hetu ${HETU}`), 'message/rfc822'))).toMatchObject({ status: 'scanned', text: expect.stringContaining(HETU) });
-    expect(await extractAttachmentText(file('a.eml', emlChain(50, `Hetu ${HETU}`), 'message/rfc822'))).toMatchObject({ status: 'not-scanned', reason: 'too-deep' });
+    expect(await extractAttachmentText(file('a.eml', emlChain(4, `Hetu ${HETU}`), 'message/rfc822'))).toMatchObject({
+      status: 'scanned',
+      text: expect.stringContaining(HETU),
+    });
+    expect(await extractAttachmentText(file('a.eml', emlChain(50, `Hetu ${HETU}`), 'message/rfc822'))).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-deep',
+    });
   });
 
   it('does not cut text silently: text past the limit is not scanned', async () => {
     const limits = { ...EXTRACTION_LIMITS, textChars: 1000 };
-    expect(await extractAttachmentText(file('a.txt', Buffer.from(`${'x'.repeat(2000)} ${HETU}`), 'text/plain'), limits)).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
+    expect(await extractAttachmentText(file('a.txt', Buffer.from(`${'x'.repeat(2000)} ${HETU}`), 'text/plain'), limits)).toMatchObject({
+      status: 'not-scanned',
+      reason: 'too-large',
+    });
     expect(await extractAttachmentText(file('a.docx', docx(['y'.repeat(2000), HETU])), limits)).toMatchObject({ status: 'not-scanned', reason: 'too-large' });
   });
 });
@@ -117,7 +166,12 @@ describe('the decision on a bomb', () => {
   const lenient = resolvePolicy({ managed: { version: 1, domains: { internal: ['kunta.example'] }, attachments: { notScanned: 'not-sensitive' } } }).policy;
 
   it('never sends a bomb plain to the outside, even where unreadable kinds of files may go plain', async () => {
-    const draft = { subject: 'Liite', bodyTexts: ['Liitteenä.'], attachments: [file('viesti.eml', manyPartsMessage(100_000), 'message/rfc822')], recipients: ['asiakas@example.net', 'kollega@kunta.example'] };
+    const draft = {
+      subject: 'Liite',
+      bodyTexts: ['Liitteenä.'],
+      attachments: [file('viesti.eml', manyPartsMessage(100_000), 'message/rfc822')],
+      recipients: ['asiakas@example.net', 'kollega@kunta.example'],
+    };
     const decision = await decide(draft, { policy: lenient, detectors, hasAcceptedKey: async () => false });
     expect(decision.notScanned).toEqual([{ filename: 'viesti.eml', reason: 'too-large' }]);
     expect(decision.recipients.find((r) => r.address === 'asiakas@example.net')?.route).not.toBe('plain');

@@ -13,9 +13,19 @@ const managed: PolicyLayer = {
   actions: { sensitive: { internal: 'allow', partner: 'gateway', external: 'gateway' } },
   gateway: { enabled: true },
 };
-const withKeys = (...addresses: string[]) => async (address: string) => addresses.includes(address);
-const draft = (overrides: Partial<DraftForDecision>): DraftForDecision => ({ subject: 'Tapaaminen', bodyTexts: ['Hei, nähdään tiistaina.'], attachments: [], recipients: ['asiakas@example.net'], ...overrides });
-const run = (d: DraftForDecision, layer?: PolicyLayer, keys = withKeys()) => decide(d, { policy: resolvePolicy({ managed: layer }).policy, detectors, hasAcceptedKey: keys });
+const withKeys =
+  (...addresses: string[]) =>
+  async (address: string) =>
+    addresses.includes(address);
+const draft = (overrides: Partial<DraftForDecision>): DraftForDecision => ({
+  subject: 'Tapaaminen',
+  bodyTexts: ['Hei, nähdään tiistaina.'],
+  attachments: [],
+  recipients: ['asiakas@example.net'],
+  ...overrides,
+});
+const run = (d: DraftForDecision, layer?: PolicyLayer, keys = withKeys()) =>
+  decide(d, { policy: resolvePolicy({ managed: layer }).policy, detectors, hasAcceptedKey: keys });
 
 describe('decide (built-in default policy)', () => {
   it('lets ordinary mail go as it is', async () => {
@@ -26,7 +36,9 @@ describe('decide (built-in default policy)', () => {
     const d = draft({ bodyTexts: ['Asiakkaan henkilötunnus on 131052-308T.'] });
     const refused = await run(d);
     expect(refused.route).toBe('blocked');
-    expect(refused.findings).toEqual([expect.objectContaining({ detector: 'identity-code', masked: '131052-****', confidence: 'high', where: { part: 'body', index: 0 } })]);
+    expect(refused.findings).toEqual([
+      expect.objectContaining({ detector: 'identity-code', masked: '131052-****', confidence: 'high', where: { part: 'body', index: 0 } }),
+    ]);
     expect(refused.blocked).toEqual([{ code: 'recipient-unreachable', addresses: ['asiakas@example.net'] }]);
     expect(refused.recipients[0]).toMatchObject({ class: 'external', action: 'encrypt', route: 'blocked', reason: 'no-key' });
     expect(await run(d, undefined, withKeys('asiakas@example.net'))).toMatchObject({ route: 'openpgp', blocked: [] });
@@ -39,17 +51,32 @@ describe('decide (built-in default policy)', () => {
     expect(encrypted).toMatchObject({ route: 'openpgp', blocked: [] });
     expect(encrypted.findings).toContainEqual(expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } }));
     // One recipient without a key: that copy cannot carry the subject safely, so the subject must change.
-    const mixed = await run(draft({ subject, bodyTexts: ['Liitteenä.'], recipients: ['asiakas@example.net', 'toinen@example.net'] }), undefined, withKeys('asiakas@example.net'));
+    const mixed = await run(
+      draft({ subject, bodyTexts: ['Liitteenä.'], recipients: ['asiakas@example.net', 'toinen@example.net'] }),
+      undefined,
+      withKeys('asiakas@example.net'),
+    );
     expect(mixed.route).toBe('blocked');
-    expect(mixed.blocked[0]).toMatchObject({ code: 'subject-finding', findings: expect.arrayContaining([expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } })]) });
+    expect(mixed.blocked[0]).toMatchObject({
+      code: 'subject-finding',
+      findings: expect.arrayContaining([expect.objectContaining({ masked: '131052-****', where: { part: 'subject' } })]),
+    });
     // Plain mail inside the organisation: the subject is visible.
     const internal = await run(draft({ subject: 'Lastensuojeluilmoitus', bodyTexts: ['Hei'], recipients: ['kollega@kunta.example'] }), managed);
     expect(internal.blocked.map((b) => b.code)).toContain('subject-finding');
   });
 
   it('reads attachments (Finnish inflection in a DOCX) and counts unreadable ones as sensitive outside the organisation', async () => {
-    const report = await run(draft({ attachments: [{ filename: 'ilmoitus.docx', contentType: 'application/octet-stream', content: docx(['Teimme lastensuojeluilmoituksen.']) }] }));
-    expect(report.findings).toEqual([expect.objectContaining({ detector: 'sensitive-term', label: 'social-services/child-protection', where: { part: 'attachment', filename: 'ilmoitus.docx' } })]);
+    const report = await run(
+      draft({ attachments: [{ filename: 'ilmoitus.docx', contentType: 'application/octet-stream', content: docx(['Teimme lastensuojeluilmoituksen.']) }] }),
+    );
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        detector: 'sensitive-term',
+        label: 'social-services/child-protection',
+        where: { part: 'attachment', filename: 'ilmoitus.docx' },
+      }),
+    ]);
     const image = { filename: 'skannaus.png', contentType: 'image/png', content: Buffer.from('89504e470d0a1a0a', 'hex') };
     const outside = await run(draft({ attachments: [image] }));
     expect(outside).toMatchObject({ sensitive: true, notScanned: [{ filename: 'skannaus.png', reason: 'image' }], route: 'blocked' });
@@ -87,7 +114,11 @@ describe('decide (managed policy with a gateway)', () => {
   });
 
   it('blocks where the policy says block', async () => {
-    const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'] }), { ...managed, actions: { sensitive: { external: 'block' } } }, withKeys('asiakas@example.net'));
+    const decision = await run(
+      draft({ bodyTexts: ['Henkilötunnus 131052-308T'] }),
+      { ...managed, actions: { sensitive: { external: 'block' } } },
+      withKeys('asiakas@example.net'),
+    );
     expect(decision.recipients[0]).toMatchObject({ route: 'blocked', reason: 'policy-block' });
   });
 });
@@ -95,10 +126,13 @@ describe('decide (managed policy with a gateway)', () => {
 describe('source-routed addresses (% and !) are never internal', () => {
   // `x%evil.example@kunta.example` and `evil.example!x@kunta.example` are delivered onwards to
   // evil.example by a relay that still honours the old source-routing syntax.
-  it.each(['x%evil.example@kunta.example', 'evil.example!x@kunta.example', 'x%evil.example@kela.example', 'a!b%c@sub.kunta.example'])('%s is external', async (address) => {
-    const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'], recipients: [address] }), managed);
-    expect(decision.recipients[0]).toMatchObject({ class: 'external', route: 'gateway' });
-  });
+  it.each(['x%evil.example@kunta.example', 'evil.example!x@kunta.example', 'x%evil.example@kela.example', 'a!b%c@sub.kunta.example'])(
+    '%s is external',
+    async (address) => {
+      const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'], recipients: [address] }), managed);
+      expect(decision.recipients[0]).toMatchObject({ class: 'external', route: 'gateway' });
+    },
+  );
 
   it('while the plain address of the same domain stays internal', async () => {
     const decision = await run(draft({ bodyTexts: ['Henkilötunnus 131052-308T'], recipients: ['x.evil@kunta.example'] }), managed);

@@ -7,7 +7,8 @@ describe('checkHetu', () => {
     expect(checkHetu('131052-308T')).toMatchObject({ valid: true, temporary: false, birthDate: { year: 1952, month: 10, day: 13 } });
     expect(checkHetu('131052-308t').valid).toBe(true);
     for (const sign of ['-', 'Y', 'X', 'W', 'V', 'U']) expect(checkHetu(`131052${sign}308T`)).toMatchObject({ valid: true, birthDate: { year: 1952 } });
-    for (const sign of ['A', 'B', 'C', 'D', 'E', 'F', 'b', 'f']) expect(checkHetu(`131002${sign}308${hetuCheckCharacter('131002A308')}`)).toMatchObject({ valid: true, birthDate: { year: 2002 } });
+    for (const sign of ['A', 'B', 'C', 'D', 'E', 'F', 'b', 'f'])
+      expect(checkHetu(`131002${sign}308${hetuCheckCharacter('131002A308')}`)).toMatchObject({ valid: true, birthDate: { year: 2002 } });
     expect(checkHetu(`010199+123${hetuCheckCharacter('010199+123')}`)).toMatchObject({ valid: true, birthDate: { year: 1899 } });
   });
 

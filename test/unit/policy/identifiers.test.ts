@@ -1,6 +1,13 @@
 /** Business IDs and Finnish IBANs: valid ones pass, one changed digit fails. */
 import { describe, expect, it } from 'vitest';
-import { BUSINESS_ID_CANDIDATE, IBAN_CANDIDATE, isValidBusinessId, isValidFinnishIban, maskBusinessId, maskIban } from '../../../main/services/policy/detectors/identifiers.js';
+import {
+  BUSINESS_ID_CANDIDATE,
+  IBAN_CANDIDATE,
+  isValidBusinessId,
+  isValidFinnishIban,
+  maskBusinessId,
+  maskIban,
+} from '../../../main/services/policy/detectors/identifiers.js';
 
 describe('business ID (Y-tunnus)', () => {
   it('validates the mod-11 check digit', () => {

@@ -17,8 +17,10 @@ import { SettingsStore } from '../../../main/services/settings/settings-store.js
 import type { SettingsBackend } from '../../../main/services/settings/settings-backend.js';
 
 // `reg query` output as Windows 11 prints it (blank line, key, indented value, blank line).
-const SHELL_FOLDERS = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders\r\n    Common AppData    REG_SZ    C:\\ProgramData\r\n\r\n';
-const PROFILE_LIST = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\r\n    ProgramData    REG_EXPAND_SZ    %SystemDrive%\\ProgramData\r\n\r\n';
+const SHELL_FOLDERS =
+  '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders\r\n    Common AppData    REG_SZ    C:\\ProgramData\r\n\r\n';
+const PROFILE_LIST =
+  '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList\r\n    ProgramData    REG_EXPAND_SZ    %SystemDrive%\\ProgramData\r\n\r\n';
 const NOT_FOUND = 'ERROR: The system was unable to find the specified registry key or value.';
 
 function registry(answers: Record<string, string | Error>): SystemCommand & { calls: string[][] } {
@@ -47,7 +49,7 @@ describe('managed policy location comes from the operating system', () => {
     }
   });
 
-  it('Windows: falls back to ProfileList, expanding %SystemDrive% to the system directory\'s drive, never the environment', () => {
+  it("Windows: falls back to ProfileList, expanding %SystemDrive% to the system directory's drive, never the environment", () => {
     expect(windowsProgramData(registry({ ProgramData: PROFILE_LIST }))).toEqual({ path: 'C:\\ProgramData' });
     expect(parseRegQuery(PROFILE_LIST, 'programdata')).toBe('%SystemDrive%\\ProgramData');
   });
@@ -55,9 +57,15 @@ describe('managed policy location comes from the operating system', () => {
   it('Windows: refuses a value with other variables or a relative or network path, and says why when nothing is found', () => {
     const odd = (data: string) => `\r\nHKEY_LOCAL_MACHINE\\x\r\n    Common AppData    REG_EXPAND_SZ    ${data}\r\n`;
     for (const data of ['%USERPROFILE%\\ProgramData', 'ProgramData', '\\\\server\\share']) {
-      expect(windowsProgramData(registry({ 'Common AppData': odd(data) }))).toMatchObject({ path: null, problem: expect.stringContaining('not an absolute local path') });
+      expect(windowsProgramData(registry({ 'Common AppData': odd(data) }))).toMatchObject({
+        path: null,
+        problem: expect.stringContaining('not an absolute local path'),
+      });
     }
-    expect(windowsProgramData(registry({}))).toMatchObject({ path: null, problem: expect.stringMatching(/could not be read from the registry.*unable to find/) });
+    expect(windowsProgramData(registry({}))).toMatchObject({
+      path: null,
+      problem: expect.stringMatching(/could not be read from the registry.*unable to find/),
+    });
   });
 
   it('Windows: without reg.exe in C:\\Windows\\System32 the location is unknown (never taken from SystemRoot)', () => {
@@ -79,9 +87,15 @@ describe('managed policy location comes from the operating system', () => {
 
   it('an unknown location stops sending with the reason, like an invalid file', async () => {
     const backend = { read: () => ({}), write: () => undefined } as unknown as SettingsBackend;
-    const service = new PolicyService({ managedPolicyPath: { problem: 'the ProgramData folder could not be read from the registry' }, settings: new SettingsStore(backend) });
+    const service = new PolicyService({
+      managedPolicyPath: { problem: 'the ProgramData folder could not be read from the registry' },
+      settings: new SettingsStore(backend),
+    });
     expect(service.state()).toMatchObject({ managed: { status: 'invalid' }, effective: null });
-    await expect(service.evaluate({ subject: 'x', bodyTexts: [], attachments: [], recipients: ['a@b.example'] }, async () => false)).rejects.toMatchObject({ code: 'POLICY_INVALID', message: expect.stringContaining('registry') });
+    await expect(service.evaluate({ subject: 'x', bodyTexts: [], attachments: [], recipients: ['a@b.example'] }, async () => false)).rejects.toMatchObject({
+      code: 'POLICY_INVALID',
+      message: expect.stringContaining('registry'),
+    });
   });
 });
 
@@ -94,10 +108,12 @@ const POLICY_FILE = 'O:BAG:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)(A;ID;0x1200a9;;;BU
 const USER_SID = 'S-1-5-21-1004336348-1177238915-682003330-1001';
 
 describe('Windows: owner and access list (SDDL)', () => {
-  const chain = (file: string, folder = SINETTI_DIR) => (paths: string[]) => {
-    expect(paths).toEqual(['C:\\ProgramData\\Sinetti\\policy.json', 'C:\\ProgramData\\Sinetti', 'C:\\ProgramData', 'C:\\']);
-    return [file, folder, PROGRAM_DATA, DRIVE_ROOT];
-  };
+  const chain =
+    (file: string, folder = SINETTI_DIR) =>
+    (paths: string[]) => {
+      expect(paths).toEqual(['C:\\ProgramData\\Sinetti\\policy.json', 'C:\\ProgramData\\Sinetti', 'C:\\ProgramData', 'C:\\']);
+      return [file, folder, PROGRAM_DATA, DRIVE_ROOT];
+    };
 
   it('accepts a policy installed with the default ProgramData rights (Users may read, and add new files to the folder)', () => {
     expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE))).toBeNull();
@@ -113,17 +129,25 @@ describe('Windows: owner and access list (SDDL)', () => {
     ['Users with delete', '(A;;SD;;;BU)', 'Users'],
     ['Users with a right code not known here', '(A;;ZZ;;;BU)', 'Users'],
   ])('refuses the file when %s', (_name, ace, who) => {
-    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE + ace))).toBe(`C:\\ProgramData\\Sinetti\\policy.json can be changed by ${who}`);
+    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE + ace))).toBe(
+      `C:\\ProgramData\\Sinetti\\policy.json can be changed by ${who}`,
+    );
   });
 
   it('refuses a file or folder owned by someone other than Administrators, SYSTEM or TrustedInstaller', () => {
-    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(`O:${USER_SID}G:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)`))).toMatch(new RegExp(`policy\\.json is owned by ${USER_SID}`));
-    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE, SINETTI_DIR.replace('O:BA', `O:${USER_SID}`)))).toBe(`C:\\ProgramData\\Sinetti is owned by ${USER_SID}, not Administrators, SYSTEM or TrustedInstaller`);
+    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(`O:${USER_SID}G:SYD:AI(A;ID;FA;;;SY)(A;ID;FA;;;BA)`))).toMatch(
+      new RegExp(`policy\\.json is owned by ${USER_SID}`),
+    );
+    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE, SINETTI_DIR.replace('O:BA', `O:${USER_SID}`)))).toBe(
+      `C:\\ProgramData\\Sinetti is owned by ${USER_SID}, not Administrators, SYSTEM or TrustedInstaller`,
+    );
     expect(windowsAclProblem('x', `O:${TRUSTED_INSTALLER}D:(A;;FA;;;SY)`, 'file')).toBeNull();
   });
 
   it('refuses a folder where ordinary users may delete or replace what is in it', () => {
-    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE, `${SINETTI_DIR}(A;OICI;0x1301bf;;;BU)`))).toBe('C:\\ProgramData\\Sinetti can be changed by Users');
+    expect(windowsProtectionProblem('C:\\ProgramData\\Sinetti\\policy.json', chain(POLICY_FILE, `${SINETTI_DIR}(A;OICI;0x1301bf;;;BU)`))).toBe(
+      'C:\\ProgramData\\Sinetti can be changed by Users',
+    );
     expect(windowsAclProblem('d', 'O:BAD:(A;;DT;;;AU)', 'folder')).toBe('d can be changed by Authenticated Users');
   });
 
@@ -141,7 +165,7 @@ describe('Windows: owner and access list (SDDL)', () => {
 
 const asRoot = process.getuid?.() === 0;
 
-describe.skipIf(!asRoot)('POSIX: the file and every directory above it are root\'s alone (real files)', () => {
+describe.skipIf(!asRoot)("POSIX: the file and every directory above it are root's alone (real files)", () => {
   // Under /var/lib (root's, 0755 all the way up), not the world-writable temporary directory.
   const root = asRoot ? mkdtempSync('/var/lib/sinetti-policy-test-') : '';
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -210,7 +234,11 @@ describe.skipIf(!asRoot)('POSIX: the file and every directory above it are root\
   it('a refused file stops sending with a message naming the path and the reason', async () => {
     const { file } = fresh();
     chownSync(file, 1000, 1000);
-    expect(loadManagedPolicy(file, { requireProtectedFile: true })).toEqual({ status: 'invalid', path: file, problems: [expect.stringContaining(`${file} is owned by user 1000, not root`)] });
+    expect(loadManagedPolicy(file, { requireProtectedFile: true })).toEqual({
+      status: 'invalid',
+      path: file,
+      problems: [expect.stringContaining(`${file} is owned by user 1000, not root`)],
+    });
     const backend = { read: () => ({}), write: () => undefined } as unknown as SettingsBackend;
     const service = new PolicyService({ managedPolicyPath: file, requireProtectedFile: true, settings: new SettingsStore(backend) });
     await expect(service.evaluate({ subject: 'x', bodyTexts: [], attachments: [], recipients: ['a@b.example'] }, async () => false)).rejects.toMatchObject({

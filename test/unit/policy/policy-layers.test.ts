@@ -32,7 +32,12 @@ describe('resolvePolicy', () => {
     const { policy, sources } = resolvePolicy({ managed });
     expect(policy.actions.sensitive).toEqual({ internal: 'allow', partner: 'encrypt', external: 'gateway' });
     expect(policy.gateway.enabled).toBe(true);
-    expect(sources).toMatchObject({ 'actions.sensitive.internal': 'managed', 'actions.sensitive.partner': 'builtin', 'domains.internal': 'managed', 'gateway.enabled': 'managed' });
+    expect(sources).toMatchObject({
+      'actions.sensitive.internal': 'managed',
+      'actions.sensitive.partner': 'builtin',
+      'domains.internal': 'managed',
+      'gateway.enabled': 'managed',
+    });
   });
 
   it('lets preferences tighten and ignores every attempt to loosen, saying why', () => {
@@ -83,8 +88,12 @@ describe('managed policy file', () => {
   };
 
   it('names the exact field of a typo, a wrong value and broken JSON', () => {
-    expect(readPolicyLayer(JSON.stringify({ version: 1, actions: { sensitive: { externall: 'allow' } } }))).toEqual({ problems: ['actions.sensitive: unknown field "externall"'] });
-    expect(readPolicyLayer(JSON.stringify({ version: 1, detectors: { identityCode: { minConfidence: 'very' } } }))).toEqual({ problems: [expect.stringMatching(/^detectors\.identityCode\.minConfidence: .*"low"\|"medium"\|"high"/)] });
+    expect(readPolicyLayer(JSON.stringify({ version: 1, actions: { sensitive: { externall: 'allow' } } }))).toEqual({
+      problems: ['actions.sensitive: unknown field "externall"'],
+    });
+    expect(readPolicyLayer(JSON.stringify({ version: 1, detectors: { identityCode: { minConfidence: 'very' } } }))).toEqual({
+      problems: [expect.stringMatching(/^detectors\.identityCode\.minConfidence: .*"low"\|"medium"\|"high"/)],
+    });
     expect(readPolicyLayer('{ "version": 1, ')).toEqual({ problems: [expect.stringMatching(/^not valid JSON/)] });
     expect(readPolicyLayer(JSON.stringify({ version: 2 }))).toEqual({ problems: [expect.stringMatching(/^version: /)] });
   });
@@ -92,7 +101,10 @@ describe('managed policy file', () => {
   it('is absent, ok or invalid — and a file ordinary users could edit is invalid', () => {
     expect(loadManagedPolicy(join(dir, 'none.json'))).toMatchObject({ status: 'absent' });
     expect(loadManagedPolicy(write('ok.json', JSON.stringify(managed)))).toMatchObject({ status: 'ok', layer: { gateway: { enabled: true } } });
-    expect(loadManagedPolicy(write('bad.json', '{"version":1,"domains":{"internal":["Kunta.FI"]}}'))).toMatchObject({ status: 'invalid', problems: [expect.stringMatching(/^domains\.internal\.0: /)] });
+    expect(loadManagedPolicy(write('bad.json', '{"version":1,"domains":{"internal":["Kunta.FI"]}}'))).toMatchObject({
+      status: 'invalid',
+      problems: [expect.stringMatching(/^domains\.internal\.0: /)],
+    });
     const open = write('open.json', JSON.stringify(managed));
     chmodSync(open, 0o666);
     expect(loadManagedPolicy(open, { requireProtectedFile: true })).toMatchObject({ status: 'invalid', problems: [expect.stringMatching(/ordinary users/)] });

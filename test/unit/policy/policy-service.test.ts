@@ -25,7 +25,11 @@ describe('PolicyService', () => {
     expect(service.state().managed).toMatchObject({ status: 'ok', path });
     expect((await service.evaluate(draft, noKeys)).route).toBe('plain');
 
-    const state = service.setPreferences({ version: 1, actions: { sensitive: { internal: 'encrypt' } }, domains: { internal: ['kunta.example', 'gmail.com'] } });
+    const state = service.setPreferences({
+      version: 1,
+      actions: { sensitive: { internal: 'encrypt' } },
+      domains: { internal: ['kunta.example', 'gmail.com'] },
+    });
     expect(state.effective?.sources['actions.sensitive.internal']).toBe('user');
     expect(state.effective?.ignored).toEqual([{ path: 'domains.internal', reason: 'looser' }]);
     expect((await service.evaluate(draft, noKeys)).route).toBe('blocked');

@@ -122,7 +122,10 @@ const BASES: Record<string, PolicyLayer | null> = {
   'strict everywhere': {
     version: 1,
     domains: { internal: ['kunta.example'], partner: ['kela.example'] },
-    actions: { sensitive: { internal: 'encrypt', partner: 'encrypt', external: 'block' }, notSensitive: { internal: 'justify', partner: 'gateway', external: 'encrypt' } },
+    actions: {
+      sensitive: { internal: 'encrypt', partner: 'encrypt', external: 'block' },
+      notSensitive: { internal: 'justify', partner: 'gateway', external: 'encrypt' },
+    },
     attachments: { notScanned: 'sensitive' },
     crypto: { passphraseRequired: true, wkd: false, unlockMinutes: 5 },
     gateway: { enabled: true, mobileNumber: 'required' },
@@ -147,11 +150,24 @@ const BODIES: Omit<DraftForDecision, 'recipients'>[] = [
   { subject: 'Kokous', bodyTexts: ['Nähdään tiistaina klo 10.'], attachments: [] },
   { subject: 'Re: Kokous', bodyTexts: ['Kiitos.'], attachments: [], inReplyToSecure: true },
 ];
-const RECIPIENTS = ['a@kunta.example', 'b@sote.kunta.example', 'c@kela.example', 'd@example.net', 'e@gmail.com', 'f@hyvinvointialue.example', 'x%evil.example@kunta.example'];
+const RECIPIENTS = [
+  'a@kunta.example',
+  'b@sote.kunta.example',
+  'c@kela.example',
+  'd@example.net',
+  'e@gmail.com',
+  'f@hyvinvointialue.example',
+  'x%evil.example@kunta.example',
+];
 const HAS_KEY = new Set(['c@kela.example', 'f@hyvinvointialue.example']);
 // Several recipients too: one going protected upgrades the plain ones (and with a gateway, those without a key).
-const MIXED = [['a@kunta.example', 'd@example.net', 'c@kela.example'], ['a@kunta.example', 'c@kela.example'], ['b@sote.kunta.example', 'f@hyvinvointialue.example']];
-const draftsOf = (bodies: typeof BODIES) => bodies.flatMap((body) => [...RECIPIENTS, ...MIXED].map((r) => ({ ...body, recipients: typeof r === 'string' ? [r] : r })));
+const MIXED = [
+  ['a@kunta.example', 'd@example.net', 'c@kela.example'],
+  ['a@kunta.example', 'c@kela.example'],
+  ['b@sote.kunta.example', 'f@hyvinvointialue.example'],
+];
+const draftsOf = (bodies: typeof BODIES) =>
+  bodies.flatMap((body) => [...RECIPIENTS, ...MIXED].map((r) => ({ ...body, recipients: typeof r === 'string' ? [r] : r })));
 const DRAFTS: DraftForDecision[] = draftsOf(BODIES);
 /** For the many pairs: an identity code, an unreadable attachment, ordinary mail and a secure reply. */
 const PAIR_DRAFTS: DraftForDecision[] = draftsOf([BODIES[0]!, BODIES[5]!, BODIES[6]!, BODIES[7]!]);
@@ -189,7 +205,13 @@ const NOT_LOOSER_OFF_DECISION: Record<string, (before: never, after: never) => b
   'crypto.keyserver': (b: string | false, a: string | false) => a === false || a === b,
 };
 
-async function assertNotLooser(baseLayer: PolicyLayer | null, user: PolicyLayer, label: string, baseline: number[][], drafts = DRAFTS): Promise<{ ignored: string[] }> {
+async function assertNotLooser(
+  baseLayer: PolicyLayer | null,
+  user: PolicyLayer,
+  label: string,
+  baseline: number[][],
+  drafts = DRAFTS,
+): Promise<{ ignored: string[] }> {
   const base = resolvePolicy({ managed: baseLayer }).policy;
   const { policy, ignored } = resolvePolicy({ managed: baseLayer, user });
   const after = await decisions(policy, drafts);
@@ -200,7 +222,8 @@ async function assertNotLooser(baseLayer: PolicyLayer | null, user: PolicyLayer,
     });
   });
   for (const [path, notLooser] of Object.entries(NOT_LOOSER_OFF_DECISION)) {
-    if (!notLooser(get(base, path) as never, get(policy, path) as never)) throw new Error(`${label}: ${path} loosened from ${String(get(base, path))} to ${String(get(policy, path))}`);
+    if (!notLooser(get(base, path) as never, get(policy, path) as never))
+      throw new Error(`${label}: ${path} loosened from ${String(get(base, path))} to ${String(get(policy, path))}`);
   }
   // IT's set-up (names, gateway addressing) never changes by preference.
   for (const [path, rule] of Object.entries(TIGHTENING_RULES)) {
@@ -237,12 +260,12 @@ describe('preferences only tighten (every field of the policy schema)', () => {
 
   it('never makes a decision less strict for pairs of changes (a seeded sample, mostly domains with actions)', async () => {
     let seed = 20261203;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const [name, baseLayer] of Object.entries(BASES)) {
       const base = resolvePolicy({ managed: baseLayer }).policy;
       const baseline = await decisions(base, PAIR_DRAFTS);
       const changes = singleChanges(base);
-      const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+      const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
       const domainChanges = changes.filter((c) => c.path.startsWith('domains.'));
       const interacting = changes.filter((c) => c.path.startsWith('actions.') || c.path === 'attachments.notScanned' || c.path.startsWith('domains.'));
       const pairs: (readonly [(typeof changes)[number], (typeof changes)[number]])[] = [];
@@ -253,7 +276,13 @@ describe('preferences only tighten (every field of the policy schema)', () => {
         const layer = structuredClone(layerWith(a.path, a.value)) as Record<string, unknown>;
         const second = layerWith(b.path, b.value) as Record<string, unknown>;
         const merged = mergeLayers(layer, second) as PolicyLayer;
-        await assertNotLooser(baseLayer, merged, `${name} / ${a.path} = ${JSON.stringify(a.value)} + ${b.path} = ${JSON.stringify(b.value)}`, baseline, PAIR_DRAFTS);
+        await assertNotLooser(
+          baseLayer,
+          merged,
+          `${name} / ${a.path} = ${JSON.stringify(a.value)} + ${b.path} = ${JSON.stringify(b.value)}`,
+          baseline,
+          PAIR_DRAFTS,
+        );
       }
     }
   }, 120_000);
@@ -263,7 +292,10 @@ describe('preferences only tighten (every field of the policy schema)', () => {
     expect(policy.domains.internal).toEqual(['hyvinvointialue.example', 'kunta.example']);
     expect(ignored).toEqual([{ path: 'domains.internal', reason: 'looser' }]);
     // Under the built-in default every class encrypts: the same removal changes nothing and applies.
-    expect(resolvePolicy({ managed: { version: 1, domains: { internal: ['a.example', 'b.example'] } }, user: { version: 1, domains: { internal: ['b.example'] } } }).policy.domains.internal).toEqual(['b.example']);
+    expect(
+      resolvePolicy({ managed: { version: 1, domains: { internal: ['a.example', 'b.example'] } }, user: { version: 1, domains: { internal: ['b.example'] } } })
+        .policy.domains.internal,
+    ).toEqual(['b.example']);
   });
 
   it('keeps the built-in default itself inside the rules (a sanity check of the generator)', () => {
@@ -274,7 +306,10 @@ describe('preferences only tighten (every field of the policy schema)', () => {
 function mergeLayers(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out = { ...a };
   for (const [key, value] of Object.entries(b)) {
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) && out[key] && typeof out[key] === 'object' ? mergeLayers(out[key] as Record<string, unknown>, value as Record<string, unknown>) : value;
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && out[key] && typeof out[key] === 'object'
+        ? mergeLayers(out[key] as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
   }
   return out;
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadBuiltinVocabulary, textDetectors } from '../../../main/services/policy/detectors/builtin-vocabulary.js';
 import { scanText } from '../../../main/services/policy/detectors/scan-text.js';
 
-const detectors = textDetectors(loadBuiltinVocabulary(), [{ id: 'organisation', terms: [{ id: 'project-x', fi: ['salaprojekti*'], sv: [], en: [], compound: false }] }]);
+const detectors = textDetectors(loadBuiltinVocabulary(), [
+  { id: 'organisation', terms: [{ id: 'project-x', fi: ['salaprojekti*'], sv: [], en: [], compound: false }] },
+]);
 const brief = (text: string) => scanText(text, detectors).map((f) => `${f.detector}:${f.masked}:${f.confidence}`);
 
 describe('scanText', () => {

@@ -54,7 +54,12 @@ const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => (
   ...overrides,
 });
 
-const managedWithGateway = { version: 1, domains: { internal: ['kunta.example'] }, actions: { sensitive: { external: 'gateway', partner: 'gateway' } }, gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' } };
+const managedWithGateway = {
+  version: 1,
+  domains: { internal: ['kunta.example'] },
+  actions: { sensitive: { external: 'gateway', partner: 'gateway' } },
+  gateway: { enabled: true, method: 'suffix', suffix: '.s', mobileNumber: 'optional', mobileHeader: 'X-Sinetti-Mobile' },
+};
 
 describe('SendGate', () => {
   it('sends by the decided routes only: gateway copy with the suffix and mobile number, OpenPGP copy to the keyed partner', async () => {
@@ -82,7 +87,9 @@ describe('SendGate', () => {
     const { token } = await g.evaluate(m);
     await expect(g.submit({ ...m, to: [...m.to, { address: 'toinen@example.net' }] }, { token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
     await expect(g.submit({ ...m, text: `${m.text} Lisäys.` }, { token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
-    await expect(g.submit({ ...m, attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('x') }] }, { token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
+    await expect(
+      g.submit({ ...m, attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: Buffer.from('x') }] }, { token }),
+    ).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
     const other = await g.evaluate(message({ messageId: 'm2@kunta.example', text: 'Hei' }));
     await expect(g.submit(m, { token: other.token })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
     await expect(g.submit(m, { token: 'not-a-token' })).rejects.toMatchObject({ code: 'SEND_NOT_APPROVED' });
@@ -103,7 +110,10 @@ describe('SendGate', () => {
     let fail = true;
     const { gate: g, sent } = gate(managedWithGateway, {
       recipientKey: async () => partner.toPublic(),
-      identityKeys: async () => (fail ? { signWith: null, signing: 'locked', encryptToSelf: [sender.toPublic()] } : { signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] }),
+      identityKeys: async () =>
+        fail
+          ? { signWith: null, signing: 'locked', encryptToSelf: [sender.toPublic()] }
+          : { signWith: sender, signing: 'ready', encryptToSelf: [sender.toPublic()] },
     });
     const m = message({ to: [{ address: 'kumppani@kela.example' }] });
     const { token } = await g.evaluate(m);

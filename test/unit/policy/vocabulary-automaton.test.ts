@@ -24,7 +24,7 @@ function random(seed: number): () => number {
 describe('vocabulary automaton', () => {
   it('agrees with the reference matcher on generated text around every form', () => {
     const next = random(31);
-    const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
     const forms = categories.flatMap((c) => c.terms.flatMap((t) => [...t.fi, ...t.sv, ...t.en])).map((f) => f.replace(/\*$/, ''));
     const prefixes = ['', '', '', 'perus', 'asiakas', 'x', 'ja', 'Utkomst'];
     const suffixes = ['', '', 'n', 'ssa', 'en', 'et', 'erna', 's', 'es', 'ing', 'päätös', 'X', '1'];

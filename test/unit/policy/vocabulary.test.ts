@@ -20,7 +20,11 @@ describe('built-in vocabulary', () => {
   it('matches Swedish and English with their endings and compounds', () => {
     expect(terms('Beslutet om utkomststöd')).toEqual(['document-type/decision:Beslutet', 'social-services/income-support:utkomststöd']);
     expect(terms('Barnskyddsanmälan gjordes')).toEqual(['social-services/child-protection:Barnskyddsanmälan']);
-    expect(terms('Two complaints and a child protection referral')).toEqual(['document-type/objection:complaints', 'social-services/child-protection:child protection', 'health/patient-record:referral']);
+    expect(terms('Two complaints and a child protection referral')).toEqual([
+      'document-type/objection:complaints',
+      'social-services/child-protection:child protection',
+      'health/patient-record:referral',
+    ]);
   });
 
   it('does not match look-alikes', () => {

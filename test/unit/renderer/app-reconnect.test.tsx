@@ -18,7 +18,13 @@ it('reloads the mailbox list when a connection comes back', async () => {
   const listeners = new Set<(event: MailEvent) => void>();
   let teams = ['Perhepalvelut'];
   const groups = (): MailboxGroup[] =>
-    teams.map((label, i) => ({ id: `a:${i}`, kind: 'team', label, accountId: 'a', mailboxes: [{ accountId: 'a', path: `shared/t${i}`, name: label, depth: 0, specialUse: '\\Inbox', source: 'shared', selectable: true, readOnly: false }] }));
+    teams.map((label, i) => ({
+      id: `a:${i}`,
+      kind: 'team',
+      label,
+      accountId: 'a',
+      mailboxes: [{ accountId: 'a', path: `shared/t${i}`, name: label, depth: 0, specialUse: '\\Inbox', source: 'shared', selectable: true, readOnly: false }],
+    }));
   const list = vi.fn(async () => ok(groups()));
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),

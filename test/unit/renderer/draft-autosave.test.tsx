@@ -32,7 +32,14 @@ function setup(draftId?: string) {
   const host = document.createElement('div');
   document.body.append(host);
   const root: Root = createRoot(host);
-  const render = (content: Content) => act(async () => root.render(<ApiProvider api={api}><Probe content={content} /></ApiProvider>));
+  const render = (content: Content) =>
+    act(async () =>
+      root.render(
+        <ApiProvider api={api}>
+          <Probe content={content} />
+        </ApiProvider>,
+      ),
+    );
   const advance = (ms: number) => act(async () => void (await vi.advanceTimersByTimeAsync(ms)));
   return { save, render, advance, unmount: () => act(async () => root.unmount()), hook: () => hook!, status: () => host.textContent };
 }

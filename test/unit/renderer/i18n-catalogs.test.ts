@@ -35,7 +35,11 @@ describe('message catalogs', () => {
 
   it.each(LOCALES)('%s messages are valid ICU and use the same placeholders', (locale) => {
     for (const key of keys) {
-      const placeholders = (text: string) => [...text.matchAll(/\{(\w+)/g)].map((m) => m[1]).filter((name) => !['one', 'other'].includes(name!)).sort();
+      const placeholders = (text: string) =>
+        [...text.matchAll(/\{(\w+)/g)]
+          .map((m) => m[1])
+          .filter((name) => !['one', 'other'].includes(name!))
+          .sort();
       const text = catalogs[locale][key as keyof typeof fi];
       const errors: unknown[] = [];
       const intl = createIntl({ locale, messages: catalogs[locale], onError: (error) => errors.push(error) });
@@ -74,7 +78,10 @@ describe('message catalogs', () => {
     // Template ids: every prefix they are built from must exist in the catalog.
     for (const template of templated) {
       const prefix = template.split('${')[0]!;
-      expect(keys.some((key) => key.startsWith(prefix)), template).toBe(true);
+      expect(
+        keys.some((key) => key.startsWith(prefix)),
+        template,
+      ).toBe(true);
     }
   });
 });

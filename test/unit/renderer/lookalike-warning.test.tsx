@@ -65,7 +65,10 @@ async function mount(element: React.ReactNode, stub: SinettiApi): Promise<HTMLEl
 describe('look-alike domain warnings', () => {
   it('marks a look-alike recipient chip and explains it under the chips, naming the domain it imitates', async () => {
     const chips = [chipOf(`asiakas@${SPOOF}`), chipOf('kirjaamo@äänekoski.fi'), chipOf('kollega@perhepalvelut.fi')];
-    const el = await mount(<RecipientField label="Vastaanottaja" chipsLabel="Lisätyt" chips={chips} pending="" onChange={() => undefined} decision={undefined} testId="to" />, api({}));
+    const el = await mount(
+      <RecipientField label="Vastaanottaja" chipsLabel="Lisätyt" chips={chips} pending="" onChange={() => undefined} decision={undefined} testId="to" />,
+      api({}),
+    );
     const rendered = [...el.querySelectorAll('[data-testid="recipient-chip"]')].map((c) => c.getAttribute('data-lookalike'));
     expect(rendered).toEqual(['true', 'false', 'false']);
     expect(el.querySelector('[data-testid="recipient-chip"]')!.textContent).toContain('näköisosoite');
@@ -76,7 +79,18 @@ describe('look-alike domain warnings', () => {
   });
 
   it('shows no warning for ordinary recipients', async () => {
-    const el = await mount(<RecipientField label="To" chipsLabel="Added" chips={[chipOf('kirjaamo@äänekoski.fi')]} pending="" onChange={() => undefined} decision={undefined} testId="to" />, api({}));
+    const el = await mount(
+      <RecipientField
+        label="To"
+        chipsLabel="Added"
+        chips={[chipOf('kirjaamo@äänekoski.fi')]}
+        pending=""
+        onChange={() => undefined}
+        decision={undefined}
+        testId="to"
+      />,
+      api({}),
+    );
     expect(el.querySelector('[data-testid="to-lookalike"]')).toBeNull();
   });
 
@@ -96,11 +110,19 @@ describe('look-alike domain warnings', () => {
 
   it('warns about a look-alike sender in the message view, in Swedish and English too', async () => {
     const open = { 'mail:message:open': async () => ok(view) };
-    const fi = await mount(<MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />, api(open));
-    expect(fi.querySelector('[data-testid="sender-lookalike"]')!.textContent).toContain(`paatos@${SPOOF}: verkkotunnus ${SPOOF} näyttää tutulta verkkotunnukselta perhepalvelut.fi`);
+    const fi = await mount(
+      <MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />,
+      api(open),
+    );
+    expect(fi.querySelector('[data-testid="sender-lookalike"]')!.textContent).toContain(
+      `paatos@${SPOOF}: verkkotunnus ${SPOOF} näyttää tutulta verkkotunnukselta perhepalvelut.fi`,
+    );
     act(() => root?.unmount());
     container?.remove();
-    const sv = await mount(<MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />, api(open, 'sv-FI'));
+    const sv = await mount(
+      <MessageView mailbox={view.mailbox} uid={view.uid} groups={[]} onFlagsChanged={() => undefined} onRemoved={() => undefined} />,
+      api(open, 'sv-FI'),
+    );
     expect(sv.querySelector('[data-testid="sender-lookalike"]')!.textContent).toContain('ser ut som den kända domänen perhepalvelut.fi');
     act(() => root?.unmount());
     container?.remove();

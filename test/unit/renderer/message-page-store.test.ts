@@ -8,7 +8,17 @@ import { fail, ok, type Result } from '../../../shared/result.js';
 import { MessagePageStore } from '../../../renderer/messages/message-page-store.js';
 
 function row(uid: number, subject = `viesti ${uid}`): MessageRow {
-  return { uid, from: { name: 'Liisa', address: 'l@x.fi' }, subject, date: uid, size: 10, flags: { seen: false, answered: false, flagged: false }, hasAttachments: false, encrypted: false, signed: false };
+  return {
+    uid,
+    from: { name: 'Liisa', address: 'l@x.fi' },
+    subject,
+    date: uid,
+    size: 10,
+    flags: { seen: false, answered: false, flagged: false },
+    hasAttachments: false,
+    encrypted: false,
+    signed: false,
+  };
 }
 
 function controlledFetcher() {

@@ -74,7 +74,12 @@ describe('trusted status bar', () => {
       from: { name: 'Kumppani', address: 'kumppani@kela.example' },
       text: 'Hyökkääjän teksti',
       signed: true,
-      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'AB'.repeat(20) } },
+      crypto: {
+        decryption: 'not-encrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'AB'.repeat(20) },
+      },
       identity: { fromAddresses: ['kumppani@kela.example'] },
     });
     const status = el.querySelector('[data-testid="crypto-status"]')!;
@@ -92,7 +97,12 @@ describe('trusted status bar', () => {
       from: { name: 'Kumppani', address: 'kumppani@kela.example' },
       identity: { fromAddresses: ['kumppani@kela.example'] },
       text: 'Hyökkääjän teksti\nAito osa',
-      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'] } },
+      crypto: {
+        decryption: 'not-encrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'partial', coveredPart: '2', signerUserIds: ['Kumppani <kumppani@kela.example>'] },
+      },
       segments: [
         { partId: '1', signed: false, text: 'Hyökkääjän teksti' },
         { partId: '2.1', signed: true, text: 'Aito osa' },
@@ -110,7 +120,11 @@ describe('trusted status bar', () => {
   });
 
   it('several From addresses, an address in the display name and a differing Sender are said plainly', async () => {
-    const el = await render({ ...base, text: 'Hei', identity: { fromAddresses: ['evil@x.example', 'toinen@x.example'], displayNameAddress: 'kumppani@kela.example', sender: 'bulk@mailer.example' } });
+    const el = await render({
+      ...base,
+      text: 'Hei',
+      identity: { fromAddresses: ['evil@x.example', 'toinen@x.example'], displayNameAddress: 'kumppani@kela.example', sender: 'bulk@mailer.example' },
+    });
     const identity = el.querySelector('[data-testid="sender-identity"]')!;
     expect(identity.getAttribute('data-from-count')).toBe('2');
     expect(identity.textContent).toContain('Viestissä on useita lähettäjiä (evil@x.example, toinen@x.example)');
@@ -154,27 +168,64 @@ describe('trusted status bar', () => {
       identity: { fromAddresses: ['kumppani@kela.example'] },
       text: 'Hei',
       signed: true,
-      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'good', acceptance: 'unverified', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'CD'.repeat(20) } },
+      crypto: {
+        decryption: 'not-encrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'good', acceptance: 'unverified', signerUserIds: ['Kumppani <kumppani@kela.example>'], fingerprint: 'CD'.repeat(20) },
+      },
     });
     expect(el.querySelector('[data-testid="crypto-status"]')!.getAttribute('data-signature')).toBe('good');
     expect(el.querySelector('[data-testid="signer-unverified"]')!.textContent).toContain('Et ole vahvistanut allekirjoittajan avainta');
   });
 
   it('a key locked by its passphrase asks the person to unlock it, with the key ID', async () => {
-    const el = await render({ ...base, encrypted: true, crypto: { decryption: 'locked', recipientKeyIds: ['0123456789ABCDEF'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    const el = await render({
+      ...base,
+      encrypted: true,
+      crypto: { decryption: 'locked', recipientKeyIds: ['0123456789ABCDEF'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } },
+    });
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Avaimesi on lukittu');
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('0123456789ABCDEF');
   });
 
-  it('mail encrypted to a key the person lacks names the key and who grants it: in a team mailbox, that team\'s lead', async () => {
-    const noKey = { ...base, mailbox: { accountId: 'a1', path: 'shared/perhepalvelut' }, encrypted: true, crypto: { decryption: 'no-key' as const, recipientKeyIds: ['89ABCDEF01234567'], protectedSubject: false, signature: { status: 'none' as const, signerUserIds: [] } } };
-    const team: MailboxGroup = { id: 'shared:perhepalvelut', kind: 'team', label: 'Perhepalvelut', accountId: 'a1', mailboxes: [{ accountId: 'a1', path: 'shared/perhepalvelut', name: 'Perhepalvelut', delimiter: '/', specialUse: null, selectable: true, rights: null } as unknown as MailboxGroup['mailboxes'][number]] };
+  it("mail encrypted to a key the person lacks names the key and who grants it: in a team mailbox, that team's lead", async () => {
+    const noKey = {
+      ...base,
+      mailbox: { accountId: 'a1', path: 'shared/perhepalvelut' },
+      encrypted: true,
+      crypto: {
+        decryption: 'no-key' as const,
+        recipientKeyIds: ['89ABCDEF01234567'],
+        protectedSubject: false,
+        signature: { status: 'none' as const, signerUserIds: [] },
+      },
+    };
+    const team: MailboxGroup = {
+      id: 'shared:perhepalvelut',
+      kind: 'team',
+      label: 'Perhepalvelut',
+      accountId: 'a1',
+      mailboxes: [
+        {
+          accountId: 'a1',
+          path: 'shared/perhepalvelut',
+          name: 'Perhepalvelut',
+          delimiter: '/',
+          specialUse: null,
+          selectable: true,
+          rights: null,
+        } as unknown as MailboxGroup['mailboxes'][number],
+      ],
+    };
     const inTeam = (await render(noKey, [team])).querySelector('[data-testid="crypto-status"]')!.textContent!;
     expect(inTeam).toContain('89ABCDEF01234567');
     expect(inTeam).toContain('Tiimin Perhepalvelut avaimen myöntää tiimin esihenkilö');
     act(() => root?.unmount());
     container?.remove();
-    const personal = (await render({ ...noKey, mailbox: { accountId: 'a1', path: 'INBOX' } }, [team])).querySelector('[data-testid="crypto-status"]')!.textContent!;
+    const personal = (await render({ ...noKey, mailbox: { accountId: 'a1', path: 'INBOX' } }, [team])).querySelector(
+      '[data-testid="crypto-status"]',
+    )!.textContent!;
     expect(personal).toContain('89ABCDEF01234567');
     expect(personal).not.toContain('Tiimin');
   });
@@ -192,7 +243,12 @@ describe('trusted status bar: facts from reading interoperability (issue 9)', ()
       identity: { fromAddresses: ['bob@openpgp.example'] },
       text: 'Sundays are nothing without callaloo.',
       signed: true,
-      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'date-mismatch', signerUserIds: [bob], fingerprint: 'FB'.repeat(20), signedAt, dateMismatch: { signedAt, headerDate } } },
+      crypto: {
+        decryption: 'not-encrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'date-mismatch', signerUserIds: [bob], fingerprint: 'FB'.repeat(20), signedAt, dateMismatch: { signedAt, headerDate } },
+      },
     });
     const status = el.querySelector('[data-testid="crypto-status"]')!;
     expect(status.getAttribute('data-signature')).toBe('date-mismatch');
@@ -208,7 +264,12 @@ describe('trusted status bar: facts from reading interoperability (issue 9)', ()
       ...base,
       identity: { fromAddresses: ['evil@x.example'] },
       text: 'Hei',
-      crypto: { decryption: 'not-encrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'mismatch', signerUserIds: [bob], signedAt, dateMismatch: { signedAt, headerDate } } },
+      crypto: {
+        decryption: 'not-encrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'mismatch', signerUserIds: [bob], signedAt, dateMismatch: { signedAt, headerDate } },
+      },
     });
     expect(el.querySelector('[data-testid="crypto-status"]')!.textContent).toContain('Allekirjoitus ei vastaa lähettäjää');
     expect(el.querySelector('[data-testid="signature-date-note"]')!.textContent).toMatch(/Allekirjoitus on tehty .*2020.*lähetetty .*2019/);
@@ -218,32 +279,57 @@ describe('trusted status bar: facts from reading interoperability (issue 9)', ()
     const decrypted = { ...base, encrypted: true, text: 'Sundays are nothing without callaloo.', identity: { fromAddresses: ['carol@example.com'] } };
     const el = await render({
       ...decrypted,
-      crypto: { decryption: 'decrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] }, outerSignature: { protocol: 'openpgp', status: 'unknown-key', keyId: '3099FF1238852B9F', signerUserIds: [] } },
+      crypto: {
+        decryption: 'decrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'none', signerUserIds: [] },
+        outerSignature: { protocol: 'openpgp', status: 'unknown-key', keyId: '3099FF1238852B9F', signerUserIds: [] },
+      },
     });
     const outer = el.querySelector('[data-testid="outer-signature"]')!;
     expect(outer.getAttribute('data-outer-signature')).toBe('unknown-key');
-    expect(outer.textContent).toContain('Salattu viesti on kääritty ulompaan OpenPGP-allekirjoitukseen: allekirjoitettu tuntemattomalla avaimella (avaintunniste 3099FF1238852B9F)');
+    expect(outer.textContent).toContain(
+      'Salattu viesti on kääritty ulompaan OpenPGP-allekirjoitukseen: allekirjoitettu tuntemattomalla avaimella (avaintunniste 3099FF1238852B9F)',
+    );
     expect(outer.textContent).toContain('Se kattaa vain salatun datan');
     expect(el.querySelector('[data-testid="crypto-status"]')!.getAttribute('data-signature')).toBe('none');
     act(() => root?.unmount());
     container?.remove();
     const smime = await render({
       ...decrypted,
-      crypto: { decryption: 'decrypted', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] }, outerSignature: { protocol: 'smime', status: 'not-checked', signerUserIds: [] } },
+      crypto: {
+        decryption: 'decrypted',
+        recipientKeyIds: [],
+        protectedSubject: false,
+        signature: { status: 'none', signerUserIds: [] },
+        outerSignature: { protocol: 'smime', status: 'not-checked', signerUserIds: [] },
+      },
     });
-    expect(smime.querySelector('[data-testid="outer-signature"]')!.textContent).toContain('ulompaan S/MIME-allekirjoitukseen: Sinetti ei tarkista S/MIME-allekirjoituksia');
+    expect(smime.querySelector('[data-testid="outer-signature"]')!.textContent).toContain(
+      'ulompaan S/MIME-allekirjoitukseen: Sinetti ei tarkista S/MIME-allekirjoituksia',
+    );
   });
 
   it('a message labelled encrypted without ciphertext says it is not encrypted, never "damaged or altered"', async () => {
-    const el = await render({ ...base, crypto: { decryption: 'not-ciphertext', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    const el = await render({
+      ...base,
+      crypto: { decryption: 'not-ciphertext', recipientKeyIds: [], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } },
+    });
     const status = el.querySelector('[data-testid="crypto-status"]')!;
     expect(status.getAttribute('data-decryption')).toBe('not-ciphertext');
-    expect(el.querySelector('[data-testid="not-ciphertext"]')!.textContent).toContain('Viesti on merkitty salatuksi, mutta sen salatussa osassa ei ole salattua sisältöä');
+    expect(el.querySelector('[data-testid="not-ciphertext"]')!.textContent).toContain(
+      'Viesti on merkitty salatuksi, mutta sen salatussa osassa ei ole salattua sisältöä',
+    );
     expect(status.textContent).not.toContain('vioittunut');
   });
 
   it('mail to a hidden recipient that no held key opens says so instead of naming key ID 0000000000000000', async () => {
-    const el = await render({ ...base, encrypted: true, crypto: { decryption: 'no-key', recipientKeyIds: ['0000000000000000'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } } });
+    const el = await render({
+      ...base,
+      encrypted: true,
+      crypto: { decryption: 'no-key', recipientKeyIds: ['0000000000000000'], protectedSubject: false, signature: { status: 'none', signerUserIds: [] } },
+    });
     const text = el.querySelector('[data-testid="crypto-status"]')!.textContent!;
     expect(text).toContain('Viesti on salattu piilotetulle vastaanottajalle');
     expect(text).not.toContain('0000000000000000');

@@ -41,7 +41,15 @@ async function render(api: SinettiApi, node: React.ReactNode) {
 it('explains an uncertain and a damaged copy and offers only what is safe for each', async () => {
   let items = [
     { id: DAMAGED, to: [], state: 'damaged' as const, attempts: 0, lastError: { code: 'SECRET_CORRUPT', message: 'x' } },
-    { id: UNCERTAIN, messageId: 'm@sinetti.test', route: 'plain' as const, to: ['asiakas@example.net'], state: 'uncertain' as const, attempts: 1, lastError: { code: 'CONNECTION_LOST', message: 'x' } },
+    {
+      id: UNCERTAIN,
+      messageId: 'm@sinetti.test',
+      route: 'plain' as const,
+      to: ['asiakas@example.net'],
+      state: 'uncertain' as const,
+      attempts: 1,
+      lastError: { code: 'CONNECTION_LOST', message: 'x' },
+    },
   ];
   const markSent = vi.fn(async ({ id }: { id: string }) => {
     items = items.filter((i) => i.id !== id);

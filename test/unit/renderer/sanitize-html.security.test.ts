@@ -19,7 +19,25 @@ function parse(html: string): Document {
 function assertInert(html: string): void {
   const doc = parse(html);
   for (const element of doc.body.querySelectorAll('*')) {
-    expect(['script', 'iframe', 'object', 'embed', 'form', 'input', 'meta', 'base', 'link', 'style', 'svg', 'math', 'frame', 'frameset', 'button', 'textarea', 'select']).not.toContain(element.localName);
+    expect([
+      'script',
+      'iframe',
+      'object',
+      'embed',
+      'form',
+      'input',
+      'meta',
+      'base',
+      'link',
+      'style',
+      'svg',
+      'math',
+      'frame',
+      'frameset',
+      'button',
+      'textarea',
+      'select',
+    ]).not.toContain(element.localName);
     for (const attr of element.attributes) {
       expect(attr.name.startsWith('on'), `${element.localName}[${attr.name}]`).toBe(false);
       expect(attr.value).not.toMatch(/^\s*(javascript|vbscript|file|data:text):/i);
@@ -97,7 +115,9 @@ describe('sanitizeEmailHtml: links', () => {
   });
 
   it('keeps https: and mailto: links and marks them noopener noreferrer', () => {
-    const out = clean('<a href="https://kunta.example/perhekahvilat" target="_blank">Katso aikataulut</a> <a href="mailto:neuvola@kunta.example">Neuvola</a>').html;
+    const out = clean(
+      '<a href="https://kunta.example/perhekahvilat" target="_blank">Katso aikataulut</a> <a href="mailto:neuvola@kunta.example">Neuvola</a>',
+    ).html;
     const [https, mailto] = [...parse(out).querySelectorAll('a')];
     expect(https?.getAttribute('href')).toBe('https://kunta.example/perhekahvilat');
     expect(https?.getAttribute('rel')).toBe('noopener noreferrer');
@@ -106,7 +126,9 @@ describe('sanitizeEmailHtml: links', () => {
   });
 
   it('removes forms and their actions, keeping visible text', () => {
-    const out = clean('<form action="https://phish.example/login" method="post">Tunnus <input name="u"><button formaction="https://x.example">Kirjaudu</button></form>').html;
+    const out = clean(
+      '<form action="https://phish.example/login" method="post">Tunnus <input name="u"><button formaction="https://x.example">Kirjaudu</button></form>',
+    ).html;
     assertInert(out);
     expect(out).not.toMatch(/phish|formaction|<input|<button/);
     expect(out).toContain('Tunnus');
@@ -152,7 +174,9 @@ describe('sanitizeEmailHtml: remote content is removed and counted', () => {
   });
 
   it('removes style attributes that load anything, counting the remote ones', () => {
-    const result = clean('<div style="background-image: url(https://track.example/bg.png); color: red">a</div><p style="background:url(\'//x.example/y\')">b</p><span style="color: blue">c</span>');
+    const result = clean(
+      '<div style="background-image: url(https://track.example/bg.png); color: red">a</div><p style="background:url(\'//x.example/y\')">b</p><span style="color: blue">c</span>',
+    );
     expect(result.blockedRemote).toBe(2);
     const doc = parse(result.html);
     expect(doc.querySelector('div')?.hasAttribute('style')).toBe(false);

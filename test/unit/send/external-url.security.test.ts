@@ -10,7 +10,9 @@ describe('vetExternalUrl', () => {
   it('keeps https: links and mailto: links with to, cc, bcc, subject and body', () => {
     expect(vetExternalUrl('https://thl.fi/ohjeet?a=1')).toBe('https://thl.fi/ohjeet?a=1');
     expect(vetExternalUrl('mailto:neuvola@kunta.example')).toBe('mailto:neuvola@kunta.example');
-    expect(vetExternalUrl('mailto:neuvola@kunta.example?subject=Aika&body=Hei%20vaan&cc=a@kunta.example&bcc=b@kunta.example&to=c@kunta.example')).not.toBeNull();
+    expect(
+      vetExternalUrl('mailto:neuvola@kunta.example?subject=Aika&body=Hei%20vaan&cc=a@kunta.example&bcc=b@kunta.example&to=c@kunta.example'),
+    ).not.toBeNull();
     expect(vetExternalUrl('mailto:?to=neuvola@kunta.example&SUBJECT=Aika')).not.toBeNull();
   });
 
@@ -28,6 +30,7 @@ describe('vetExternalUrl', () => {
   });
 
   it('refuses other schemes and credentials in https: links', () => {
-    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://thl.fi/', 'https://user:pw@thl.fi/', 'data:text/html,x']) expect(vetExternalUrl(url)).toBeNull();
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'http://thl.fi/', 'https://user:pw@thl.fi/', 'data:text/html,x'])
+      expect(vetExternalUrl(url)).toBeNull();
   });
 });

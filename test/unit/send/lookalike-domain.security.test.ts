@@ -32,7 +32,19 @@ describe('lookalikeDomain', () => {
   });
 
   it('leaves ordinary Finnish, Swedish, Russian, Greek and Japanese domains alone', () => {
-    for (const domain of ['kunta.example', 'äänekoski.fi', toASCII('äänekoski.fi'), 'pöytäkirja.fi', 'åland.ax', 'пример.рф', 'пример.com', 'ελληνικά.gr', '日本語.jp', 'ソニー.jp', 'example-2.fi']) {
+    for (const domain of [
+      'kunta.example',
+      'äänekoski.fi',
+      toASCII('äänekoski.fi'),
+      'pöytäkirja.fi',
+      'åland.ax',
+      'пример.рф',
+      'пример.com',
+      'ελληνικά.gr',
+      '日本語.jp',
+      'ソニー.jp',
+      'example-2.fi',
+    ]) {
       expect(lookalikeDomain(domain, KNOWN), domain).toBeNull();
     }
     // An accent is a real difference (TS #39 keeps it): not a look-alike of a known unaccented domain.

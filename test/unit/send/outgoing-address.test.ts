@@ -4,9 +4,15 @@ import { checkOutgoingAddress, displayAddress, splitRecipients, toAsciiAddress }
 
 describe('outgoing recipient addresses (nodemailer parser, strict subset)', () => {
   it('accepts ordinary addresses, with or without a display name, lower-cased', () => {
-    expect(checkOutgoingAddress('Matti.Virtanen@Kunta.FI')).toEqual({ ok: true, address: { ascii: 'matti.virtanen@kunta.fi', display: 'matti.virtanen@kunta.fi', name: '' } });
+    expect(checkOutgoingAddress('Matti.Virtanen@Kunta.FI')).toEqual({
+      ok: true,
+      address: { ascii: 'matti.virtanen@kunta.fi', display: 'matti.virtanen@kunta.fi', name: '' },
+    });
     expect(checkOutgoingAddress('Matti Virtanen <matti@kunta.fi>')).toMatchObject({ ok: true, address: { ascii: 'matti@kunta.fi', name: 'Matti Virtanen' } });
-    expect(checkOutgoingAddress('"Virtanen, Matti" <matti@kunta.fi>')).toMatchObject({ ok: true, address: { ascii: 'matti@kunta.fi', name: 'Virtanen, Matti' } });
+    expect(checkOutgoingAddress('"Virtanen, Matti" <matti@kunta.fi>')).toMatchObject({
+      ok: true,
+      address: { ascii: 'matti@kunta.fi', name: 'Virtanen, Matti' },
+    });
     expect(checkOutgoingAddress("o'brien+tag@example.com")).toMatchObject({ ok: true });
   });
 
@@ -20,22 +26,40 @@ describe('outgoing recipient addresses (nodemailer parser, strict subset)', () =
   });
 
   it('refuses what is not one mail address', () => {
-    for (const bad of ['', 'matti', 'matti@', '@kunta.fi', 'matti@kunta', 'matti@10.0.0.1', 'matti@-kunta.fi', 'a..b@kunta.fi', 'a@b.fi, c@d.fi', 'ä@kunta.fi', `${'a'.repeat(65)}@kunta.fi`]) {
+    for (const bad of [
+      '',
+      'matti',
+      'matti@',
+      '@kunta.fi',
+      'matti@kunta',
+      'matti@10.0.0.1',
+      'matti@-kunta.fi',
+      'a..b@kunta.fi',
+      'a@b.fi, c@d.fi',
+      'ä@kunta.fi',
+      `${'a'.repeat(65)}@kunta.fi`,
+    ]) {
       expect(checkOutgoingAddress(bad).ok, bad).toBe(false);
     }
     expect(checkOutgoingAddress('ä@kunta.fi')).toMatchObject({ problem: 'invalid-local-part' });
   });
 
   it('handles IDN: Unicode domains go to SMTP as punycode and are shown in Unicode, either way round', () => {
-    expect(checkOutgoingAddress('pekka@äänekoski.fi')).toEqual({ ok: true, address: { ascii: 'pekka@xn--nekoski-4waa.fi', display: 'pekka@äänekoski.fi', name: '' } });
-    expect(checkOutgoingAddress('pekka@XN--NEKOSKI-4WAA.fi')).toMatchObject({ ok: true, address: { ascii: 'pekka@xn--nekoski-4waa.fi', display: 'pekka@äänekoski.fi' } });
+    expect(checkOutgoingAddress('pekka@äänekoski.fi')).toEqual({
+      ok: true,
+      address: { ascii: 'pekka@xn--nekoski-4waa.fi', display: 'pekka@äänekoski.fi', name: '' },
+    });
+    expect(checkOutgoingAddress('pekka@XN--NEKOSKI-4WAA.fi')).toMatchObject({
+      ok: true,
+      address: { ascii: 'pekka@xn--nekoski-4waa.fi', display: 'pekka@äänekoski.fi' },
+    });
     expect(checkOutgoingAddress('Pekka <pekka@ÄÄNEKOSKI.FI>')).toMatchObject({ ok: true, address: { ascii: 'pekka@xn--nekoski-4waa.fi' } });
     expect(toAsciiAddress('info@sjötorp.ax')).toBe('info@xn--sjtorp-xxa.ax');
     expect(displayAddress('info@xn--sjtorp-xxa.ax')).toBe('info@sjötorp.ax');
     expect(displayAddress('anna@kunta.fi')).toBe('anna@kunta.fi');
   });
 
-  it('splits pasted lists on the parser\'s separators, keeping a quoted comma in one name', () => {
+  it("splits pasted lists on the parser's separators, keeping a quoted comma in one name", () => {
     const checks = splitRecipients('a@kunta.fi; "Virtanen, Matti" <m@kunta.fi>,\npekka@äänekoski.fi, "x y"@kunta.fi');
     expect(checks.map((c) => (c.ok ? c.address.ascii : c.problem))).toEqual(['a@kunta.fi', 'm@kunta.fi', 'pekka@xn--nekoski-4waa.fi', 'quoted-local-part']);
   });

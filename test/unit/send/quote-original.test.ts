@@ -5,18 +5,24 @@ import { attachmentName } from '../../../main/services/send/compose-sources.js';
 
 const node = (type: string, extra: Partial<BodyStructureNode> = {}): BodyStructureNode => ({ type, ...extra }) as BodyStructureNode;
 
-describe('quoting: only the original\'s own root body', () => {
+describe("quoting: only the original's own root body", () => {
   it('takes the plain alternative and the inline text parts, never an attached message or an encrypted part', () => {
     const structure = node('multipart/mixed', {
       childNodes: [
         node('multipart/alternative', { part: '1', childNodes: [node('text/plain', { part: '1.1' }), node('text/html', { part: '1.2' })] }),
         node('message/rfc822', { part: '2', childNodes: [node('text/plain', { part: '2.1' })] }),
-        node('multipart/encrypted', { part: '3', childNodes: [node('application/pgp-encrypted', { part: '3.1' }), node('application/octet-stream', { part: '3.2' })] }),
+        node('multipart/encrypted', {
+          part: '3',
+          childNodes: [node('application/pgp-encrypted', { part: '3.1' }), node('application/octet-stream', { part: '3.2' })],
+        }),
         node('text/plain', { part: '4', disposition: 'attachment' }),
         node('text/plain', { part: '5' }),
       ],
     });
-    expect(rootTextParts(structure)).toEqual([{ part: '1.1', type: 'text/plain' }, { part: '5', type: 'text/plain' }]);
+    expect(rootTextParts(structure)).toEqual([
+      { part: '1.1', type: 'text/plain' },
+      { part: '5', type: 'text/plain' },
+    ]);
   });
 
   it('uses HTML only when there is no plain alternative, and only the signed content of multipart/signed', () => {
@@ -70,12 +76,16 @@ describe('quoting: only the original\'s own root body', () => {
 
   it('quotes with "> " under an attribution in fi, sv and en; an empty body gives no quote', () => {
     const original = { from: { name: 'Asiakas', address: 'asiakas@example.net' }, date: Date.UTC(2026, 10, 30, 10, 0) };
-    expect(quoteForReply('Rivi 1\n> vanha\n\nRivi 3', original, 'fi')).toMatch(/^.+ Asiakas <asiakas@example\.net> kirjoitti:\n> Rivi 1\n>> vanha\n>\n> Rivi 3$/);
+    expect(quoteForReply('Rivi 1\n> vanha\n\nRivi 3', original, 'fi')).toMatch(
+      /^.+ Asiakas <asiakas@example\.net> kirjoitti:\n> Rivi 1\n>> vanha\n>\n> Rivi 3$/,
+    );
     expect(quoteForReply('x', original, 'sv-FI')).toMatch(/skrev Asiakas <asiakas@example\.net>:\n> x$/);
     expect(quoteForReply('x', original, 'en')).toMatch(/^On .+, Asiakas <asiakas@example\.net> wrote:\n> x$/);
     expect(quoteForReply('  \n', original, 'fi')).toBe('');
     const forwarded = forwardBlock('Teksti', { ...original, to: [{ name: '', address: 'tiimi@sinetti.test' }], cc: [], subject: 'Asia' }, 'sv-FI');
-    expect(forwarded).toMatch(/^---------- Vidarebefordrat meddelande ----------\nFrån: Asiakas <asiakas@example\.net>\nDatum: .+\nÄmne: Asia\nTill: tiimi@sinetti\.test\n\nTeksti$/);
+    expect(forwarded).toMatch(
+      /^---------- Vidarebefordrat meddelande ----------\nFrån: Asiakas <asiakas@example\.net>\nDatum: .+\nÄmne: Asia\nTill: tiimi@sinetti\.test\n\nTeksti$/,
+    );
   });
 
   it('prefixes the subject once, whatever prefixes it had', () => {
@@ -85,9 +95,14 @@ describe('quoting: only the original\'s own root body', () => {
     expect(prefixedSubject('Reseptit', 'Re:')).toBe('Re: Reseptit');
   });
 
-  it('answers Reply-To (else From); reply-all adds the others, never the person\'s own addresses, each once', () => {
+  it("answers Reply-To (else From); reply-all adds the others, never the person's own addresses, each once", () => {
     const a = (address: string) => ({ name: '', address });
-    const original = { from: [a('Asiakas@example.net')], replyTo: [], to: [a('perhepalvelut@sinetti.test'), a('sosiaalityo@kunta.fi')], cc: [a('asiakas@example.net'), a('demo@sinetti.test')] };
+    const original = {
+      from: [a('Asiakas@example.net')],
+      replyTo: [],
+      to: [a('perhepalvelut@sinetti.test'), a('sosiaalityo@kunta.fi')],
+      cc: [a('asiakas@example.net'), a('demo@sinetti.test')],
+    };
     const own = ['perhepalvelut@sinetti.test', 'demo@sinetti.test'];
     expect(replyRecipients(original, false, own)).toEqual({ to: ['asiakas@example.net'], cc: [] });
     expect(replyRecipients(original, true, own)).toEqual({ to: ['asiakas@example.net'], cc: ['sosiaalityo@kunta.fi'] });

@@ -61,7 +61,8 @@ describe('the composer uploader', () => {
     const uploads = new AttachmentUploads();
     const pieces: number[] = [];
     const api = {
-      'attachments:upload:begin': async (request: unknown) => ok(uploads.begin(...(Object.values(uploadBeginSchema.parse(request)) as [string, string, number]))),
+      'attachments:upload:begin': async (request: unknown) =>
+        ok(uploads.begin(...(Object.values(uploadBeginSchema.parse(request)) as [string, string, number]))),
       'attachments:upload:chunk': async (request: unknown) => {
         const { attachmentId, offset, dataBase64 } = uploadChunkSchema.parse(request);
         pieces.push(dataBase64.length);

@@ -57,7 +57,11 @@ class MemoryDraftsFolder implements DraftsFolder {
  * One workstation: real personal keys and a real team key store (the team key held as a team key,
  * when given), the identity decision create-services.ts wires, and the account's identity.
  */
-async function workstation(folder: MemoryDraftsFolder, accountId = ACCOUNT, options: { address?: string; kind?: 'personal' | 'team'; teamKey?: PrivateKey; teamAddresses?: string[] } = {}) {
+async function workstation(
+  folder: MemoryDraftsFolder,
+  accountId = ACCOUNT,
+  options: { address?: string; kind?: 'personal' | 'team'; teamKey?: PrivateKey; teamAddresses?: string[] } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'sinetti-drafts-unit-'));
   const secrets = new SecretStore(new MemoryKeychain(), dir);
   const events = new DomainEventBus();
@@ -95,7 +99,8 @@ function content(overrides: Partial<DraftContent> = {}): DraftContent {
 }
 
 const noPlaintext = (bytes: Buffer) => {
-  for (const secret of [SECRET_SUBJECT, SECRET_TEXT, '131052-308T', 'asiakas@example.net', 'Liitteen sisältö', 'Virtaset']) expect(bytes.includes(secret), secret).toBe(false);
+  for (const secret of [SECRET_SUBJECT, SECRET_TEXT, '131052-308T', 'asiakas@example.net', 'Liitteen sisältö', 'Virtaset'])
+    expect(bytes.includes(secret), secret).toBe(false);
 };
 
 describe('draft service', () => {
@@ -133,10 +138,19 @@ describe('draft service', () => {
     const b = await workstation(folder, 'acc-2');
     await b.keys.importPrivate(privateKey);
     const listed = await b.drafts.list();
-    expect(listed).toMatchObject({ drafts: [{ draftId: draft.draftId, subject: SECRET_SUBJECT, to: draft.to, local: false, server: true, attachments: 1 }], unreadableOnServer: 0 });
+    expect(listed).toMatchObject({
+      drafts: [{ draftId: draft.draftId, subject: SECRET_SUBJECT, to: draft.to, local: false, server: true, attachments: 1 }],
+      unreadableOnServer: 0,
+    });
     const opened = await b.drafts.open(draft.draftId);
     // Everything back, with the accounts mapped to this workstation's own account ids.
-    expect(opened).toEqual({ ...draft, accountId: 'acc-2', replyTo: { mailbox: { accountId: 'acc-2', path: 'INBOX' }, uid: 42 }, text: `${SECRET_TEXT} Kolmas versio.`, savedAt: expect.any(Number) });
+    expect(opened).toEqual({
+      ...draft,
+      accountId: 'acc-2',
+      replyTo: { mailbox: { accountId: 'acc-2', path: 'INBOX' }, uid: 42 },
+      text: `${SECRET_TEXT} Kolmas versio.`,
+      savedAt: expect.any(Number),
+    });
     // B edits: B's save replaces A's copy; A then sees B's version, under A's account.
     const { savedAt: _savedAt, ...reopened } = opened;
     void _savedAt;
@@ -203,7 +217,10 @@ describe('draft service', () => {
     const own = await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const key = (await ws.keys.privateKey(own.fingerprint))!;
     const provider = new CompositeKeyProvider([ws.keys]);
-    for (const draft of [content({ to: '', subject: '', text: '', attachments: [] }), content({ text: 'rivi 1\n\n  sisennys\t\nviimeinen ilman rivinvaihtoa', subject: 'Åäö – "lainaus" =?utf-8?' })]) {
+    for (const draft of [
+      content({ to: '', subject: '', text: '', attachments: [] }),
+      content({ text: 'rivi 1\n\n  sisennys\t\nviimeinen ilman rivinvaihtoa', subject: 'Åäö – "lainaus" =?utf-8?' }),
+    ]) {
       const raw = await buildEncryptedDraft({ ...draft, savedAt: 1 }, { address: ADDRESS }, { encryptionKeys: [key.toPublic()], signingKey: key });
       expect(await readEncryptedDraft(raw, provider)).toEqual({ ok: true, draft: { ...draft, savedAt: 1 }, accounts: {} });
     }
@@ -212,7 +229,12 @@ describe('draft service', () => {
   it('encrypts a team mailbox draft to the team key too, so a colleague holding it reopens the draft', async () => {
     const folder = new MemoryDraftsFolder();
     const team = 'perhepalvelut@sinetti.test';
-    const { privateKey: teamKey } = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: team }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const { privateKey: teamKey } = await generateKey({
+      userIDs: [{ name: 'Perhepalvelut', email: team }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+    });
     const anna = await workstation(folder, ACCOUNT, { address: team, kind: 'team', teamKey });
     await anna.keys.generate({ name: 'Anna', email: ADDRESS });
     const draft = content();
@@ -228,9 +250,14 @@ describe('draft service', () => {
     expect(await outsider.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });
   });
 
-  it('encrypts a personal draft only to the person\'s own keys, even with the team key imported under personal keys', async () => {
+  it("encrypts a personal draft only to the person's own keys, even with the team key imported under personal keys", async () => {
     const team = 'perhepalvelut@sinetti.test';
-    const { privateKey: teamKey } = await generateKey({ userIDs: [{ name: 'Perhepalvelut', email: team }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
+    const { privateKey: teamKey } = await generateKey({
+      userIDs: [{ name: 'Perhepalvelut', email: team }],
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      format: 'object',
+    });
     const teamSubkeys = new Set([teamKey, ...teamKey.getSubkeys()].map((k) => k.getKeyID().toHex()));
     // Known as a team's key two ways: the server offers the team address, or it is also held as the team key.
     for (const known of [{ teamAddresses: [team] }, { teamKey }]) {
@@ -257,7 +284,11 @@ describe('draft service', () => {
     const own = await ws.keys.generate({ name: 'Anna', email: ADDRESS });
     const ownPublic = (await ws.keys.privateKey(own.fingerprint))!.toPublic();
     const { privateKey: attacker } = await generateKey({ userIDs: [{ email: ADDRESS }], type: 'ecc', curve: 'curve25519Legacy', format: 'object' });
-    const planted = await buildEncryptedDraft({ ...content({ text: 'Lähetä tämä heti' }), savedAt: Date.now() }, { address: ADDRESS }, { encryptionKeys: [ownPublic], signingKey: attacker });
+    const planted = await buildEncryptedDraft(
+      { ...content({ text: 'Lähetä tämä heti' }), savedAt: Date.now() },
+      { address: ADDRESS },
+      { encryptionKeys: [ownPublic], signingKey: attacker },
+    );
     folder.messages.set(folder.next++, planted);
     expect(await readEncryptedDraft(planted, new CompositeKeyProvider([ws.keys]))).toEqual({ ok: false, reason: 'unverified' });
     expect(await ws.drafts.list()).toMatchObject({ drafts: [], unreadableOnServer: 1 });

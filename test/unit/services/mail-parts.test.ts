@@ -68,7 +68,17 @@ describe('UID ranges and mailbox state', () => {
     const state = new MailboxState(1n);
     state.setUids([1, 2, 3]);
     expect(state.slice('date-desc', 0, 2)).toEqual([3, 2]);
-    const row = (uid: number, date: number) => ({ uid, date, from: { name: '', address: '' }, subject: '', size: 1, flags: { seen: false, answered: false, flagged: false }, hasAttachments: false, encrypted: false, signed: false });
+    const row = (uid: number, date: number) => ({
+      uid,
+      date,
+      from: { name: '', address: '' },
+      subject: '',
+      size: 1,
+      flags: { seen: false, answered: false, flagged: false },
+      hasAttachments: false,
+      encrypted: false,
+      signed: false,
+    });
     state.putRow(row(1, 300));
     state.putRow(row(2, 100));
     state.putRow(row(3, 200));
@@ -87,7 +97,14 @@ describe('UID ranges and mailbox state', () => {
 const structure = {
   type: 'multipart/mixed',
   childNodes: [
-    { part: '1', type: 'multipart/alternative', childNodes: [{ part: '1.1', type: 'text/plain', size: 10 }, { part: '1.2', type: 'text/html', size: 20 }] },
+    {
+      part: '1',
+      type: 'multipart/alternative',
+      childNodes: [
+        { part: '1.1', type: 'text/plain', size: 10 },
+        { part: '1.2', type: 'text/html', size: 20 },
+      ],
+    },
     { part: '2', type: 'application/pdf', disposition: 'attachment', dispositionParameters: { filename: 'päätös.pdf' }, size: 5000 },
   ],
 };
@@ -95,7 +112,10 @@ const structure = {
 describe('message structure', () => {
   it('plans to fetch only the text bodies and lists attachments', () => {
     const plan = planParts(structure);
-    expect(plan.bodies).toEqual([{ part: '1.1', type: 'text/plain' }, { part: '1.2', type: 'text/html' }]);
+    expect(plan.bodies).toEqual([
+      { part: '1.1', type: 'text/plain' },
+      { part: '1.2', type: 'text/html' },
+    ]);
     expect(plan.attachments).toEqual([{ partId: '2', filename: 'päätös.pdf', mimeType: 'application/pdf', size: 5000 }]);
     expect(hasAttachments(structure)).toBe(true);
     expect(hasAttachments({ type: 'text/plain' })).toBe(false);
@@ -107,15 +127,36 @@ describe('message structure', () => {
   });
 
   it('builds a list row from envelope data, falling back to the arrival date', () => {
-    const row = toMessageRow({ uid: 7, flags: new Set(['\\Seen', '\\Flagged']), size: 1234, internalDate: new Date(5000), envelope: { subject: 'Hei', from: [{ name: 'Matti', address: 'm@x.fi' }] } });
+    const row = toMessageRow({
+      uid: 7,
+      flags: new Set(['\\Seen', '\\Flagged']),
+      size: 1234,
+      internalDate: new Date(5000),
+      envelope: { subject: 'Hei', from: [{ name: 'Matti', address: 'm@x.fi' }] },
+    });
     expect(row).toMatchObject({ uid: 7, subject: 'Hei', date: 5000, from: { name: 'Matti' }, flags: { seen: true, flagged: true, answered: false } });
   });
 
   it('reassembles fetched parts in their original tree so postal-mime decodes charsets and alternatives', async () => {
     const header = Buffer.from('From: =?UTF-8?Q?P=C3=A4ivi?= <p@x.fi>\r\nSubject: Testi\r\nContent-Type: multipart/mixed; boundary="orig"\r\n\r\n', 'latin1');
-    const plain = { mimeHeader: Buffer.from('Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'), body: Buffer.from('P=E4iv=E4=E4 ja tervetuloa') };
-    const html = { mimeHeader: Buffer.from('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n'), body: Buffer.from(Buffer.from('<p>Hyvää päivää</p>').toString('base64')) };
-    const parsed = await parseMime(assembleMessage(header, structure, new Map([['1.1', plain], ['1.2', html]])));
+    const plain = {
+      mimeHeader: Buffer.from('Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'),
+      body: Buffer.from('P=E4iv=E4=E4 ja tervetuloa'),
+    };
+    const html = {
+      mimeHeader: Buffer.from('Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n'),
+      body: Buffer.from(Buffer.from('<p>Hyvää päivää</p>').toString('base64')),
+    };
+    const parsed = await parseMime(
+      assembleMessage(
+        header,
+        structure,
+        new Map([
+          ['1.1', plain],
+          ['1.2', html],
+        ]),
+      ),
+    );
     expect(parsed.text?.trim()).toBe('Päivää ja tervetuloa');
     expect(parsed.html).toContain('Hyvää päivää');
   });

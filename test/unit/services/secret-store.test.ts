@@ -48,7 +48,10 @@ describe('SecretStore', () => {
     await new SecretStore(keychain, d).set('imap-password:a', 'salasana');
     const key = [...keychain.entries.values()][0];
     keychain.locked = true;
-    await expect(new SecretStore(keychain, d).get('imap-password:a')).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED', message: expect.stringContaining('locked') });
+    await expect(new SecretStore(keychain, d).get('imap-password:a')).rejects.toMatchObject({
+      code: 'KEYCHAIN_LOCKED',
+      message: expect.stringContaining('locked'),
+    });
     // With nothing sealed in secrets.json yet, start-up must not make a new key over the real one.
     await expect(new SecretStore(keychain, dir()).unlock()).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
     keychain.locked = false;

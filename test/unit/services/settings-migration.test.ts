@@ -81,7 +81,13 @@ describe('settings migrations', () => {
     expect(store.get().ui.locale).toBe('en');
     store.setLocale('fi');
     const reread = new SettingsStore(new ConfSettingsBackend(dir)).get();
-    expect(reread).toEqual({ schemaVersion: SETTINGS_VERSION, ui: { locale: 'fi' }, accounts: [], policyPreferences: { version: 1 }, compose: { signatures: [], templates: [] } });
+    expect(reread).toEqual({
+      schemaVersion: SETTINGS_VERSION,
+      ui: { locale: 'fi' },
+      accounts: [],
+      policyPreferences: { version: 1 },
+      compose: { signatures: [], templates: [] },
+    });
     expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 });

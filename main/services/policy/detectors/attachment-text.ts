@@ -67,8 +67,6 @@ export const EXTRACTION_LIMITS: ExtractionLimits = {
   millis: 20_000,
 };
 
-
-
 const starts = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
 
 function sniff(file: AttachmentInput): string {
@@ -77,9 +75,18 @@ function sniff(file: AttachmentInput): string {
   const type = file.contentType.toLowerCase();
   if (starts(bytes, [0x25, 0x50, 0x44, 0x46])) return 'pdf';
   if (starts(bytes, [0x50, 0x4b, 0x03, 0x04]) || starts(bytes, [0x50, 0x4b, 0x05, 0x06])) return 'zip';
-  if (starts(bytes, [0x89, 0x50, 0x4e, 0x47]) || starts(bytes, [0xff, 0xd8, 0xff]) || starts(bytes, [0x47, 0x49, 0x46, 0x38]) || starts(bytes, [0x49, 0x49, 0x2a, 0x00]) || starts(bytes, [0x4d, 0x4d, 0x00, 0x2a]) || type.startsWith('image/')) return 'image';
+  if (
+    starts(bytes, [0x89, 0x50, 0x4e, 0x47]) ||
+    starts(bytes, [0xff, 0xd8, 0xff]) ||
+    starts(bytes, [0x47, 0x49, 0x46, 0x38]) ||
+    starts(bytes, [0x49, 0x49, 0x2a, 0x00]) ||
+    starts(bytes, [0x4d, 0x4d, 0x00, 0x2a]) ||
+    type.startsWith('image/')
+  )
+    return 'image';
   if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return 'ole'; // legacy .doc/.xls, or an encrypted OOXML file
-  if (/^-----BEGIN PGP /.test(Buffer.from(bytes.subarray(0, 32)).toString('latin1')) || /\.(pgp|gpg)$/.test(name) || type === 'application/pgp-encrypted') return 'pgp';
+  if (/^-----BEGIN PGP /.test(Buffer.from(bytes.subarray(0, 32)).toString('latin1')) || /\.(pgp|gpg)$/.test(name) || type === 'application/pgp-encrypted')
+    return 'pgp';
   if (starts(bytes, [0x1f, 0x8b]) || starts(bytes, [0x37, 0x7a, 0xbc, 0xaf]) || starts(bytes, [0x52, 0x61, 0x72, 0x21])) return 'archive';
   if (type === 'message/rfc822' || name.endsWith('.eml')) return 'eml';
   if (type === 'text/html' || /\.html?$/.test(name)) return 'html';
@@ -101,7 +108,12 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
   try {
     switch (kind) {
       case 'pdf': {
-        const pdf = await pdfText(file.content, { decodedBytes: limits.pdfDecodedBytes, textChars: limits.textChars, millis: limits.millis, heapMb: limits.pdfHeapMb });
+        const pdf = await pdfText(file.content, {
+          decodedBytes: limits.pdfDecodedBytes,
+          textChars: limits.textChars,
+          millis: limits.millis,
+          heapMb: limits.pdfHeapMb,
+        });
         return pdf.ok ? scanned(pdf.text, 'pdf', limits) : { status: 'not-scanned', reason: pdf.reason, kind: 'pdf' };
       }
       case 'zip':
@@ -219,7 +231,11 @@ async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: n
   // Both alternatives: the reader sees the HTML, which need not say what the text part says.
   const parts = [email.subject ?? '', email.text ?? '', email.html ? htmlToDetectorText(email.html) : ''];
   for (const attachment of email.attachments) {
-    const inner = await extractAttachmentText({ filename: attachment.filename ?? '', contentType: attachment.mimeType, content: new Uint8Array(attachment.content as ArrayBuffer) }, limits, depth + 1);
+    const inner = await extractAttachmentText(
+      { filename: attachment.filename ?? '', contentType: attachment.mimeType, content: new Uint8Array(attachment.content as ArrayBuffer) },
+      limits,
+      depth + 1,
+    );
     // One unreadable part makes the whole attached message unreadable for the decision.
     if (inner.status === 'not-scanned') return { ...inner, kind: 'eml' };
     parts.push(inner.text);

@@ -69,7 +69,7 @@ export function hasZlibHeader(bytes: Uint8Array): boolean {
   const cmf = bytes[0];
   const flg = bytes[1];
   if (cmf === undefined || flg === undefined) return false;
-  return (cmf & 0x0f) === 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 === 0 && (flg & 0x20) === 0;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && ((cmf << 8) | flg) % 31 === 0 && (flg & 0x20) === 0;
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

@@ -46,7 +46,8 @@ export function checkHetu(candidate: string): HetuCheck {
   const day = Number(dd);
   const date = new Date(Date.UTC(year, month - 1, day));
   // Date.UTC maps years 0–99 to 1900+; every year here is ≥ 1800, so the check is direct.
-  if (month < 1 || month > 12 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return { valid: false, problem: 'date' };
+  if (month < 1 || month > 12 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return { valid: false, problem: 'date' };
   const number = Number(individual);
   // 000 and 001 are never issued.
   if (number < 2) return { valid: false, problem: 'individual-number' };

@@ -49,7 +49,7 @@ export function prescanPdf(bytes: Uint8Array, budgetBytes: number): PdfPrescan {
 
 function scan(buffer: Buffer, budget: ByteBudget, depth: number): void {
   if (depth > MAX_DEPTH) throw new Refused('too-deep');
-  for (let from = 0; ; ) {
+  for (let from = 0; ;) {
     const at = buffer.indexOf('stream', from, 'latin1');
     if (at < 0) return;
     from = at + 6;

@@ -29,7 +29,11 @@ export async function pdfText(bytes: Uint8Array, limits: PdfLimits): Promise<Pdf
   const answer = await inWorker(bytes, limits);
   if (!answer.ok) return answer;
   // As unpdf merges pages: whitespace collapsed, line structure kept.
-  const text = answer.pages.join('\n').replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n');
+  const text = answer.pages
+    .join('\n')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n');
   return { ok: true, text };
 }
 
@@ -59,7 +63,9 @@ function inWorker(bytes: Uint8Array, limits: PdfLimits): Promise<Refusal | Extra
       if (answer.ok) settle(answer);
       else settle({ ok: false, reason: answer.error === 'password' ? 'encrypted' : answer.error });
     });
-    worker.on('error', (error: Error & { code?: string }) => settle({ ok: false, reason: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'too-large' : 'malformed' }));
+    worker.on('error', (error: Error & { code?: string }) =>
+      settle({ ok: false, reason: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'too-large' : 'malformed' }),
+    );
     worker.on('exit', () => settle({ ok: false, reason: 'malformed' }));
   });
 }

@@ -137,7 +137,14 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
     keywordJustBefore: (start: number) => detectors.identityKeywords.matchNormalized(text.slice(Math.max(0, start - 40), start)).length > 0,
   };
   for (const code of findIdentityCodes(text, identity)) {
-    const label = code.kind === 'near-valid' ? 'identity-code/near-valid' : code.kind === 'date-and-tail' ? 'identity-code/date-and-tail' : code.temporary ? 'identity-code/temporary' : 'identity-code';
+    const label =
+      code.kind === 'near-valid'
+        ? 'identity-code/near-valid'
+        : code.kind === 'date-and-tail'
+          ? 'identity-code/date-and-tail'
+          : code.temporary
+            ? 'identity-code/temporary'
+            : 'identity-code';
     // A valid check character is already strong evidence; a keyword nearby makes it certain. A
     // near-valid code or a date with a tail is less certain, but never plain mail.
     const confidence = code.kind === 'valid' ? (identity.keywordNear(code.start, code.end) ? 'high' : 'medium') : 'medium';
@@ -145,7 +152,14 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
   }
   for (const m of text.matchAll(BUSINESS_ID_CANDIDATE)) {
     if (!isValidBusinessId(m[1]!)) continue;
-    findings.push({ detector: 'business-id', label: 'business-id', masked: maskBusinessId(m[1]!), start: m.index, end: m.index + m[0].length, confidence: 'medium' });
+    findings.push({
+      detector: 'business-id',
+      label: 'business-id',
+      masked: maskBusinessId(m[1]!),
+      start: m.index,
+      end: m.index + m[0].length,
+      confidence: 'medium',
+    });
   }
   for (const m of text.matchAll(IBAN_CANDIDATE)) {
     if (!isValidFinnishIban(m[1]!)) continue;
@@ -157,7 +171,14 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
     findings.push({ detector: 'icd-10', label: 'icd-10', masked: m[1]!, start, end, confidence: near(detectors.healthKeywords, start, end) ? 'high' : 'low' });
   }
   for (const term of detectors.vocabulary.matchNormalized(text)) {
-    findings.push({ detector: 'sensitive-term', label: `${term.category}/${term.term}`, masked: term.text, start: term.start, end: term.end, confidence: 'medium' });
+    findings.push({
+      detector: 'sensitive-term',
+      label: `${term.category}/${term.term}`,
+      masked: term.text,
+      start: term.start,
+      end: term.end,
+      confidence: 'medium',
+    });
   }
   return findings.sort((a, b) => a.start - b.start);
 }

@@ -49,7 +49,9 @@ function compileForm(category: string, term: string, form: string, language: 'fi
 /** Every form of every term, compiled once (the matchers share these rules; they differ only in how they search). */
 export function compileForms(categories: VocabularyCategory[]): CompiledForm[] {
   return categories.flatMap((category) =>
-    category.terms.flatMap((term) => (['fi', 'sv', 'en'] as const).flatMap((language) => term[language].map((form) => compileForm(category.id, term.id, form, language, term.compound)))),
+    category.terms.flatMap((term) =>
+      (['fi', 'sv', 'en'] as const).flatMap((language) => term[language].map((form) => compileForm(category.id, term.id, form, language, term.compound))),
+    ),
   );
 }
 
