@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { htmlToDetectorText } from '../services/policy/detectors/html-text.js';
+import { htmlHiddenText, htmlToDetectorText } from '../services/policy/detectors/html-text.js';
 import PostalMime from 'postal-mime';
 import { loadBuiltinVocabulary, textDetectors } from '../services/policy/detectors/builtin-vocabulary.js';
 import { decide, type Decision, type DraftForDecision } from '../services/policy/decide.js';
@@ -30,7 +30,9 @@ export async function draftFromEml(raw: Buffer): Promise<DraftForDecision> {
     .flatMap((a) => ('group' in a && a.group ? a.group : [a]))
     .map((a) => (a as { address?: string }).address ?? '')
     .filter(Boolean);
-  const bodyTexts = [email.text, email.html ? htmlToDetectorText(email.html) : undefined].filter((t): t is string => !!t);
+  const bodyTexts = [email.text, email.html ? htmlToDetectorText(email.html) : undefined, email.html ? htmlHiddenText(email.html) : undefined].filter(
+    (t): t is string => !!t,
+  );
   return {
     subject: email.subject ?? '',
     bodyTexts,

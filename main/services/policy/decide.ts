@@ -145,6 +145,13 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
   const tooLarge: string[] = [];
   for (const attachment of draft.attachments) {
     if (attachment.content.length > policy.attachments.maxSizeMb * 1024 * 1024) tooLarge.push(attachment.filename);
+    // The file's name travels with it and shows in every mail client ("Lausunto_131052-308T.pdf"):
+    // it is read like text, whatever the file itself holds.
+    findings.push(
+      ...scanText(attachment.filename, detectors)
+        .filter((f) => counts(f, policy))
+        .map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })),
+    );
     const extracted = await extractAttachmentText(attachment);
     if (extracted.status === 'not-scanned') {
       notScanned.push({ filename: attachment.filename, reason: extracted.reason });

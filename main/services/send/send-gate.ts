@@ -25,7 +25,7 @@ import { buildPgpMimeMessage, setEnvelopeHeaders, type OutgoingMessage } from '.
 import type { Decision, DraftForDecision } from '../policy/decide.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Policy } from '../../../shared/policy-schema.js';
-import { htmlToDetectorText } from '../policy/detectors/html-text.js';
+import { htmlHiddenText, htmlToDetectorText } from '../policy/detectors/html-text.js';
 
 /** What leaves: the exact bytes and the SMTP envelope, set explicitly from validated recipients. */
 export interface Envelope {
@@ -155,7 +155,7 @@ export class SendGate {
   private async decide(message: OutgoingMessage, context: SendContext): Promise<Decision> {
     const draft: DraftForDecision = {
       subject: message.subject,
-      bodyTexts: [message.text, ...(message.html ? [htmlToDetectorText(message.html)] : [])],
+      bodyTexts: [message.text, ...(message.html ? [htmlToDetectorText(message.html), htmlHiddenText(message.html)] : [])],
       attachments: (message.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
       recipients: [...message.to, ...(message.cc ?? [])].map((a) => a.address.toLowerCase()),
       inReplyToSecure: context.inReplyToSecure === true,

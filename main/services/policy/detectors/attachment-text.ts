@@ -16,7 +16,7 @@
  * a hang, or "nothing found".
  */
 import { OverBudget, type ByteBudget } from './bounded-inflate.js';
-import { htmlToDetectorText } from './html-text.js';
+import { htmlHiddenText, htmlToDetectorText } from './html-text.js';
 import { pdfText } from './pdf-text.js';
 import { readZipEntry, ZipUnreadable, zipEntries } from './zip-entries.js';
 import PostalMime from 'postal-mime';
@@ -120,8 +120,10 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
         return zipDocumentText(file.content, limits);
       case 'text':
         return scanned(decodeText(file.content), 'text', limits);
-      case 'html':
-        return scanned(htmlToDetectorText(decodeText(file.content)), 'html', limits);
+      case 'html': {
+        const html = decodeText(file.content);
+        return scanned(`${htmlToDetectorText(html)}\n${htmlHiddenText(html)}`, 'html', limits);
+      }
       case 'eml':
         return await messageText(file.content, limits, depth);
       case 'image':
@@ -229,7 +231,7 @@ async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: n
   }
   if (email.attachments.length > limits.mimeParts) return { status: 'not-scanned', reason: 'too-large', kind: 'eml' };
   // Both alternatives: the reader sees the HTML, which need not say what the text part says.
-  const parts = [email.subject ?? '', email.text ?? '', email.html ? htmlToDetectorText(email.html) : ''];
+  const parts = [email.subject ?? '', email.text ?? '', email.html ? htmlToDetectorText(email.html) : '', email.html ? htmlHiddenText(email.html) : ''];
   for (const attachment of email.attachments) {
     const inner = await extractAttachmentText(
       { filename: attachment.filename ?? '', contentType: attachment.mimeType, content: new Uint8Array(attachment.content as ArrayBuffer) },
