@@ -4,7 +4,7 @@
  * record of a message the outbox really stored — when storing fails there is no event, a clear
  * error, and the approval is still good for the same message.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +84,7 @@ describe('outbox through the app', () => {
       to: [`${env.colleague.username}@sinetti.test`],
       subject: 'Kahvihuone',
       text: 'Kahvinkeitin on korjattu.',
-      draftId: randomBytes(16).toString('hex'),
+      draftId: randomUUID(),
     };
     const { token } = await t.value('send:evaluate', { message });
 
