@@ -146,10 +146,11 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
   for (const attachment of draft.attachments) {
     if (attachment.content.length > policy.attachments.maxSizeMb * 1024 * 1024) tooLarge.push(attachment.filename);
     // The file's name travels with it and shows in every mail client ("Lausunto_131052-308T.pdf"):
-    // it is read like text, whatever the file itself holds.
+    // it is read like text, whatever the file itself holds. Document-type words alone ("muistio",
+    // "hakemus") name ordinary office files too, so in a name they do not count without context.
     findings.push(
       ...scanText(attachment.filename, detectors)
-        .filter((f) => counts(f, policy))
+        .filter((f) => counts(f, policy) && !(f.detector === 'sensitive-term' && f.label.startsWith('document-type/')))
         .map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })),
     );
     const extracted = await extractAttachmentText(attachment);

@@ -21,6 +21,13 @@ describe('text that is sent but not shown', () => {
       expect.objectContaining({ detector: 'identity-code', masked: '131052-****', where: { part: 'attachment', filename: file.filename } }),
     );
     expect(decision.route).not.toBe('plain');
+    // A care term in a name counts; a document-type word alone ("muistio") names ordinary office files too.
+    const report = await run({ ...base, attachments: [{ ...file, filename: 'lastensuojeluilmoitus_2026.txt' }] });
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ label: 'social-services/child-protection', where: { part: 'attachment', filename: 'lastensuojeluilmoitus_2026.txt' } }),
+    );
+    const minutes = await run({ ...base, attachments: [{ ...file, filename: 'muistio.txt', content: Buffer.from('Kokous alkaa kello 10.') }] });
+    expect(minutes.findings).toEqual([]);
   });
 
   it('reads link targets, alt and title attributes and comments in HTML, but quotes only the visible text', () => {
