@@ -5,10 +5,13 @@
  * a deadline). The document's streams were already pre-read under an inflate budget
  * (pdf-stream-budget.ts) before it got here.
  *
+ * One worker serves job after job (loading pdf.js costs more than reading a 10-page PDF); the
+ * parent ends it, and starts a fresh one, whenever a job runs out of heap or time.
+ *
  * Self-contained on purpose (only `unpdf` and Node): it runs as its own entry — from source under
  * Node's type stripping in development and tests, as a bundled file next to the built app.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 interface Job {
   bytes: Uint8Array;
@@ -40,10 +43,19 @@ async function run({ bytes, textChars }: Job): Promise<PdfWorkerAnswer> {
     return { ok: true, pages };
   } catch {
     return { ok: false, error: 'malformed' };
+  } finally {
+    // Nothing of one document stays cached in the worker for the next.
+    try {
+      await (document as { cleanup?: () => Promise<void> }).cleanup?.();
+    } catch {
+      // Nothing to free.
+    }
   }
 }
 
-run(workerData as Job).then(
-  (answer) => parentPort?.postMessage(answer),
-  () => parentPort?.postMessage({ ok: false, error: 'malformed' } satisfies PdfWorkerAnswer),
-);
+parentPort?.on('message', (job: Job) => {
+  run(job).then(
+    (answer) => parentPort?.postMessage(answer),
+    () => parentPort?.postMessage({ ok: false, error: 'malformed' } satisfies PdfWorkerAnswer),
+  );
+});

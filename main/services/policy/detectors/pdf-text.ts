@@ -39,34 +39,73 @@ export async function pdfText(bytes: Uint8Array, limits: PdfLimits): Promise<Pdf
 
 type Refusal = Extract<PdfText, { ok: false }>;
 
+/**
+ * One idle worker, kept between documents (pdf.js loads once); never shared by two jobs at a time.
+ * It is ended after a short idle time: its output streams keep a process alive, and a command such
+ * as `sinetti-policy check` must end when its work is done.
+ */
+let idle: { worker: Worker; heapMb: number; timer: NodeJS.Timeout } | null = null;
+const IDLE_MS = 2_000;
+
+function newWorker(heapMb: number): Worker {
+  const worker = new Worker(workerFile(), {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 32 },
+    stdout: true,
+    stderr: true,
+  });
+  // pdf.js warns on stdout about damaged files: never the app's log (it may quote content).
+  worker.stdout.resume();
+  worker.stderr.resume();
+  return worker;
+}
+
 function inWorker(bytes: Uint8Array, limits: PdfLimits): Promise<Refusal | Extract<PdfWorkerAnswer, { ok: true }>> {
   return new Promise((resolve) => {
     let settled = false;
-    const worker = new Worker(workerFile(), {
-      workerData: { bytes, textChars: limits.textChars },
-      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32 },
-      stdout: true,
-      stderr: true,
-    });
-    const settle = (result: Refusal | Extract<PdfWorkerAnswer, { ok: true }>) => {
+    const reused = idle !== null && idle.heapMb === limits.heapMb ? idle.worker : null;
+    if (reused && idle) {
+      clearTimeout(idle.timer);
+      idle = null;
+    }
+    const worker = reused ?? newWorker(limits.heapMb);
+    worker.ref();
+    const settle = (result: Refusal | Extract<PdfWorkerAnswer, { ok: true }>, healthy: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      void worker.terminate().catch(() => undefined);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (healthy && idle === null) {
+        // Kept for the next document, without keeping the process alive.
+        worker.unref();
+        const timer = setTimeout(() => {
+          if (idle?.worker !== worker) return;
+          idle = null;
+          void worker.terminate().catch(() => undefined);
+        }, IDLE_MS);
+        timer.unref();
+        idle = { worker, heapMb: limits.heapMb, timer };
+        worker.once('exit', () => {
+          if (idle?.worker === worker) idle = null;
+        });
+      } else {
+        void worker.terminate().catch(() => undefined);
+      }
       resolve(result);
     };
-    const deadline = setTimeout(() => settle({ ok: false, reason: 'timeout' }), limits.millis);
-    // pdf.js warns on stdout about damaged files: never the app's log (it may quote content).
-    worker.stdout.resume();
-    worker.stderr.resume();
-    worker.on('message', (answer: PdfWorkerAnswer) => {
-      if (answer.ok) settle(answer);
-      else settle({ ok: false, reason: answer.error === 'password' ? 'encrypted' : answer.error });
-    });
-    worker.on('error', (error: Error & { code?: string }) =>
-      settle({ ok: false, reason: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'too-large' : 'malformed' }),
-    );
-    worker.on('exit', () => settle({ ok: false, reason: 'malformed' }));
+    const onMessage = (answer: PdfWorkerAnswer) => {
+      if (answer.ok) settle(answer, true);
+      else settle({ ok: false, reason: answer.error === 'password' ? 'encrypted' : answer.error }, answer.error !== 'too-large');
+    };
+    const onError = (error: Error & { code?: string }) =>
+      settle({ ok: false, reason: error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'too-large' : 'malformed' }, false);
+    const onExit = () => settle({ ok: false, reason: 'malformed' }, false);
+    const deadline = setTimeout(() => settle({ ok: false, reason: 'timeout' }, false), limits.millis);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage({ bytes, textChars: limits.textChars });
   });
 }
 
