@@ -48,6 +48,19 @@ function agentPid(home: string): number | null {
   return pid && alive(Number(pid)) ? Number(pid) : null;
 }
 
+/**
+ * Whether `pid` is gone within a few seconds: an agent removes its sockets (what clean-up waits
+ * for) a moment before its process exits, so the exit itself is awaited here, not assumed.
+ */
+async function exits(pid: number): Promise<boolean> {
+  const deadline = Date.now() + 5000;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
 function startAgent(home: string): number {
   spawnSync('gpg-connect-agent', ['--homedir', home, '/bye'], { stdio: 'ignore' });
   const pid = agentPid(home);
@@ -109,7 +122,7 @@ describe.runIf(asRoot)('servers started from a private directory', () => {
 
 // Short names: Unix socket paths (gpg-agent's, Dovecot's) must stay under 108 bytes inside nested run roots.
 describe('clean-up touches only its own run', () => {
-  it("stops the gpg-agents of its own GnuPG homes, never another run's", () => {
+  it("stops the gpg-agents of its own GnuPG homes, never another run's", async () => {
     const mine = makeRunRoot('a-', { parents: [tmpdir()] });
     const other = makeRunRoot('b-', { parents: [tmpdir()] });
     const myHome = withTmpdir(mine, () => createGpg().home);
@@ -122,7 +135,7 @@ describe('clean-up touches only its own run', () => {
     const otherAgent = startAgent(otherHome);
 
     expect(stopGpgAgents(mine)).toEqual([myHome]);
-    expect(alive(myAgent)).toBe(false);
+    expect(await exits(myAgent)).toBe(true);
     expect(alive(otherAgent)).toBe(true);
     expect(agentPid(otherHome)).toBe(otherAgent);
     expect(removeTree(mine)).toBe(true);
@@ -141,8 +154,8 @@ describe('clean-up touches only its own run', () => {
     const warnings: string[] = [];
     expect(await cleanRunRoot(root, (m) => warnings.push(m))).toBe(true);
     expect(warnings).toEqual([]);
-    expect(alive(pid)).toBe(false);
-    expect(alive(agent)).toBe(false);
+    expect(await exits(pid)).toBe(true);
+    expect(await exits(agent)).toBe(true);
     expect(existsSync(root)).toBe(false);
     expect(await listening(env.imapPort)).toBe(true);
   });
