@@ -22,7 +22,16 @@ export const vocabularyTermSchema = z
   .strict();
 
 /** Vocabulary as data: forms ending in '*' are stems (see resources/vocabularies/sensitive-terms.json). */
-export const vocabularyCategorySchema = z.object({ id: z.string().min(1).max(100), terms: z.array(vocabularyTermSchema) }).strict();
+export const vocabularyCategorySchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    terms: z.array(vocabularyTermSchema),
+    contextual: z
+      .boolean()
+      .optional()
+      .describe('Words that also name everyday things (a decision, a reminder, an application): they count only with client context near them.'),
+  })
+  .strict();
 export type VocabularyCategory = z.output<typeof vocabularyCategorySchema>;
 
 export const ACTIONS = ['allow', 'justify', 'gateway', 'encrypt', 'block'] as const;

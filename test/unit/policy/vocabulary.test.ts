@@ -31,4 +31,25 @@ describe('built-in vocabulary', () => {
     expect(terms('Lähetetty eilen, valitut henkilöt, muistiinpanot ja memory stick.')).toEqual([]);
     expect(terms('Kokous on huomenna kello 10, tervetuloa.')).toEqual([]);
   });
+
+  it('matches text typed without diacritics, and common misspellings', () => {
+    expect(terms('asiakkaan paihdeongelma')).toEqual(['social-services/substance-abuse:paihdeongelma']);
+    expect(terms('Toimentulotukea haettu')).toEqual(['social-services/income-support:Toimentulotukea']);
+    expect(terms('Lastesuojeluilmoitus tehty')).toEqual(['social-services/child-protection:Lastesuojeluilmoitus']);
+    expect(terms('mielenterveyspalvelut')).toEqual(terms('mielenterveyspalvelut'.normalize('NFD')));
+  });
+
+  it('knows the field: psychosis, substitution treatment, emergency placement, Swedish and English terms', () => {
+    expect(terms('Epäily psykoosista')).toEqual(['social-services/mental-health:psykoosista']);
+    expect(terms('Korvaushoidon aloitus')).toEqual(['social-services/substance-abuse:Korvaushoidon']);
+    expect(terms('Tehtiin kiireellinen sijoitus eilen.')).toEqual(['social-services/child-protection:kiireellinen sijoitus']);
+    expect(terms('Ilmoitus sosiaalihuollon tarpeesta')).toContain('social-services/child-protection:Ilmoitus sosiaalihuollon tarpeesta');
+    expect(terms('Hon har psykisk ohälsa.')).toEqual(['social-services/mental-health:psykisk ohälsa']);
+    expect(terms('A care order was made.')).toEqual(['social-services/child-protection:care order']);
+  });
+
+  it('a recipe is not a prescription', () => {
+    expect(terms('Tässä reseptit joulutorttuihin ja kakkuresepti.')).toEqual([]);
+    expect(terms('Lääkeresepti uusittu')).toEqual(['health/medication:Lääkeresepti']);
+  });
 });

@@ -17,6 +17,7 @@ export const vocabularyFileSchema = z
     categories: z.array(vocabularyCategorySchema),
     identityKeywords: keywordsSchema,
     healthKeywords: keywordsSchema,
+    clientContext: keywordsSchema,
   })
   .strict();
 export type VocabularyFile = z.output<typeof vocabularyFileSchema>;
@@ -38,5 +39,7 @@ export function textDetectors(file: VocabularyFile, added: VocabularyCategory[] 
     vocabulary: new VocabularyMatcher([...merged.values()]),
     identityKeywords: keywords('identity', file.identityKeywords),
     healthKeywords: keywords('health', file.healthKeywords),
+    clientContext: keywords('client-context', file.clientContext),
+    contextualCategories: new Set([...merged.values()].filter((c) => c.contextual).map((c) => c.id)),
   };
 }

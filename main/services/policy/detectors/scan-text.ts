@@ -7,7 +7,7 @@ import { canonicalText } from './canonical-text.js';
 import { maskHetu } from './hetu.js';
 import { findIdentityCodes } from './identity-codes-in-text.js';
 import { BUSINESS_ID_CANDIDATE, IBAN_CANDIDATE, isValidBusinessId, isValidFinnishIban, maskBusinessId, maskIban } from './identifiers.js';
-import type { VocabularyMatcher } from './vocabulary.js';
+import type { TermMatch, VocabularyMatcher } from './vocabulary.js';
 
 export type Confidence = 'low' | 'medium' | 'high';
 
@@ -29,8 +29,19 @@ export interface TextDetectors {
   /** Keyword matchers that raise confidence when found near an identifier (within `proximity` characters). */
   identityKeywords: VocabularyMatcher;
   healthKeywords: VocabularyMatcher;
+  /** Words that put a document-type word into a client's case (a client, a case number, appeal instructions). */
+  clientContext?: VocabularyMatcher;
+  /** Categories whose terms count only with client context (see contextualConfidence). */
+  contextualCategories?: ReadonlySet<string>;
   proximity?: number;
 }
+
+/** How near client context must stand to a document-type word. */
+const CONTEXT_PROXIMITY = 200;
+/** The Finnish possessive suffixes: a document addressed to someone (hakemuksenne, päätöksesi, sopimuksensa). */
+const FI_POSSESSIVE = /(?:nne|si|mme|nsa|nsä)$/i;
+/** A form of address right before the word: teidän hakemuksenne, er ansökan, your application. */
+const ADDRESSED_BEFORE = /(?:^|[^\p{L}])(?:teidän|sinun|hänen|er|ert|era|din|ditt|dina|your|his|her|their)\s+$/iu;
 
 /** ICD-10 codes with a decimal part (F32.1, E11.9): the bare three-character form is too common in ordinary text. */
 const ICD10_CANDIDATE = /(?<![0-9A-Za-z.])([A-TV-Z]\d{2}\.\d{1,2})(?![0-9A-Za-z])/g;
@@ -170,7 +181,14 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
     const end = start + m[0].length;
     findings.push({ detector: 'icd-10', label: 'icd-10', masked: m[1]!, start, end, confidence: near(detectors.healthKeywords, start, end) ? 'high' : 'low' });
   }
-  for (const term of detectors.vocabulary.matchNormalized(text)) {
+  const contextual = detectors.contextualCategories;
+  const terms = detectors.vocabulary.matchNormalized(text);
+  const deferred: TermMatch[] = [];
+  for (const term of terms) {
+    if (contextual?.has(term.category)) {
+      deferred.push(term);
+      continue;
+    }
     findings.push({
       detector: 'sensitive-term',
       label: `${term.category}/${term.term}`,
@@ -180,5 +198,39 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
       confidence: 'medium',
     });
   }
+  if (deferred.length > 0) {
+    // Anchors of client context: its own words, and everything already found (a care term, a code).
+    const anchors = [...(detectors.clientContext?.matchNormalized(text) ?? []), ...findings].map((a) => a.start).sort((a, b) => a - b);
+    for (const term of deferred) {
+      const inCase = addressed(text, term) || nearAnchor(anchors, term.start, term.end, CONTEXT_PROXIMITY);
+      findings.push({
+        detector: 'sensitive-term',
+        label: `${term.category}/${term.term}`,
+        masked: term.text,
+        start: term.start,
+        end: term.end,
+        // Without context the word is reported (a hint may show it) but does not count under the default threshold.
+        confidence: inCase ? 'medium' : 'low',
+      });
+    }
+  }
   return findings.sort((a, b) => a.start - b.start);
+}
+
+/** A document word addressed to someone: a possessive suffix, or a form of address right before it. */
+function addressed(text: string, term: TermMatch): boolean {
+  if (term.language === 'fi' && FI_POSSESSIVE.test(term.text)) return true;
+  return ADDRESSED_BEFORE.test(text.slice(Math.max(0, term.start - 12), term.start));
+}
+
+/** Whether some anchor (sorted starts) lies within `distance` of [start, end). */
+function nearAnchor(anchors: number[], start: number, end: number, distance: number): boolean {
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (anchors[mid]! < start - distance) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < anchors.length && anchors[lo]! <= end + distance && anchors[lo] !== start;
 }

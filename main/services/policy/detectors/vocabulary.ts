@@ -2,7 +2,8 @@
  * Sensitive-term matching over plain text, driven by vocabulary data (resources/vocabularies and
  * the policy's additions), not code. Finnish inflects and compounds heavily, so forms are stems
  * that match any continuation and, for compound terms, also inside a word; Swedish and English
- * forms match as words with their common endings. Matching is case-insensitive on NFC text.
+ * forms match as words with their common endings. Matching is case-insensitive on NFC text and
+ * folds diacritics (see baseLetter).
  */
 
 export { vocabularyCategorySchema, vocabularyTermSchema, type VocabularyCategory } from '../../../../shared/policy-schema.js';
@@ -68,10 +69,20 @@ function tables(): { isWord: Uint8Array; lower: Uint16Array } {
       // Lone surrogates are not words: letters outside the BMP are rare in this vocabulary's languages.
       wordTable[c] = c >= 0xd800 && c <= 0xdfff ? 0 : letter.test(ch) ? 1 : 0;
       const lower = ch.toLowerCase();
-      lowerTable[c] = lower.length === 1 ? lower.charCodeAt(0) : c;
+      lowerTable[c] = lower.length === 1 ? baseLetter(lower).charCodeAt(0) : c;
     }
   }
   return { isWord: wordTable, lower: lowerTable };
+}
+
+/**
+ * A Latin letter with diacritics folds to its base letter (ä → a, ö → o, å → a, é → e): people
+ * type `paihde` and `henkilotunnus` on keyboards and phones without them, and the vocabulary's
+ * forms fold the same way, so both spellings match.
+ */
+function baseLetter(lower: string): string {
+  const decomposed = lower.normalize('NFD');
+  return decomposed.length > 1 && /^[a-z]\p{M}+$/u.test(decomposed) ? decomposed[0]! : lower;
 }
 
 const SEP = 0;
