@@ -70,7 +70,7 @@ export const policySchema = z
         icd10: detectorSetting,
         sensitiveTerms: detectorSetting
           .extend({
-            categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, document-type; plus any added).'),
+            categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, conditions, document-type; plus any added).'),
           })
           .strict(),
       })
@@ -165,7 +165,7 @@ export const BUILTIN_POLICY: Policy = {
     businessId: { enabled: false, minConfidence: 'medium' },
     iban: { enabled: true, minConfidence: 'medium' },
     icd10: { enabled: true, minConfidence: 'high' },
-    sensitiveTerms: { enabled: true, minConfidence: 'medium', categories: ['social-services', 'health', 'document-type'] },
+    sensitiveTerms: { enabled: true, minConfidence: 'medium', categories: ['social-services', 'health', 'conditions', 'document-type'] },
   },
   vocabularies: { add: [] },
   attachments: { notScanned: 'sensitive-outside', maxSizeMb: 25 },

@@ -38,8 +38,14 @@ export interface TextDetectors {
 
 /** How near client context must stand to a document-type word. */
 const CONTEXT_PROXIMITY = 200;
-/** The Finnish possessive suffixes: a document addressed to someone (hakemuksenne, päätöksesi, sopimuksensa). */
-const FI_POSSESSIVE = /(?:nne|si|mme|nsa|nsä)$/i;
+/**
+ * A complaint addressed to someone is a client's complaint (muistutuksenne, er klagomål, your
+ * complaint). Other document words addressed to someone are everyday too ("lähetä hakemuksesi"),
+ * unless a second kind of document stands near ("er ansökan … beslutet": a case being decided).
+ */
+const ADDRESSED_TERMS = new Set(['objection']);
+/** The Finnish possessive suffixes of "your" and "his/her" (muistutuksenne, kantelusi, muistutuksensa). */
+const FI_POSSESSIVE = /(?:nne|si|nsa|nsä)$/i;
 /** A form of address right before the word: teidän hakemuksenne, er ansökan, your application. */
 const ADDRESSED_BEFORE = /(?:^|[^\p{L}])(?:teidän|sinun|hänen|er|ert|era|din|ditt|dina|your|his|her|their)\s+$/iu;
 
@@ -202,7 +208,9 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
     // Anchors of client context: its own words, and everything already found (a care term, a code).
     const anchors = [...(detectors.clientContext?.matchNormalized(text) ?? []), ...findings].map((a) => a.start).sort((a, b) => a - b);
     for (const term of deferred) {
-      const inCase = addressed(text, term) || nearAnchor(anchors, term.start, term.end, CONTEXT_PROXIMITY);
+      const inCase =
+        (addressed(text, term) && (ADDRESSED_TERMS.has(term.term) || otherDocumentNear(deferred, term))) ||
+        nearAnchor(anchors, term.start, term.end, CONTEXT_PROXIMITY);
       findings.push({
         detector: 'sensitive-term',
         label: `${term.category}/${term.term}`,
@@ -221,6 +229,10 @@ function scanCanonical(text: string, detectors: TextDetectors): TextFinding[] {
 function addressed(text: string, term: TermMatch): boolean {
   if (term.language === 'fi' && FI_POSSESSIVE.test(term.text)) return true;
   return ADDRESSED_BEFORE.test(text.slice(Math.max(0, term.start - 12), term.start));
+}
+
+function otherDocumentNear(terms: TermMatch[], term: TermMatch): boolean {
+  return terms.some((t) => t.term !== term.term && Math.abs(t.start - term.start) <= CONTEXT_PROXIMITY);
 }
 
 /** Whether some anchor (sorted starts) lies within `distance` of [start, end). */
