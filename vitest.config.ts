@@ -16,6 +16,10 @@ export default defineConfig({
           environment: 'node',
           // A console warning or error fails the unit test that caused it.
           setupFiles: ['test/unit/fail-on-console.ts'],
+          // A timeout catches a hang, never slowness: on a loaded 2-core machine importing a module
+          // graph (pdf.js, the Electron layer) alone took over 5 s, and speed belongs in benchmarks.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {
