@@ -1,6 +1,7 @@
 /**
  * Text out of an attachment, so the same detectors that read the body can read it: PDF, Office
- * Open XML (DOCX, XLSX), OpenDocument (ODT, ODS), plain text, CSV, HTML and attached messages
+ * Open XML (DOCX, XLSX), OpenDocument (ODT, ODS), RTF, plain text (UTF-8, UTF-16, Windows-1252), CSV,
+ * HTML and attached messages
  * (`.eml`, recursively). Anything that cannot be read — images, encrypted files, archives,
  * unknown binaries, a file over the limits — is reported as not scanned with the reason, for
  * the policy to decide; it is never treated as "nothing found".
@@ -18,6 +19,7 @@
 import { OverBudget, type ByteBudget } from './bounded-inflate.js';
 import { htmlHiddenText, htmlToDetectorText } from './html-text.js';
 import { pdfText } from './pdf-text.js';
+import { rtfText, RtfUnreadable } from './rtf-text.js';
 import { readZipEntry, ZipUnreadable, zipEntries } from './zip-entries.js';
 import PostalMime from 'postal-mime';
 import { SaxesParser } from 'saxes';
@@ -84,14 +86,36 @@ function sniff(file: AttachmentInput): string {
     type.startsWith('image/')
   )
     return 'image';
-  if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return 'ole'; // legacy .doc/.xls, or an encrypted OOXML file
+  if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return 'ole';
+  if (starts(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return 'rtf'; // {\rtf // legacy .doc/.xls, or an encrypted OOXML file
   if (/^-----BEGIN PGP /.test(Buffer.from(bytes.subarray(0, 32)).toString('latin1')) || /\.(pgp|gpg)$/.test(name) || type === 'application/pgp-encrypted')
     return 'pgp';
   if (starts(bytes, [0x1f, 0x8b]) || starts(bytes, [0x37, 0x7a, 0xbc, 0xaf]) || starts(bytes, [0x52, 0x61, 0x72, 0x21])) return 'archive';
   if (type === 'message/rfc822' || name.endsWith('.eml')) return 'eml';
   if (type === 'text/html' || /\.html?$/.test(name)) return 'html';
   if (type.startsWith('text/') || /\.(txt|csv|tsv|md|json|xml)$/.test(name)) return 'text';
-  return looksLikeText(bytes) ? 'text' : 'binary';
+  return looksLikeText(bytes) || utf16Order(bytes) !== null ? 'text' : 'binary';
+}
+
+/**
+ * UTF-16 text (what Windows tools such as Notepad and PowerShell write): by its byte-order mark,
+ * or without one by the zero high bytes of Latin text, in every other position.
+ */
+function utf16Order(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (starts(bytes, [0xff, 0xfe])) return 'utf-16le';
+  if (starts(bytes, [0xfe, 0xff])) return 'utf-16be';
+  const sample = bytes.subarray(0, 4096 - (Math.min(bytes.length, 4096) % 2));
+  if (sample.length < 8) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < sample.length; i += 2) {
+    if (sample[i] === 0) evenZero++;
+    if (sample[i + 1] === 0) oddZero++;
+  }
+  const pairs = sample.length / 2;
+  if (oddZero > pairs * 0.6 && evenZero === 0) return 'utf-16le';
+  if (evenZero > pairs * 0.6 && oddZero === 0) return 'utf-16be';
+  return null;
 }
 
 function looksLikeText(bytes: Uint8Array): boolean {
@@ -126,6 +150,8 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
       }
       case 'eml':
         return await messageText(file.content, limits, depth);
+      case 'rtf':
+        return scanned(rtfText(file.content, limits.textChars + 1), 'rtf', limits);
       case 'image':
         return { status: 'not-scanned', reason: 'image', kind };
       case 'pgp':
@@ -139,6 +165,7 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
     }
   } catch (error) {
     if (error instanceof OverBudget) return { status: 'not-scanned', reason: 'too-large', kind };
+    if (error instanceof RtfUnreadable) return { status: 'not-scanned', reason: error.message === 'too much text' ? 'too-large' : 'malformed', kind };
     return { status: 'not-scanned', reason: 'malformed', kind };
   }
 }
@@ -149,8 +176,10 @@ function scanned(text: string, kind: string, limits: ExtractionLimits): Extracte
   return { status: 'scanned', text, kind };
 }
 
-/** UTF-8 when it is valid UTF-8 (with or without BOM), else Windows-1252 (what Finnish Excel CSVs are). */
+/** UTF-16 when it is UTF-16, UTF-8 when it is valid UTF-8 (with or without BOM), else Windows-1252 (what Finnish Excel CSVs are). */
 function decodeText(bytes: Uint8Array): string {
+  const utf16 = utf16Order(bytes);
+  if (utf16) return new TextDecoder(utf16).decode(bytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
