@@ -1,6 +1,6 @@
 /**
  * Text out of an attachment, so the same detectors that read the body can read it: PDF, Office
- * Open XML (DOCX, XLSX), OpenDocument (ODT, ODS), RTF, plain text (UTF-8, UTF-16, Windows-1252), CSV,
+ * Open XML (DOCX, XLSX), OpenDocument (ODT, ODS), RTF, Outlook messages (.msg), plain text (UTF-8, UTF-16, Windows-1252), CSV,
  * HTML and attached messages
  * (`.eml`, recursively). Anything that cannot be read — images, encrypted files, archives,
  * unknown binaries, a file over the limits — is reported as not scanned with the reason, for
@@ -19,6 +19,7 @@
 import { OverBudget, type ByteBudget } from './bounded-inflate.js';
 import { htmlHiddenText, htmlToDetectorText } from './html-text.js';
 import { pdfText } from './pdf-text.js';
+import { readOutlookMessage } from './outlook-msg-text.js';
 import { rtfText, RtfUnreadable } from './rtf-text.js';
 import { readZipEntry, ZipUnreadable, zipEntries } from './zip-entries.js';
 import PostalMime from 'postal-mime';
@@ -154,10 +155,10 @@ export async function extractAttachmentText(file: AttachmentInput, limits: Extra
         return scanned(rtfText(file.content, limits.textChars + 1), 'rtf', limits);
       case 'image':
         return { status: 'not-scanned', reason: 'image', kind };
-      case 'pgp':
       case 'ole':
-        // OLE here is legacy Office or a password-protected OOXML file; neither can be read safely.
-        return { status: 'not-scanned', reason: kind === 'pgp' ? 'encrypted' : 'unsupported', kind };
+        return await oleText(file.content, limits, depth);
+      case 'pgp':
+        return { status: 'not-scanned', reason: 'encrypted', kind };
       case 'archive':
         return { status: 'not-scanned', reason: 'archive', kind };
       default:
@@ -236,6 +237,30 @@ function xmlText(content: Uint8Array): string {
   });
   parser.write(new TextDecoder('utf-8').decode(content)).close();
   return out.join('');
+}
+
+/**
+ * An OLE compound file: an Outlook message (.msg) is read with its attachments; legacy Office
+ * (.doc, .xls) and password-protected OOXML files are not read, and say so.
+ */
+async function oleText(bytes: Uint8Array, limits: ExtractionLimits, depth: number): Promise<ExtractedText> {
+  if (depth >= limits.depth) return { status: 'not-scanned', reason: 'too-deep', kind: 'msg' };
+  const message = readOutlookMessage(bytes, limits.mimeParts, limits.textChars + 1);
+  if (!message.ok)
+    return message.reason === 'not-a-message'
+      ? { status: 'not-scanned', reason: 'unsupported', kind: 'ole' }
+      : { status: 'not-scanned', reason: message.reason, kind: 'msg' };
+  const parts = [...message.texts];
+  for (const attachment of message.attachments) {
+    const inner = await extractAttachmentText(
+      { filename: attachment.filename, contentType: 'application/octet-stream', content: attachment.content },
+      limits,
+      depth + 1,
+    );
+    if (inner.status === 'not-scanned') return { ...inner, kind: 'msg' };
+    parts.push(attachment.filename, inner.text);
+  }
+  return scanned(parts.join('\n'), 'msg', limits);
 }
 
 async function messageText(bytes: Uint8Array, limits: ExtractionLimits, depth: number): Promise<ExtractedText> {
