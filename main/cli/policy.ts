@@ -36,9 +36,20 @@ export async function draftFromEml(raw: Buffer): Promise<DraftForDecision> {
   return {
     subject: email.subject ?? '',
     bodyTexts,
-    attachments: email.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.mimeType, content: new Uint8Array(a.content as ArrayBuffer) })),
+    attachments: email.attachments.map((a) => ({
+      filename: a.filename ?? '',
+      contentType: a.mimeType,
+      content: new Uint8Array(a.content as ArrayBuffer),
+      referencedInline: referencedInline(a, email.html),
+    })),
     recipients: addresses,
   };
+}
+
+/** An inline part whose Content-ID the HTML body shows (`<img src="cid:logo@x">`). */
+function referencedInline(attachment: { disposition?: string | null; contentId?: string }, html: string | undefined): boolean {
+  const id = attachment.contentId?.replace(/^<|>$/g, '');
+  return attachment.disposition !== 'attachment' && !!id && !!html && html.toLowerCase().includes(`cid:${id.toLowerCase()}`);
 }
 
 export async function checkMessage(raw: Buffer, layer: PolicyLayer | null): Promise<Decision> {

@@ -15,6 +15,7 @@
 import { ACTIONS, CONFIDENCES, type Action, type Policy } from '../../../shared/policy-schema.js';
 import { extractAttachmentText, INCOMPLETE_SCAN_REASONS, type AttachmentInput, type NotScannedReason } from './detectors/attachment-text.js';
 import { scanText, type TextDetectors, type TextFinding } from './detectors/scan-text.js';
+import { isSignatureImage } from './detectors/signature-image.js';
 
 export type RecipientClass = 'internal' | 'partner' | 'external';
 export type Route = 'plain' | 'openpgp' | 'gateway' | 'blocked';
@@ -153,6 +154,8 @@ export async function decide(draft: DraftForDecision, context: DecisionContext):
         .filter((f) => counts(f, policy) && !(f.detector === 'sensitive-term' && f.label.startsWith('document-type/')))
         .map((f): Finding => ({ ...f, where: { part: 'attachment', filename: attachment.filename } })),
     );
+    // A logo in the signature is part of the body's look, not a document (signature-image.ts).
+    if (isSignatureImage(attachment)) continue;
     const extracted = await extractAttachmentText(attachment);
     if (extracted.status === 'not-scanned') {
       notScanned.push({ filename: attachment.filename, reason: extracted.reason });

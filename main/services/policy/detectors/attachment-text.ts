@@ -36,6 +36,8 @@ export interface AttachmentInput {
   filename: string;
   contentType: string;
   content: Uint8Array;
+  /** An inline part the HTML body shows by its Content-ID (a signature logo; see signature-image.ts). */
+  referencedInline?: boolean;
 }
 
 export interface ExtractionLimits {
