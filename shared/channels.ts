@@ -67,6 +67,11 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  // Idle lock (issue 15): the only channels served while the app is locked (with app:info:get, settings:ui:get).
+  'app:lock:state',
+  'app:lock:activity',
+  'app:lock:now',
+  'app:lock:unlock',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -13,6 +13,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import type { SessionLock } from '../session-lock/session-lock.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
+  sessionLock: SessionLock;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -150,5 +152,10 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       uploads.release(attachmentIds);
       return {};
     },
+    // Idle lock: served while locked too (lock-gate.ts).
+    'app:lock:state': async () => deps.sessionLock.state(),
+    'app:lock:activity': async () => deps.sessionLock.activity(),
+    'app:lock:now': async ({ reason }) => deps.sessionLock.lock(reason),
+    'app:lock:unlock': async ({ passphrase }) => deps.sessionLock.unlock({ passphrase }),
   };
 }
