@@ -25,7 +25,7 @@ import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { SecretStore } from './secrets/secret-store.js';
-import { gateWhileLocked } from './session-lock/lock-gate.js';
+import { gateWhileLocked } from './api/lock-gate.js';
 import { SessionLock } from './session-lock/session-lock.js';
 import { shellManagedSettings } from './shell-managed-settings.js';
 import { VaultStatus } from './secrets/vault-status.js';

@@ -7,7 +7,7 @@
  *   missing passphrase, no key to check it against) keeps the app locked;
  * - while locked, activity reports are ignored (a page left open cannot keep itself unlocked by
  *   reporting activity after the fact: the timer runs in the services, not in the page).
- * What is refused while locked is decided in lock-gate.ts.
+ * What is refused while locked is decided in api/lock-gate.ts.
  */
 import { ServiceError } from '../../../shared/result.js';
 import type { LockReason, SessionLockState, UnlockMethod } from '../../../shared/session-lock-schema.js';

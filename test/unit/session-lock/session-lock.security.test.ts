@@ -8,7 +8,7 @@ import { REQUEST_CHANNELS } from '../../../shared/channels.js';
 import { ServiceError } from '../../../shared/result.js';
 import { createDispatcher } from '../../../main/services/api/dispatcher.js';
 import { createLogger } from '../../../main/services/logging/logger.js';
-import { gateWhileLocked, OPEN_WHILE_LOCKED } from '../../../main/services/session-lock/lock-gate.js';
+import { gateWhileLocked, OPEN_WHILE_LOCKED } from '../../../main/services/api/lock-gate.js';
 import { SessionLock, type IdleLockSettings, type SessionLockOptions } from '../../../main/services/session-lock/session-lock.js';
 import type { ServiceHandlers } from '../../../shared/contract.js';
 

@@ -7,7 +7,7 @@
  */
 import type { RequestChannel } from '../../../shared/channels.js';
 import { fail } from '../../../shared/result.js';
-import type { Dispatcher } from '../api/dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 
 export const OPEN_WHILE_LOCKED: ReadonlySet<RequestChannel> = new Set<RequestChannel>([
   'app:lock:state',
