@@ -72,6 +72,9 @@ export const REQUEST_CHANNELS = [
   'app:lock:activity',
   'app:lock:now',
   'app:lock:unlock',
+  // Updates wait for this (issue 15): outbox and open composers.
+  'app:work:report',
+  'app:work:state',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

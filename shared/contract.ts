@@ -38,6 +38,7 @@ import {
 } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
 import { sessionLockContract } from './session-lock-schema.js';
+import { workInProgressContract } from './work-in-progress-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -237,6 +238,8 @@ export const contract = {
   'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
   // Idle lock (shared/session-lock-schema.ts).
   ...sessionLockContract,
+  // Work an update must not interrupt (shared/work-in-progress-schema.ts).
+  ...workInProgressContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

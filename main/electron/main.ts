@@ -16,6 +16,8 @@ import { createExternalOpener } from './external-links.js';
 import { forwardMailEvents, registerIpcHandlers } from './ipc-registration.js';
 import { provisionAccount, readLaunchOverrides } from './launch-overrides.js';
 import { createSecureWindow } from './secure-window.js';
+import { startUpdateControl } from './updates/update-wiring.js';
+import type { UpdateController } from './updates/update-controller.js';
 import { hardenSession, installWebSecurity, type WebSecurityOptions } from './web-security.js';
 
 export async function main(): Promise<void> {
@@ -41,6 +43,7 @@ export async function main(): Promise<void> {
   installWebSecurity(app, security);
 
   let services: RemoteServices | null = null;
+  let updates: UpdateController | null = null;
   let mainWindow: BrowserWindow | null = null;
   let closing = false;
 
@@ -56,8 +59,9 @@ export async function main(): Promise<void> {
     event.preventDefault();
     closing = true;
     const current = services;
-    current
-      .close()
+    // A verified update is installed on the way out, only if no outbox message or composer waits.
+    (updates ? updates.installIfIdle().catch(() => false) : Promise.resolve(false))
+      .then(() => current.close())
       .catch(() => log.error('services did not close cleanly'))
       .finally(() => app.quit());
   });
@@ -93,6 +97,8 @@ export async function main(): Promise<void> {
   powerMonitor.on('suspend', lockForOs);
   if (overrides.provisionAccount) await provisionAccount(services.dispatcher, overrides.provisionAccount, log);
   registerIpcHandlers({ ipcMain, dispatcher: services.dispatcher, logger: log.child('ipc') });
+  // Off unless the managed configuration enables updates (electron-updater is not even loaded then).
+  updates = await startUpdateControl(services.dispatcher, log.child('updates'));
 
   const openMainWindow = async (): Promise<void> => {
     if (!services) return;

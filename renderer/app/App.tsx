@@ -160,6 +160,11 @@ export function App() {
   const currentBox = mailbox ? groups?.flatMap((g) => g.mailboxes).find((m) => m.accountId === mailbox.accountId && m.path === mailbox.path) : undefined;
   const mailboxName = currentBox ? mailboxDisplayName(t, currentBox) : (mailbox?.path ?? '');
   const bumpList = useCallback(() => setRefreshKey((k) => k + 1), []);
+  // An update never installs while a composer is open (main/electron/updates): say how many are.
+  const openComposers = composeOpen ? 1 : 0;
+  useEffect(() => {
+    void api['app:work:report']({ openComposers });
+  }, [api, openComposers]);
   // Idle lock: after unlocking, what was refused while locked is asked again.
   const sessionLock = useSessionLock(
     useCallback(() => {

@@ -36,6 +36,7 @@ export interface HandlerDeps {
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
   const { mail, settings, keys, policy, send, teamKeys, uploads } = deps;
+  const work = { openComposers: 0 };
   /** Requests name uploaded attachments by id; the services get the bytes the main process holds. */
   const withContent = (refs: readonly { attachmentId: string }[]) =>
     refs.map(({ attachmentId }) => {
@@ -157,5 +158,11 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'app:lock:activity': async () => deps.sessionLock.activity(),
     'app:lock:now': async ({ reason }) => deps.sessionLock.lock(reason),
     'app:lock:unlock': async ({ passphrase }) => deps.sessionLock.unlock({ passphrase }),
+    // Work an update must not interrupt: the page reports open composers; the outbox is counted here.
+    'app:work:report': async ({ openComposers }) => {
+      work.openComposers = openComposers;
+      return {};
+    },
+    'app:work:state': async () => ({ outbox: send.outboxItems().length, openComposers: work.openComposers }),
   };
 }
