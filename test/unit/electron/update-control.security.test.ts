@@ -5,9 +5,11 @@
  * or a composer is open.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import type { WorkInProgress } from '../../../shared/work-in-progress-schema.js';
 import { createLogger } from '../../../main/services/logging/logger.js';
@@ -159,6 +161,14 @@ describe('update control', () => {
     await expect(verifyUpdateFile(file, await signatureFor(file, '1.2.0'), rsa, '1.2.0')).rejects.toThrow(/Ed25519/);
     await expect(verifyUpdateFile(file, await signatureFor(file, '1.2.0'), 'not a key', '1.2.0')).rejects.toThrow(/readable/);
     await expect(verifyUpdateFile(file, await signatureFor(file, '1.2.0'), orgPem, '1.2.0')).resolves.toBeUndefined();
+  });
+
+  it('accepts what IT’s signing script (scripts/sign-update.mjs) writes', async () => {
+    const file = await installer('2.0.1');
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'sinetti-key-')), 'org.pem');
+    writeFileSync(keyFile, org.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/sign-update.mjs', import.meta.url)), file, '2.0.1', keyFile]);
+    await expect(verifyUpdateFile(file, readFileSync(`${file}.sig`, 'utf8'), orgPem, '2.0.1')).resolves.toBeUndefined();
   });
 
   it('reports a failed check without installing anything', async () => {
