@@ -57,6 +57,12 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
   },
+  {
+    // electron-builder hooks (CommonJS: electron-builder require()s them on the build host).
+    files: ['scripts/packaging/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Formatting is Prettier's (`npm run format`); turn off every stylistic rule that could disagree with it.
   prettier,
 );

@@ -1,6 +1,7 @@
 // Builds everything the app runs from, without the Electron binary:
 //   dist/renderer/            the React renderer (vite, vite.config.ts)
 //   dist/electron/main.cjs    Electron main process (esbuild; electron and @github/keytar stay external)
+//   dist/electron/services-process.cjs the services, run by main as an Electron utilityProcess
 //   dist/electron/preload.cjs sandboxed preload (CommonJS, browser platform, only `electron` external)
 //   dist/browser-host/cli.mjs the plain-Node browser host (ESM; npm packages stay external)
 //   dist/*/pdf-text-worker.mjs the worker thread pdf.js runs in, next to each bundle that scans PDFs
@@ -60,6 +61,20 @@ async function buildElectronMain() {
     external: NATIVE_EXTERNALS,
     // CommonJS has __dirname, which code that finds files next to itself (pdf-text.ts) uses first;
     // its import.meta.url fallback is for ESM and never reached here.
+    define: { ...common.define, 'import.meta.url': 'undefined' },
+  });
+}
+
+/** The services process (main/service-process/entry.ts): plain Node, no electron import at all. */
+async function buildServicesProcess() {
+  await build({
+    ...common,
+    entryPoints: [at('main/service-process/entry.ts')],
+    outfile: at('dist/electron/services-process.cjs'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: NATIVE_EXTERNALS,
     define: { ...common.define, 'import.meta.url': 'undefined' },
   });
 }
@@ -148,6 +163,7 @@ rmSync(at('dist/browser-host'), { recursive: true, force: true });
 rmSync(at('dist/cli'), { recursive: true, force: true });
 
 await step('electron main (dist/electron/main.cjs)', buildElectronMain);
+await step('services process (dist/electron/services-process.cjs)', buildServicesProcess);
 await step('preload (dist/electron/preload.cjs)', buildPreload);
 await step('browser host (dist/browser-host/cli.mjs)', buildBrowserHost);
 await step('commands (dist/cli)', buildCommands);

@@ -30,6 +30,8 @@ step "type check and lint"
 tsc -p tsconfig.json --noEmit
 eslint . --max-warnings 0
 prettier --check . > /dev/null || { prettier --list-different .; echo 'Formatting differs from Prettier: run npm run format'; exit 1; }
+# Electron security anti-patterns: zero findings above informational unless justified next to the code.
+node --import tsx scripts/electronegativity-check.ts
 
 step "build"
 node scripts/build.mjs

@@ -67,6 +67,14 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  // Idle lock (issue 15): the only channels served while the app is locked (with app:info:get, settings:ui:get).
+  'app:lock:state',
+  'app:lock:activity',
+  'app:lock:now',
+  'app:lock:unlock',
+  // Updates wait for this (issue 15): outbox and open composers.
+  'app:work:report',
+  'app:work:state',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

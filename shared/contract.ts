@@ -37,6 +37,8 @@ import {
   teamViewSchema,
 } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
+import { sessionLockContract } from './session-lock-schema.js';
+import { workInProgressContract } from './work-in-progress-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -234,6 +236,10 @@ export const contract = {
   'attachments:upload:begin': { request: uploadBeginSchema, response: stagedAttachmentSchema.pick({ attachmentId: true }) },
   'attachments:upload:chunk': { request: uploadChunkSchema, response: z.object({ received: z.number(), complete: z.boolean() }) },
   'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
+  // Idle lock (shared/session-lock-schema.ts).
+  ...sessionLockContract,
+  // Work an update must not interrupt (shared/work-in-progress-schema.ts).
+  ...workInProgressContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -283,6 +283,8 @@ export const mailEventSchema = z.discriminatedUnion('type', [
     accountId: z.string(),
     state: z.enum(['connected', 'reconnecting', 'offline']),
   }),
+  /** The app was locked or unlocked (idle lock): the renderer hides or shows client data. */
+  z.object({ type: z.literal('session-lock'), locked: z.boolean() }),
 ]);
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',
+  /** The app is locked (idle time, the OS locked the screen, or the person locked it): no data until unlocked. */
+  'LOCKED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

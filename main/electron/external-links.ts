@@ -19,6 +19,8 @@ export function createExternalOpener(shell: ShellLike): ExternalOpener {
     if (vetted === null) {
       throw new ServiceError('UNSAFE_URL', 'Only https: and mailto: links can be opened outside Sinetti.');
     }
+    // electronegativity: OPEN_EXTERNAL_JS_CHECK — only the vetted URL (real URL parsing, https: and
+    // restricted mailto: only, shared/external-url.ts) is opened; tested in navigation.security.test.ts.
     await shell.openExternal(vetted);
   };
 }

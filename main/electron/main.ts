@@ -1,22 +1,23 @@
 /**
  * The Electron composition root. Thin: it wires the hardened web layer, the app:// protocol, the
- * services (plain Node, built by createServices) and IPC, and owns the app lifecycle. Nothing runs
+ * services (plain Node, built by createServices in their own utilityProcess: main only checks the
+ * sender and relays) and IPC, and owns the app lifecycle. Nothing runs
  * at import time; entry.ts calls main(). Order matters: the sandbox switch, the privileged scheme
  * and the web-contents hardening are installed synchronously before 'ready'.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
-import { createServices } from '../services/create-services.js';
+import { app, BrowserWindow, ipcMain, powerMonitor, protocol, session, shell, utilityProcess } from 'electron';
 import { createLogger } from '../services/logging/logger.js';
-import { KeytarKeychain } from '../services/secrets/keytar-keychain.js';
-import type { Services } from '../services/services.js';
+import { startServiceProcess, type RemoteServices } from '../service-process/service-process-client.js';
 import { APP_ENTRY_URL } from './app-origin.js';
 import { registerAppProtocol, registerAppScheme } from './app-protocol.js';
-import { ElectronSettingsBackend } from './electron-settings-backend.js';
+import { utilityProcessHandle } from './services-process-launcher.js';
 import { createExternalOpener } from './external-links.js';
 import { forwardMailEvents, registerIpcHandlers } from './ipc-registration.js';
 import { provisionAccount, readLaunchOverrides } from './launch-overrides.js';
 import { createSecureWindow } from './secure-window.js';
+import { startUpdateControl } from './updates/update-wiring.js';
+import type { UpdateController } from './updates/update-controller.js';
 import { hardenSession, installWebSecurity, type WebSecurityOptions } from './web-security.js';
 
 export async function main(): Promise<void> {
@@ -41,7 +42,8 @@ export async function main(): Promise<void> {
   const security: WebSecurityOptions = { openExternal, isDev, logger: log.child('web'), downloadsDir: '' };
   installWebSecurity(app, security);
 
-  let services: Services | null = null;
+  let services: RemoteServices | null = null;
+  let updates: UpdateController | null = null;
   let mainWindow: BrowserWindow | null = null;
   let closing = false;
 
@@ -57,8 +59,9 @@ export async function main(): Promise<void> {
     event.preventDefault();
     closing = true;
     const current = services;
-    current
-      .close()
+    // A verified update is installed on the way out, only if no outbox message or composer waits.
+    (updates ? updates.installIfIdle().catch(() => false) : Promise.resolve(false))
+      .then(() => current.close())
       .catch(() => log.error('services did not close cleanly'))
       .finally(() => app.quit());
   });
@@ -75,19 +78,27 @@ export async function main(): Promise<void> {
   const appRoot = app.getAppPath();
   registerAppProtocol(protocol, join(appRoot, 'dist', 'renderer'));
 
-  services = await createServices({
-    host: 'electron',
-    version: app.getVersion(),
-    dataDir: app.getPath('userData'),
-    settingsBackend: new ElectronSettingsBackend(),
-    keychain: new KeytarKeychain(),
-    openExternal,
-    extraCaPem: overrides.extraCaPem,
-    ...(overrides.managedPolicyPath ? { managedPolicyPath: overrides.managedPolicyPath, requireProtectedPolicyFile: false } : {}),
-    logger: log,
-  });
+  // The services run in their own process; the settings file stays userData/settings.json.
+  const child = utilityProcess.fork(join(appRoot, 'dist', 'electron', 'services-process.cjs'), [], { serviceName: 'Sinetti services', stdio: 'inherit' });
+  services = await startServiceProcess(
+    utilityProcessHandle(child),
+    {
+      version: app.getVersion(),
+      dataDir: app.getPath('userData'),
+      ...(overrides.extraCaPem ? { extraCaPem: overrides.extraCaPem } : {}),
+      ...(overrides.managedPolicyPath ? { managedPolicyPath: overrides.managedPolicyPath, requireProtectedPolicyFile: false } : {}),
+    },
+    { openExternal, logger: log.child('services') },
+  );
+  // Idle lock: the OS locking the screen (macOS, Windows) or going to sleep locks Sinetti too.
+  // On Linux Electron reports no screen lock; the services' idle timer covers it.
+  const lockForOs = () => services?.sessionLock.lock('os-lock');
+  powerMonitor.on('lock-screen', lockForOs);
+  powerMonitor.on('suspend', lockForOs);
   if (overrides.provisionAccount) await provisionAccount(services.dispatcher, overrides.provisionAccount, log);
   registerIpcHandlers({ ipcMain, dispatcher: services.dispatcher, logger: log.child('ipc') });
+  // Off unless the managed configuration enables updates (electron-updater is not even loaded then).
+  updates = await startUpdateControl(services.dispatcher, log.child('updates'));
 
   const openMainWindow = async (): Promise<void> => {
     if (!services) return;

@@ -57,6 +57,8 @@ export function hardenWebContents(contents: WebContents, options: WebSecurityOpt
   contents.setWindowOpenHandler(({ url }) => {
     const vetted = vetExternalUrl(url);
     if (vetted !== null) {
+      // electronegativity: OPEN_EXTERNAL_JS_CHECK — vetted above (https: and restricted mailto: only),
+      // and createExternalOpener vets it again before shell.openExternal.
       options.openExternal(vetted).catch(() => log.warn('external link could not be opened', { scheme: schemeOf(url) }));
     } else {
       log.warn('window.open blocked', { scheme: schemeOf(url) });
@@ -95,6 +97,8 @@ export function hardenSession(session: Session, options: WebSecurityOptions): vo
       callback({});
       return;
     }
+    // electronegativity: CSP_GLOBAL_CHECK — the policy is APP_CSP (app-origin.ts, from shared/app-csp.ts), a constant the
+    // tool cannot read here; its directives are tested in app-protocol.security.test.ts.
     const headers = { ...details.responseHeaders };
     for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
     headers['Content-Security-Policy'] = [APP_CSP];

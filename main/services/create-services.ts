@@ -25,6 +25,9 @@ import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { SecretStore } from './secrets/secret-store.js';
+import { gateWhileLocked } from './api/lock-gate.js';
+import { SessionLock } from './session-lock/session-lock.js';
+import { shellManagedSettings } from './shell-managed-settings.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
@@ -107,7 +110,28 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     },
     events: domainEvents,
   });
+  // Idle lock: its timer runs here, in the services, whichever host the renderer is in.
+  const sessionLock = new SessionLock({
+    settings: () => shellManagedSettings().idleLock,
+    confirmKeychain: () => secrets.confirmVaultKey(),
+    confirmPassphrase: async (passphrase) => {
+      for (const key of await keys.list()) {
+        if (!key.hasSecret || !key.protectedByPassphrase) continue;
+        try {
+          await keys.unlock(key.fingerprint, passphrase);
+          return true;
+        } catch {
+          // Another of the person's keys may carry this passphrase.
+        }
+      }
+      return false;
+    },
+    onChange: (locked) => mailEvents.emit({ type: 'session-lock', locked }),
+    logger: logger.child('lock'),
+  });
+  sessionLock.start();
   const handlers = createServiceHandlers({
+    sessionLock,
     drafts,
     keys,
     send,
@@ -124,11 +148,13 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     uploads: new AttachmentUploads(),
   });
   return {
-    dispatcher: createDispatcher(handlers, logger.child('ipc')),
+    dispatcher: gateWhileLocked(createDispatcher(handlers, logger.child('ipc')), sessionLock),
     mailEvents,
+    sessionLock,
     domainEvents,
     mail,
     close: async () => {
+      sessionLock.close();
       send.close();
       await mail.close();
     },

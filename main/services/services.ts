@@ -47,5 +47,7 @@ export interface Services {
   mailEvents: MailEventSource;
   /** Seam for the audit trail: message opened, attachment fetched, moved, deleted, account added. */
   domainEvents: DomainEventSource;
+  /** The idle lock, for hosts that learn of an OS screen lock (Electron's powerMonitor). */
+  sessionLock: { lock(reason: 'os-lock'): unknown };
   close(): Promise<void>;
 }

@@ -22,6 +22,8 @@ import { describeError } from '../i18n/error-text.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { Header } from './Header.js';
 import { useConnectionState } from './use-connection-state.js';
+import { LockScreen } from './LockScreen.js';
+import { useSessionLock } from './use-session-lock.js';
 
 const useStyles = makeStyles({
   app: { display: 'flex', flexDirection: 'column', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -158,6 +160,19 @@ export function App() {
   const currentBox = mailbox ? groups?.flatMap((g) => g.mailboxes).find((m) => m.accountId === mailbox.accountId && m.path === mailbox.path) : undefined;
   const mailboxName = currentBox ? mailboxDisplayName(t, currentBox) : (mailbox?.path ?? '');
   const bumpList = useCallback(() => setRefreshKey((k) => k + 1), []);
+  // An update never installs while a composer is open (main/electron/updates): say how many are.
+  const openComposers = composeOpen ? 1 : 0;
+  useEffect(() => {
+    void api['app:work:report']({ openComposers });
+  }, [api, openComposers]);
+  // Idle lock: after unlocking, what was refused while locked is asked again.
+  const sessionLock = useSessionLock(
+    useCallback(() => {
+      setError(null);
+      bumpList();
+      void load();
+    }, [bumpList, load]),
+  );
 
   const messages = (
     <>
@@ -278,6 +293,7 @@ export function App() {
           }}
         />
       ) : null}
+      {sessionLock.state?.locked ? <LockScreen state={sessionLock.state} onUnlock={sessionLock.unlock} /> : null}
     </div>
   );
 }

@@ -4,7 +4,9 @@
  * constructor options, registered handlers, sent messages — so tests can drive the real
  * handlers with hostile input. Call resetElectronStub() in beforeEach.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { fileURLToPath } from 'node:url';
 
 type AnyFn = (...args: never[]) => unknown;
 
@@ -328,7 +330,39 @@ class FakeApp extends EventEmitter {
   }
 }
 
+/**
+ * utilityProcess.fork: the services bundle (dist/electron/services-process.cjs) is stood in for by
+ * its TypeScript entry, forked with child_process (the relay's messages are the same).
+ */
+class FakeUtilityProcess extends EventEmitter {
+  constructor(readonly child: ChildProcess) {
+    super();
+    child.on('message', (message) => this.emit('message', message));
+    child.once('exit', (code) => this.emit('exit', code ?? 1));
+  }
+  postMessage(message: unknown): void {
+    this.child.send(message as never);
+  }
+  kill(): boolean {
+    return this.child.kill();
+  }
+}
+
+class FakeUtilityProcessModule {
+  readonly forks: { modulePath: string; options: Record<string, unknown>; process: FakeUtilityProcess }[] = [];
+  fork(modulePath: string, _args: string[] = [], options: Record<string, unknown> = {}): FakeUtilityProcess {
+    const entry = modulePath.endsWith('services-process.cjs') ? fileURLToPath(new URL('../../main/service-process/entry.ts', import.meta.url)) : modulePath;
+    const child = fork(entry, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const process = new FakeUtilityProcess(child);
+    this.forks.push({ modulePath, options, process });
+    return process;
+  }
+}
+
 export const app = new FakeApp();
+export const utilityProcess = new FakeUtilityProcessModule();
+/** powerMonitor: tests emit 'lock-screen' / 'suspend'. */
+export const powerMonitor = new EventEmitter();
 export const ipcMain = new FakeIpcMain();
 export const ipcRenderer = new FakeIpcRenderer();
 export const contextBridge = new FakeContextBridge();
@@ -357,7 +391,9 @@ export function resetElectronStub(): void {
   dialog.errorBoxes.length = 0;
   session.defaultSession = new FakeSession();
   BrowserWindow.instances = [];
+  for (const started of utilityProcess.forks.splice(0)) started.process.kill();
+  powerMonitor.removeAllListeners();
 }
 
 // electron-store and other CommonJS-minded code use `import electron from 'electron'`.
-export default { app, ipcMain, ipcRenderer, contextBridge, protocol, shell, dialog, session, BrowserWindow };
+export default { app, ipcMain, ipcRenderer, contextBridge, protocol, shell, dialog, session, BrowserWindow, utilityProcess, powerMonitor };

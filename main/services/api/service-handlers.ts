@@ -13,6 +13,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import type { SessionLock } from '../session-lock/session-lock.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -30,10 +31,12 @@ export interface HandlerDeps {
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
+  sessionLock: SessionLock;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
   const { mail, settings, keys, policy, send, teamKeys, uploads } = deps;
+  const work = { openComposers: 0 };
   /** Requests name uploaded attachments by id; the services get the bytes the main process holds. */
   const withContent = (refs: readonly { attachmentId: string }[]) =>
     refs.map(({ attachmentId }) => {
@@ -150,5 +153,16 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       uploads.release(attachmentIds);
       return {};
     },
+    // Idle lock: served while locked too (lock-gate.ts).
+    'app:lock:state': async () => deps.sessionLock.state(),
+    'app:lock:activity': async () => deps.sessionLock.activity(),
+    'app:lock:now': async ({ reason }) => deps.sessionLock.lock(reason),
+    'app:lock:unlock': async ({ passphrase }) => deps.sessionLock.unlock({ passphrase }),
+    // Work an update must not interrupt: the page reports open composers; the outbox is counted here.
+    'app:work:report': async ({ openComposers }) => {
+      work.openComposers = openComposers;
+      return {};
+    },
+    'app:work:state': async () => ({ outbox: send.outboxItems().length, openComposers: work.openComposers }),
   };
 }

@@ -7,7 +7,7 @@
  *   that does not decrypt are errors the user sees: nothing is ever stored or returned in plaintext
  *   as a fallback, and nothing on disk is overwritten when it cannot be read.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -99,6 +99,29 @@ export class SecretStore {
    */
   async unlock(): Promise<void> {
     await this.key({ createIfMissing: true });
+  }
+
+  /**
+   * The idle lock's keychain check: reads the vault key from the OS keychain again (never the copy
+   * held in memory) and compares it with the one this session holds. True only when the keychain
+   * hands out that same key now; a locked keychain throws KEYCHAIN_LOCKED, like every read.
+   */
+  async confirmVaultKey(): Promise<boolean> {
+    const held = this.vaultKey;
+    if (!held) {
+      // Not opened yet (the keychain was locked at start): opening it now is the check.
+      await this.key({ createIfMissing: false });
+      return true;
+    }
+    const stored = await this.keychain.getPassword(KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT);
+    if (!stored) {
+      if (this.keychain.isLocked && (await this.keychain.isLocked(KEYCHAIN_SERVICE))) {
+        throw new ServiceError('KEYCHAIN_LOCKED', 'The OS keychain is locked. Unlock it (or sign in again) and try again.');
+      }
+      return false;
+    }
+    const fresh = Buffer.from(stored, 'base64');
+    return fresh.length === held.length && timingSafeEqual(fresh, held);
   }
 
   private async key(options: { createIfMissing: boolean }): Promise<Buffer> {

@@ -544,4 +544,15 @@ export const en: Record<MessageKey, string> = {
   'segments.signed': 'Signed part (part {part}), by {signer}',
   'segments.unsigned': 'Not signed (part {part})',
   'segments.unconfirmed': 'Part with a signature that could not be confirmed (part {part})',
+  // Idle lock (issue 15)
+  'error.LOCKED': 'Sinetti is locked. Unlock it to continue; messages you were writing are kept.',
+  'lock.title': 'Sinetti is locked',
+  'lock.reason.idle': 'The app locked because it was not used for a while. Client data is hidden.',
+  'lock.reason.os-lock': 'The app locked because the computer’s screen was locked. Client data is hidden.',
+  'lock.reason.person': 'You locked the app. Client data is hidden.',
+  'lock.keepsDrafts': 'Messages you were writing are kept as they were when you unlock.',
+  'lock.unlock': 'Unlock',
+  'lock.unlocking': 'Unlocking…',
+  'lock.passphrase': 'Your key’s passphrase',
+  'lock.keychainHint': 'Unlocking checks the operating system’s keychain.',
 };

@@ -548,6 +548,17 @@ export const fi = {
   'segments.signed': 'Allekirjoitettu osa (osa {part}), allekirjoittaja {signer}',
   'segments.unsigned': 'Ei allekirjoitettu (osa {part})',
   'segments.unconfirmed': 'Osa, jonka allekirjoitusta ei voitu vahvistaa (osa {part})',
+  // Idle lock (issue 15)
+  'error.LOCKED': 'Sinetti on lukittu. Avaa lukitus jatkaaksesi; kesken olevat viestit säilyvät.',
+  'lock.title': 'Sinetti on lukittu',
+  'lock.reason.idle': 'Sovellus lukittiin, koska sitä ei ole käytetty hetkeen. Asiakastiedot on piilotettu.',
+  'lock.reason.os-lock': 'Sovellus lukittiin, koska tietokoneen näyttö lukittiin. Asiakastiedot on piilotettu.',
+  'lock.reason.person': 'Lukitsit sovelluksen. Asiakastiedot on piilotettu.',
+  'lock.keepsDrafts': 'Kesken olevat viestit säilyvät sellaisinaan, kun avaat lukituksen.',
+  'lock.unlock': 'Avaa lukitus',
+  'lock.unlocking': 'Avataan…',
+  'lock.passphrase': 'Avaimesi tunnuslause',
+  'lock.keychainHint': 'Lukitus avataan käyttöjärjestelmän avainnipun kautta.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

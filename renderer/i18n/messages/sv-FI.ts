@@ -549,4 +549,15 @@ export const svFI: Record<MessageKey, string> = {
   'segments.signed': 'Signerad del (del {part}), av {signer}',
   'segments.unsigned': 'Inte signerad (del {part})',
   'segments.unconfirmed': 'Del med en signatur som inte kunde bekräftas (del {part})',
+  // Idle lock (issue 15)
+  'error.LOCKED': 'Sinetti är låst. Lås upp för att fortsätta; påbörjade meddelanden finns kvar.',
+  'lock.title': 'Sinetti är låst',
+  'lock.reason.idle': 'Appen låstes eftersom den inte har använts på en stund. Klientuppgifterna är dolda.',
+  'lock.reason.os-lock': 'Appen låstes eftersom datorns skärm låstes. Klientuppgifterna är dolda.',
+  'lock.reason.person': 'Du låste appen. Klientuppgifterna är dolda.',
+  'lock.keepsDrafts': 'Påbörjade meddelanden finns kvar som de var när du låser upp.',
+  'lock.unlock': 'Lås upp',
+  'lock.unlocking': 'Låser upp…',
+  'lock.passphrase': 'Lösenfrasen för din nyckel',
+  'lock.keychainHint': 'Låset öppnas via operativsystemets nyckelring.',
 };

@@ -19,6 +19,7 @@ interface BuilderConfig {
   asarUnpack: string[];
   nsis: Record<string, unknown>;
   mac: Record<string, unknown> & { entitlements: string };
+  msi: Record<string, unknown>;
   win: { target: unknown; signtoolOptions: { signingHashAlgorithms: string[] } };
   linux: { target: { target: string }[]; category: string };
   deb: { depends: string[] };
@@ -34,14 +35,15 @@ function schemaValidator() {
 }
 
 describe('electron-builder.yml', () => {
-  it('validates against electron-builder’s JSON schema', () => {
+  // Compiling electron-builder's 10,000-line schema takes seconds on a loaded 2-core machine.
+  it('validates against electron-builder’s JSON schema', { timeout: 60_000 }, () => {
     const validate = schemaValidator();
     expect(validate(config), JSON.stringify(validate.errors, null, 2)).toBe(true);
     expect(validate({ ...config, nsis: { ...config.nsis, perMachine: 'yes' } })).toBe(false);
     expect(validate({ ...config, asarUnpak: ['x'] })).toBe(false);
   });
 
-  it('is accepted by electron-builder’s own configuration validator', async () => {
+  it('is accepted by electron-builder’s own configuration validator', { timeout: 60_000 }, async () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
       validateConfiguration(config: unknown, logger: { isEnabled: boolean }): Promise<void>;
     };
@@ -60,7 +62,7 @@ describe('electron-builder.yml', () => {
   it('packs only the built app into an asar, with the keytar addon unpacked', () => {
     expect(config.asar).toBe(true);
     expect(config.files).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/renderer/**', 'package.json']));
-    expect(config.files.filter((f) => !f.startsWith('!'))).toHaveLength(3);
+    expect(config.files.filter((f) => !f.startsWith('!'))).toEqual(['dist/electron/**', 'dist/renderer/**', 'package.json', 'update-signing-key.pem']);
     expect(config.asarUnpack).toEqual(expect.arrayContaining([expect.stringMatching(/@github\/keytar.*\.node$/)]));
     const manifest = JSON.parse(readFileSync(`${repo}package.json`, 'utf8')) as { main: string };
     expect(manifest.main).toBe('dist/electron/main.cjs');
@@ -77,8 +79,15 @@ describe('electron-builder.yml', () => {
     });
   });
 
-  it('builds a per-machine assisted NSIS installer for x64 and arm64', () => {
-    expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64', 'arm64'] }]);
+  it('builds a per-machine assisted NSIS installer and a per-machine MSI for x64 and arm64', () => {
+    expect(config.win.target).toEqual([
+      { target: 'nsis', arch: ['x64', 'arm64'] },
+      { target: 'msi', arch: ['x64', 'arm64'] },
+    ]);
+    // ALLUSERS=1 comes from perMachine (electron-builder's WiX template); the upgrade code never changes.
+    expect(config.msi).toMatchObject({ perMachine: true, upgradeCode: '3B5D8C1E-7A42-4F96-B0E3-52C1D9A6E874', runAfterFinish: false });
+    expect(config.msiProjectCreated).toBe('scripts/packaging/msi-project-created.cjs');
+    expect(existsSync(`${repo}${String(config.msiProjectCreated)}`)).toBe(true);
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false, allowElevation: true });
     expect(config.win.signtoolOptions.signingHashAlgorithms).toEqual(['sha256']);
   });

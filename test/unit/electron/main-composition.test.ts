@@ -1,31 +1,15 @@
 /**
- * The Electron composition root, run against the stub with the real services: what must happen
- * before 'ready' (sandbox, privileged scheme, web hardening, single-instance lock), what happens
- * after (protocol, IPC, one secure window on app://sinetti), and a clean quit.
+ * The Electron composition root, run against the stub with the real services (in their own
+ * process, as utilityProcess runs them): what must happen before 'ready' (sandbox, privileged
+ * scheme, web hardening, single-instance lock), what happens after (protocol, IPC relayed to the
+ * services process, one secure window on app://sinetti, the OS screen lock), and a clean quit.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { REQUEST_CHANNELS } from '../../../shared/channels.js';
-import { app, BrowserWindow, fakeEvent, ipcMain, protocol, resetElectronStub, session } from '../../stubs/electron.js';
-
-// electron-store lives in node_modules, where vitest does not apply the `electron` alias, so its
-// own `import electron from 'electron'` would reach the real package (which tries to download the
-// binary). It is conf plus Electron's userData path; stand in with exactly that.
-vi.mock('electron-store', async () => {
-  const { default: Conf } = await import('conf');
-  const { app: stubApp } = await import('../../stubs/electron.js');
-  class ElectronStoreStandIn extends Conf<Record<string, unknown>> {
-    static lastOptions: Record<string, unknown> | null = null;
-    constructor(options: Record<string, unknown> & { name?: string }) {
-      ElectronStoreStandIn.lastOptions = options;
-      const { name, ...rest } = options;
-      super({ ...rest, configName: name ?? 'config', projectName: 'sinetti', cwd: stubApp.getPath('userData') });
-    }
-  }
-  return { default: ElectronStoreStandIn };
-});
+import { app, BrowserWindow, fakeEvent, ipcMain, powerMonitor, protocol, resetElectronStub, session, utilityProcess } from '../../stubs/electron.js';
 
 beforeEach(() => {
   resetElectronStub();
@@ -46,7 +30,8 @@ describe('main()', () => {
     expect(protocol.privilegedSchemes).toEqual([]);
   });
 
-  it('hardens everything before ready, then opens one secure window on app://sinetti', async () => {
+  // The services process loads the whole service graph: seconds on a loaded 2-core machine.
+  it('hardens everything before ready, then opens one secure window on app://sinetti', { timeout: 60_000 }, async () => {
     const { main } = await import('../../../main/electron/main.js');
     const started = main();
     await flush();
@@ -61,8 +46,9 @@ describe('main()', () => {
     await started;
 
     expect(protocol.handlers.has('app')).toBe(true);
+    // The services run in their own process, never in the one owning the windows.
+    expect(utilityProcess.forks.map((f) => f.modulePath)).toEqual([join(app.appPath, 'dist', 'electron', 'services-process.cjs')]);
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...REQUEST_CHANNELS].sort());
-    expect(ipcMain.listenerCount('electron-store-get-data')).toBe(0);
     expect(session.defaultSession.permissionRequestHandler).not.toBeNull();
     expect(BrowserWindow.instances).toHaveLength(1);
     const window = BrowserWindow.instances[0]!;
@@ -80,9 +66,7 @@ describe('main()', () => {
     window.webContents.emit('will-navigate', away);
     expect(away.defaultPrevented).toBe(true);
 
-    // The settings file is electron-store's 'settings', in userData, readable only by the user.
-    const { default: Store } = (await import('electron-store')) as unknown as { default: { lastOptions: Record<string, unknown> } };
-    expect(Store.lastOptions).toMatchObject({ name: 'settings', configFileMode: 0o600, clearInvalidConfig: false });
+    // The settings file is userData/settings.json (as electron-store kept it), readable only by the user.
     const saved = await ipcMain.invoke('settings:locale:set', { sender: window.webContents, senderFrame: window.webContents.mainFrame }, { locale: 'sv-FI' });
     expect(saved).toMatchObject({ ok: true });
     expect(statSync(join(app.paths.userData!, 'settings.json')).mode & 0o777).toBe(0o600);
@@ -94,6 +78,17 @@ describe('main()', () => {
     // The vault probe at start-up says what this machine's keychain is (without D-Bus: unavailable); the app started either way.
     const { vaultProblem } = (info as { value: { vaultProblem: { code: string } | null } }).value;
     expect(vaultProblem === null || /^KEYCHAIN_/.test(vaultProblem.code)).toBe(true);
+
+    // The OS locking the screen locks Sinetti: data channels answer LOCKED.
+    powerMonitor.emit('lock-screen');
+    await vi.waitFor(
+      async () =>
+        expect(await ipcMain.invoke('accounts:list', { sender: contents, senderFrame: contents.mainFrame }, {})).toMatchObject({
+          ok: false,
+          error: { code: 'LOCKED' },
+        }),
+      { timeout: 10_000 },
+    );
 
     // Quit waits for the services to close, then quits for real.
     const quitEvent = fakeEvent({});

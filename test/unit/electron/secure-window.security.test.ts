@@ -34,6 +34,7 @@ const EXPECTED = {
   webSecurity: true,
   allowRunningInsecureContent: false,
   experimentalFeatures: false,
+  disableBlinkFeatures: 'Auxclick',
   devTools: false,
 };
 

@@ -28,6 +28,8 @@ it('reloads the mailbox list when a connection comes back', async () => {
   const list = vi.fn(async () => ok(groups()));
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),
+    'app:lock:state': async () => ok({ locked: false, reason: null, idleMinutes: 15, unlockMethod: 'keychain' }),
+    'app:work:report': async () => ok({}),
     'app:info:get': async () => ok({ version: 'test', host: 'browser', vaultProblem: null }),
     'accounts:list': async () => ok([{ id: 'a', displayName: 'Oma', host: 'imap.kunta.example', port: 993, security: 'tls', username: 'anna' }]),
     'mail:mailboxes:list': list,

@@ -82,6 +82,8 @@ it('says a keychain locked at start-up up front, and checks again on request', a
   let vaultProblem: { code: 'KEYCHAIN_LOCKED'; message: string } | null = { code: 'KEYCHAIN_LOCKED', message: 'locked' };
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),
+    'app:lock:state': async () => ok({ locked: false, reason: null, idleMinutes: 15, unlockMethod: 'keychain' }),
+    'app:work:report': async () => ok({}),
     'app:info:get': async () => ok({ version: 'test', host: 'browser', vaultProblem }),
     'accounts:list': async () => ok([]),
     onMailEvent: () => () => undefined,

@@ -22,6 +22,21 @@ describe('SecretStore', () => {
     expect(await new SecretStore(keychain, d).get('imap-password:a1')).toBe('Salainen-salasana-123');
   });
 
+  it('confirms the vault key for the idle lock by reading the keychain again, never from memory', async () => {
+    const keychain = new MemoryKeychain('readsNull');
+    const store = new SecretStore(keychain, dir());
+    await store.unlock();
+    await expect(store.confirmVaultKey()).resolves.toBe(true);
+    keychain.locked = true;
+    await expect(store.confirmVaultKey()).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    keychain.locked = false;
+    // Another key in the keychain now (another person's session, a reset): not this session's.
+    keychain.entries.set(`${KEYCHAIN_SERVICE}\u0000${KEYCHAIN_ACCOUNT}`, Buffer.alloc(32, 7).toString('base64'));
+    await expect(store.confirmVaultKey()).resolves.toBe(false);
+    keychain.entries.clear();
+    await expect(store.confirmVaultKey()).resolves.toBe(false);
+  });
+
   it('binds each secret to its name: a swapped entry does not decrypt', async () => {
     const keychain = new MemoryKeychain();
     const d = dir();
