@@ -70,7 +70,9 @@ export const policySchema = z
         icd10: detectorSetting,
         sensitiveTerms: detectorSetting
           .extend({
-            categories: z.array(z.string().min(1)).describe('Vocabulary categories in use (built-in: social-services, health, conditions, document-type; plus any added).'),
+            categories: z
+              .array(z.string().min(1))
+              .describe('Vocabulary categories in use (built-in: social-services, health, conditions, document-type; plus any added).'),
           })
           .strict(),
       })
