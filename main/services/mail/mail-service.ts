@@ -15,7 +15,8 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
 import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
 import { classifyImapError } from './imap-errors.js';
-import { discoverMailboxes } from './mailbox-discovery.js';
+import { discoverAccount } from './mailbox-discovery.js';
+import type { TeamDirectoryEntry } from '../team/team-directory.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
@@ -132,16 +133,29 @@ export class MailService {
   }
 
   async listMailboxes(): Promise<MailboxGroup[]> {
+    return (await this.discover()).groups;
+  }
+
+  /** Every team mailbox of every account (the team directory), read afresh. */
+  async teamDirectory(): Promise<TeamDirectoryEntry[]> {
+    return (await this.discover()).teams;
+  }
+
+  /** Mailbox groups and the team directory of every account, from one pass per account. */
+  async discover(): Promise<{ groups: MailboxGroup[]; teams: TeamDirectoryEntry[] }> {
     const groups: MailboxGroup[] = [];
+    const teams: TeamDirectoryEntry[] = [];
     for (const account of this.deps.settings.get().accounts) {
       const client = await this.controlClient(account.id);
       try {
-        groups.push(...(await discoverMailboxes(client, account)));
+        const found = await discoverAccount(client, account);
+        groups.push(...found.groups);
+        teams.push(...found.teams);
       } catch (error) {
         throw classifyImapError(error);
       }
     }
-    return groups;
+    return { groups, teams };
   }
 
   async page(ref: MailboxRef, offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {

@@ -293,6 +293,8 @@ export const en: Record<MessageKey, string> = {
   'keys.close': 'Close',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'The team-key grant was not accepted.',
+  'error.TEAM_STATE_UNSUPPORTED': "The server cannot keep the team's handling state (no conditional store, and no team state folder you may add to).",
+  'error.TEAM_ITEM_TAKEN': 'Another team member is handling this message or has already answered it.',
   'teamKeys.none': 'You have no team mailboxes.',
   'teamKeys.listLabel': 'Team mailboxes',
   'teamKeys.badge.lead': 'Team lead',

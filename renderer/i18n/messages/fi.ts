@@ -293,6 +293,9 @@ export const fi = {
   'keys.close': 'Sulje',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'Tiimiavaimen käyttöoikeutta ei hyväksytty.',
+  'error.TEAM_STATE_UNSUPPORTED':
+    'Palvelin ei pysty säilyttämään tiimin käsittelytietoja (ei ehdollista tallennusta eikä tiimin tilakansiota, johon voisit lisätä).',
+  'error.TEAM_ITEM_TAKEN': 'Toinen tiimin jäsen käsittelee viestiä tai on jo vastannut siihen.',
   'teamKeys.none': 'Sinulla ei ole tiimipostilaatikoita.',
   'teamKeys.listLabel': 'Tiimipostilaatikot',
   'teamKeys.badge.lead': 'Tiimin vastaava',

@@ -296,6 +296,9 @@ export const svFI: Record<MessageKey, string> = {
   'keys.close': 'Stäng',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'Behörigheten till teamnyckeln godkändes inte.',
+  'error.TEAM_STATE_UNSUPPORTED':
+    'Servern kan inte spara teamets hanteringsuppgifter (ingen villkorlig lagring och ingen tillståndsmapp för teamet som du kan lägga till i).',
+  'error.TEAM_ITEM_TAKEN': 'En annan medlem i teamet hanterar meddelandet eller har redan svarat på det.',
   'teamKeys.none': 'Du har inga teampostlådor.',
   'teamKeys.listLabel': 'Teampostlådor',
   'teamKeys.badge.lead': 'Teamansvarig',
