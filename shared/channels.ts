@@ -67,6 +67,13 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  'team:items:list',
+  'team:item:get',
+  'team:item:claim',
+  'team:item:release',
+  'team:item:status',
+  'team:item:take-over',
+  'team:item:reassign',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
