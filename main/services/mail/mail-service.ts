@@ -406,12 +406,8 @@ export class MailService {
   /** The person's identifier in team state on this account: the account's address (never free text). */
   memberAddress(accountId: string): string {
     const account = this.account(accountId);
-    const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username : null);
-    if (!address)
-      throw new ServiceError(
-        'VALIDATION',
-        'This account has no e-mail address, which team handling names the person by: add the account again with its address.',
-      );
+    // An account added without its address is named by its login on that server (what the server knows it by).
+    const address = account.address ?? (/^[^@\s]+@[^@\s]+$/.test(account.username) ? account.username : `${account.username}@${account.host}`);
     return address.toLowerCase();
   }
 

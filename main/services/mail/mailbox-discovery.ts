@@ -9,6 +9,7 @@ import type { MailboxGroup, MailboxInfo } from '../../../shared/domain.js';
 import { isTeamLead, type TeamDirectoryEntry } from '../team/team-directory.js';
 import { teamGroupId } from '../team/team-ref.js';
 import { getMetadata, myRights } from './imap-raw-commands.js';
+import { TEAM_STATE_FOLDER } from './team-state-format.js';
 
 export interface DiscoveryAccount {
   id: string;
@@ -50,6 +51,8 @@ export async function discoverAccount(client: ImapFlow, account: DiscoveryAccoun
     if (!rest) continue; // the namespace root itself
     const [team, ...sub] = rest.split(shared.delimiter);
     if (!team) continue;
+    // The team's handling-state journal is Sinetti's own machinery, not a folder to read mail in.
+    if (sub.at(-1) === TEAM_STATE_FOLDER) continue;
     const info = toInfo(account.id, box, 'shared', sub.length);
     if (sub.length === 0 || (sub.length === 1 && sub[0]!.toUpperCase() === 'INBOX')) {
       info.specialUse = '\\Inbox';
