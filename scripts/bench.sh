@@ -13,4 +13,5 @@ node --import tsx bench/bombs.bench.ts
 # Cold start of the browser host to the first rows of a 50,000-message INBOX (needs the build and a keyring).
 [ -f dist/browser-host/cli.mjs ] && [ -f dist/renderer/index.html ] || node scripts/build.mjs
 bash scripts/env/with-keyring.sh node --import tsx bench/cold-start.bench.ts
+node --import tsx bench/claim-latency.bench.ts
 exec node --import tsx bench/send.bench.ts

@@ -75,6 +75,13 @@ export const REQUEST_CHANNELS = [
   // Updates wait for this (issue 15): outbox and open composers.
   'app:work:report',
   'app:work:state',
+  'team:items:list',
+  'team:item:get',
+  'team:item:claim',
+  'team:item:release',
+  'team:item:status',
+  'team:item:take-over',
+  'team:item:reassign',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

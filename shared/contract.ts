@@ -39,6 +39,7 @@ import {
 import { keyringContract } from './keyring-schema.js';
 import { sessionLockContract } from './session-lock-schema.js';
 import { workInProgressContract } from './work-in-progress-schema.js';
+import { teamItemSchema, teamItemStatusSchema, teamItemViewSchema, teamMemberIdSchema } from './team-work-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -52,6 +53,8 @@ import {
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
 const uidList = z.array(uid).min(1).max(5000);
+/** A team change: whether it applied (false: someone else was first) and the state after it. */
+const teamChangeResultSchema = z.object({ applied: z.boolean(), item: teamItemSchema });
 /** v4 (40 hex) or v6 (64 hex) OpenPGP fingerprint. */
 const fingerprint = z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/);
 
@@ -240,6 +243,27 @@ export const contract = {
   ...sessionLockContract,
   // Work an update must not interrupt (shared/work-in-progress-schema.ts).
   ...workInProgressContract,
+  // Team handling (shared/team-work-schema.ts): the state lives in the team mailbox on the server.
+  /** Every message of a team INBOX with its handling state (the board and the list). */
+  'team:items:list': {
+    request: z.object({ accountId: z.string().min(1).max(100), team: z.string().min(1).max(200) }).strict(),
+    response: z.array(teamItemSchema),
+  },
+  /** The handling state of a message, or null when its mailbox is not a team INBOX. */
+  'team:item:get': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamItemViewSchema.nullable() },
+  'team:item:claim': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamChangeResultSchema },
+  'team:item:release': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamChangeResultSchema },
+  'team:item:status': { request: z.object({ mailbox: mailboxRefSchema, uid, status: teamItemStatusSchema }).strict(), response: teamChangeResultSchema },
+  /** Takes over from the handler the person saw, with a reason (sealed to the team key). */
+  'team:item:take-over': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, from: teamMemberIdSchema.nullable(), reason: z.string().trim().min(1).max(1000) }).strict(),
+    response: teamChangeResultSchema,
+  },
+  /** The team lead gives the message to another member. */
+  'team:item:reassign': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, from: teamMemberIdSchema.nullable(), to: z.email().max(320) }).strict(),
+    response: teamChangeResultSchema,
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

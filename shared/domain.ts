@@ -285,6 +285,8 @@ export const mailEventSchema = z.discriminatedUnion('type', [
   }),
   /** The app was locked or unlocked (idle lock): the renderer hides or shows client data. */
   z.object({ type: z.literal('session-lock'), locked: z.boolean() }),
+  /** Someone changed the handling state of a team's messages (claims, statuses): re-read it. */
+  z.object({ type: z.literal('team-changed'), accountId: z.string(), team: z.string() }),
 ]);
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

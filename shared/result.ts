@@ -47,6 +47,10 @@ export const ERROR_CODES = [
   'TEAM_GRANT_REFUSED',
   /** The app is locked (idle time, the OS locked the screen, or the person locked it): no data until unlocked. */
   'LOCKED',
+  /** The server can keep no team handling state (no conditional STORE of keywords, and no journal folder the person may add to). */
+  'TEAM_STATE_UNSUPPORTED',
+  /** Someone else handles the team message, or claimed or answered it since the composer opened. */
+  'TEAM_ITEM_TAKEN',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

@@ -24,6 +24,10 @@ import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
+import { ImapTeamStateBackend } from './mail/team-state-imap.js';
+import { teamNoteSealer } from './crypto/team-note-sealer.js';
+import { TeamDirectory } from './team/team-directory.js';
+import { TeamWorkService } from './team/team-work-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { gateWhileLocked } from './api/lock-gate.js';
 import { SessionLock } from './session-lock/session-lock.js';
@@ -98,6 +102,21 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   });
   teamAddresses = () => send.sources.teamAddresses();
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
+  // Team handling: claims, statuses and history kept in the team mailbox (team/, mail/team-state-imap.ts).
+  const teamWork = new TeamWorkService({
+    directory: new TeamDirectory(mail),
+    backend: new ImapTeamStateBackend({ connect: (accountId) => mail.connectDedicated(accountId), logger: logger.child('team-state') }),
+    memberId: async (accountId) => mail.memberAddress(accountId),
+    sealer: teamNoteSealer(teamKeyStore),
+    changed: (ref) => mailEvents.emit({ type: 'team-changed', accountId: ref.accountId, team: ref.team }),
+  });
+  mail.setOpenGuard({
+    beforeOpen: (ref, uid, secured) => teamWork.beforeOpen(ref, uid, secured),
+    gatewayHeader: () => policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure',
+  });
+  send.setTeamReplyCheck((original, basis) =>
+    teamWork.checkReply(original.mailbox, original.uid, basis ?? { handler: null, answered: false }, basis !== undefined),
+  );
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
     folder: new ImapDraftsFolder(mail),
@@ -136,6 +155,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     keys,
     send,
     teamKeys,
+    teamWork,
     policy,
     host: options.host,
     version: options.version,
@@ -156,6 +176,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     close: async () => {
       sessionLock.close();
       send.close();
+      await teamWork.close();
       await mail.close();
     },
   };

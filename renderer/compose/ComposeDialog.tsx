@@ -187,6 +187,18 @@ export function ComposeDialog({
     };
   }, [api]);
 
+  // The traffic cop: what the team original's handling state was when this reply was opened, compared in main before it leaves.
+  const teamBasis = useRef<{ handler: string | null; answered: boolean } | undefined>(undefined);
+  const replyOriginal = state.initial && state.initial.mode !== 'forward' && !draft ? state.initial.original : null;
+  useEffect(() => {
+    if (!replyOriginal) return;
+    void api['team:item:get']({ mailbox: replyOriginal.mailbox, uid: replyOriginal.uid }).then((result) => {
+      if (result.ok && result.value) teamBasis.current = { handler: result.value.item.handler?.memberId ?? null, answered: result.value.item.answered };
+    });
+    // Once, as the composer opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const message = useMemo(() => buildOutgoing(state), [state]);
   const key = useMemo(() => outgoingKey(message), [message]);
   const draftContent = useMemo(
@@ -252,7 +264,7 @@ export function ComposeDialog({
       // The draft as sent: a message the server refuses for good still has it.
       await autosave.flush();
       const result = await api['send:submit']({
-        message,
+        message: teamBasis.current ? { ...message, teamBasis: teamBasis.current } : message,
         approval: {
           token: checked.token,
           ...(decision?.justificationRequired && justification.trim() ? { justification: justification.trim() } : {}),

@@ -40,6 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       password: 'team-1-not-used',
       members: [person.name, colleague.name],
       address: 'perhepalvelut@sinetti.test',
+      // The journal of handling state (history; claims on this CONDSTORE server are keywords).
+      stateFolder: true,
     },
     { name: 'aikuissosiaalityo', label: 'Aikuissosiaalityö', password: 'team-2-not-used', members: [person.name] },
   ];
