@@ -101,10 +101,14 @@ export const policySchema = z
           .int()
           .min(1)
           .max(30)
-          .describe('A first response is due within this many working days (Helsinki time, Finnish public holidays, Midsummer and Christmas Eve off); later messages are highlighted on the board.'),
+          .describe(
+            'A first response is due within this many working days (Helsinki time, Finnish public holidays, Midsummer and Christmas Eve off); later messages are highlighted on the board.',
+          ),
         notificationDetails: z
           .enum(['none', 'sender', 'sender-and-subject'])
-          .describe('What a desktop notification of new team mail shows of a message that is not secured. A secured (encrypted) message never shows its sender or subject.'),
+          .describe(
+            'What a desktop notification of new team mail shows of a message that is not secured. A secured (encrypted) message never shows its sender or subject.',
+          ),
       })
       .strict(),
     crypto: z
