@@ -67,6 +67,9 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  // Team handling (issue 11): the team lead's board.
+  'team:board:get',
+  'team:board:close',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -37,6 +37,7 @@ import {
   teamViewSchema,
 } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
+import { teamBoardSchema } from './team-board.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -234,6 +235,9 @@ export const contract = {
   'attachments:upload:begin': { request: uploadBeginSchema, response: stagedAttachmentSchema.pick({ attachmentId: true }) },
   'attachments:upload:chunk': { request: uploadChunkSchema, response: z.object({ received: z.number(), complete: z.boolean() }) },
   'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
+  // Team handling (issue 11): the team lead's board, watched live (`team-work-changed` events) until closed.
+  'team:board:get': { request: teamRefSchema, response: teamBoardSchema },
+  'team:board:close': { request: teamRefSchema, response: z.object({}) },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',
+  /** This build or server has no team handling (claims, statuses) for the team mailbox. */
+  'TEAM_WORK_UNAVAILABLE',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

@@ -3,6 +3,7 @@
  * host. Builds everything from what the host passes in; nothing here has import-time effects.
  */
 import { join } from 'node:path';
+import { BUILTIN_POLICY } from '../../shared/policy-schema.js';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
@@ -28,6 +29,7 @@ import { SecretStore } from './secrets/secret-store.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { TeamBoardService } from './team-work/team-board-service.js';
 
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
@@ -107,7 +109,13 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     },
     events: domainEvents,
   });
+  const teamBoard = new TeamBoardService({
+    source: options.teamWorkSource ?? null,
+    limitWorkingDays: () => policy.state().effective?.policy.teamWork.firstResponseWorkingDays ?? BUILTIN_POLICY.teamWork.firstResponseWorkingDays,
+    emit: (event) => mailEvents.emit(event),
+  });
   const handlers = createServiceHandlers({
+    teamBoard,
     drafts,
     keys,
     send,
@@ -130,6 +138,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     mail,
     close: async () => {
       send.close();
+      teamBoard.close();
       await mail.close();
     },
   };

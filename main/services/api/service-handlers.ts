@@ -13,6 +13,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import type { TeamBoardService } from '../team-work/team-board-service.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
+  teamBoard: TeamBoardService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -148,6 +150,11 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'attachments:upload:chunk': async ({ attachmentId, offset, dataBase64 }) => uploads.append(attachmentId, offset, Buffer.from(dataBase64, 'base64')),
     'attachments:release': async ({ attachmentIds }) => {
       uploads.release(attachmentIds);
+      return {};
+    },
+    'team:board:get': async (team) => deps.teamBoard.board(team),
+    'team:board:close': async (team) => {
+      deps.teamBoard.unwatch(team);
       return {};
     },
   };
