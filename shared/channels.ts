@@ -70,6 +70,13 @@ export const REQUEST_CHANNELS = [
   // Team handling (issue 11): the team lead's board.
   'team:board:get',
   'team:board:close',
+  'team:items:list',
+  'team:item:get',
+  'team:item:claim',
+  'team:item:release',
+  'team:item:status',
+  'team:item:take-over',
+  'team:item:reassign',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -38,6 +38,7 @@ import {
 } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
 import { teamBoardSchema } from './team-board.js';
+import { teamItemSchema, teamItemStatusSchema, teamItemViewSchema, teamMemberIdSchema } from './team-work-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -51,6 +52,8 @@ import {
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
 const uidList = z.array(uid).min(1).max(5000);
+/** A team change: whether it applied (false: someone else was first) and the state after it. */
+const teamChangeResultSchema = z.object({ applied: z.boolean(), item: teamItemSchema });
 /** v4 (40 hex) or v6 (64 hex) OpenPGP fingerprint. */
 const fingerprint = z.string().regex(/^[0-9A-Fa-f]{40}([0-9A-Fa-f]{24})?$/);
 
@@ -235,9 +238,30 @@ export const contract = {
   'attachments:upload:begin': { request: uploadBeginSchema, response: stagedAttachmentSchema.pick({ attachmentId: true }) },
   'attachments:upload:chunk': { request: uploadChunkSchema, response: z.object({ received: z.number(), complete: z.boolean() }) },
   'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
-  // Team handling (issue 11): the team lead's board, watched live (`team-work-changed` events) until closed.
+  // Team handling (issue 11): the team lead's board, watched live (`team-changed` events) until closed.
   'team:board:get': { request: teamRefSchema, response: teamBoardSchema },
   'team:board:close': { request: teamRefSchema, response: z.object({}) },
+  // Team handling (shared/team-work-schema.ts): the state lives in the team mailbox on the server.
+  /** Every message of a team INBOX with its handling state (the board and the list). */
+  'team:items:list': {
+    request: z.object({ accountId: z.string().min(1).max(100), team: z.string().min(1).max(200) }).strict(),
+    response: z.array(teamItemSchema),
+  },
+  /** The handling state of a message, or null when its mailbox is not a team INBOX. */
+  'team:item:get': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamItemViewSchema.nullable() },
+  'team:item:claim': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamChangeResultSchema },
+  'team:item:release': { request: z.object({ mailbox: mailboxRefSchema, uid }).strict(), response: teamChangeResultSchema },
+  'team:item:status': { request: z.object({ mailbox: mailboxRefSchema, uid, status: teamItemStatusSchema }).strict(), response: teamChangeResultSchema },
+  /** Takes over from the handler the person saw, with a reason (sealed to the team key). */
+  'team:item:take-over': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, from: teamMemberIdSchema.nullable(), reason: z.string().trim().min(1).max(1000) }).strict(),
+    response: teamChangeResultSchema,
+  },
+  /** The team lead gives the message to another member. */
+  'team:item:reassign': {
+    request: z.object({ mailbox: mailboxRefSchema, uid, from: teamMemberIdSchema.nullable(), to: z.email().max(320) }).strict(),
+    response: teamChangeResultSchema,
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -283,8 +283,8 @@ export const mailEventSchema = z.discriminatedUnion('type', [
     accountId: z.string(),
     state: z.enum(['connected', 'reconnecting', 'offline']),
   }),
-  /** Something in a watched team's handling state changed (a claim, a status, new mail): boards read it again. */
-  z.object({ type: z.literal('team-work-changed'), accountId: z.string(), team: z.string() }),
+  /** Someone changed the handling state of a team's messages (claims, statuses): re-read it. */
+  z.object({ type: z.literal('team-changed'), accountId: z.string(), team: z.string() }),
 ]);
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

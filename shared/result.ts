@@ -45,8 +45,10 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',
-  /** This build or server has no team handling (claims, statuses) for the team mailbox. */
-  'TEAM_WORK_UNAVAILABLE',
+  /** The server can keep no team handling state (no conditional STORE of keywords, and no journal folder the person may add to). */
+  'TEAM_STATE_UNSUPPORTED',
+  /** Someone else handles the team message, or claimed or answered it since the composer opened. */
+  'TEAM_ITEM_TAKEN',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { localeSchema, mailboxRefSchema } from './domain.js';
 import { isValidOutgoingAddress } from './outgoing-address.js';
+import { teamReplyBasisSchema } from './team-work-schema.js';
 
 /** A recipient: nodemailer's parser, no quoted local parts or comments, IDN in Unicode or punycode (shared/outgoing-address.ts). */
 export const outgoingRecipientSchema = z
@@ -35,6 +36,8 @@ export const outgoingMessageSchema = z
       .object({ mailbox: mailboxRefSchema, uid: z.number().int().positive(), mode: z.enum(['inline', 'attachment']) })
       .strict()
       .optional(),
+    /** What the composer saw of a team original when it opened (the traffic cop compares it before the reply leaves). */
+    teamBasis: teamReplyBasisSchema.optional(),
     /** Send as this team mailbox of the account (a `send:identities:list` entry's teamMailbox), not as the person. */
     teamMailbox: z.string().min(1).max(1100).optional(),
     /** The person chose a secure route although the rules would allow less (it can only tighten). */

@@ -44,3 +44,21 @@ export const teamItemSchema = z.object({
   history: z.array(teamHistoryEntrySchema),
 });
 export type TeamItem = z.infer<typeof teamItemSchema>;
+
+/**
+ * One team message's handling state as the message view shows it (contract `team:item:get`):
+ * the item, who the person is in the team's state, whether they lead the team, how this server
+ * keeps the state, and the take-over reasons opened with the team key (null: not openable here).
+ */
+export const teamItemViewSchema = z.object({
+  team: z.object({ accountId: z.string(), team: z.string() }),
+  mechanism: z.enum(['keywords', 'journal']),
+  me: teamMemberIdSchema,
+  isLead: z.boolean(),
+  item: teamItemSchema,
+  notes: z.array(z.object({ at: z.number(), by: teamMemberIdSchema, text: z.string().max(2000).nullable() })),
+});
+export type TeamItemView = z.infer<typeof teamItemViewSchema>;
+
+/** What the composer saw of the original when it opened a reply from a team mailbox (the traffic cop compares it at send). */
+export const teamReplyBasisSchema = z.object({ handler: teamMemberIdSchema.nullable(), answered: z.boolean() }).strict();

@@ -25,6 +25,10 @@ import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
+import { ImapTeamStateBackend } from './mail/team-state-imap.js';
+import { teamNoteSealer } from './crypto/team-note-sealer.js';
+import { TeamDirectory } from './team/team-directory.js';
+import { TeamWorkService } from './team/team-work-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
@@ -97,6 +101,21 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   });
   teamAddresses = () => send.sources.teamAddresses();
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
+  // Team handling: claims, statuses and history kept in the team mailbox (team/, mail/team-state-imap.ts).
+  const teamWork = new TeamWorkService({
+    directory: new TeamDirectory(mail),
+    backend: new ImapTeamStateBackend({ connect: (accountId) => mail.connectDedicated(accountId), logger: logger.child('team-state') }),
+    memberId: async (accountId) => mail.memberAddress(accountId),
+    sealer: teamNoteSealer(teamKeyStore),
+    changed: (ref) => mailEvents.emit({ type: 'team-changed', accountId: ref.accountId, team: ref.team }),
+  });
+  mail.setOpenGuard({
+    beforeOpen: (ref, uid, secured) => teamWork.beforeOpen(ref, uid, secured),
+    gatewayHeader: () => policy.state().effective?.policy.gateway.header.name ?? 'X-Sinetti-Secure',
+  });
+  send.setTeamReplyCheck((original, basis) =>
+    teamWork.checkReply(original.mailbox, original.uid, basis ?? { handler: null, answered: false }, basis !== undefined),
+  );
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
     folder: new ImapDraftsFolder(mail),
@@ -110,7 +129,8 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     events: domainEvents,
   });
   const teamBoard = new TeamBoardService({
-    source: options.teamWorkSource ?? null,
+    // The claims service is the source; tests may put a fake in its place.
+    source: options.teamWorkSource ?? teamWork,
     limitWorkingDays: () => policy.state().effective?.policy.teamWork.firstResponseWorkingDays ?? BUILTIN_POLICY.teamWork.firstResponseWorkingDays,
     emit: (event) => mailEvents.emit(event),
   });
@@ -120,6 +140,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     keys,
     send,
     teamKeys,
+    teamWork,
     policy,
     host: options.host,
     version: options.version,
@@ -139,6 +160,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     close: async () => {
       send.close();
       teamBoard.close();
+      await teamWork.close();
       await mail.close();
     },
   };

@@ -39,10 +39,7 @@ export interface ServicesOptions {
   /** Refuse a managed policy file that ordinary users could edit (default true). */
   requireProtectedPolicyFile?: boolean;
   logger?: Logger;
-  /**
-   * The handling state of team mailboxes (claims, statuses) for the board; none: the board says
-   * team handling is unavailable. Supplied by the claims module once it lands; tests pass a fake.
-   */
+  /** Tests only: the handling state of team mailboxes for the board, in place of the claims service. */
   teamWorkSource?: TeamWorkSource;
   /** Tests only: where key lookups open their socket for a host name (TLS still verifies the name). */
   keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;

@@ -19,6 +19,7 @@ import { MessageHeader } from './MessageHeader.js';
 import { MessageToolbar } from './MessageToolbar.js';
 import { identityNeedsNotice, SenderIdentityBar, UnopenedPartsBar } from './SenderIdentityBar.js';
 import { SignedSegments } from './SignedSegments.js';
+import { TeamClaimBar } from './TeamClaimBar.js';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, padding: tokens.spacingHorizontalL },
@@ -72,6 +73,8 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const [linkUrl, setLinkUrl] = useState<string | null>(null);
+  // Opened again after a claim or take-over made the person the handler of a withheld message.
+  const [openCount, setOpenCount] = useState(0);
   const { accountId, path } = mailbox;
 
   // A notification, not an input: opening again when the parent's callback changes would loop.
@@ -89,7 +92,15 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
     return () => {
       cancelled = true;
     };
-  }, [api, accountId, path, uid]);
+  }, [api, accountId, path, uid, openCount]);
+
+  // A secured team message someone else handles: main refused it before decrypting anything.
+  const withheld = loadError?.code === 'TEAM_ITEM_TAKEN';
+  const reopen = () => {
+    setLoadError(null);
+    setView(null);
+    setOpenCount((n) => n + 1);
+  };
 
   const ownGroups = groups.filter((g) => g.accountId === accountId);
   const current = ownGroups.flatMap((g) => g.mailboxes).find((m) => m.path === path);
@@ -174,7 +185,8 @@ function OpenedMessage({ mailbox, uid, groups, onFlagsChanged, onRemoved, onComp
 
   return (
     <section aria-label={t('view.label')} className={styles.root} data-testid="message-view" data-uid={uid} aria-busy={view === null && loadError === null}>
-      {loadError ? <ErrorBar error={loadError} /> : null}
+      {teamLabel && (view || loadError) ? <TeamClaimBar mailbox={mailbox} uid={uid} withheld={withheld} onMayRead={reopen} /> : null}
+      {loadError && !withheld ? <ErrorBar error={loadError} /> : null}
       {view === null && loadError === null ? <Spinner size="small" label={t('view.loading')} /> : null}
       {view ? (
         <>

@@ -3,7 +3,7 @@
  * each member's open items and the messages past the response-time limit, highlighted (icon and
  * text, never colour alone). Messages are named by arrival time only: the board holds no subject,
  * sender or content. It reads the board again whenever the services report a change in the team
- * (`team-work-changed`), and every few minutes as time ages the items.
+ * (`team-changed`), and every few minutes as time ages the items.
  */
 import { Button, makeStyles, mergeClasses, shorthands, Spinner, tokens } from '@fluentui/react-components';
 import { ArrowLeftRegular, WarningRegular } from '@fluentui/react-icons';
@@ -114,7 +114,7 @@ export function TeamBoard({ team, onClose }: Props) {
     load();
     const timer = setInterval(load, AGEING_REFRESH_MS);
     const unsubscribe = api.onMailEvent((event) => {
-      if (event.type === 'team-work-changed' && event.accountId === accountId && event.team === teamName) load();
+      if (event.type === 'team-changed' && event.accountId === accountId && event.team === teamName) load();
     });
     return () => {
       ended = true;

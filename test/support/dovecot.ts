@@ -40,6 +40,11 @@ export interface DovecotTeam extends DovecotUser {
   leads?: string[];
   /** The team's sending address, published as METADATA on the team INBOX (read by main/services/mail/team-identities.ts). */
   address?: string;
+  /**
+   * Creates the team's journal folder for handling state (`INBOX/Sinetti-tila`, read by
+   * main/services/mail/team-state-imap.ts), append-only for members: look, read, mark read, add.
+   */
+  stateFolder?: boolean;
 }
 
 export interface StartDovecotOptions {
@@ -87,6 +92,9 @@ export interface DovecotHandle extends DovecotEndpoints {
 const MEMBER_RIGHTS = ['lookup', 'read', 'write', 'write-seen', 'write-deleted', 'insert', 'expunge'];
 const LEAD_RIGHTS = [...MEMBER_RIGHTS, 'create', 'delete', 'admin'];
 const TEAM_FOLDERS = ['Trash', 'Archive'];
+/** The journal folder of team handling state (main/services/mail/team-state-format.ts) and what members may do there. */
+export const TEAM_STATE_FOLDER = 'INBOX/Sinetti-tila';
+const STATE_FOLDER_RIGHTS = ['lookup', 'read', 'write-seen', 'insert'];
 /** Where the server keeps a team mailbox's display name (read by main/services/mail/mailbox-discovery.ts). */
 export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
 export const TEAM_ADDRESS_METADATA = '/shared/vendor/sinetti/team-address';
@@ -201,6 +209,14 @@ async function shareTeamMailbox(doveadm: (args: string[]) => Promise<string>, te
   for (const folder of ['INBOX', ...folders]) {
     for (const member of [...new Set([...team.members, ...leads])]) {
       await doveadm(['acl', 'set', '-u', team.name, folder, `user=${member}`, ...(leads.includes(member) ? LEAD_RIGHTS : MEMBER_RIGHTS)]);
+    }
+  }
+  if (team.stateFolder) {
+    await doveadm(['mailbox', 'create', '-u', team.name, TEAM_STATE_FOLDER]).catch((error: Error) => {
+      if (!/exists/i.test(error.message)) throw error;
+    });
+    for (const member of [...new Set([...team.members, ...leads])]) {
+      await doveadm(['acl', 'set', '-u', team.name, TEAM_STATE_FOLDER, `user=${member}`, ...STATE_FOLDER_RIGHTS]);
     }
   }
   // `acl set` does not update the shared-mailbox dictionary; without this members see nothing in LIST.
@@ -334,7 +350,8 @@ namespace shared {
   type = shared
   separator = /
   prefix = shared/%%u/
-  location = maildir:${c.dirs.mail}/%%u/Maildir
+  # \\Seen per person in team mailboxes (INDEXPVT), as real deployments keep it: reading is not handling.
+  location = maildir:${c.dirs.mail}/%%u/Maildir:INDEXPVT=~/Maildir/shared/%%u
   list = children
   subscriptions = no
 }

@@ -14,6 +14,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
 import type { TeamBoardService } from '../team-work/team-board-service.js';
+import type { TeamWorkService } from '../team/team-work-service.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -24,6 +25,7 @@ export interface HandlerDeps {
   policy: PolicyService;
   send: SendService;
   teamKeys: TeamKeyService;
+  teamWork: TeamWorkService;
   drafts: DraftService;
   openExternal?: (url: string) => Promise<void>;
   correspondents: CorrespondentKeyring;
@@ -35,7 +37,13 @@ export interface HandlerDeps {
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
-  const { mail, settings, keys, policy, send, teamKeys, uploads } = deps;
+  const { mail, settings, keys, policy, send, teamKeys, uploads, teamWork } = deps;
+  /** The team whose INBOX the mailbox is; team actions exist only there. */
+  const teamOf = async (mailbox: { accountId: string; path: string }) => {
+    const entry = await teamWork.teamOf(mailbox);
+    if (!entry) throw new ServiceError('NOT_FOUND', 'This mailbox is not a team INBOX.');
+    return entry.ref;
+  };
   /** Requests name uploaded attachments by id; the services get the bytes the main process holds. */
   const withContent = (refs: readonly { attachmentId: string }[]) =>
     refs.map(({ attachmentId }) => {
@@ -107,6 +115,18 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       await send.outbox.markSent(id);
       return {};
     },
+    'team:items:list': async (ref) => teamWork.items(ref),
+    'team:item:get': async ({ mailbox, uid }) => {
+      const entry = await teamWork.teamOf(mailbox);
+      if (!entry) return null;
+      const view = await teamWork.item(entry.ref, uid);
+      return { ...view, notes: await teamWork.notes(entry.ref, uid) };
+    },
+    'team:item:claim': async ({ mailbox, uid }) => teamWork.claim(await teamOf(mailbox), uid),
+    'team:item:release': async ({ mailbox, uid }) => teamWork.release(await teamOf(mailbox), uid),
+    'team:item:status': async ({ mailbox, uid, status }) => teamWork.setStatus(await teamOf(mailbox), uid, status),
+    'team:item:take-over': async ({ mailbox, uid, from, reason }) => teamWork.takeOver(await teamOf(mailbox), uid, from, reason),
+    'team:item:reassign': async ({ mailbox, uid, from, to }) => teamWork.reassign(await teamOf(mailbox), uid, from, to),
     'crypto:team:list': async () => teamKeys.list(),
     'crypto:team:create': async ({ accountId, team, name, email }) => teamKeys.create(accountId, team, { name, email }),
     'crypto:team:grant': async ({ accountId, team, memberPublicKey }) => teamKeys.grant(accountId, team, memberPublicKey),

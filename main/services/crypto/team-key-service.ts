@@ -8,10 +8,11 @@
  * rotation and import is a domain event (identifiers only).
  */
 import { generateKey, type PrivateKey } from 'openpgp';
-import type { MailboxGroup } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { PendingGrant, TeamView } from '../../../shared/team-key-schema.js';
 import type { DomainEventBus } from '../events/domain-events.js';
+import type { TeamDirectoryEntry } from '../team/team-directory.js';
+import type { TeamRef } from '../team/team-ref.js';
 import { groupFingerprint } from './fingerprint.js';
 import { requireSigningKey, type IdentityKeyring } from './identity-keys.js';
 import type { KeyService } from './key-service.js';
@@ -27,7 +28,8 @@ import type { HeldGeneration, TeamKeyStore } from './team-key-store.js';
  * mail/ and crypto/ does not depend on mail/.
  */
 export interface TeamMailAccess {
-  listMailboxes(): Promise<MailboxGroup[]>;
+  /** The team directory (team/team-directory.ts): teams, their INBOX and who leads, as the server says now. */
+  teamDirectory(): Promise<TeamDirectoryEntry[]>;
   /** Where a team's keys folder is, given the path of the team's INBOX. */
   keysFolderPath(teamInboxPath: string): string;
   /** Creates the keys folder when it is missing. */
@@ -39,6 +41,7 @@ export interface TeamMailAccess {
 }
 
 interface TeamMailbox {
+  ref: TeamRef;
   team: string;
   label: string;
   accountId: string;
@@ -62,7 +65,7 @@ export class TeamKeyService {
   async list(): Promise<TeamView[]> {
     const out: TeamView[] = [];
     for (const box of await this.teamMailboxes()) {
-      const held = await this.store.generations(box.team);
+      const held = await this.store.generations(box.ref);
       const members = box.isLead && held.length ? await this.roster(box, held.at(-1)!) : [];
       out.push({
         team: box.team,
@@ -92,10 +95,10 @@ export class TeamKeyService {
 
   async create(accountId: string, team: string, identity: { name: string; email: string }): Promise<TeamView> {
     const box = await this.requireLead(accountId, team);
-    if (await this.store.current(team)) throw new ServiceError('VALIDATION', 'This team already has a key; removing a member rotates it.');
+    if (await this.store.current(box.ref)) throw new ServiceError('VALIDATION', 'This team already has a key; removing a member rotates it.');
     const lead = await this.leadKey();
     const key = await newTeamKey([{ name: identity.name, email: identity.email }]);
-    await this.store.add(team, box.label, [{ generation: 1, key }], 'created', fp(lead));
+    await this.store.add(box.ref, box.label, [{ generation: 1, key }], 'created', fp(lead));
     // The folder exists from the start, so members can see where their grants will arrive.
     await this.mail.ensureKeysFolder(accountId, box.folder);
     this.events?.emit({ type: 'openpgp.team.created', team, fingerprint: fp(key), generation: 1, at: this.now() });
@@ -110,7 +113,7 @@ export class TeamKeyService {
   ): Promise<{ member: { fingerprint: string; fingerprintGrouped: string; userIds: string[] }; armored: string }> {
     const box = await this.requireLead(accountId, team);
     const member = await readPublicKey(memberArmored);
-    const held = await this.requireHeld(team);
+    const held = await this.requireHeld(box.ref);
     const lead = await this.leadKey();
     const [delivery] = await this.deliver(box, held, [member], lead);
     return { member: { fingerprint: fp(member), fingerprintGrouped: groupFingerprint(fp(member)), userIds: member.getUserIDs() }, armored: delivery!.grant };
@@ -119,7 +122,7 @@ export class TeamKeyService {
   /** Removes a member by rotating: a new generation, sealed to everyone else on the roster; old generations stay with them. */
   async removeMember(accountId: string, team: string, memberFingerprint: string): Promise<TeamView> {
     const box = await this.requireLead(accountId, team);
-    const held = await this.requireHeld(team);
+    const held = await this.requireHeld(box.ref);
     const current = held.at(-1)!;
     const removed = memberFingerprint.toUpperCase();
     const roster = await this.roster(box, current);
@@ -127,7 +130,7 @@ export class TeamKeyService {
     const lead = await this.leadKey();
     const key = await newTeamKey(current.key.getUserIDs().map(parseUserId));
     const generation = current.generation + 1;
-    await this.store.add(team, box.label, [{ generation, key }], 'created', fp(lead));
+    await this.store.add(box.ref, box.label, [{ generation, key }], 'created', fp(lead));
     this.events?.emit({
       type: 'openpgp.team.rotated',
       team,
@@ -138,13 +141,13 @@ export class TeamKeyService {
       at: this.now(),
     });
     const remaining = await Promise.all(roster.filter((m) => m.entry.memberFingerprint !== removed).map((m) => readPublicKey(m.entry.memberPublicKey)));
-    if (remaining.length) await this.deliver(box, await this.store.generations(team), remaining, lead);
+    if (remaining.length) await this.deliver(box, await this.store.generations(box.ref), remaining, lead);
     return this.view(box);
   }
 
   async exportPublic(accountId: string, team: string): Promise<string> {
-    await this.teamMailbox(accountId, team);
-    const current = await this.store.current(team);
+    const box = await this.teamMailbox(accountId, team);
+    const current = await this.store.current(box.ref);
     if (!current) throw new ServiceError('NOT_FOUND', 'You hold no key of this team.');
     return current.key.toPublic().armor(OPENPGP_FULL_CONFIG);
   }
@@ -156,7 +159,7 @@ export class TeamKeyService {
     const out: PendingGrant[] = [];
     for (const box of await this.teamMailboxes()) {
       const messages = await this.mail.readKeysFolder(box.accountId, box.folder);
-      const pinned = (await this.store.team(box.team))?.leads ?? [];
+      const pinned = (await this.store.team(box.ref))?.leads ?? [];
       for (const { uid, raw } of messages) {
         const parsed = await parseGrantMessage(raw).catch(() => null);
         if (!parsed?.grant || !parsed.claimedMember || !ownAll.includes(parsed.claimedMember)) continue;
@@ -174,7 +177,7 @@ export class TeamKeyService {
           out.push({ ...base, state: 'locked' });
           continue;
         }
-        const described = await this.describe(parsed.grant, usable, box.team);
+        const described = await this.describe(parsed.grant, usable, box.ref);
         if (described === 'held') continue;
         out.push({ ...base, ...described, teamLabel: box.label, leadConfirmed: described.lead ? pinned.includes(described.lead.fingerprint) : false });
       }
@@ -189,21 +192,24 @@ export class TeamKeyService {
       return { team: '', teamLabel: '', generation: 0, teamFingerprintGrouped: '', lead: null, leadConfirmed: false, state: 'locked' };
     const described = await this.describe(armored, usable, null);
     if (described === 'held') throw new ServiceError('VALIDATION', 'You already hold this team key.');
-    const pinned = (await this.store.team(described.team))?.leads ?? [];
-    return { ...described, leadConfirmed: described.lead ? pinned.includes(described.lead.fingerprint) : false };
+    const refs = await this.refsNamed(described.team);
+    const lead = described.lead?.fingerprint;
+    const confirmed = refs.length > 0 && lead !== undefined && (await this.pinnedInAll(refs, lead));
+    return { ...described, leadConfirmed: confirmed };
   }
 
   private async describe(
     armored: string,
     usable: PrivateKey[],
-    expectedTeam: string | null,
+    expected: TeamRef | null,
   ): Promise<Omit<PendingGrant, 'accountId' | 'uid' | 'leadConfirmed'> | 'held'> {
+    const expectedTeam = expected?.team ?? null;
     try {
       const opened = await openGrant(armored, usable);
       if (expectedTeam !== null && opened.payload.team !== expectedTeam)
         throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
       if (await this.store.holds(opened.payload.teamFingerprint)) return 'held';
-      await this.assertContinuity(opened.payload.team, opened.keys);
+      await this.assertContinuity(expected ? [expected] : await this.refsNamed(opened.payload.team), opened.keys);
       return {
         team: opened.payload.team,
         teamLabel: opened.payload.teamLabel,
@@ -238,11 +244,11 @@ export class TeamKeyService {
     confirmLead?: string,
   ): Promise<{ team: string; generation: number; fingerprintGrouped: string; added: number }> {
     let armored: string;
-    let expectedTeam: string | null = null;
+    let expected: TeamRef | null = null;
     if (source.kind === 'folder') {
       const found = await this.findFolderGrant(source.accountId, source.uid);
       armored = found.armored;
-      expectedTeam = found.team;
+      expected = found.ref;
     } else {
       armored = source.armored;
     }
@@ -251,14 +257,18 @@ export class TeamKeyService {
       throw new ServiceError('KEY_LOCKED', 'Unlock your key with its passphrase to open the grant.');
     const opened = await openGrant(armored, own);
     const { team, teamLabel, leadFingerprint, generation, teamFingerprint } = opened.payload;
-    if (expectedTeam !== null && team !== expectedTeam)
+    if (expected !== null && team !== expected.team)
       throw new ServiceError('TEAM_GRANT_REFUSED', 'The grant is for another team than the mailbox it was found in.');
-    const pinned = (await this.store.team(team))?.leads ?? [];
-    if (!pinned.includes(leadFingerprint) && confirmLead?.toUpperCase() !== leadFingerprint) {
+    // A grant from a file names the team only: it is for that team on every account whose server has it.
+    const refs = expected ? [expected] : await this.refsNamed(team);
+    if (!refs.length) throw new ServiceError('TEAM_GRANT_REFUSED', 'None of your accounts has the team mailbox this grant is for.');
+    if (!(await this.pinnedInAll(refs, leadFingerprint)) && confirmLead?.toUpperCase() !== leadFingerprint) {
       throw new ServiceError('TEAM_GRANT_REFUSED', "Compare the team lead's fingerprint with the lead and confirm it before importing.");
     }
-    await this.assertContinuity(team, opened.keys);
-    const added = await this.store.add(team, teamLabel, opened.keys, 'granted', leadFingerprint);
+    await this.assertContinuity(refs, opened.keys);
+    let addedCount = 0;
+    for (const ref of refs) addedCount = Math.max(addedCount, (await this.store.add(ref, teamLabel, opened.keys, 'granted', leadFingerprint)).length);
+    const added = { length: addedCount };
     this.events?.emit({ type: 'openpgp.team.imported', team, fingerprint: teamFingerprint, leadFingerprint, generation, at: this.now() });
     return { team, generation, fingerprintGrouped: groupFingerprint(teamFingerprint), added: added.length };
   }
@@ -268,9 +278,10 @@ export class TeamKeyService {
    * hold every generation), which only a holder of the team key can do. A stranger's "new
    * generation" would otherwise become the key team mail is encrypted to.
    */
-  private async assertContinuity(team: string, keys: { key: PrivateKey }[]): Promise<void> {
+  private async assertContinuity(refs: TeamRef[], keys: { key: PrivateKey }[]): Promise<void> {
     const carried = new Set(keys.map((g) => fp(g.key)));
-    if ((await this.store.generations(team)).some((g) => !carried.has(g.fingerprint))) {
+    const held = (await Promise.all(refs.map((ref) => this.store.generations(ref)))).flat();
+    if (held.some((g) => !carried.has(g.fingerprint))) {
       throw new ServiceError(
         'TEAM_GRANT_REFUSED',
         "The grant does not carry the team keys you already hold, so it does not come from a holder of this team's key.",
@@ -347,13 +358,23 @@ export class TeamKeyService {
     return [...byMember.values()].sort((a, b) => a.entry.grantedAt - b.entry.grantedAt);
   }
 
-  private async findFolderGrant(accountId: string, uid: number): Promise<{ armored: string; team: string }> {
+  /** The teams of that name among the person's accounts (a grant file names its team only). */
+  private async refsNamed(team: string): Promise<TeamRef[]> {
+    return (await this.teamMailboxes()).filter((b) => b.team === team).map((b) => b.ref);
+  }
+
+  private async pinnedInAll(refs: TeamRef[], lead: string): Promise<boolean> {
+    for (const ref of refs) if (!((await this.store.team(ref))?.leads ?? []).includes(lead)) return false;
+    return true;
+  }
+
+  private async findFolderGrant(accountId: string, uid: number): Promise<{ armored: string; ref: TeamRef }> {
     for (const box of (await this.teamMailboxes()).filter((b) => b.accountId === accountId)) {
       const messages = await this.mail.readKeysFolder(accountId, box.folder);
       const message = messages.find((m) => m.uid === uid);
       if (!message) continue;
       const parsed = await parseGrantMessage(message.raw);
-      if (parsed.grant) return { armored: parsed.grant, team: box.team };
+      if (parsed.grant) return { armored: parsed.grant, ref: box.ref };
     }
     throw new ServiceError('NOT_FOUND', 'The grant is no longer in the team keys folder.');
   }
@@ -363,8 +384,8 @@ export class TeamKeyService {
     return views.find((v) => v.accountId === box.accountId && v.team === box.team)!;
   }
 
-  private async requireHeld(team: string): Promise<HeldGeneration[]> {
-    const held = await this.store.generations(team);
+  private async requireHeld(ref: TeamRef): Promise<HeldGeneration[]> {
+    const held = await this.store.generations(ref);
     if (!held.length) throw new ServiceError('NOT_FOUND', 'This team has no key yet: create it first.');
     return held;
   }
@@ -381,23 +402,22 @@ export class TeamKeyService {
     return box;
   }
 
-  /** Team mailboxes the server shares with the person, with the rights it reports now (never cached). */
+  /**
+   * Team mailboxes the server shares with the person, with the rights it reports now (never
+   * cached). Keys held under a bare team name (before keys were kept per account and team) are
+   * moved to the account(s) whose server has that team, here, before anything reads them.
+   */
   private async teamMailboxes(): Promise<TeamMailbox[]> {
-    const out: TeamMailbox[] = [];
-    for (const group of await this.mail.listMailboxes()) {
-      const marker = `${group.accountId}:shared:`;
-      if (group.kind !== 'team' || !group.id.startsWith(marker)) continue;
-      const inbox = group.mailboxes.find((m) => m.specialUse === '\\Inbox' && m.depth === 0);
-      if (!inbox) continue;
-      out.push({
-        team: group.id.slice(marker.length),
-        label: group.label,
-        accountId: group.accountId,
-        isLead: /a/.test(inbox.rights ?? ''),
-        folder: this.mail.keysFolderPath(inbox.path),
-      });
-    }
-    return out;
+    const directory = await this.mail.teamDirectory();
+    await this.store.migrateLegacy(directory.map((e) => e.ref));
+    return directory.map((entry) => ({
+      ref: entry.ref,
+      team: entry.ref.team,
+      label: entry.label,
+      accountId: entry.ref.accountId,
+      isLead: entry.isLead,
+      folder: this.mail.keysFolderPath(entry.inboxPath),
+    }));
   }
 
   /**

@@ -15,7 +15,8 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
 import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
 import { classifyImapError } from './imap-errors.js';
-import { discoverMailboxes } from './mailbox-discovery.js';
+import { discoverAccount } from './mailbox-discovery.js';
+import type { TeamDirectoryEntry } from '../team/team-directory.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
@@ -25,6 +26,13 @@ import { openable } from './structure-limits.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
+
+/** What the team module runs before a message is read (team/team-work-service.ts `beforeOpen`). */
+export interface OpenGuard {
+  beforeOpen(ref: MailboxRef, uid: number, secured: () => Promise<boolean>): Promise<void>;
+  /** The secure-mail gateway's header name (policy), which also marks a message as having arrived secured. */
+  gatewayHeader(): string;
+}
 
 export interface MailServiceDeps {
   settings: SettingsStore;
@@ -45,6 +53,7 @@ export class MailService {
   private readonly sessions = new Map<string, MailboxSession>();
   private readonly states = new Map<string, MailboxState>();
   private readonly control = new Map<string, ImapFlow>();
+  private openGuard: OpenGuard | null = null;
 
   constructor(private readonly deps: MailServiceDeps) {}
 
@@ -132,24 +141,55 @@ export class MailService {
   }
 
   async listMailboxes(): Promise<MailboxGroup[]> {
+    return (await this.discover()).groups;
+  }
+
+  /** Every team mailbox of every account (the team directory), read afresh. */
+  async teamDirectory(): Promise<TeamDirectoryEntry[]> {
+    return (await this.discover()).teams;
+  }
+
+  /** Mailbox groups and the team directory of every account, from one pass per account. */
+  async discover(): Promise<{ groups: MailboxGroup[]; teams: TeamDirectoryEntry[] }> {
     const groups: MailboxGroup[] = [];
+    const teams: TeamDirectoryEntry[] = [];
     for (const account of this.deps.settings.get().accounts) {
       const client = await this.controlClient(account.id);
       try {
-        groups.push(...(await discoverMailboxes(client, account)));
+        const found = await discoverAccount(client, account);
+        groups.push(...found.groups);
+        teams.push(...found.teams);
       } catch (error) {
         throw classifyImapError(error);
       }
     }
-    return groups;
+    return { groups, teams };
   }
 
   async page(ref: MailboxRef, offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
     return (await this.session(ref)).page(offset, limit, sort);
   }
 
+  /**
+   * Runs before any message is read (set by the team module): for a team INBOX it settles the
+   * claim first and refuses a secured message someone else handles, before anything is decrypted.
+   */
+  setOpenGuard(guard: OpenGuard): void {
+    this.openGuard = guard;
+  }
+
   async openMessage(ref: MailboxRef, uid: number): Promise<MessageView> {
     const session = await this.session(ref);
+    if (this.openGuard) {
+      const guard = this.openGuard;
+      await guard.beforeOpen(ref, uid, () =>
+        session.withClient(async (client) => {
+          const header = guard.gatewayHeader();
+          const { meta, structure } = openable(await client.fetchOne(String(uid), { uid: true, bodyStructure: true, headers: [header] }, { uid: true }));
+          return arrivedSecured(client, uid, { structure, gatewayHeaderLines: meta.headers?.toString('latin1') ?? '' }, header);
+        }),
+      );
+    }
     const view = await session.withClient((client) => loadMessage(client, ref, uid, this.deps.keys));
     session.state?.updateFlags(uid, view.flags);
     this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
@@ -361,6 +401,23 @@ export class MailService {
       extraCaPem: this.deps.extraCaPem,
       connectTimeoutMs: this.deps.connectTimeoutMs,
     });
+  }
+
+  /** The person's identifier in team state on this account: the account's address (never free text). */
+  memberAddress(accountId: string): string {
+    const account = this.account(accountId);
+    const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username : null);
+    if (!address)
+      throw new ServiceError(
+        'VALIDATION',
+        'This account has no e-mail address, which team handling names the person by: add the account again with its address.',
+      );
+    return address.toLowerCase();
+  }
+
+  /** A new connection of its own for the caller to keep and close (team state and its IDLE watchers). */
+  connectDedicated(accountId: string): Promise<ImapFlow> {
+    return this.connect(accountId);
   }
 
   private async connect(accountId: string): Promise<ImapFlow> {

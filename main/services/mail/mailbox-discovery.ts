@@ -6,6 +6,9 @@
  */
 import type { ImapFlow, ListResponse } from 'imapflow';
 import type { MailboxGroup, MailboxInfo } from '../../../shared/domain.js';
+import { isTeamLead, type TeamDirectoryEntry } from '../team/team-directory.js';
+import { teamGroupId } from '../team/team-ref.js';
+import { getMetadata, myRights } from './imap-raw-commands.js';
 
 export interface DiscoveryAccount {
   id: string;
@@ -14,6 +17,14 @@ export interface DiscoveryAccount {
 }
 
 export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAccount): Promise<MailboxGroup[]> {
+  return (await discoverAccount(client, account)).groups;
+}
+
+/**
+ * The account's mailbox groups and its team directory, in one pass: LIST with NAMESPACE, MYRIGHTS
+ * per team folder, and one GETMETADATA per team INBOX for both its published name and address.
+ */
+export async function discoverAccount(client: ImapFlow, account: DiscoveryAccount): Promise<{ groups: MailboxGroup[]; teams: TeamDirectoryEntry[] }> {
   const listed = await client.list();
   // RFC 2342: team mailboxes shared per user ("shared/<team>/", Dovecot's type=shared) are in the
   // other-users namespace; public folders (type=public) in the shared namespace. Either way the
@@ -26,6 +37,7 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
 
   const personal: MailboxInfo[] = [];
   const teams = new Map<string, MailboxInfo[]>();
+  const delimiters = new Map<string, string>();
   for (const box of listed) {
     // The namespace root itself ("shared", a \Noselect placeholder) belongs to no one.
     if (sharedPrefixes.some((ns) => `${box.path}${box.delimiter || ns.delimiter}` === ns.prefix)) continue;
@@ -46,6 +58,7 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
     }
     if (!teams.has(team)) teams.set(team, []);
     teams.get(team)!.push(info);
+    delimiters.set(team, shared.delimiter);
   }
 
   if (hasAcl) {
@@ -55,13 +68,27 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
     }
   }
 
-  const canReadMetadata = client.capabilities.has('METADATA');
-  const labels = new Map<string, string>();
+  const directory: TeamDirectoryEntry[] = [];
   for (const [team, boxes] of teams) {
     const inbox = boxes.find((b) => b.specialUse === '\\Inbox');
-    const published = canReadMetadata && inbox ? await teamDisplayName(client, inbox.path) : undefined;
-    labels.set(team, published ?? teamLabel(team));
+    const published = inbox ? await getMetadata(client, inbox.path, [TEAM_NAME_METADATA, TEAM_ADDRESS_METADATA]) : new Map<string, string>();
+    const label = published.get(TEAM_NAME_METADATA)?.slice(0, 120) ?? teamLabel(team);
+    if (!inbox) continue;
+    const ref = { accountId: account.id, team };
+    const address = published.get(TEAM_ADDRESS_METADATA);
+    directory.push({
+      ref,
+      groupId: teamGroupId(ref),
+      label,
+      inboxPath: inbox.path,
+      delimiter: delimiters.get(team) ?? '/',
+      ...(inbox.rights !== undefined ? { rights: inbox.rights } : {}),
+      isLead: isTeamLead(inbox.rights),
+      readOnly: inbox.readOnly,
+      ...(address ? { publishedAddress: address } : {}),
+    });
   }
+  const labels = new Map(directory.map((e) => [e.ref.team, e.label]));
 
   const groups: MailboxGroup[] = [
     {
@@ -73,9 +100,15 @@ export async function discoverMailboxes(client: ImapFlow, account: DiscoveryAcco
     },
   ];
   for (const [team, boxes] of [...teams.entries()].sort(([a], [b]) => a.localeCompare(b, 'fi'))) {
-    groups.push({ id: `${account.id}:shared:${team}`, kind: 'team', label: labels.get(team)!, accountId: account.id, mailboxes: sortMailboxes(boxes) });
+    groups.push({
+      id: teamGroupId({ accountId: account.id, team }),
+      kind: 'team',
+      label: labels.get(team) ?? teamLabel(team),
+      accountId: account.id,
+      mailboxes: sortMailboxes(boxes),
+    });
   }
-  return groups;
+  return { groups, teams: directory };
 }
 
 function toInfo(accountId: string, box: ListResponse, source: MailboxInfo['source'], depth: number): MailboxInfo {
@@ -113,54 +146,5 @@ export function teamLabel(team: string): string {
  * e.g. "Aikuissosiaalityö" for the mailbox "aikuissosiaalityo"; IT sets it once on the server.
  */
 export const TEAM_NAME_METADATA = '/shared/vendor/sinetti/team-name';
-
-async function teamDisplayName(client: ImapFlow, path: string): Promise<string | undefined> {
-  let name: string | undefined;
-  try {
-    const response = await (client as unknown as { exec: ImapExec }).exec(
-      'GETMETADATA',
-      [{ type: 'STRING', value: path }, [{ type: 'ATOM', value: TEAM_NAME_METADATA }] as unknown as { type: string; value: string }],
-      {
-        untagged: {
-          METADATA: async (untagged: { attributes?: { value?: unknown }[] }) => {
-            const entries = untagged.attributes?.[1] as unknown as { value?: unknown }[] | undefined;
-            const value = Array.isArray(entries) ? entries[1]?.value : undefined;
-            const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : undefined;
-            if (text && text.trim()) name = text.trim().slice(0, 120);
-          },
-        },
-      },
-    );
-    response.next();
-  } catch {
-    return undefined;
-  }
-  return name;
-}
-
-async function myRights(client: ImapFlow, path: string): Promise<string | undefined> {
-  let rights: string | undefined;
-  try {
-    // imapflow has no MYRIGHTS helper; exec runs the raw command through its parser. Like
-    // imapflow's own commands, the caller must release the response with next(), or the
-    // connection's reader stays parked and every later command hangs.
-    const response = await (client as unknown as { exec: ImapExec }).exec('MYRIGHTS', [{ type: 'STRING', value: path }], {
-      untagged: {
-        MYRIGHTS: async (untagged: { attributes?: { value?: unknown }[] }) => {
-          const value = untagged.attributes?.[1]?.value;
-          if (typeof value === 'string') rights = value;
-        },
-      },
-    });
-    response.next();
-  } catch {
-    return undefined;
-  }
-  return rights;
-}
-
-type ImapExec = (
-  command: string,
-  attributes: { type: string; value: string }[],
-  options: { untagged: Record<string, (untagged: { attributes?: { value?: unknown }[] }) => Promise<void>> },
-) => Promise<{ next: () => void }>;
+/** The team's sending address, published next to its name (read by team-identities.ts through the directory). */
+export const TEAM_ADDRESS_METADATA = '/shared/vendor/sinetti/team-address';

@@ -6,8 +6,9 @@
  * read whole.
  */
 import type { ImapFlow } from 'imapflow';
-import type { MailboxGroup } from '../../../shared/domain.js';
 import type { TeamMailAccess } from '../crypto/team-key-service.js';
+import type { TeamDirectoryEntry } from '../team/team-directory.js';
+import { getAcl, setAcl } from './imap-raw-commands.js';
 
 export const TEAM_KEYS_FOLDER = 'Sinetti-avaimet';
 
@@ -26,11 +27,11 @@ export function teamKeysFolderPath(teamInboxPath: string, delimiter = '/'): stri
 
 /** The team-key service's access to the team mailboxes and their keys folders, over the mail service's connections. */
 export function imapTeamMailAccess(mail: {
-  listMailboxes(): Promise<MailboxGroup[]>;
+  teamDirectory(): Promise<TeamDirectoryEntry[]>;
   withConnection<T>(accountId: string, operation: (client: ImapFlow) => Promise<T>): Promise<T>;
 }): TeamMailAccess {
   return {
-    listMailboxes: () => mail.listMailboxes(),
+    teamDirectory: () => mail.teamDirectory(),
     keysFolderPath: (teamInboxPath) => teamKeysFolderPath(teamInboxPath),
     ensureKeysFolder: (accountId, folder) => mail.withConnection(accountId, (client) => ensureTeamKeysFolder(client, folder)),
     readKeysFolder: (accountId, folder) => mail.withConnection(accountId, (client) => readTeamKeysFolder(client, folder)),
@@ -52,7 +53,7 @@ export async function ensureTeamKeysFolder(client: ImapFlow, path: string): Prom
   for (const [identifier, rights] of acl) {
     if (rights.includes('a')) continue;
     const narrowed = [...READER_RIGHTS].filter((r) => rights.includes(r)).join('');
-    await exec(client, 'SETACL', [path, identifier, narrowed]);
+    await setAcl(client, path, identifier, narrowed);
   }
 }
 
@@ -77,32 +78,4 @@ export async function readTeamKeysFolder(client: ImapFlow, path: string, maxByte
   } finally {
     lock.release();
   }
-}
-
-async function getAcl(client: ImapFlow, path: string): Promise<Map<string, string>> {
-  const acl = new Map<string, string>();
-  await exec(client, 'GETACL', [path], {
-    ACL: async (untagged) => {
-      const values = (untagged.attributes ?? []).slice(1).map((a) => (typeof a?.value === 'string' ? a.value : String(a?.value ?? '')));
-      for (let i = 0; i + 1 < values.length; i += 2) acl.set(values[i]!, values[i + 1]!);
-    },
-  });
-  return acl;
-}
-
-type Untagged = { attributes?: { value?: unknown }[] };
-
-async function exec(client: ImapFlow, command: string, args: string[], untagged: Record<string, (u: Untagged) => Promise<void>> = {}): Promise<void> {
-  // imapflow has no ACL helpers; exec runs the raw command through its parser and the response
-  // must be released with next(), or every later command on the connection hangs.
-  const run = (
-    client as unknown as { exec: (c: string, a: { type: string; value: string }[], o: { untagged: typeof untagged }) => Promise<{ next: () => void }> }
-  ).exec;
-  const response = await run.call(
-    client,
-    command,
-    args.map((value) => ({ type: 'STRING', value })),
-    { untagged },
-  );
-  response.next();
 }

@@ -15,7 +15,7 @@ import type { MailAddress } from '../crypto/pgp-mime-writer.js';
 import type { MailService } from '../mail/mail-service.js';
 import { openable } from '../mail/structure-limits.js';
 import { fetchRootText, forwardBlock, prefixedSubject, quoteForReply, replyRecipients, withoutArmoredBlocks } from '../mail/quote-original.js';
-import { discoverTeamIdentities, type TeamIdentity } from '../mail/team-identities.js';
+import { teamIdentities, type TeamIdentity } from '../mail/team-identities.js';
 import { arrivedSecured } from '../mail/original-security.js';
 
 const IDENTITY_CACHE_MS = 60_000;
@@ -130,12 +130,13 @@ export class ComposeSources {
     if (this.cache && this.cache.accounts === accounts && Date.now() - this.cache.at < IDENTITY_CACHE_MS) return this.cache;
     const personal: SendIdentity[] = [];
     const teams: TeamEntry[] = [];
-    const groups = await this.deps.mail.listMailboxes();
+    // One pass: the mailbox groups and the team directory (with each team's published address).
+    const { groups, teams: directory } = await this.deps.mail.discover();
     for (const account of this.deps.mail.listAccounts()) {
       const sending = await this.deps.mail.sendingAccount(account.id).catch(() => null);
       if (sending) personal.push({ accountId: account.id, address: sending.address, name: sending.name, kind: account.teamName ? 'team' : 'personal' });
       const own = groups.filter((g) => g.accountId === account.id);
-      const found = await this.deps.mail.withControlClient(account.id, (client) => discoverTeamIdentities(client, own)).catch(() => []);
+      const found = teamIdentities(directory.filter((e) => e.ref.accountId === account.id));
       for (const team of found) teams.push({ ...team, paths: own.find((g) => g.id === team.teamMailbox)?.mailboxes.map((m) => m.path) ?? [] });
     }
     this.cache = { at: Date.now(), accounts, personal, teams };

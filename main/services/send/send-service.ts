@@ -41,6 +41,14 @@ export interface SendServiceDeps {
   extraCaPem?: string;
   /** Ids and error codes of background sending, never content. */
   logger?: Logger;
+  /**
+   * The traffic cop (team/team-work-service.ts `checkReply`): refuses a reply to a team message
+   * that someone else claimed or answered since the composer opened. Set after construction.
+   */
+  teamReplyCheck?: (
+    original: { mailbox: { accountId: string; path: string }; uid: number },
+    basis?: { handler: string | null; answered: boolean },
+  ) => Promise<void>;
 }
 
 type ParsedOutgoing = Omit<OutgoingMessageInput, 'cc' | 'attachments'> & {
@@ -72,6 +80,11 @@ export class SendService {
   ) {}
 
   readonly correspondents = new Correspondents(() => this.deps.mail.knownSenders());
+
+  /** Sets the traffic cop (the team module is built after the send service). */
+  setTeamReplyCheck(check: NonNullable<SendServiceDeps['teamReplyCheck']>): void {
+    this.deps.teamReplyCheck = check;
+  }
   private original: { key: string; at: number; attachment: { filename: string; contentType: string; content: Buffer } } | null = null;
 
   static async create(deps: SendServiceDeps): Promise<SendService> {
@@ -148,6 +161,8 @@ export class SendService {
     input: ParsedOutgoing,
     approval: { token: string; justification?: string; mobileNumber?: string },
   ): Promise<{ queued: number; messageId: string }> {
+    // Before anything is approved or stored: nobody else took or answered the team original meanwhile.
+    if (input.replyTo && this.deps.teamReplyCheck) await this.deps.teamReplyCheck(input.replyTo, input.teamBasis);
     const { message, context } = await this.toMessage(input);
     let queued = 0;
     // The gate counts the message as sent (and spends the approval) only once this resolves:

@@ -1,11 +1,11 @@
 /**
  * The team lead's board as a service: asks the team-work source for a team's items, computes
  * the board (shared/team-board.ts) with the policy's first-response limit, and keeps watching the
- * teams whose boards are open so the renderer is told (`team-work-changed`) when anything changes.
- * Without a source (no team handling on this build) every call says so plainly.
+ * teams whose boards are open so the renderer is told (`team-changed`) when anything changes.
+ * (The claims service announces its own watched teams the same way; a board's renderer coalesces
+ * the two into one extra read at most.)
  */
 import type { MailEvent } from '../../../shared/domain.js';
-import { ServiceError } from '../../../shared/result.js';
 import { computeTeamBoard, type TeamBoard } from '../../../shared/team-board.js';
 import { WorkingDayCalendar } from '../../../shared/working-days.js';
 import type { TeamWorkRef, TeamWorkSource } from './team-work-source.js';
@@ -14,7 +14,7 @@ import type { TeamWorkRef, TeamWorkSource } from './team-work-source.js';
 const MAX_WATCHED = 8;
 
 export interface TeamBoardServiceDeps {
-  source: TeamWorkSource | null;
+  source: TeamWorkSource;
   /** The effective policy's teamWork.firstResponseWorkingDays. */
   limitWorkingDays: () => number;
   emit: (event: MailEvent) => void;
@@ -30,9 +30,8 @@ export class TeamBoardService {
   constructor(private readonly deps: TeamBoardServiceDeps) {}
 
   async board(team: TeamWorkRef): Promise<TeamBoard> {
-    const source = this.source();
-    const items = await source.items(team);
-    this.watch(source, team);
+    const items = await this.deps.source.items(team);
+    this.watch(this.deps.source, team);
     return computeTeamBoard(items, { now: (this.deps.now ?? Date.now)(), limitWorkingDays: this.deps.limitWorkingDays(), calendar: this.calendar });
   }
 
@@ -48,11 +47,6 @@ export class TeamBoardService {
     this.watched.clear();
   }
 
-  private source(): TeamWorkSource {
-    if (!this.deps.source) throw new ServiceError('TEAM_WORK_UNAVAILABLE', 'Team handling is not available for this mailbox.');
-    return this.deps.source;
-  }
-
   private watch(source: TeamWorkSource, team: TeamWorkRef): void {
     const key = keyOf(team);
     const existing = this.watched.get(key);
@@ -65,7 +59,7 @@ export class TeamBoardService {
     const ref = { accountId: team.accountId, team: team.team };
     this.watched.set(
       key,
-      source.subscribe(ref, () => this.deps.emit({ type: 'team-work-changed', ...ref })),
+      source.subscribe(ref, () => this.deps.emit({ type: 'team-changed', ...ref })),
     );
     while (this.watched.size > MAX_WATCHED) {
       const [oldestKey, unsubscribe] = this.watched.entries().next().value as [string, () => void];

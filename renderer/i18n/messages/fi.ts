@@ -293,6 +293,9 @@ export const fi = {
   'keys.close': 'Sulje',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'Tiimiavaimen käyttöoikeutta ei hyväksytty.',
+  'error.TEAM_STATE_UNSUPPORTED':
+    'Palvelin ei pysty säilyttämään tiimin käsittelytietoja (ei ehdollista tallennusta eikä tiimin tilakansiota, johon voisit lisätä).',
+  'error.TEAM_ITEM_TAKEN': 'Toinen tiimin jäsen käsittelee viestiä tai on jo vastannut siihen.',
   'teamKeys.none': 'Sinulla ei ole tiimipostilaatikoita.',
   'teamKeys.listLabel': 'Tiimipostilaatikot',
   'teamKeys.badge.lead': 'Tiimin vastaava',
@@ -549,7 +552,6 @@ export const fi = {
   'segments.unsigned': 'Ei allekirjoitettu (osa {part})',
   'segments.unconfirmed': 'Osa, jonka allekirjoitusta ei voitu vahvistaa (osa {part})',
   // Team handling (issue 11): the team lead's board.
-  'error.TEAM_WORK_UNAVAILABLE': 'Tiimin käsittelytila (käsittelijät ja tilat) ei ole käytettävissä tälle postilaatikolle.',
   'sidebar.board': 'Tiimin tilanne',
   'sidebar.boardFor': 'Tiimin tilanne: {team}',
   'board.status.new': 'Uusi',
@@ -579,6 +581,35 @@ export const fi = {
   'board.membersHeading': 'Jäsenten avoimet viestit',
   'board.membersNone': 'Kenelläkään ei ole avoimia viestejä.',
   'board.member': '{name}: {open} avoinna, {overdue} myöhässä',
+  // Team handling (claims, statuses, history)
+  'team.claim.mine': 'Käsittelet tätä viestiä (klo {since} alkaen).',
+  'team.claim.handledBy': 'Käsittelijä: {member} klo {since} alkaen',
+  'team.claim.unhandled': 'Kukaan ei käsittele tätä viestiä.',
+  'team.claim.withheld': 'Sisältöä ei avattu: suojattu viesti näytetään vain sen käsittelijälle.',
+  'team.claim.claim': 'Ota käsittelyyn',
+  'team.claim.release': 'Vapauta',
+  'team.claim.takeOver': 'Ota itselleni',
+  'team.claim.ask': 'Pyydä käsittelijältä',
+  'team.claim.reassign': 'Siirrä toiselle',
+  'team.claim.reassignTo': 'Uusi käsittelijä (sähköpostiosoite)',
+  'team.claim.reason': 'Syy',
+  'team.claim.reasonHint': 'Tiimi näkee syyn; se tallennetaan salattuna tiimin avaimella.',
+  'team.claim.cancel': 'Peruuta',
+  'team.claim.youShort': 'sinä',
+  'team.status.label': 'Tila',
+  'team.status.new': 'Uusi',
+  'team.status.in-progress': 'Käsittelyssä',
+  'team.status.waiting': 'Odottaa asiakasta',
+  'team.status.done': 'Valmis',
+  'team.status.markDone': 'Valmis (D)',
+  'team.history.title': 'Käsittelyhistoria',
+  'team.history.claimed': '{by} otti käsittelyyn',
+  'team.history.released': '{by} vapautti',
+  'team.history.taken-over': '{by} otti itselleen',
+  'team.history.reassigned': '{by} siirsi käsittelijälle {to}',
+  'team.history.status': '{by} muutti tilaksi {status}',
+  'team.history.reason': '{by} kirjoitti syyn: {reason}',
+  'team.history.reasonSealed': '(salattu, tiimiavainta ei ole tällä koneella)',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -36,7 +36,7 @@ describe('keys for an identity', () => {
     const anna = await own.generate({ name: 'Anna', email: ANNA });
     const [g1, g2] = [await newKey(TEAM, 'Perhepalvelut'), await newKey(TEAM, 'Perhepalvelut')];
     await team.add(
-      'perhepalvelut',
+      { accountId: 'a1', team: 'perhepalvelut' },
       'Perhepalvelut',
       [
         { generation: 1, key: g1 },
@@ -61,7 +61,7 @@ describe('keys for an identity', () => {
     // Known as the team's from the server's team address, or because it is held as the team key too.
     for (const known of ['address', 'held'] as const) {
       const { own, team, keyring } = setup(known === 'address' ? [TEAM] : []);
-      if (known === 'held') await team.add('perhepalvelut', 'Perhepalvelut', [{ generation: 1, key: teamKey }], 'granted');
+      if (known === 'held') await team.add({ accountId: 'a1', team: 'perhepalvelut' }, 'Perhepalvelut', [{ generation: 1, key: teamKey }], 'granted');
       const anna = await own.generate({ name: 'Anna', email: ANNA });
       await own.importPrivate(teamKey.armor());
       const asAnna = await keyring.keysFor({ address: ANNA, kind: 'personal' });

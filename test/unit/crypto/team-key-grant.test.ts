@@ -237,9 +237,9 @@ describe('team key store', () => {
     const store = new TeamKeyStore(new SecretStore(keychain, dir));
     const [g1, g2] = await Promise.all([key('Perhepalvelut', 'perhepalvelut@kunta.example'), key('Perhepalvelut', 'perhepalvelut@kunta.example')]);
     const oldMail = await encryptAndSign('vanha viesti', [g1.toPublic()]);
-    await store.add('perhepalvelut', 'Perhepalvelut', [{ generation: 1, key: g1 }], 'granted', 'A'.repeat(40));
+    await store.add({ accountId: 'a1', team: 'perhepalvelut' }, 'Perhepalvelut', [{ generation: 1, key: g1 }], 'granted', 'A'.repeat(40));
     await store.add(
-      'perhepalvelut',
+      { accountId: 'a1', team: 'perhepalvelut' },
       'Perhepalvelut',
       [
         { generation: 1, key: g1 },
@@ -251,14 +251,14 @@ describe('team key store', () => {
 
     // A fresh store over the same vault: nothing is held only in memory.
     const reopened = new TeamKeyStore(new SecretStore(keychain, dir));
-    expect((await reopened.generations('perhepalvelut')).map((g) => g.generation)).toEqual([1, 2]);
-    expect((await reopened.current('perhepalvelut'))?.fingerprint).toBe(fp(g2));
+    expect((await reopened.generations({ accountId: 'a1', team: 'perhepalvelut' })).map((g) => g.generation)).toEqual([1, 2]);
+    expect((await reopened.current({ accountId: 'a1', team: 'perhepalvelut' }))?.fingerprint).toBe(fp(g2));
     const keys = await reopened.decryptionKeys();
     expect(new TextDecoder().decode((await decryptAndVerify(oldMail, keys)).data)).toBe('vanha viesti');
     expect(new TextDecoder().decode((await decryptAndVerify(newMail, keys)).data)).toBe('uusi viesti');
     expect(await reopened.acceptanceOf(fp(g1))).toBe('team');
     expect(await reopened.acceptanceOf('B'.repeat(40))).toBeNull();
-    expect((await reopened.team('perhepalvelut'))?.leads).toEqual(['A'.repeat(40)]);
+    expect((await reopened.team({ accountId: 'a1', team: 'perhepalvelut' }))?.leads).toEqual(['A'.repeat(40)]);
     expect((await reopened.currentKeysFor('perhepalvelut@kunta.example')).map((k) => k.getFingerprint().toUpperCase())).toEqual([fp(g2)]);
     expect(await reopened.currentKeysFor('someone@else.example')).toEqual([]);
   });

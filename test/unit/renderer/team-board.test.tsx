@@ -82,14 +82,14 @@ it('shows the board, marks late items in words, follows changes live and stops w
   // Another member claims the oldest message: the board follows without being asked.
   items = [{ ...base[0]!, status: 'in-progress', handler: { memberId: 'ville@kunta.example', since: now } }, base[1]!];
   await act(async () => {
-    for (const listener of listeners) listener({ type: 'team-work-changed', accountId: 'acc', team: 'perhepalvelut' });
+    for (const listener of listeners) listener({ type: 'team-changed', accountId: 'acc', team: 'perhepalvelut' });
   });
   await vi.waitFor(() => expect(q('[data-testid="board-count-new"]')?.getAttribute('data-count')).toBe('0'));
   expect(q('[data-testid="board-member"][data-member="ville@kunta.example"]')).not.toBeNull();
   // A change in another team is not this board's.
   const calls = get.mock.calls.length;
   await act(async () => {
-    for (const listener of listeners) listener({ type: 'team-work-changed', accountId: 'acc', team: 'aikuissosiaalityo' });
+    for (const listener of listeners) listener({ type: 'team-changed', accountId: 'acc', team: 'aikuissosiaalityo' });
   });
   expect(get.mock.calls.length).toBe(calls);
 

@@ -69,7 +69,7 @@ async function workstation(
   events.subscribe((e) => seen.push(e));
   const keys = new KeyService(secrets, events);
   const teamKeys = new TeamKeyStore(secrets);
-  if (options.teamKey) await teamKeys.add('perhepalvelut', 'Perhepalvelut', [{ generation: 1, key: options.teamKey }], 'granted');
+  if (options.teamKey) await teamKeys.add({ accountId: 'a1', team: 'perhepalvelut' }, 'Perhepalvelut', [{ generation: 1, key: options.teamKey }], 'granted');
   const local = new LocalDrafts(join(dir, 'drafts'), secrets);
   const drafts = new DraftService({
     local,

@@ -1,7 +1,7 @@
 /**
  * `team:board:get` through the real dispatcher over a fake team-work source: the board is
  * computed with the policy's first-response limit, watched teams report changes as
- * `team-work-changed` events until closed, and without a source the answer says so plainly.
+ * `team-changed` events until closed, and the real claims service answers when no fake is given.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ describe('team:board over the contract', () => {
       expect(board.members).toMatchObject([{ memberId: 'anna@kunta.example', open: 1 }]);
 
       source.set(team, [...items(Date.now()), { uid: 4, receivedAt: Date.now(), status: 'new', handler: null, answered: false, history: [] }]);
-      expect(t.events).toContainEqual({ type: 'team-work-changed', accountId: 'acc', team: 'perhepalvelut' });
+      expect(t.events).toContainEqual({ type: 'team-changed', accountId: 'acc', team: 'perhepalvelut' });
       expect((await t.value('team:board:get', team)).counts.new).toBe(2);
       expect(source.subscriberCount(team)).toBe(1); // asked twice, watched once
 
@@ -66,10 +66,10 @@ describe('team:board over the contract', () => {
     }
   });
 
-  it('says team handling is unavailable without a source, and refuses malformed teams', async () => {
+  it('asks the claims service when no fake is given (no such team here), and refuses malformed teams', async () => {
     const t = await createTestServices();
     try {
-      expect(await t.call('team:board:get', team)).toMatchObject({ ok: false, error: { code: 'TEAM_WORK_UNAVAILABLE' } });
+      expect(await t.call('team:board:get', team)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(await t.call('team:board:get', { accountId: 'acc', team: 'a/b' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
       expect(await t.call('team:board:get', { ...team, extra: 1 } as never)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     } finally {
