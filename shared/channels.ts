@@ -70,6 +70,7 @@ export const REQUEST_CHANNELS = [
   // Team handling (issue 11): the team lead's board.
   'team:board:get',
   'team:board:close',
+  'team:handover',
   'team:items:list',
   'team:item:get',
   'team:item:claim',

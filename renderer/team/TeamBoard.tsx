@@ -5,7 +5,7 @@
  * sender or content. It reads the board again whenever the services report a change in the team
  * (`team-changed`), and every few minutes as time ages the items.
  */
-import { Button, makeStyles, mergeClasses, shorthands, Spinner, tokens } from '@fluentui/react-components';
+import { Button, Field, Input, makeStyles, mergeClasses, shorthands, Spinner, tokens } from '@fluentui/react-components';
 import { ArrowLeftRegular, WarningRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
@@ -61,7 +61,48 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
   },
   note: { color: tokens.colorNeutralForeground2, margin: `${tokens.spacingVerticalXS} 0` },
+  handover: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', margin: `${tokens.spacingVerticalS} 0` },
 });
+
+/**
+ * Handover of everything one member has open: shared out in turn among the addresses written
+ * (comma or space separated), or released to the team's queue.
+ */
+function HandoverForm({ team, memberId, name }: { team: BoardTeam; memberId: string; name: string }) {
+  const api = useApi();
+  const t = useT();
+  const styles = useStyles();
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const run = (targets: string[]) => {
+    setBusy(true);
+    setError(null);
+    void api['team:handover']({ accountId: team.accountId, team: team.team, from: memberId, to: targets }).then((result) => {
+      setBusy(false);
+      if (!result.ok) return setError(result.error);
+      setOutcome(t('board.handover.done', { moved: result.value.moved, failed: result.value.failed.length }));
+      setTo('');
+    });
+  };
+  const targets = to.split(/[\s,;]+/).filter(Boolean);
+  return (
+    <div className={styles.handover} data-testid="board-handover">
+      <Field label={t('board.handover.to', { name })}>
+        <Input value={to} onChange={(_, data) => setTo(data.value)} type="text" data-testid="board-handover-to" />
+      </Field>
+      <Button disabled={busy || targets.length === 0} onClick={() => run(targets)} data-testid="board-handover-move">
+        {t('board.handover.move')}
+      </Button>
+      <Button disabled={busy} onClick={() => run([])} data-testid="board-handover-release">
+        {t('board.handover.release')}
+      </Button>
+      <span role="status">{outcome}</span>
+      {error ? <ErrorBar error={error} onDismiss={() => setError(null)} /> : null}
+    </div>
+  );
+}
 
 export interface BoardTeam {
   accountId: string;
@@ -262,6 +303,7 @@ export function TeamBoard({ team, onClose }: Props) {
                 <h4 className={styles.heading}>
                   {t('board.member', { name: member.displayName ?? member.memberId, open: member.open, overdue: member.overdue })}
                 </h4>
+                <HandoverForm team={team} memberId={member.memberId} name={member.displayName ?? member.memberId} />
                 {itemTable(member.items, t('board.listCaption', { shown: member.items.length, total: member.open }), 'board-member-items', false)}
               </section>
             ))}

@@ -3,6 +3,7 @@
  * and handover (the real one is the claims module over the team mailbox on the server). It keeps
  * what release and reassign did, so a test can check the outcome and not only the calls.
  */
+import { ServiceError } from '../../shared/result.js';
 import type { TeamItem } from '../../shared/team-work-schema.js';
 import type { TeamWorkActions, TeamWorkRef, TeamWorkSource } from '../../main/services/team-work/team-work-source.js';
 
@@ -42,8 +43,10 @@ export class FakeTeamWorkSource implements TeamWorkSource, TeamWorkActions {
     });
   }
 
-  async reassign(team: TeamWorkRef, uid: number, to: string): Promise<void> {
+  async reassign(team: TeamWorkRef, uid: number, from: string | null, to: string): Promise<void> {
     this.update(team, uid, (item, at) => {
+      // Like the server's claim change: refused when the handler is no longer the one seen.
+      if ((item.handler?.memberId ?? null) !== from) throw new ServiceError('TEAM_ITEM_TAKEN', 'taken meanwhile');
       item.handler = { memberId: to, since: at };
       item.history.push({ action: 'reassigned', by: this.me, to, at });
     });

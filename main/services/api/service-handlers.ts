@@ -173,6 +173,7 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       return {};
     },
     'team:board:get': async (team) => deps.teamBoard.board(team),
+    'team:handover': async ({ accountId, team, from, to }) => deps.teamBoard.handOver({ accountId, team }, from, to),
     'team:board:close': async (team) => {
       deps.teamBoard.unwatch(team);
       return {};

@@ -8,13 +8,14 @@
 import type { MailEvent } from '../../../shared/domain.js';
 import { computeTeamBoard, type TeamBoard } from '../../../shared/team-board.js';
 import { WorkingDayCalendar } from '../../../shared/working-days.js';
-import type { TeamWorkRef, TeamWorkSource } from './team-work-source.js';
+import { handOver, type HandoverResult } from './handover.js';
+import type { TeamWorkActions, TeamWorkRef, TeamWorkSource } from './team-work-source.js';
 
 /** Boards watched at once; the least recently asked for stops being watched beyond this. */
 const MAX_WATCHED = 8;
 
 export interface TeamBoardServiceDeps {
-  source: TeamWorkSource;
+  source: TeamWorkSource & TeamWorkActions;
   /** The effective policy's teamWork.firstResponseWorkingDays. */
   limitWorkingDays: () => number;
   emit: (event: MailEvent) => void;
@@ -33,6 +34,11 @@ export class TeamBoardService {
     const items = await this.deps.source.items(team);
     this.watch(this.deps.source, team);
     return computeTeamBoard(items, { now: (this.deps.now ?? Date.now)(), limitWorkingDays: this.deps.limitWorkingDays(), calendar: this.calendar });
+  }
+
+  /** Moves everything one member has open (handover.ts). */
+  handOver(team: TeamWorkRef, from: string, to: readonly string[]): Promise<HandoverResult> {
+    return handOver(this.deps.source, team, from, to);
   }
 
   /** The board was closed: stop watching its team. */

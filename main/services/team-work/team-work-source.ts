@@ -23,10 +23,10 @@ export interface TeamWorkSource {
   subscribe(team: TeamWorkRef, onChange: () => void): () => void;
 }
 
-/** The moves handover makes, each as the person using the app (the server's ACL decides who may). */
+/** The moves handover makes, each as the person using the app (the claims service checks who may). */
 export interface TeamWorkActions {
   /** Returns the message to the team's queue (nobody handles it). */
-  release(team: TeamWorkRef, uid: number): Promise<void>;
-  /** Hands the message to another member (their member id, e.g. their address). */
-  reassign(team: TeamWorkRef, uid: number, to: string): Promise<void>;
+  release(team: TeamWorkRef, uid: number): Promise<unknown>;
+  /** Hands the message from its handler (as last seen) to another member (their address). */
+  reassign(team: TeamWorkRef, uid: number, from: string | null, to: string): Promise<unknown>;
 }

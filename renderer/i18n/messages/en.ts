@@ -576,6 +576,10 @@ export const en: Record<MessageKey, string> = {
   'board.membersHeading': "Members' open messages",
   'board.membersNone': 'Nobody has open messages.',
   'board.member': '{name}: {open} open, {overdue} late',
+  'board.handover.to': "Hand all of {name}'s open messages to the addresses",
+  'board.handover.move': 'Hand over all',
+  'board.handover.release': 'Release all to the queue',
+  'board.handover.done': '{moved} messages moved{failed, plural, =0 {} other {; # were not, because someone got there first}}.',
   // Team handling (claims, statuses, history)
   'team.claim.mine': 'You are handling this message (since {since}).',
   'team.claim.handledBy': 'Handled by {member} since {since}',

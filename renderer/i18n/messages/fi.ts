@@ -581,6 +581,10 @@ export const fi = {
   'board.membersHeading': 'Jäsenten avoimet viestit',
   'board.membersNone': 'Kenelläkään ei ole avoimia viestejä.',
   'board.member': '{name}: {open} avoinna, {overdue} myöhässä',
+  'board.handover.to': 'Siirrä henkilön {name} kaikki avoimet viestit osoitteisiin',
+  'board.handover.move': 'Siirrä kaikki',
+  'board.handover.release': 'Vapauta kaikki jonoon',
+  'board.handover.done': '{moved} viestiä siirretty{failed, plural, =0 {} other {; # ei siirtynyt, koska joku ehti ensin}}.',
   // Team handling (claims, statuses, history)
   'team.claim.mine': 'Käsittelet tätä viestiä (klo {since} alkaen).',
   'team.claim.handledBy': 'Käsittelijä: {member} klo {since} alkaen',

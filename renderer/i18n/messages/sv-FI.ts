@@ -582,6 +582,10 @@ export const svFI: Record<MessageKey, string> = {
   'board.membersHeading': 'Medlemmarnas öppna meddelanden',
   'board.membersNone': 'Ingen har öppna meddelanden.',
   'board.member': '{name}: {open} öppna, {overdue} försenade',
+  'board.handover.to': 'Ge alla öppna meddelanden som {name} har till adresserna',
+  'board.handover.move': 'Ge bort alla',
+  'board.handover.release': 'Släpp alla till kön',
+  'board.handover.done': '{moved} meddelanden flyttade{failed, plural, =0 {} other {; # flyttades inte eftersom någon hann före}}.',
   // Team handling (claims, statuses, history)
   'team.claim.mine': 'Du hanterar meddelandet (sedan {since}).',
   'team.claim.handledBy': 'Hanteras av {member} sedan {since}',
