@@ -18,7 +18,13 @@ const useStyles = makeStyles({
   heading: { margin: `${tokens.spacingVerticalS} 0`, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
   list: { listStyleType: 'none', margin: 0, padding: 0 },
   item: { width: '100%', justifyContent: 'flex-start', fontWeight: tokens.fontWeightRegular },
-  current: { backgroundColor: tokens.colorNeutralBackground1Selected, fontWeight: tokens.fontWeightSemibold },
+  // The selected folder is unmistakable (three folders may be called "Saapuneet"): a brand bar, not only a shade.
+  current: {
+    backgroundColor: tokens.colorBrandBackground2,
+    color: tokens.colorBrandForeground2,
+    fontWeight: tokens.fontWeightSemibold,
+    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
+  },
 });
 
 interface Props {
