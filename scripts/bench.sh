@@ -14,4 +14,5 @@ node --import tsx bench/bombs.bench.ts
 [ -f dist/browser-host/cli.mjs ] && [ -f dist/renderer/index.html ] || node scripts/build.mjs
 bash scripts/env/with-keyring.sh node --import tsx bench/cold-start.bench.ts
 node --import tsx bench/claim-latency.bench.ts
+node --import tsx bench/team-board.bench.ts
 exec node --import tsx bench/send.bench.ts

@@ -75,6 +75,10 @@ export const REQUEST_CHANNELS = [
   // Updates wait for this (issue 15): outbox and open composers.
   'app:work:report',
   'app:work:state',
+  // Team handling (issue 11): the team lead's board.
+  'team:board:get',
+  'team:board:close',
+  'team:handover',
   'team:items:list',
   'team:item:get',
   'team:item:claim',

@@ -39,6 +39,7 @@ import {
 import { keyringContract } from './keyring-schema.js';
 import { sessionLockContract } from './session-lock-schema.js';
 import { workInProgressContract } from './work-in-progress-schema.js';
+import { teamBoardSchema } from './team-board.js';
 import { teamItemSchema, teamItemStatusSchema, teamItemViewSchema, teamMemberIdSchema } from './team-work-schema.js';
 import {
   draftContentRequestSchema,
@@ -243,6 +244,14 @@ export const contract = {
   ...sessionLockContract,
   // Work an update must not interrupt (shared/work-in-progress-schema.ts).
   ...workInProgressContract,
+  // Team handling (issue 11): the team lead's board, watched live (`team-changed` events) until closed.
+  'team:board:get': { request: teamRefSchema, response: teamBoardSchema },
+  'team:board:close': { request: teamRefSchema, response: z.object({}) },
+  /** Everything `from` has open in the team: released to the queue (no `to`) or shared out in turn among `to`. */
+  'team:handover': {
+    request: teamRefSchema.extend({ from: z.email().max(320), to: z.array(z.email().max(320)).max(50) }).strict(),
+    response: z.object({ moved: z.number().int(), failed: z.array(z.object({ uid: z.number().int(), code: z.string() })) }),
+  },
   // Team handling (shared/team-work-schema.ts): the state lives in the team mailbox on the server.
   /** Every message of a team INBOX with its handling state (the board and the list). */
   'team:items:list': {

@@ -104,6 +104,24 @@ export const policySchema = z
         senderHeader: z.boolean().describe('When someone sends as a team mailbox, record the person in a Sender header.'),
       })
       .strict(),
+    // Team handling (issue 11): response-time limits on the team lead's board and what a new-mail notification may show.
+    teamWork: z
+      .object({
+        firstResponseWorkingDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(30)
+          .describe(
+            'A first response is due within this many working days (Helsinki time, Finnish public holidays, Midsummer and Christmas Eve off); later messages are highlighted on the board.',
+          ),
+        notificationDetails: z
+          .enum(['none', 'sender', 'sender-and-subject'])
+          .describe(
+            'What a desktop notification of new team mail shows of a message that is not secured. A secured (encrypted) message never shows its sender or subject.',
+          ),
+      })
+      .strict(),
     crypto: z
       .object({
         passphraseRequired: z.boolean(),
@@ -149,6 +167,7 @@ export const policyLayerSchema = z
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
     sending: policySchema.shape.sending.partial().optional(),
+    teamWork: policySchema.shape.teamWork.partial().optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -188,6 +207,8 @@ export const BUILTIN_POLICY: Policy = {
   // Lookups: WKD asks the correspondent's own domain; a keyserver is a third party, so IT turns it on.
   crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: false },
   sending: { senderHeader: true },
+  // One working day is what Finnish social services promise for a first response; notifications say only that mail came.
+  teamWork: { firstResponseWorkingDays: 1, notificationDetails: 'none' },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);

@@ -3,6 +3,7 @@
  * host. Builds everything from what the host passes in; nothing here has import-time effects.
  */
 import { join } from 'node:path';
+import { BUILTIN_POLICY } from '../../shared/policy-schema.js';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
@@ -35,6 +36,7 @@ import { shellManagedSettings } from './shell-managed-settings.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { TeamBoardService } from './team-work/team-board-service.js';
 
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
@@ -149,8 +151,15 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     logger: logger.child('lock'),
   });
   sessionLock.start();
+  const teamBoard = new TeamBoardService({
+    // The claims service is the source; tests may put a fake in its place.
+    source: options.teamWorkSource ?? teamWork,
+    limitWorkingDays: () => policy.state().effective?.policy.teamWork.firstResponseWorkingDays ?? BUILTIN_POLICY.teamWork.firstResponseWorkingDays,
+    emit: (event) => mailEvents.emit(event),
+  });
   const handlers = createServiceHandlers({
     sessionLock,
+    teamBoard,
     drafts,
     keys,
     send,
@@ -176,6 +185,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     close: async () => {
       sessionLock.close();
       send.close();
+      teamBoard.close();
       await teamWork.close();
       await mail.close();
     },

@@ -8,6 +8,7 @@ import type { DomainEventSource } from './events/domain-events.js';
 import type { KeychainBackend } from './secrets/keychain.js';
 import type { SettingsBackend } from './settings/settings-backend.js';
 import type { Logger } from './logging/logger.js';
+import type { TeamWorkActions, TeamWorkSource } from './team-work/team-work-source.js';
 
 export interface ServicesOptions {
   host: 'electron' | 'browser';
@@ -38,6 +39,8 @@ export interface ServicesOptions {
   /** Refuse a managed policy file that ordinary users could edit (default true). */
   requireProtectedPolicyFile?: boolean;
   logger?: Logger;
+  /** Tests only: the handling state of team mailboxes for the board, in place of the claims service. */
+  teamWorkSource?: TeamWorkSource & TeamWorkActions;
   /** Tests only: where key lookups open their socket for a host name (TLS still verifies the name). */
   keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
 }

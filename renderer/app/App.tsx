@@ -1,4 +1,4 @@
-import { Button, makeStyles, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
+import { Button, makeStyles, mergeClasses, Spinner, tokens, useFocusFinders } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
@@ -14,6 +14,7 @@ import { useApi } from '../api/api-context.js';
 import { useT } from '../i18n/use-t.js';
 import { mailboxDisplayName } from '../mailboxes/mailbox-name.js';
 import { Sidebar } from '../mailboxes/Sidebar.js';
+import { TeamBoard, type BoardTeam } from '../team/TeamBoard.js';
 import type { MessageRemoved } from '../message/MessageView.js';
 import { MessageView } from '../message/MessageView.js';
 import { MessageList } from '../messages/MessageList.js';
@@ -51,6 +52,8 @@ const useStyles = makeStyles({
   viewPane: { flexGrow: 1, overflowY: 'auto', minHeight: 0 },
   hint: { padding: tokens.spacingHorizontalL, color: tokens.colorNeutralForeground2, margin: 0 },
   welcomeMain: { flexGrow: 1, overflowY: 'auto' },
+  /** The list and the message stay mounted (and keep their place) while a team board is shown. */
+  behindBoard: { display: 'none' },
 });
 
 function firstInbox(groups: MailboxGroup[]): MailboxRef | null {
@@ -83,6 +86,8 @@ export function App() {
   const [outboxOpen, setOutboxOpen] = useState(false);
   const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraftView } | null>(null);
   const [draftsOpen, setDraftsOpen] = useState(false);
+  // The team lead's board, shown in place of the list and the message while open.
+  const [board, setBoard] = useState<BoardTeam | null>(null);
   // The OS keychain as the services found it at start-up (locked, unreachable): said up front.
   const [vaultProblem, setVaultProblem] = useState<AppError | null>(null);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
@@ -153,6 +158,7 @@ export function App() {
   };
 
   const selectMailbox = (ref: MailboxRef) => {
+    setBoard(null);
     setMailbox(ref);
     setUid(null);
   };
@@ -223,10 +229,15 @@ export function App() {
         </main>
       ) : (
         <div className={styles.body}>
-          <Sidebar groups={groups} selected={mailbox} onSelect={selectMailbox} />
+          <Sidebar groups={groups} selected={board ? null : mailbox} onSelect={selectMailbox} board={board} onOpenBoard={setBoard} />
           <main id="main-content" tabIndex={-1} className={styles.main}>
             {messages}
-            <div className={styles.listPane}>
+            {board ? (
+              <ErrorBoundary resetKey={`${board.accountId}\u0000${board.team}`}>
+                <TeamBoard key={`${board.accountId}\u0000${board.team}`} team={board} onClose={() => setBoard(null)} />
+              </ErrorBoundary>
+            ) : null}
+            <div className={mergeClasses(styles.listPane, !!board && styles.behindBoard)}>
               {mailbox ? (
                 <ErrorBoundary resetKey={`${mailbox.accountId}\u0000${mailbox.path}`}>
                   <MessageList
@@ -242,7 +253,7 @@ export function App() {
                 <p className={styles.hint}>{t('list.noMailbox')}</p>
               )}
             </div>
-            <div className={styles.viewPane}>
+            <div className={mergeClasses(styles.viewPane, !!board && styles.behindBoard)}>
               {mailbox && uid !== null ? (
                 <ErrorBoundary resetKey={uid}>
                   <MessageView

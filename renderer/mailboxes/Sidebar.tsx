@@ -1,7 +1,9 @@
 import { Badge, Button, makeStyles, mergeClasses, Spinner, tokens } from '@fluentui/react-components';
-import { FolderRegular, MailInboxRegular, PeopleTeamRegular } from '@fluentui/react-icons';
+import { BoardRegular, FolderRegular, MailInboxRegular, PeopleTeamRegular } from '@fluentui/react-icons';
 import type { MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import { useT } from '../i18n/use-t.js';
+import { ledTeam } from '../team/board-team.js';
+import type { BoardTeam } from '../team/TeamBoard.js';
 import { mailboxDisplayName } from './mailbox-name.js';
 
 const useStyles = makeStyles({
@@ -16,16 +18,25 @@ const useStyles = makeStyles({
   heading: { margin: `${tokens.spacingVerticalS} 0`, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
   list: { listStyleType: 'none', margin: 0, padding: 0 },
   item: { width: '100%', justifyContent: 'flex-start', fontWeight: tokens.fontWeightRegular },
-  current: { backgroundColor: tokens.colorNeutralBackground1Selected, fontWeight: tokens.fontWeightSemibold },
+  // The selected folder is unmistakable (three folders may be called "Saapuneet"): a brand bar, not only a shade.
+  current: {
+    backgroundColor: tokens.colorBrandBackground2,
+    color: tokens.colorBrandForeground2,
+    fontWeight: tokens.fontWeightSemibold,
+    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
+  },
 });
 
 interface Props {
   groups: MailboxGroup[] | null;
   selected: MailboxRef | null;
   onSelect: (ref: MailboxRef) => void;
+  /** The team whose board is shown (its button is then the current place). */
+  board?: BoardTeam | null;
+  onOpenBoard?: (team: BoardTeam) => void;
 }
 
-export function Sidebar({ groups, selected, onSelect }: Props) {
+export function Sidebar({ groups, selected, onSelect, board, onOpenBoard }: Props) {
   const t = useT();
   const styles = useStyles();
   return (
@@ -34,6 +45,8 @@ export function Sidebar({ groups, selected, onSelect }: Props) {
       {groups?.length === 0 ? <p>{t('sidebar.empty')}</p> : null}
       {groups?.map((group, index) => {
         const headingId = `mailbox-group-${index}`;
+        const led = onOpenBoard ? ledTeam(group) : null;
+        const boardCurrent = !!led && board?.accountId === led.accountId && board.team === led.team;
         return (
           <section
             key={group.id}
@@ -54,6 +67,20 @@ export function Sidebar({ groups, selected, onSelect }: Props) {
                 </Badge>
               ) : null}
             </div>
+            {led ? (
+              <Button
+                appearance="subtle"
+                className={mergeClasses(styles.item, boardCurrent && styles.current)}
+                icon={<BoardRegular />}
+                data-testid="team-board-open"
+                data-team={led.team}
+                aria-label={t('sidebar.boardFor', { team: led.label })}
+                aria-current={boardCurrent ? 'page' : undefined}
+                onClick={() => onOpenBoard?.(led)}
+              >
+                {t('sidebar.board')}
+              </Button>
+            ) : null}
             <ul className={styles.list} aria-labelledby={headingId}>
               {group.mailboxes.map((mailbox) => {
                 const isCurrent = selected?.accountId === mailbox.accountId && selected.path === mailbox.path;

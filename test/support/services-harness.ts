@@ -11,6 +11,7 @@ import { createLogger } from '../../main/services/logging/logger.js';
 import type { KeychainBackend } from '../../main/services/secrets/keychain.js';
 import { MemoryKeychain } from '../../main/services/secrets/memory-keychain.js';
 import { ConfSettingsBackend } from '../../main/services/settings/conf-settings-backend.js';
+import type { TeamWorkActions, TeamWorkSource } from '../../main/services/team-work/team-work-source.js';
 
 export interface TestServices {
   services: CreatedServices;
@@ -31,6 +32,7 @@ export async function createTestServices(
     headerWindowSize?: number;
     managedPolicyPath?: string;
     keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
+    teamWorkSource?: TeamWorkSource & TeamWorkActions;
   } = {},
 ): Promise<TestServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sinetti-it-'));
@@ -49,6 +51,7 @@ export async function createTestServices(
     requireProtectedPolicyFile: false,
     logger: createLogger('it', { sink: () => undefined }),
     ...(options.keyLookupConnectTo ? { keyLookupConnectTo: options.keyLookupConnectTo } : {}),
+    ...(options.teamWorkSource ? { teamWorkSource: options.teamWorkSource } : {}),
   });
   const events: MailEvent[] = [];
   services.mailEvents.subscribe((e) => events.push(e));

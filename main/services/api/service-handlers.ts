@@ -14,6 +14,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
 import type { SessionLock } from '../session-lock/session-lock.js';
+import type { TeamBoardService } from '../team-work/team-board-service.js';
 import type { TeamWorkService } from '../team/team-work-service.js';
 
 export interface HandlerDeps {
@@ -34,6 +35,7 @@ export interface HandlerDeps {
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
   sessionLock: SessionLock;
+  teamBoard: TeamBoardService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -184,5 +186,11 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       return {};
     },
     'app:work:state': async () => ({ outbox: send.outboxItems().length, openComposers: work.openComposers }),
+    'team:board:get': async (team) => deps.teamBoard.board(team),
+    'team:handover': async ({ accountId, team, from, to }) => deps.teamBoard.handOver({ accountId, team }, from, to),
+    'team:board:close': async (team) => {
+      deps.teamBoard.unwatch(team);
+      return {};
+    },
   };
 }

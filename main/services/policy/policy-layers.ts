@@ -99,6 +99,10 @@ export const TIGHTENING_RULES = {
   // A lookup tells the correspondent's domain (WKD) or a third party (keyserver) whom the person writes to.
   'crypto.wkd': { kind: 'order', order: [true, false] },
   'crypto.keyserver': { kind: 'only', value: false },
+  // The organisation's service promise, not a person's choice.
+  'teamWork.firstResponseWorkingDays': managedOnly,
+  // Showing less of a message on the desktop is stricter.
+  'teamWork.notificationDetails': { kind: 'order', order: ['sender-and-subject', 'sender', 'none'] },
 } as const satisfies Record<PolicyLeafPath, TighteningRule>;
 
 function ruleFor(path: string): TighteningRule {

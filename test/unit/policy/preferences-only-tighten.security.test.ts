@@ -118,6 +118,7 @@ const BASES: Record<string, PolicyLayer | null> = {
     gateway: { enabled: true, mobileNumber: 'off' },
     sending: { senderHeader: false },
     crypto: { keyserver: 'https://keys.example.org', unlockMinutes: 600 },
+    teamWork: { firstResponseWorkingDays: 10, notificationDetails: 'sender-and-subject' },
   },
   'strict everywhere': {
     version: 1,
@@ -203,6 +204,8 @@ const NOT_LOOSER_OFF_DECISION: Record<string, (before: never, after: never) => b
   // No lookup leaks less than a lookup: only off, never on or a different keyserver.
   'crypto.wkd': (b: boolean, a: boolean) => !a || b,
   'crypto.keyserver': (b: string | false, a: string | false) => a === false || a === b,
+  'teamWork.notificationDetails': (b: string, a: string) =>
+    ['sender-and-subject', 'sender', 'none'].indexOf(a) >= ['sender-and-subject', 'sender', 'none'].indexOf(b),
 };
 
 async function assertNotLooser(
