@@ -67,6 +67,10 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  // Search (issue 12): server-side for plain mail, the sealed local index for encrypted mail.
+  'mail:search:start',
+  'mail:search:more',
+  'mail:search:end',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

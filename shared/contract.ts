@@ -37,6 +37,7 @@ import {
   teamViewSchema,
 } from './team-key-schema.js';
 import { keyringContract } from './keyring-schema.js';
+import { searchContract } from './search-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -234,6 +235,8 @@ export const contract = {
   'attachments:upload:begin': { request: uploadBeginSchema, response: stagedAttachmentSchema.pick({ attachmentId: true }) },
   'attachments:upload:chunk': { request: uploadChunkSchema, response: z.object({ received: z.number(), complete: z.boolean() }) },
   'attachments:release': { request: z.object({ attachmentIds: z.array(attachmentIdSchema).max(100) }).strict(), response: z.object({}) },
+  // Search (shared/search-schema.ts).
+  ...searchContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

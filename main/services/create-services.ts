@@ -28,10 +28,16 @@ import { SecretStore } from './secrets/secret-store.js';
 import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { EncryptedSearchIndex } from './search/encrypted-index.js';
+import { EncryptedIndexer } from './search/encrypted-indexer.js';
+import { SearchService } from './search/search-service.js';
 
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
   mail: MailService;
+  /** The sealed index of encrypted mail and what keeps it up to date (tests and the benchmark). */
+  searchIndex: EncryptedSearchIndex;
+  indexer: EncryptedIndexer;
 }
 
 /** The platform's managed policy file, from the operating system (never the environment). */
@@ -68,7 +74,14 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings: () => policy.state().effective?.policy.crypto ?? null,
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
+  // The local index of encrypted mail, sealed under the vault key (search/encrypted-index.ts).
+  const searchIndex = new EncryptedSearchIndex(secrets, join(options.dataDir, 'search', 'encrypted-index.sealed'), {
+    onSaveError: (error) => logger.child('search').warn('search index not saved', { code: (error as { code?: string }).code }),
+  });
+  let indexer: EncryptedIndexer | null = null;
   const mail = new MailService({
+    onDecrypted: (opened) => indexer?.indexOpened(opened),
+    onMailboxOpened: (ref) => void indexer?.catchUp(ref),
     settings,
     secrets,
     mailEvents,
@@ -107,7 +120,11 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     },
     events: domainEvents,
   });
+  indexer = new EncryptedIndexer({ index: searchIndex, source: mail, logger: logger.child('search') });
+  const stopIndexing = mailEvents.subscribe((event) => indexer?.onMailEvent(event));
+  const search = new SearchService({ mail, index: searchIndex, logger: logger.child('search') });
   const handlers = createServiceHandlers({
+    search,
     drafts,
     keys,
     send,
@@ -128,7 +145,11 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     mailEvents,
     domainEvents,
     mail,
+    searchIndex,
+    indexer,
     close: async () => {
+      stopIndexing();
+      await searchIndex.flush().catch(() => undefined);
       send.close();
       await mail.close();
     },

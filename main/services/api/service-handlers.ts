@@ -13,6 +13,7 @@ import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import type { SearchService } from '../search/search-service.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
+  search: SearchService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -148,6 +150,12 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'attachments:upload:chunk': async ({ attachmentId, offset, dataBase64 }) => uploads.append(attachmentId, offset, Buffer.from(dataBase64, 'base64')),
     'attachments:release': async ({ attachmentIds }) => {
       uploads.release(attachmentIds);
+      return {};
+    },
+    'mail:search:start': async ({ scope, query, limit }) => deps.search.start(scope, query, limit),
+    'mail:search:more': async ({ searchId }) => deps.search.more(searchId),
+    'mail:search:end': async ({ searchId }) => {
+      deps.search.end(searchId);
       return {};
     },
   };
