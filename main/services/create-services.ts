@@ -122,6 +122,10 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   });
   indexer = new EncryptedIndexer({ index: searchIndex, source: mail, logger: logger.child('search') });
   const stopIndexing = mailEvents.subscribe((event) => indexer?.onMailEvent(event));
+  const KEY_EVENTS = new Set(['openpgp.key.generated', 'openpgp.key.imported', 'openpgp.key.unlocked', 'openpgp.team.imported', 'openpgp.team.created']);
+  const stopKeyWatch = domainEvents.subscribe((event) => {
+    if (KEY_EVENTS.has(event.type)) indexer?.keysChanged();
+  });
   const search = new SearchService({ mail, index: searchIndex, logger: logger.child('search') });
   const handlers = createServiceHandlers({
     search,
@@ -149,6 +153,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     indexer,
     close: async () => {
       stopIndexing();
+      stopKeyWatch();
       await searchIndex.flush().catch(() => undefined);
       send.close();
       await mail.close();

@@ -70,6 +70,11 @@ export class EncryptedIndexer {
     return this.queue;
   }
 
+  /** Keys were added or unlocked: messages that did not decrypt before may now (tried on the next pass). */
+  keysChanged(): void {
+    this.unreadable.clear();
+  }
+
   /** Resolves when every queued pass has run (tests, the benchmark). */
   idle(): Promise<void> {
     return this.queue;
