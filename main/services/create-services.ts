@@ -78,6 +78,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const searchIndex = new EncryptedSearchIndex(secrets, join(options.dataDir, 'search', 'encrypted-index.sealed'), {
     onSaveError: (error) => logger.child('search').warn('search index not saved', { code: (error as { code?: string }).code }),
   });
+  searchIndex.preload();
   let indexer: EncryptedIndexer | null = null;
   const mail = new MailService({
     onDecrypted: (opened) => indexer?.indexOpened(opened),

@@ -154,6 +154,14 @@ export class EncryptedSearchIndex {
     return stored?.subject ?? null;
   }
 
+  /**
+   * Opens an existing sealed index in the background (at start-up), so the first search after a
+   * restart does not wait for it; does nothing without one. Failures surface at the first search.
+   */
+  preload(): void {
+    if (existsSync(this.file)) void this.ready().catch(() => undefined);
+  }
+
   /** Writes any pending change now (and waits for a write in progress). */
   async flush(): Promise<void> {
     if (this.saveTimer) {
