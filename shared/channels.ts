@@ -86,6 +86,10 @@ export const REQUEST_CHANNELS = [
   'team:item:status',
   'team:item:take-over',
   'team:item:reassign',
+  // Search (issue 12): server-side for plain mail, the sealed local index for encrypted mail.
+  'mail:search:start',
+  'mail:search:more',
+  'mail:search:end',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

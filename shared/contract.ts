@@ -41,6 +41,7 @@ import { sessionLockContract } from './session-lock-schema.js';
 import { workInProgressContract } from './work-in-progress-schema.js';
 import { teamBoardSchema } from './team-board.js';
 import { teamItemSchema, teamItemStatusSchema, teamItemViewSchema, teamMemberIdSchema } from './team-work-schema.js';
+import { searchContract } from './search-schema.js';
 import {
   draftContentRequestSchema,
   openedDraftViewSchema,
@@ -273,6 +274,8 @@ export const contract = {
     request: z.object({ mailbox: mailboxRefSchema, uid, from: teamMemberIdSchema.nullable(), to: z.email().max(320) }).strict(),
     response: teamChangeResultSchema,
   },
+  // Search (shared/search-schema.ts).
+  ...searchContract,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

@@ -37,10 +37,16 @@ import { VaultStatus } from './secrets/vault-status.js';
 import type { Services, ServicesOptions } from './services.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TeamBoardService } from './team-work/team-board-service.js';
+import { EncryptedSearchIndex } from './search/encrypted-index.js';
+import { EncryptedIndexer } from './search/encrypted-indexer.js';
+import { SearchService } from './search/search-service.js';
 
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
   mail: MailService;
+  /** The sealed index of encrypted mail and what keeps it up to date (tests and the benchmark). */
+  searchIndex: EncryptedSearchIndex;
+  indexer: EncryptedIndexer;
 }
 
 /** The platform's managed policy file, from the operating system (never the environment). */
@@ -77,7 +83,15 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings: () => policy.state().effective?.policy.crypto ?? null,
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
+  // The local index of encrypted mail, sealed under the vault key (search/encrypted-index.ts).
+  const searchIndex = new EncryptedSearchIndex(secrets, join(options.dataDir, 'search', 'encrypted-index.sealed'), {
+    onSaveError: (error) => logger.child('search').warn('search index not saved', { code: (error as { code?: string }).code }),
+  });
+  searchIndex.preload();
+  let indexer: EncryptedIndexer | null = null;
   const mail = new MailService({
+    onDecrypted: (opened) => indexer?.indexOpened(opened),
+    onMailboxOpened: (ref) => void indexer?.catchUp(ref),
     settings,
     secrets,
     mailEvents,
@@ -157,9 +171,17 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     limitWorkingDays: () => policy.state().effective?.policy.teamWork.firstResponseWorkingDays ?? BUILTIN_POLICY.teamWork.firstResponseWorkingDays,
     emit: (event) => mailEvents.emit(event),
   });
+  indexer = new EncryptedIndexer({ index: searchIndex, source: mail, logger: logger.child('search') });
+  const stopIndexing = mailEvents.subscribe((event) => indexer?.onMailEvent(event));
+  const KEY_EVENTS = new Set(['openpgp.key.generated', 'openpgp.key.imported', 'openpgp.key.unlocked', 'openpgp.team.imported', 'openpgp.team.created']);
+  const stopKeyWatch = domainEvents.subscribe((event) => {
+    if (KEY_EVENTS.has(event.type)) indexer?.keysChanged();
+  });
+  const search = new SearchService({ mail, index: searchIndex, logger: logger.child('search') });
   const handlers = createServiceHandlers({
     sessionLock,
     teamBoard,
+    search,
     drafts,
     keys,
     send,
@@ -182,8 +204,13 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     sessionLock,
     domainEvents,
     mail,
+    searchIndex,
+    indexer,
     close: async () => {
       sessionLock.close();
+      stopIndexing();
+      stopKeyWatch();
+      await searchIndex.flush().catch(() => undefined);
       send.close();
       teamBoard.close();
       await teamWork.close();

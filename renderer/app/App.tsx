@@ -25,6 +25,9 @@ import { Header } from './Header.js';
 import { useConnectionState } from './use-connection-state.js';
 import { LockScreen } from './LockScreen.js';
 import { useSessionLock } from './use-session-lock.js';
+import { SearchBar } from '../search/SearchBar.js';
+import { SearchResults } from '../search/SearchResults.js';
+import { useSearch } from '../search/useSearch.js';
 
 const useStyles = makeStyles({
   app: { display: 'flex', flexDirection: 'column', height: '100vh', backgroundColor: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -92,6 +95,10 @@ export function App() {
   const [vaultProblem, setVaultProblem] = useState<AppError | null>(null);
   const accountIds = useMemo(() => accounts?.map((a) => a.id) ?? [], [accounts]);
   const { state: connection, markConnected, markOffline } = useConnectionState(accountIds);
+  // Search: while it is open the list pane shows its hits; a hit opens in the mailbox it lives in.
+  const search = useSearch();
+  const [searching, setSearching] = useState(false);
+  const [searchAll, setSearchAll] = useState(false);
 
   // State is set when the answers arrive (in then), never synchronously in the effects that load.
   const load = useCallback(
@@ -161,6 +168,15 @@ export function App() {
     setBoard(null);
     setMailbox(ref);
     setUid(null);
+    setSearching(false);
+    search.clear();
+  };
+
+  const qualifiedMailboxName = (ref: MailboxRef) => {
+    const group = groups?.find((g) => g.mailboxes.some((m) => m.accountId === ref.accountId && m.path === ref.path));
+    const box = group?.mailboxes.find((m) => m.accountId === ref.accountId && m.path === ref.path);
+    const name = box ? mailboxDisplayName(t, box) : ref.path;
+    return group ? `${group.label} › ${name}` : name;
   };
 
   const currentBox = mailbox ? groups?.flatMap((g) => g.mailboxes).find((m) => m.accountId === mailbox.accountId && m.path === mailbox.path) : undefined;
@@ -238,7 +254,30 @@ export function App() {
               </ErrorBoundary>
             ) : null}
             <div className={mergeClasses(styles.listPane, !!board && styles.behindBoard)}>
-              {mailbox ? (
+              <SearchBar
+                allMailboxes={searchAll || !mailbox}
+                onAllMailboxesChange={setSearchAll}
+                active={searching}
+                onSearch={(query) => {
+                  setSearching(true);
+                  void search.run(searchAll || !mailbox ? { kind: 'all' } : { kind: 'mailbox', mailbox }, query);
+                }}
+                onClose={() => {
+                  setSearching(false);
+                  search.clear();
+                }}
+              />
+              {searching ? (
+                <SearchResults
+                  state={search.state}
+                  mailboxName={qualifiedMailboxName}
+                  selected={mailbox && uid !== null ? { mailbox, uid } : null}
+                  onOpen={(ref, hitUid) => {
+                    setMailbox(ref);
+                    setUid(hitUid);
+                  }}
+                />
+              ) : mailbox ? (
                 <ErrorBoundary resetKey={`${mailbox.accountId}\u0000${mailbox.path}`}>
                   <MessageList
                     key={`${mailbox.accountId}\u0000${mailbox.path}`}

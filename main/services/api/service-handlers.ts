@@ -16,6 +16,7 @@ import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
 import type { SessionLock } from '../session-lock/session-lock.js';
 import type { TeamBoardService } from '../team-work/team-board-service.js';
 import type { TeamWorkService } from '../team/team-work-service.js';
+import type { SearchService } from '../search/search-service.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -36,6 +37,7 @@ export interface HandlerDeps {
   uploads: AttachmentUploads;
   sessionLock: SessionLock;
   teamBoard: TeamBoardService;
+  search: SearchService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -190,6 +192,12 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'team:handover': async ({ accountId, team, from, to }) => deps.teamBoard.handOver({ accountId, team }, from, to),
     'team:board:close': async (team) => {
       deps.teamBoard.unwatch(team);
+      return {};
+    },
+    'mail:search:start': async ({ scope, query, limit }) => deps.search.start(scope, query, limit),
+    'mail:search:more': async ({ searchId }) => deps.search.more(searchId),
+    'mail:search:end': async ({ searchId }) => {
+      deps.search.end(searchId);
       return {};
     },
   };

@@ -5,7 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
-import type { AccountInput, AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SmtpServer, SortOrder } from '../../../shared/domain.js';
+import type { SearchQuery } from '../../../shared/search-schema.js';
+import type {
+  AccountInput,
+  AccountSummary,
+  MailboxGroup,
+  MailboxRef,
+  MessagePage,
+  MessageRow,
+  MessageView,
+  SmtpServer,
+  SortOrder,
+} from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailEventHub } from '../events/mail-events.js';
@@ -20,6 +31,7 @@ import type { TeamDirectoryEntry } from '../team/team-directory.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
+import { encryptedUids, fetchRows, imapCriteria, searchWindow, type WindowResult } from './message-search.js';
 import { readOfferedKey } from './offered-key-reader.js';
 import { arrivedSecured } from './original-security.js';
 import { openable } from './structure-limits.js';
@@ -45,7 +57,21 @@ export interface MailServiceDeps {
   headerWindowSize?: number;
   /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
   keys?: import('../crypto/key-provider.js').KeyProvider;
+  /** Told of each encrypted message the person opened and Sinetti decrypted (the local search index). */
+  onDecrypted?: (opened: DecryptedMessage) => void;
+  /** Told when a mailbox is opened for the person (the search index then catches up with its encrypted mail). */
+  onMailboxOpened?: (ref: MailboxRef) => void;
 }
+
+/** An encrypted message read and decrypted here, with the UIDVALIDITY its UID belongs to. */
+export interface DecryptedMessage {
+  ref: MailboxRef;
+  uidValidity: bigint;
+  view: MessageView;
+}
+
+/** Folders a search of every mailbox leaves out: deleted mail, spam and the team keys folder. */
+const UNSEARCHED = /^(trash|roskakori|papperskorg|junk|spam|roskaposti|skräppost|sinetti-avaimet)$/i;
 
 const passwordKey = (accountId: string) => `imap-password:${accountId}`;
 
@@ -54,6 +80,8 @@ export class MailService {
   private readonly states = new Map<string, MailboxState>();
   private readonly control = new Map<string, ImapFlow>();
   private openGuard: OpenGuard | null = null;
+  /** One connection per account for search and background indexing, so a long scan never holds up drafts or sends. */
+  private readonly searchClients = new Map<string, ImapFlow>();
 
   constructor(private readonly deps: MailServiceDeps) {}
 
@@ -132,9 +160,11 @@ export class MailService {
       }
     }
     for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
-    const control = this.control.get(accountId);
-    this.control.delete(accountId);
-    if (control) await control.logout().catch(() => control.close());
+    for (const kept of [this.control, this.searchClients]) {
+      const client = kept.get(accountId);
+      kept.delete(accountId);
+      if (client) await client.logout().catch(() => client.close());
+    }
     this.deps.settings.removeAccount(accountId);
     await this.deps.secrets.delete(passwordKey(accountId));
     this.deps.domainEvents.emit({ type: 'account.removed', accountId, at: Date.now() });
@@ -192,6 +222,7 @@ export class MailService {
     }
     const view = await session.withClient((client) => loadMessage(client, ref, uid, this.deps.keys));
     session.state?.updateFlags(uid, view.flags);
+    if (view.crypto?.decryption === 'decrypted' && session.state) this.deps.onDecrypted?.({ ref, uidValidity: session.state.uidValidity, view });
     this.deps.domainEvents.emit({ type: 'message.opened', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
     if (view.crypto?.decryption === 'decrypted')
       this.deps.domainEvents.emit({ type: 'message.decrypted', accountId: ref.accountId, mailbox: ref.path, uid, at: Date.now() });
@@ -300,6 +331,8 @@ export class MailService {
       });
       this.sessions.set(key, session);
       await this.evictSessions();
+      await session.ready();
+      this.deps.onMailboxOpened?.(ref);
     }
     await session.ready();
     if (session.state) this.states.set(key, session.state);
@@ -318,8 +351,9 @@ export class MailService {
     const all = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(all.map((s) => s.close()));
-    const controls = [...this.control.values()];
+    const controls = [...this.control.values(), ...this.searchClients.values()];
     this.control.clear();
+    this.searchClients.clear();
     await Promise.all(controls.map((c) => c.logout().catch(() => c.close())));
   }
 
@@ -383,6 +417,68 @@ export class MailService {
     }
   }
 
+  /** The mailboxes a search of everything covers (selectable, not Trash, Junk or the team keys folder). */
+  async searchableMailboxes(): Promise<MailboxRef[]> {
+    const groups = await this.listMailboxes();
+    return groups.flatMap((g) =>
+      g.mailboxes
+        .filter((m) => m.selectable && m.specialUse !== '\\Trash' && m.specialUse !== '\\Junk' && !UNSEARCHED.test(m.name))
+        .map((m) => ({ accountId: m.accountId, path: m.path })),
+    );
+  }
+
+  /** The person's own addresses ("to me"): each account's sending address, else its user name when that is one. */
+  ownAddresses(): string[] {
+    return this.deps.settings
+      .get()
+      .accounts.filter((a) => !a.teamName)
+      .map((a) => (a.address ?? a.username).toLowerCase())
+      .filter((a) => /^[^@\s]+@[^@\s]+$/.test(a));
+  }
+
+  /** One UID window of a server-side search (message-search.ts), on the account's search connection. */
+  async searchWindow(ref: MailboxRef, query: SearchQuery, upper: number | null, size: number): Promise<WindowResult> {
+    const criteria = imapCriteria(query, this.ownAddresses());
+    if (!criteria) return { uids: [], nextUpper: null, uidValidity: 0n, scanned: 0 };
+    return this.onSearchClient(ref.accountId, (client) => searchWindow(client, ref.path, criteria, upper, size));
+  }
+
+  /** UIDs of the PGP/MIME-encrypted messages in a mailbox (for the local index of encrypted mail). */
+  async encryptedUids(ref: MailboxRef): Promise<{ uids: number[]; uidValidity: bigint }> {
+    return this.onSearchClient(ref.accountId, (client) => encryptedUids(client, ref.path));
+  }
+
+  /** The list rows of these UIDs as the server has them now (flags included); gone ones are left out. */
+  async searchRows(ref: MailboxRef, uids: readonly number[]): Promise<{ rows: MessageRow[]; uidValidity: bigint }> {
+    return this.onSearchClient(ref.accountId, (client) => fetchRows(client, ref.path, uids));
+  }
+
+  /**
+   * Reads an encrypted message for the local search index without marking it read and without
+   * disturbing the person's open sessions. Only what the reader would show is returned.
+   */
+  async readForIndex(ref: MailboxRef, uid: number): Promise<DecryptedMessage> {
+    return this.onSearchClient(ref.accountId, async (client) => {
+      const lock = await client.getMailboxLock(ref.path, { readOnly: true });
+      try {
+        const uidValidity = BigInt(client.mailbox ? client.mailbox.uidValidity : 0);
+        return { ref, uidValidity, view: await loadMessage(client, ref, uid, this.deps.keys, { markSeen: false }) };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  private async onSearchClient<T>(accountId: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    this.account(accountId);
+    const client = await this.keptClient(this.searchClients, accountId);
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw error instanceof ServiceError ? error : classifyImapError(error);
+    }
+  }
+
   private async trashFor(ref: MailboxRef): Promise<string | null> {
     const groups = await this.listMailboxes();
     const group = groups.find((g) => g.accountId === ref.accountId && g.mailboxes.some((m) => m.path === ref.path));
@@ -431,13 +527,17 @@ export class MailService {
   }
 
   private async controlClient(accountId: string): Promise<ImapFlow> {
-    const existing = this.control.get(accountId);
+    return this.keptClient(this.control, accountId);
+  }
+
+  private async keptClient(kept: Map<string, ImapFlow>, accountId: string): Promise<ImapFlow> {
+    const existing = kept.get(accountId);
     if (existing?.usable) return existing;
     const client = await this.connect(accountId);
     client.on('close', () => {
-      if (this.control.get(accountId) === client) this.control.delete(accountId);
+      if (kept.get(accountId) === client) kept.delete(accountId);
     });
-    this.control.set(accountId, client);
+    kept.set(accountId, client);
     return client;
   }
 }

@@ -76,7 +76,13 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
 /** Without a KeyProvider (no crypto service) nothing can be decrypted or verified. */
 const NO_KEYS = staticKeyProvider([], []);
 
-export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number, keys?: KeyProvider): Promise<MessageView> {
+export async function loadMessage(
+  client: ImapFlow,
+  ref: MailboxRef,
+  uid: number,
+  keys?: KeyProvider,
+  options: { markSeen?: boolean } = {},
+): Promise<MessageView> {
   const { meta, structure } = openable(
     await client.fetchOne(
       String(uid),
@@ -171,7 +177,8 @@ export async function loadMessage(client: ImapFlow, ref: MailboxRef, uid: number
   // A key offered for the sender (shown as "import the sender's key"; imported only when the person asks).
   const keyOffer = await describeKeyOffer(meta.headers?.toString('latin1') ?? '', from, attachments, keys).catch(() => null);
   const flags = flagsFromSet(meta.flags);
-  if (!flags.seen) {
+  // The search index reads arriving encrypted mail without marking it read (markSeen false).
+  if (!flags.seen && options.markSeen !== false) {
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     flags.seen = true;
   }

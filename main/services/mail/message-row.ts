@@ -59,13 +59,23 @@ export function securityOf(structure: BodyStructureNode | undefined): { encrypte
   };
 }
 
+/** Parts that carry a signature or the encryption itself: never something the sender attached. */
+const CRYPTO_PARTS = new Set(['application/pgp-signature', 'application/pgp-encrypted', 'application/pkcs7-signature', 'application/x-pkcs7-signature']);
+
+/**
+ * Whether the list shows an attachment mark. The signature part of a signed message is not an
+ * attachment, and neither is the ciphertext of an encrypted one: what is attached inside the
+ * encryption is known only once it is decrypted.
+ */
 export function hasAttachments(structure: BodyStructureNode | undefined): boolean {
   if (!structure) return false;
   const stack = [structure];
   while (stack.length) {
     const node = stack.pop()!;
-    if (isAttachmentNode(node) && node !== structure) return true;
-    if (node.childNodes) stack.push(...node.childNodes);
+    const type = (node.type ?? '').toLowerCase();
+    if (type === 'multipart/encrypted') continue;
+    if (isAttachmentNode(node) && node !== structure && !CRYPTO_PARTS.has(type)) return true;
+    if (node.childNodes && !isAttachedMessage(node)) stack.push(...node.childNodes);
   }
   return false;
 }

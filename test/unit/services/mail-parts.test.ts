@@ -3,7 +3,7 @@ import { buildImapOptions, isLoopbackHost } from '../../../main/services/mail/im
 import { classifyImapError } from '../../../main/services/mail/imap-errors.js';
 import { MailboxState } from '../../../main/services/mail/mailbox-state.js';
 import { assembleMessage, parseMime, planParts } from '../../../main/services/mail/message-loader.js';
-import { hasAttachments, securityOf, toMessageRow } from '../../../main/services/mail/message-row.js';
+import { hasAttachments, securityOf, toMessageRow, type BodyStructureNode } from '../../../main/services/mail/message-row.js';
 import { expandUidSet, toUidRange } from '../../../main/services/mail/uid-ranges.js';
 import { createLogger } from '../../../main/services/logging/logger.js';
 
@@ -119,6 +119,43 @@ describe('message structure', () => {
     expect(plan.attachments).toEqual([{ partId: '2', filename: 'päätös.pdf', mimeType: 'application/pdf', size: 5000 }]);
     expect(hasAttachments(structure)).toBe(true);
     expect(hasAttachments({ type: 'text/plain' })).toBe(false);
+  });
+
+  it('shows no attachment mark for a signature part or the ciphertext of an encrypted message', () => {
+    const signed: BodyStructureNode = {
+      type: 'multipart/signed',
+      childNodes: [
+        { part: '1', type: 'text/plain' },
+        { part: '2', type: 'application/pgp-signature', disposition: 'attachment', dispositionParameters: { filename: 'signature.asc' } },
+      ],
+    };
+    const encrypted: BodyStructureNode = {
+      type: 'multipart/encrypted',
+      childNodes: [
+        { part: '1', type: 'application/pgp-encrypted' },
+        { part: '2', type: 'application/octet-stream', disposition: 'inline', dispositionParameters: { filename: 'encrypted.asc' } },
+      ],
+    };
+    const envelope: BodyStructureNode = { type: 'multipart/signed', childNodes: [encrypted, { part: '2', type: 'application/pgp-signature' }] };
+    const smime: BodyStructureNode = {
+      type: 'multipart/signed',
+      childNodes: [
+        { part: '1', type: 'text/plain' },
+        { part: '2', type: 'application/pkcs7-signature', disposition: 'attachment' },
+      ],
+    };
+    for (const s of [signed, encrypted, envelope, smime]) expect(hasAttachments(s)).toBe(false);
+    // A real file next to a signature still counts.
+    expect(
+      hasAttachments({
+        ...signed,
+        childNodes: [
+          { type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'application/pdf', disposition: 'attachment' }] },
+          signed.childNodes![1]!,
+        ],
+      }),
+    ).toBe(true);
+    expect(toMessageRow({ uid: 1, bodyStructure: encrypted }).hasAttachments).toBe(false);
   });
 
   it('recognises encrypted and signed messages from the structure', () => {
