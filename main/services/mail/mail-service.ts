@@ -13,7 +13,8 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
-import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
+import { BulkHeaderConnection } from './bulk-header-connection.js';
+import { buildImapOptions, createImapClient, type ImapEndpoint } from './imap-client-factory.js';
 import { classifyImapError } from './imap-errors.js';
 import { discoverMailboxes } from './mailbox-discovery.js';
 import { MailboxSession } from './mailbox-session.js';
@@ -35,6 +36,9 @@ export interface MailServiceDeps {
   extraCaPem?: string;
   connectTimeoutMs?: number;
   headerWindowSize?: number;
+  /** Header sync on its own streaming connection (bulk-header-connection.ts); on unless false. */
+  bulkHeaderSync?: boolean;
+  bulkHeaderWindowSize?: number;
   /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
   keys?: import('../crypto/key-provider.js').KeyProvider;
 }
@@ -257,6 +261,8 @@ export class MailService {
         emit: (event) => this.deps.mailEvents.emit(event),
         logger: this.deps.logger.child('mailbox'),
         windowSize: this.deps.headerWindowSize,
+        ...(this.deps.bulkHeaderSync === false ? {} : { openBulk: (uidValidity: bigint) => this.openBulkHeaders(ref, uidValidity) }),
+        bulkWindowSize: this.deps.bulkHeaderWindowSize,
       });
       this.sessions.set(key, session);
       await this.evictSessions();
@@ -339,7 +345,7 @@ export class MailService {
   /** Senders of the header rows already synced (for recipient suggestions; no message content). */
   *knownSenders(): Iterable<{ name: string; address: string; date: number }> {
     for (const state of this.states.values()) {
-      for (const row of state.rows.values()) if (row.from.address) yield { name: row.from.name, address: row.from.address, date: row.date };
+      for (const row of state.rows.values()) if (row.fromAddress) yield { name: row.fromName, address: row.fromAddress, date: row.date };
     }
   }
 
@@ -375,6 +381,18 @@ export class MailService {
       throw classifyImapError(error);
     }
     return client;
+  }
+
+  /** The bulk header connection: the same endpoint, TLS settings and credentials as connect(). */
+  private async openBulkHeaders(ref: MailboxRef, uidValidity: bigint): Promise<BulkHeaderConnection> {
+    const account = this.account(ref.accountId);
+    const password = await this.deps.secrets.get(passwordKey(ref.accountId));
+    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
+    const options = buildImapOptions(
+      { ...account, password },
+      { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem, connectTimeoutMs: this.deps.connectTimeoutMs },
+    );
+    return BulkHeaderConnection.open(options, ref.path, uidValidity);
   }
 
   private async controlClient(accountId: string): Promise<ImapFlow> {
