@@ -43,6 +43,12 @@ export type FetchOutcome = { kind: 'row'; row: CompactRow } | { kind: 'other' };
 
 export class FetchResponseParser {
   private b: Buffer = Buffer.alloc(0);
+  /**
+   * The same bytes as latin1 text (one character per byte, so offsets agree): reading characters
+   * of a string costs far less than a call into Buffer per token. Text that is kept (subject,
+   * sender) or not ASCII is decoded from `b` as UTF-8, as imapflow decodes it.
+   */
+  private s = '';
   private p = 0;
 
   constructor(private readonly interner?: StringInterner) {}
@@ -53,11 +59,11 @@ export class FetchResponseParser {
    */
   parse(response: Buffer): FetchOutcome {
     this.b = response;
+    const s = (this.s = response.toString('latin1'));
     this.p = 0;
-    const b = response;
-    if (b.length < 2 || b[0] !== 0x2a || b[1] !== SP) throw this.fail('not an untagged response');
+    if (s.length < 2 || s.charCodeAt(0) !== 0x2a || s.charCodeAt(1) !== SP) throw this.fail('not an untagged response');
     this.p = 2;
-    if (!isDigit(b[2])) return { kind: 'other' };
+    if (!isDigit(s.charCodeAt(2))) return { kind: 'other' };
     this.number();
     this.expect(SP);
     const name = this.atom();
@@ -72,11 +78,11 @@ export class FetchResponseParser {
     let envelope: Envelope | null | undefined;
     let structure: BodyStructureNode | null | undefined;
     let first = true;
-    while (b[this.p] !== RPAREN) {
+    while (s.charCodeAt(this.p) !== RPAREN) {
       if (!first) this.expect(SP);
       first = false;
       const item = this.atom().toUpperCase();
-      if (b[this.p] === LBRACKET) throw this.fail('unexpected section');
+      if (s.charCodeAt(this.p) === LBRACKET) throw this.fail('unexpected section');
       this.expect(SP);
       switch (item) {
         case 'UID':
@@ -110,7 +116,7 @@ export class FetchResponseParser {
       }
     }
     this.p++;
-    if (this.p !== b.length) throw this.fail('data after the FETCH list');
+    if (this.p !== s.length) throw this.fail('data after the FETCH list');
     if (envelope === undefined && structure === undefined) return { kind: 'other' };
     if (uid < 0 || flags < 0 || size < 0 || internalDate === undefined || envelope === undefined || structure === undefined) {
       throw this.fail('a header item is missing');
@@ -118,11 +124,7 @@ export class FetchResponseParser {
     const internal = internalDate ? new Date(internalDate).getTime() : 0;
     const headerDate = envelope?.date ? new Date(envelope.date).getTime() : NaN;
     const security = securityOf(structure ?? undefined);
-    const bits =
-      flags |
-      (hasAttachments(structure ?? undefined) ? HAS_ATTACHMENTS : 0) |
-      (security.encrypted ? ENCRYPTED : 0) |
-      (security.signed ? SIGNED : 0);
+    const bits = flags | (hasAttachments(structure ?? undefined) ? HAS_ATTACHMENTS : 0) | (security.encrypted ? ENCRYPTED : 0) | (security.signed ? SIGNED : 0);
     const intern = this.interner;
     const fromName = envelope?.fromName ?? '';
     const fromAddress = envelope?.fromAddress ?? '';
@@ -146,46 +148,50 @@ export class FetchResponseParser {
   }
 
   private expect(byte: number): void {
-    if (this.b[this.p] !== byte) throw this.fail(this.p >= this.b.length ? 'response ends early' : `expected "${String.fromCharCode(byte)}"`);
+    if (this.s.charCodeAt(this.p) !== byte) throw this.fail(this.p >= this.s.length ? 'response ends early' : `expected "${String.fromCharCode(byte)}"`);
     this.p++;
   }
 
   private number(): number {
-    const b = this.b;
+    const s = this.s;
     const start = this.p;
     let n = 0;
-    while (isDigit(b[this.p])) {
-      n = n * 10 + (b[this.p]! - 0x30);
-      this.p++;
-    }
+    for (let c = s.charCodeAt(this.p); isDigit(c); c = s.charCodeAt(++this.p)) n = n * 10 + (c - 0x30);
     if (this.p === start || this.p - start > 15) throw this.fail('expected a number');
     return n;
   }
 
   private atom(): string {
-    const b = this.b;
+    const s = this.s;
     const start = this.p;
-    while (this.p < b.length && ATOM_END[b[this.p]!] === 0) this.p++;
-    if (this.p === start) throw this.fail(this.p >= b.length ? 'response ends early' : 'expected an atom');
-    return b.toString('latin1', start, this.p);
+    const end = s.length;
+    let p = start;
+    while (p < end) {
+      const c = s.charCodeAt(p);
+      if (c > 0x7f || ATOM_END[c] !== 0) break;
+      p++;
+    }
+    this.p = p;
+    if (p === start) throw this.fail(p >= end ? 'response ends early' : 'expected an atom');
+    return s.slice(start, p);
   }
 
   /** `(\Seen \Flagged …)` as SEEN | ANSWERED | FLAGGED (case as imapflow compares: exact). */
   private flags(): number {
-    const b = this.b;
+    const s = this.s;
     this.expect(LPAREN);
     let bits = 0;
     let first = true;
-    while (b[this.p] !== RPAREN) {
+    while (s.charCodeAt(this.p) !== RPAREN) {
       if (!first) this.expect(SP);
       first = false;
       const start = this.p;
-      if (b[this.p] === BACKSLASH) {
+      if (s.charCodeAt(this.p) === BACKSLASH) {
         this.p++;
-        if (b[this.p] === 0x2a) this.p++;
+        if (s.charCodeAt(this.p) === 0x2a) this.p++;
         else this.atom();
       } else this.atom();
-      const flag = b.toString('latin1', start, this.p);
+      const flag = s.slice(start, this.p);
       if (flag === '\\Seen') bits |= SEEN;
       else if (flag === '\\Answered') bits |= ANSWERED;
       else if (flag === '\\Flagged') bits |= FLAGGED;
@@ -202,14 +208,14 @@ export class FetchResponseParser {
   }
 
   private value(depth: number): Value {
-    const b = this.b;
-    const c = b[this.p];
+    const s = this.s;
+    const c = s.charCodeAt(this.p);
     if (c === LPAREN) {
       if (depth >= MAX_LIST_DEPTH) throw this.fail('nested too deeply');
       this.p++;
       const list: Value[] = [];
-      while (b[this.p] !== RPAREN) {
-        if (list.length && b[this.p] === SP) this.p++;
+      while (s.charCodeAt(this.p) !== RPAREN) {
+        if (list.length && s.charCodeAt(this.p) === SP) this.p++;
         list.push(this.value(depth + 1));
       }
       this.p++;
@@ -223,14 +229,14 @@ export class FetchResponseParser {
 
   /** Skips a value without keeping it (the envelope fields the list does not show). */
   private skip(depth: number): void {
-    const b = this.b;
-    const c = b[this.p];
+    const s = this.s;
+    const c = s.charCodeAt(this.p);
     if (c === LPAREN) {
       if (depth >= MAX_LIST_DEPTH) throw this.fail('nested too deeply');
       this.p++;
       let first = true;
-      while (b[this.p] !== RPAREN) {
-        if (!first && b[this.p] === SP) this.p++;
+      while (s.charCodeAt(this.p) !== RPAREN) {
+        if (!first && s.charCodeAt(this.p) === SP) this.p++;
         first = false;
         this.skip(depth + 1);
       }
@@ -243,22 +249,35 @@ export class FetchResponseParser {
   private quoted(): string {
     const start = this.p + 1;
     const { end, escaped } = this.quotedEnd();
-    const raw = this.b.toString('utf8', start, end);
+    const raw = this.text(start, end);
     return escaped ? raw.replace(/\\([\s\S])/g, '$1') : raw;
+  }
+
+  /**
+   * The string at [start, end): ASCII straight from the latin1 text, anything else decoded as
+   * UTF-8 from the bytes. Long strings are decoded from the bytes too: a slice of the text would
+   * keep the whole response alive for as long as the row keeps the string.
+   */
+  private text(start: number, end: number): string {
+    const s = this.s;
+    if (end - start > 12) return this.b.toString('utf8', start, end);
+    for (let i = start; i < end; i++) if (s.charCodeAt(i) > 0x7f) return this.b.toString('utf8', start, end);
+    return s.slice(start, end);
   }
 
   /** Moves past a quoted string; returns where its content ends. */
   private quotedEnd(): { end: number; escaped: boolean } {
-    const b = this.b;
+    const s = this.s;
+    const len = s.length;
     let i = this.p + 1;
     let escaped = false;
     for (;;) {
-      const c = b[i];
-      if (c === undefined) throw this.fail('unterminated quoted string');
+      if (i >= len) throw this.fail('unterminated quoted string');
+      const c = s.charCodeAt(i);
       if (c === DQUOTE) break;
       if (c === 0x0d || c === 0x0a || c === 0) throw this.fail('line break inside a quoted string');
       if (c === BACKSLASH) {
-        const next = b[i + 1];
+        const next = s.charCodeAt(i + 1);
         if (next !== DQUOTE && next !== BACKSLASH) throw this.fail('bad escape in a quoted string');
         escaped = true;
         i++;
@@ -271,7 +290,7 @@ export class FetchResponseParser {
 
   private literal(): string {
     const { start, end } = this.literalBounds();
-    return this.b.toString('utf8', start, end);
+    return this.text(start, end);
   }
 
   private literalBounds(): { start: number; end: number } {
@@ -282,15 +301,14 @@ export class FetchResponseParser {
     this.expect(0x0a);
     const start = this.p;
     const end = start + size;
-    if (end > this.b.length) throw this.fail('literal ends after the response');
+    if (end > this.s.length) throw this.fail('literal ends after the response');
     this.p = end;
     return { start, end };
   }
 
   /** ENVELOPE: date, subject and the first sender; the other seven fields are checked and skipped. */
   private envelope(): Envelope | null {
-    const b = this.b;
-    if (b[this.p] !== LPAREN) {
+    if (this.s.charCodeAt(this.p) !== LPAREN) {
       if (this.nstring() !== null) throw this.fail('expected an envelope');
       return null;
     }
@@ -328,8 +346,8 @@ interface Envelope {
   fromAddress: string;
 }
 
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** libmime's decoding (imapflow's), skipped when there is no encoded word to decode. */
@@ -361,7 +379,8 @@ const lower = (v: Value | undefined) => (typeof v === 'string' ? v.toLowerCase()
  */
 function walkBody(node: Value[], depth: number): BodyStructureNode {
   if (depth > MAX_LIST_DEPTH) throw new BulkFetchParseError('Malformed FETCH response from the server (BODYSTRUCTURE nested too deeply).');
-  const out: BodyStructureNode = {};
+  // Every field present from the start: one object shape for all nodes.
+  const out: BodyStructureNode = { type: '', id: undefined, disposition: undefined, childNodes: undefined, parameters: undefined };
   let i = 0;
   let params: Value | undefined;
   if (Array.isArray(node[0])) {

@@ -249,7 +249,8 @@ export class BulkHeaderConnection {
 
   private async examine(path: string, uidValidity: bigint): Promise<void> {
     const encoded = encodePath({ enabled: new Set(), capabilities: new Map() } as never, path);
-    if (/[\x00-\x1f\x7f-\uffff]/.test(encoded)) throw new ServiceError('MAILBOX_UNAVAILABLE', 'The mailbox name cannot be sent as is.');
+    // Modified UTF-7 leaves only printable ASCII; anything else cannot be a quoted string.
+    if (![...encoded].every((c) => c >= ' ' && c <= '~')) throw new ServiceError('MAILBOX_UNAVAILABLE', 'The mailbox name cannot be sent as is.');
     let seen: bigint | null = null;
     await this.command(`EXAMINE "${encoded.replace(/["\\]/g, '\\$&')}"`, (response) => {
       const match = /^\* OK \[UIDVALIDITY (\d{1,10})\]/i.exec(response.toString('latin1'));

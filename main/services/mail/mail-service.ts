@@ -16,6 +16,7 @@ import type { StoredAccount } from '../settings/settings-schema.js';
 import { BulkHeaderConnection } from './bulk-header-connection.js';
 import { buildImapOptions, createImapClient, type ImapEndpoint } from './imap-client-factory.js';
 import { classifyImapError } from './imap-errors.js';
+import type { HeaderCache } from './header-cache.js';
 import { discoverMailboxes } from './mailbox-discovery.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
@@ -38,7 +39,8 @@ export interface MailServiceDeps {
   headerWindowSize?: number;
   /** Header sync on its own streaming connection (bulk-header-connection.ts); on unless false. */
   bulkHeaderSync?: boolean;
-  bulkHeaderWindowSize?: number;
+  /** The sealed header cache (header-cache.ts); without it every run syncs every header again. */
+  headerCache?: HeaderCache;
   /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
   keys?: import('../crypto/key-provider.js').KeyProvider;
 }
@@ -127,6 +129,7 @@ export class MailService {
       }
     }
     for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
+    this.deps.headerCache?.removeAccount(accountId);
     const control = this.control.get(accountId);
     this.control.delete(accountId);
     if (control) await control.logout().catch(() => control.close());
@@ -254,22 +257,31 @@ export class MailService {
       this.sessions.delete(key);
       this.sessions.set(key, session);
     } else {
-      session = new MailboxSession({
-        ref,
-        connect: () => this.connect(ref.accountId),
-        previousState: this.states.get(key),
-        emit: (event) => this.deps.mailEvents.emit(event),
-        logger: this.deps.logger.child('mailbox'),
-        windowSize: this.deps.headerWindowSize,
-        ...(this.deps.bulkHeaderSync === false ? {} : { openBulk: (uidValidity: bigint) => this.openBulkHeaders(ref, uidValidity) }),
-        bulkWindowSize: this.deps.bulkHeaderWindowSize,
-      });
-      this.sessions.set(key, session);
-      await this.evictSessions();
+      const previousState = this.states.get(key) ?? (await this.deps.headerCache?.load(ref)) ?? undefined;
+      // Another call may have opened it while the cache was read.
+      session = this.sessions.get(key) ?? this.newSession(ref, previousState);
+      if (!this.sessions.has(key)) {
+        this.sessions.set(key, session);
+        await this.evictSessions();
+      }
     }
     await session.ready();
     if (session.state) this.states.set(key, session.state);
     return session;
+  }
+
+  private newSession(ref: MailboxRef, previousState: MailboxState | undefined): MailboxSession {
+    return new MailboxSession({
+      ref,
+      connect: () => this.connect(ref.accountId),
+      ...(previousState ? { previousState } : {}),
+      emit: (event) => this.deps.mailEvents.emit(event),
+      logger: this.deps.logger.child('mailbox'),
+      windowSize: this.deps.headerWindowSize,
+      ...(this.deps.bulkHeaderSync === false ? {} : { openBulk: (uidValidity: bigint) => this.openBulkHeaders(ref, uidValidity) }),
+      bulkWindowSize: this.deps.headerWindowSize,
+      ...(this.deps.headerCache ? { persist: (state: MailboxState) => this.deps.headerCache!.save(ref, state) } : {}),
+    });
   }
 
   /** Closes a mailbox's connection but keeps what is known of it, so a re-open is incremental. */

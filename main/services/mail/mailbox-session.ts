@@ -53,6 +53,8 @@ export interface MailboxSessionDeps {
    */
   openBulk?: (uidValidity: bigint) => Promise<BulkHeaderConnection>;
   bulkWindowSize?: number;
+  /** Keeps the state for the next run (the sealed header cache), when complete and on close. */
+  persist?: (state: MailboxState) => Promise<void>;
 }
 
 export class MailboxSession {
@@ -128,6 +130,12 @@ export class MailboxSession {
     this.client = null;
     await this.closeBulk();
     if (client) await client.logout().catch(() => client.close());
+    await this.persist();
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.deps.persist || !this.state) return;
+    await this.deps.persist(this.state).catch((error: unknown) => this.deps.logger.info('header cache not saved', { code: (error as { code?: string }).code }));
   }
 
   /** Opens the mailbox unless this session already has it selected. */
@@ -224,7 +232,10 @@ export class MailboxSession {
         this.backfill = null;
         await this.closeBulk();
       }
-      if (this.state?.complete && !this.closed) this.emitChanged('resync');
+      if (this.state?.complete && !this.closed) {
+        this.emitChanged('resync');
+        await this.persist();
+      }
     })();
   }
 

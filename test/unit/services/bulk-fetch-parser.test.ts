@@ -63,7 +63,9 @@ describe('bulk FETCH parser: what Dovecot sends', () => {
     const response = Buffer.concat([
       Buffer.from(`* 1 FETCH (UID 7 FLAGS (\\Flagged) RFC822.SIZE 10 INTERNALDATE "01-Jan-2025 00:00:00 +0000" ENVELOPE (NIL {${subject.length}}\r\n`),
       subject,
-      Buffer.from(' (("Matti \\"M\\" Virtanen" NIL "matti" "example.fi")) NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE ("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL))'),
+      Buffer.from(
+        ' (("Matti \\"M\\" Virtanen" NIL "matti" "example.fi")) NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE ("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL))',
+      ),
     ]);
     const row = parse(response)!;
     expect(row.subject).toBe(subject.toString('utf8'));
@@ -94,7 +96,10 @@ describe('bulk FETCH parser: hostile input fails with a clear error, never a row
     ['a bad escape', DOVECOT_PLAIN.replace('toimeentulotuesta', 'a\\nb')],
     ['a section item', '* 1 FETCH (UID 1 BODY[HEADER] {2}\r\nab)'],
     ['a UID out of range', DOVECOT_PLAIN.replace('UID 41', 'UID 4294967296')],
-    ['a BODYSTRUCTURE nested too deeply', DOVECOT_PLAIN.replace(/BODYSTRUCTURE .*\)$/, `BODYSTRUCTURE ${'('.repeat(80)}"text" "plain" NIL NIL NIL "7bit" 1 1${') "mixed"'.repeat(79)})`)],
+    [
+      'a BODYSTRUCTURE nested too deeply',
+      DOVECOT_PLAIN.replace(/BODYSTRUCTURE .*\)$/, `BODYSTRUCTURE ${'('.repeat(80)}"text" "plain" NIL NIL NIL "7bit" 1 1${') "mixed"'.repeat(79)})`),
+    ],
   ];
   it.each(cases)('%s', (_label, response) => {
     expect(() => parse(response)).toThrow(BulkFetchParseError);
@@ -156,7 +161,21 @@ function random(seed: number) {
 
 type Gen = ReturnType<typeof random>;
 
-const WORDS = ['Päätös', 'asiakas', 'ajanvaraus', 'Återkoppling', '"lainattu"', 'back\\slash', '=?UTF-8?B?w6TDpGtrw7Zzw6Q=?=', '=?ISO-8859-1?Q?M=E4kinen?=', '=?x-unknown?Q?a?=', 'NIL', '(sulut)', '{3}', '  '];
+const WORDS = [
+  'Päätös',
+  'asiakas',
+  'ajanvaraus',
+  'Återkoppling',
+  '"lainattu"',
+  'back\\slash',
+  '=?UTF-8?B?w6TDpGtrw7Zzw6Q=?=',
+  '=?ISO-8859-1?Q?M=E4kinen?=',
+  '=?x-unknown?Q?a?=',
+  'NIL',
+  '(sulut)',
+  '{3}',
+  '  ',
+];
 
 /** An nstring as a server may send it: NIL, quoted (escaped) or a literal (any bytes but NUL). */
 function nstring(g: Gen, text: string | null): string {
@@ -229,7 +248,14 @@ function fetchResponse(g: Gen, seq: number): Buffer {
   const flags = ['\\Seen', '\\Answered', '\\Flagged', '$Forwarded', '\\Draft', '\\SEEN'].filter(() => g.next() < 0.4);
   const internal = g.pick(['"01-Jan-2025 00:00:00 +0000"', '"15-Mar-2024 12:30:45 +0200"']);
   const structure = g.next() < 0.03 ? 'NIL' : body(g);
-  const items = [`UID ${seq * 3}`, `FLAGS (${flags.join(' ')})`, `RFC822.SIZE ${g.int(100000)}`, `INTERNALDATE ${internal}`, `ENVELOPE ${envelope(g)}`, `BODYSTRUCTURE ${structure}`];
+  const items = [
+    `UID ${seq * 3}`,
+    `FLAGS (${flags.join(' ')})`,
+    `RFC822.SIZE ${g.int(100000)}`,
+    `INTERNALDATE ${internal}`,
+    `ENVELOPE ${envelope(g)}`,
+    `BODYSTRUCTURE ${structure}`,
+  ];
   if (g.next() < 0.5) items.push(`MODSEQ (${g.int(1000)})`);
   return Buffer.from(`* ${seq} FETCH (${items.join(' ')})`, 'utf8');
 }
