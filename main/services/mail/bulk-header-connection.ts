@@ -171,7 +171,7 @@ export class BulkHeaderConnection {
     }
     this.waiter = null;
     const status = text.slice(waiter.tag.length + 1, waiter.tag.length + 4).toUpperCase();
-    const ok = status === 'OK ' || text.toUpperCase() === `${waiter.tag} OK`;
+    const ok = status === 'OK ' || (status === 'OK' && text.length === waiter.tag.length + 3);
     if (ok && this.startTlsTag === waiter.tag) this.awaitingTls = true;
     if (ok) waiter.resolve(text);
     else waiter.reject(new ServiceError('SERVER', 'The server refused the header fetch.'));

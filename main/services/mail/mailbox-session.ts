@@ -167,9 +167,10 @@ export class MailboxSession {
       this.attach(client);
       this.reconnectAttempt = 0;
       if (!unchanged && previous) this.emitChanged('resync');
-      // The backfill starts after the first page the UI asks for (see page()), so that page does
-      // not queue behind a whole window of older headers; a reconnect resumes it at once.
-      if (previous || this.backfillRequested) this.startBackfill();
+      // On the session's connection the backfill starts after the first page the UI asks for
+      // (see page()), so that page does not queue behind a whole window of older headers; the bulk
+      // header connection is another connection, so it starts at once. A reconnect resumes it.
+      if (previous || this.backfillRequested || this.deps.openBulk) this.startBackfill();
     } catch (error) {
       client.close();
       throw classifyImapError(error);
