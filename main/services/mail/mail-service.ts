@@ -152,7 +152,11 @@ export class MailService {
   }
 
   async page(ref: MailboxRef, offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
-    return (await this.session(ref)).page(offset, limit, sort);
+    // Not session(): a page of cached rows does not wait for the connection (mailbox-session.ts).
+    const session = await this.sessionFor(ref);
+    const page = await session.page(offset, limit, sort);
+    if (session.state) this.states.set(`${ref.accountId}\u0000${ref.path}`, session.state);
+    return page;
   }
 
   async openMessage(ref: MailboxRef, uid: number): Promise<MessageView> {
@@ -249,6 +253,14 @@ export class MailService {
 
   /** For tests and the benchmark: the session behind a mailbox. */
   async session(ref: MailboxRef): Promise<MailboxSession> {
+    const session = await this.sessionFor(ref);
+    await session.ready();
+    if (session.state) this.states.set(`${ref.accountId}\u0000${ref.path}`, session.state);
+    return session;
+  }
+
+  /** The session of a mailbox, made (with its cached state) if there is none; not yet connected. */
+  private async sessionFor(ref: MailboxRef): Promise<MailboxSession> {
     this.account(ref.accountId);
     const key = `${ref.accountId}\u0000${ref.path}`;
     let session = this.sessions.get(key);
@@ -265,8 +277,6 @@ export class MailService {
         await this.evictSessions();
       }
     }
-    await session.ready();
-    if (session.state) this.states.set(key, session.state);
     return session;
   }
 

@@ -88,6 +88,12 @@ export class MailboxSession {
   }
 
   async page(offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
+    // Rows from the sealed cache show at once, while the connection opens and brings them up to
+    // date (a 'resync' event follows when anything changed).
+    if (!this.client && this.state?.complete && !this.closed) {
+      this.open().catch((error: unknown) => this.deps.logger.info('mailbox open failed', { code: (error as { code?: string }).code }));
+      return this.answer(this.state, offset, limit, sort);
+    }
     const state = await this.ready();
     let uids = state.slice(sort, offset, limit);
     const missing = uids.filter((uid) => !state.rows.has(uid));
@@ -97,10 +103,14 @@ export class MailboxSession {
     }
     this.backfillRequested = true;
     this.startBackfill();
+    return this.answer(state, offset, limit, sort);
+  }
+
+  private answer(state: MailboxState, offset: number, limit: number, sort: SortOrder): MessagePage {
     return {
       total: state.total,
       offset,
-      rows: uids.map((uid) => state.row(uid)),
+      rows: state.slice(sort, offset, limit).map((uid) => state.row(uid)),
       complete: state.complete,
     };
   }
@@ -166,7 +176,8 @@ export class MailboxSession {
       this.state = state;
       this.attach(client);
       this.reconnectAttempt = 0;
-      if (!unchanged && previous) this.emitChanged('resync');
+      // Also when the state was replaced (UIDVALIDITY changed): rows shown from the cache are gone.
+      if ((!unchanged && previous) || (this.deps.previousState && !previous)) this.emitChanged('resync');
       // On the session's connection the backfill starts after the first page the UI asks for
       // (see page()), so that page does not queue behind a whole window of older headers; the bulk
       // header connection is another connection, so it starts at once. A reconnect resumes it.
@@ -235,7 +246,8 @@ export class MailboxSession {
       }
       if (this.state?.complete && !this.closed) {
         this.emitChanged('resync');
-        await this.persist();
+        // Sealing and writing the cache is not part of the sync: nobody waits for it.
+        void this.persist();
       }
     })();
   }
