@@ -22,6 +22,7 @@ import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
 import { ImapDraftsFolder } from './mail/drafts-folder.js';
+import { HeaderCache } from './mail/header-cache.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
@@ -101,6 +102,8 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     extraCaPem: options.extraCaPem,
     connectTimeoutMs: options.imapConnectTimeoutMs,
     headerWindowSize: options.headerWindowSize,
+    bulkHeaderSync: options.bulkHeaderSync,
+    headerCache: new HeaderCache(join(options.dataDir, 'header-cache'), secrets, logger.child('header-cache')),
   });
   // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
   let teamAddresses: () => Promise<string[]> = async () => [];

@@ -28,6 +28,8 @@ export interface ServicesOptions {
   imapConnectTimeoutMs?: number;
   /** Headers fetched per background window (default 1000); smaller only to exercise sync in tests. */
   headerWindowSize?: number;
+  /** Header sync on its own streaming connection (default true); false only to measure or test the imapflow path. */
+  bulkHeaderSync?: boolean;
   /** How long a passphrase unlock lasts, in minutes; by default the effective policy's `crypto.unlockMinutes`. */
   keyUnlockMinutes?: number;
   /**

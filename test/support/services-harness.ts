@@ -30,6 +30,7 @@ export async function createTestServices(
     timeoutMs?: number;
     dataDir?: string;
     headerWindowSize?: number;
+    bulkHeaderSync?: boolean;
     managedPolicyPath?: string;
     keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
     teamWorkSource?: TeamWorkSource & TeamWorkActions;
@@ -45,6 +46,7 @@ export async function createTestServices(
     extraCaPem: options.caCertPem,
     imapConnectTimeoutMs: options.timeoutMs,
     headerWindowSize: options.headerWindowSize,
+    bulkHeaderSync: options.bulkHeaderSync,
     // Tests never read the machine's own /etc/sinetti/policy.json: only the file they give.
     managedPolicyPath: options.managedPolicyPath ?? null,
     // A test's own file lives in a temporary directory anyone may write to (like the demo's override).

@@ -24,10 +24,12 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
-import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
+import { BulkHeaderConnection } from './bulk-header-connection.js';
+import { buildImapOptions, createImapClient, type ImapEndpoint } from './imap-client-factory.js';
 import { classifyImapError } from './imap-errors.js';
 import { discoverAccount } from './mailbox-discovery.js';
 import type { TeamDirectoryEntry } from '../team/team-directory.js';
+import type { HeaderCache } from './header-cache.js';
 import { MailboxSession } from './mailbox-session.js';
 import type { MailboxState } from './mailbox-state.js';
 import { downloadAttachment, loadMessage } from './message-loader.js';
@@ -55,6 +57,10 @@ export interface MailServiceDeps {
   extraCaPem?: string;
   connectTimeoutMs?: number;
   headerWindowSize?: number;
+  /** Header sync on its own streaming connection (bulk-header-connection.ts); on unless false. */
+  bulkHeaderSync?: boolean;
+  /** The sealed header cache (header-cache.ts); without it every run syncs every header again. */
+  headerCache?: HeaderCache;
   /** Keys for opening encrypted mail (the crypto service); without it encrypted mail shows as no-key. */
   keys?: import('../crypto/key-provider.js').KeyProvider;
   /** Told of each encrypted message the person opened and Sinetti decrypted (the local search index). */
@@ -160,6 +166,7 @@ export class MailService {
       }
     }
     for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
+    this.deps.headerCache?.removeAccount(accountId);
     for (const kept of [this.control, this.searchClients]) {
       const client = kept.get(accountId);
       kept.delete(accountId);
@@ -197,7 +204,11 @@ export class MailService {
   }
 
   async page(ref: MailboxRef, offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
-    return (await this.session(ref)).page(offset, limit, sort);
+    // Not session(): a page of cached rows does not wait for the connection (mailbox-session.ts).
+    const session = await this.sessionFor(ref);
+    const page = await session.page(offset, limit, sort);
+    if (session.state) this.states.set(`${ref.accountId}\u0000${ref.path}`, session.state);
+    return page;
   }
 
   /**
@@ -313,6 +324,14 @@ export class MailService {
 
   /** For tests and the benchmark: the session behind a mailbox. */
   async session(ref: MailboxRef): Promise<MailboxSession> {
+    const session = await this.sessionFor(ref);
+    await session.ready();
+    if (session.state) this.states.set(`${ref.accountId}\u0000${ref.path}`, session.state);
+    return session;
+  }
+
+  /** The session of a mailbox, made (with its cached state) if there is none; not yet connected. */
+  private async sessionFor(ref: MailboxRef): Promise<MailboxSession> {
     this.account(ref.accountId);
     const key = `${ref.accountId}\u0000${ref.path}`;
     let session = this.sessions.get(key);
@@ -321,22 +340,34 @@ export class MailService {
       this.sessions.delete(key);
       this.sessions.set(key, session);
     } else {
-      session = new MailboxSession({
-        ref,
-        connect: () => this.connect(ref.accountId),
-        previousState: this.states.get(key),
-        emit: (event) => this.deps.mailEvents.emit(event),
-        logger: this.deps.logger.child('mailbox'),
-        windowSize: this.deps.headerWindowSize,
-      });
-      this.sessions.set(key, session);
-      await this.evictSessions();
-      await session.ready();
-      this.deps.onMailboxOpened?.(ref);
+      const previousState = this.states.get(key) ?? (await this.deps.headerCache?.load(ref)) ?? undefined;
+      // Another call may have opened it while the cache was read.
+      session = this.sessions.get(key) ?? this.newSession(ref, previousState);
+      if (!this.sessions.has(key)) {
+        this.sessions.set(key, session);
+        await this.evictSessions();
+        // Search indexes a mailbox's encrypted messages once it is open.
+        void session.ready().then(
+          () => this.deps.onMailboxOpened?.(ref),
+          () => undefined,
+        );
+      }
     }
-    await session.ready();
-    if (session.state) this.states.set(key, session.state);
     return session;
+  }
+
+  private newSession(ref: MailboxRef, previousState: MailboxState | undefined): MailboxSession {
+    return new MailboxSession({
+      ref,
+      connect: () => this.connect(ref.accountId),
+      ...(previousState ? { previousState } : {}),
+      emit: (event) => this.deps.mailEvents.emit(event),
+      logger: this.deps.logger.child('mailbox'),
+      windowSize: this.deps.headerWindowSize,
+      ...(this.deps.bulkHeaderSync === false ? {} : { openBulk: (uidValidity: bigint) => this.openBulkHeaders(ref, uidValidity) }),
+      bulkWindowSize: this.deps.headerWindowSize,
+      ...(this.deps.headerCache ? { persist: (state: MailboxState) => this.deps.headerCache!.save(ref, state) } : {}),
+    });
   }
 
   /** Closes a mailbox's connection but keeps what is known of it, so a re-open is incremental. */
@@ -413,7 +444,7 @@ export class MailService {
   /** Senders of the header rows already synced (for recipient suggestions; no message content). */
   *knownSenders(): Iterable<{ name: string; address: string; date: number }> {
     for (const state of this.states.values()) {
-      for (const row of state.rows.values()) if (row.from.address) yield { name: row.from.name, address: row.from.address, date: row.date };
+      for (const row of state.rows.values()) if (row.fromAddress) yield { name: row.fromName, address: row.fromAddress, date: row.date };
     }
   }
 
@@ -524,6 +555,18 @@ export class MailService {
       throw classifyImapError(error);
     }
     return client;
+  }
+
+  /** The bulk header connection: the same endpoint, TLS settings and credentials as connect(). */
+  private async openBulkHeaders(ref: MailboxRef, uidValidity: bigint): Promise<BulkHeaderConnection> {
+    const account = this.account(ref.accountId);
+    const password = await this.deps.secrets.get(passwordKey(ref.accountId));
+    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
+    const options = buildImapOptions(
+      { ...account, password },
+      { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem, connectTimeoutMs: this.deps.connectTimeoutMs },
+    );
+    return BulkHeaderConnection.open(options, ref.path, uidValidity);
   }
 
   private async controlClient(accountId: string): Promise<ImapFlow> {

@@ -9,6 +9,7 @@ import type { ImapFlow } from 'imapflow';
 import type { MailboxRef, MailEvent, MessagePage, SortOrder } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { Logger } from '../logging/logger.js';
+import type { BulkHeaderConnection } from './bulk-header-connection.js';
 import { classifyImapError } from './imap-errors.js';
 import { MailboxState } from './mailbox-state.js';
 import { flagsFromSet, toMessageRow, type FetchedHeaderData } from './message-row.js';
@@ -24,6 +25,8 @@ export const HEADER_QUERY = {
 } as const;
 
 const DEFAULT_WINDOW = 1000;
+/** UIDs per command on the bulk header connection: few round trips, and a reply never huge. */
+const DEFAULT_BULK_WINDOW = 10_000;
 
 /** Every UID in the selected mailbox; ESEARCH (RFC 4731) keeps the answer a compact set. */
 async function listUids(client: ImapFlow, exists: number): Promise<number[]> {
@@ -43,6 +46,15 @@ export interface MailboxSessionDeps {
   reconnectDelaysMs?: number[];
   /** Headers fetched per background window. */
   windowSize?: number;
+  /**
+   * Opens the bulk header connection (bulk-header-connection.ts) for this mailbox at this
+   * UIDVALIDITY; without it, or when it fails, the backfill runs on the session's imapflow
+   * connection.
+   */
+  openBulk?: (uidValidity: bigint) => Promise<BulkHeaderConnection>;
+  bulkWindowSize?: number;
+  /** Keeps the state for the next run (the sealed header cache), when complete and on close. */
+  persist?: (state: MailboxState) => Promise<void>;
 }
 
 export class MailboxSession {
@@ -54,6 +66,9 @@ export class MailboxSession {
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private backfillRequested = false;
+  private bulk: { connection: BulkHeaderConnection; state: MailboxState } | null = null;
+  /** Set after the bulk connection failed once: the rest of this session uses imapflow. */
+  private bulkDisabled = false;
 
   constructor(private readonly deps: MailboxSessionDeps) {
     this.state = deps.previousState ?? null;
@@ -73,6 +88,12 @@ export class MailboxSession {
   }
 
   async page(offset: number, limit: number, sort: SortOrder): Promise<MessagePage> {
+    // Rows from the sealed cache show at once, while the connection opens and brings them up to
+    // date (a 'resync' event follows when anything changed).
+    if (!this.client && this.state?.complete && !this.closed) {
+      this.open().catch((error: unknown) => this.deps.logger.info('mailbox open failed', { code: (error as { code?: string }).code }));
+      return this.answer(this.state, offset, limit, sort);
+    }
     const state = await this.ready();
     let uids = state.slice(sort, offset, limit);
     const missing = uids.filter((uid) => !state.rows.has(uid));
@@ -82,10 +103,14 @@ export class MailboxSession {
     }
     this.backfillRequested = true;
     this.startBackfill();
+    return this.answer(state, offset, limit, sort);
+  }
+
+  private answer(state: MailboxState, offset: number, limit: number, sort: SortOrder): MessagePage {
     return {
       total: state.total,
       offset,
-      rows: uids.map((uid) => state.rows.get(uid) ?? null),
+      rows: state.slice(sort, offset, limit).map((uid) => state.row(uid)),
       complete: state.complete,
     };
   }
@@ -113,7 +138,14 @@ export class MailboxSession {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.client;
     this.client = null;
+    await this.closeBulk();
     if (client) await client.logout().catch(() => client.close());
+    await this.persist();
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.deps.persist || !this.state) return;
+    await this.deps.persist(this.state).catch((error: unknown) => this.deps.logger.info('header cache not saved', { code: (error as { code?: string }).code }));
   }
 
   /** Opens the mailbox unless this session already has it selected. */
@@ -144,10 +176,12 @@ export class MailboxSession {
       this.state = state;
       this.attach(client);
       this.reconnectAttempt = 0;
-      if (!unchanged && previous) this.emitChanged('resync');
-      // The backfill starts after the first page the UI asks for (see page()), so that page does
-      // not queue behind a whole window of older headers; a reconnect resumes it at once.
-      if (previous || this.backfillRequested) this.startBackfill();
+      // Also when the state was replaced (UIDVALIDITY changed): rows shown from the cache are gone.
+      if ((!unchanged && previous) || (this.deps.previousState && !previous)) this.emitChanged('resync');
+      // On the session's connection the backfill starts after the first page the UI asks for
+      // (see page()), so that page does not queue behind a whole window of older headers; the bulk
+      // header connection is another connection, so it starts at once. A reconnect resumes it.
+      if (previous || this.backfillRequested || this.deps.openBulk) this.startBackfill();
     } catch (error) {
       client.close();
       throw classifyImapError(error);
@@ -201,14 +235,20 @@ export class MailboxSession {
     this.backfill = (async () => {
       try {
         while (this.client && this.state && !this.state.complete && !this.closed) {
-          await this.fetchRows(this.state.missing(this.deps.windowSize ?? DEFAULT_WINDOW));
+          if (this.deps.openBulk && !this.bulkDisabled) await this.fetchRowsInBulk(this.state);
+          else await this.fetchRows(this.state.missing(this.deps.windowSize ?? DEFAULT_WINDOW));
         }
       } catch (error) {
         this.deps.logger.info('header backfill interrupted', { code: (error as { code?: string }).code });
       } finally {
         this.backfill = null;
+        await this.closeBulk();
       }
-      if (this.state?.complete && !this.closed) this.emitChanged('resync');
+      if (this.state?.complete && !this.closed) {
+        this.emitChanged('resync');
+        // Sealing and writing the cache is not part of the sync: nobody waits for it.
+        void this.persist();
+      }
     })();
   }
 
@@ -226,6 +266,42 @@ export class MailboxSession {
     }
     // The server answers only for UIDs that still exist: forget the ones it skipped.
     for (const uid of uids) if (!state.rows.has(uid)) state.removeUid(uid);
+  }
+
+  /**
+   * One window of the backfill on the bulk header connection. A window with a response that did
+   * not parse is read again through imapflow (no row is guessed); a connection that fails is
+   * given up for this session, and the backfill goes on through imapflow.
+   */
+  private async fetchRowsInBulk(state: MailboxState): Promise<void> {
+    const uids = state.missing(this.deps.bulkWindowSize ?? DEFAULT_BULK_WINDOW);
+    if (!uids.length) return;
+    let result;
+    try {
+      if (this.bulk?.state !== state) {
+        await this.closeBulk();
+        this.bulk = { connection: await this.deps.openBulk!(state.uidValidity), state };
+      }
+      result = await this.bulk.connection.fetch(uids, (row) => state.putBulkRow(row), state.interner);
+    } catch (error) {
+      this.deps.logger.info('bulk header connection failed; using the session connection', { code: (error as { code?: string }).code });
+      this.bulkDisabled = true;
+      await this.closeBulk();
+      return;
+    }
+    if (result.malformed) {
+      this.deps.logger.warn('malformed header responses; reading the window again', { malformed: result.malformed });
+      await this.fetchRows(uids);
+      return;
+    }
+    // The server answers only for UIDs that still exist: forget the ones it skipped.
+    if (state === this.state) for (const uid of uids) if (!state.rows.has(uid)) state.removeUid(uid);
+  }
+
+  private async closeBulk(): Promise<void> {
+    const bulk = this.bulk;
+    this.bulk = null;
+    await bulk?.connection.close();
   }
 
   private scheduleReconnect(): void {

@@ -1,16 +1,22 @@
 /**
  * What we know about one mailbox's headers: the UID list in server order, the rows fetched so far
- * and the CONDSTORE position they reflect. Rows are keyed by UID, so a resync after a dropped
- * connection can never produce duplicates. Kept in memory only: a disk cache would hold client
- * data and belongs behind the vault key (a later issue).
+ * (compact: compact-row.ts) and the CONDSTORE position they reflect. Rows are keyed by UID, so a
+ * resync after a dropped connection can never produce duplicates.
+ *
+ * Rows read on the bulk header connection (another connection than the session's) may be older
+ * than a flag change the session's connection has already reported for a message without a row
+ * yet: such changes wait in `pendingFlags` and win over the bulk row's flags.
  */
 import type { MessageRow, SortOrder } from '../../../shared/domain.js';
+import { compactFromRow, rowFromCompact, StringInterner, type CompactRow } from './compact-row.js';
 
 export class MailboxState {
   /** Ascending UIDs, i.e. sequence-number order. */
   uids: number[] = [];
-  readonly rows = new Map<number, MessageRow>();
+  readonly rows = new Map<number, CompactRow>();
   highestModseq: bigint | undefined;
+  readonly interner = new StringInterner();
+  private readonly pendingFlags = new Map<number, MessageRow['flags']>();
   private dateOrder: number[] | null = null;
 
   constructor(readonly uidValidity: bigint) {}
@@ -28,7 +34,10 @@ export class MailboxState {
     const current = new Set(uids);
     const removed = this.uids.filter((uid) => !current.has(uid));
     const added = uids.filter((uid) => !previous.has(uid));
-    for (const uid of removed) this.rows.delete(uid);
+    for (const uid of removed) {
+      this.rows.delete(uid);
+      this.pendingFlags.delete(uid);
+    }
     this.uids = uids;
     this.invalidateOrder();
     return { added, removed };
@@ -48,6 +57,7 @@ export class MailboxState {
     if (index < 0) return false;
     this.uids.splice(index, 1);
     this.rows.delete(uid);
+    this.pendingFlags.delete(uid);
     this.invalidateOrder();
     return true;
   }
@@ -56,7 +66,20 @@ export class MailboxState {
     return this.uids[seq - 1];
   }
 
-  putRow(row: MessageRow): void {
+  /** A row read on the session's own connection (in order with its flag updates). */
+  putRow(row: MessageRow | CompactRow): void {
+    this.pendingFlags.delete(row.uid);
+    this.store('flags' in row ? compactFromRow(row) : row);
+  }
+
+  /** A row read on the bulk header connection: a flag change seen since then is newer. */
+  putBulkRow(row: CompactRow): void {
+    const pending = this.pendingFlags.get(row.uid);
+    if (pending) this.pendingFlags.delete(row.uid);
+    this.store(pending ? row.withFlags(pending) : row);
+  }
+
+  private store(row: CompactRow): void {
     if (binarySearch(this.uids, row.uid) < 0) return; // expunged while the fetch was in flight
     const known = this.rows.has(row.uid);
     this.rows.set(row.uid, row);
@@ -65,9 +88,18 @@ export class MailboxState {
 
   updateFlags(uid: number, flags: MessageRow['flags']): boolean {
     const row = this.rows.get(uid);
-    if (!row) return false;
-    this.rows.set(uid, { ...row, flags });
+    if (!row) {
+      if (binarySearch(this.uids, uid) >= 0) this.pendingFlags.set(uid, flags);
+      return false;
+    }
+    this.rows.set(uid, row.withFlags(flags));
     return true;
+  }
+
+  /** The contract's row for a UID, built on demand (only for the rows a page shows). */
+  row(uid: number): MessageRow | null {
+    const row = this.rows.get(uid);
+    return row ? rowFromCompact(row) : null;
   }
 
   /**

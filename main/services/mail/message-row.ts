@@ -88,7 +88,8 @@ export function toMessageRow(data: FetchedHeaderData): MessageRow {
     uid: data.uid,
     from: { name: from?.name ?? '', address: from?.address ?? '' },
     subject: data.envelope?.subject ?? '',
-    date: Number.isFinite(headerDate) ? headerDate : internal,
+    // An arrival time the server sent unreadable counts as unknown (0), never NaN.
+    date: Number.isFinite(headerDate) ? headerDate : Number.isFinite(internal) ? internal : 0,
     size: data.size ?? 0,
     flags: flagsFromSet(data.flags),
     hasAttachments: hasAttachments(data.bodyStructure),
