@@ -23,6 +23,8 @@ import { DraftService } from './drafts/draft-service.js';
 import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
+import { AccountService } from './accounts/account-service.js';
+import { AccountCredentials } from './accounts/credentials.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { VaultStatus } from './secrets/vault-status.js';
@@ -68,9 +70,28 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     settings: () => policy.state().effective?.policy.crypto ?? null,
     fetch: { extraCaPem: options.extraCaPem, ...(options.keyLookupConnectTo ? { connectTo: options.keyLookupConnectTo } : {}) },
   });
+  // Accounts and their credentials (one home): mail/ and send/ ask for a credential at connect time.
+  const credentials = new AccountCredentials({
+    secrets,
+    login: (accountId) => {
+      const account = settings.get().accounts.find((a) => a.id === accountId);
+      return account ? { user: account.username, auth: account.auth ?? 'password' } : null;
+    },
+  });
+  // The mail side tests logins and forgets connections for accounts/ (which never imports mail/).
+  let mailRef: MailService | null = null;
+  let queuedFor: (accountId: string) => number = () => 0;
+  const accounts = new AccountService({
+    settings,
+    credentials,
+    connections: { test: (server, credential) => mailRef!.test(server, credential), forget: (accountId) => mailRef!.forget(accountId) },
+    domainEvents,
+    queuedFor: (accountId) => queuedFor(accountId),
+  });
   const mail = new MailService({
     settings,
-    secrets,
+    accounts,
+    credentials,
     mailEvents,
     domainEvents,
     keys: keyProvider,
@@ -79,11 +100,13 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     connectTimeoutMs: options.imapConnectTimeoutMs,
     headerWindowSize: options.headerWindowSize,
   });
+  mailRef = mail;
   // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
   let teamAddresses: () => Promise<string[]> = async () => [];
   const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
   const send = await SendService.create({
     mail,
+    credentials,
     identityKeys,
     keyProvider,
     policy,
@@ -94,6 +117,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     logger: logger.child('outbox'),
   });
   teamAddresses = () => send.sources.teamAddresses();
+  queuedFor = (accountId) => send.outbox.list().filter((item) => item.accountId === accountId && item.state !== 'failed').length;
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
   const drafts = new DraftService({
     local: new LocalDrafts(join(options.dataDir, 'drafts'), secrets),
@@ -117,6 +141,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     version: options.version,
     settings,
     mail,
+    accounts,
     openExternal: options.openExternal,
     correspondents,
     keyLookup,

@@ -1,16 +1,17 @@
 /**
  * The mail capability: accounts, their connections, open mailboxes and message actions.
- * Passwords come from the SecretStore only when a connection is made and are never returned.
+ * Credentials are asked from the credential provider (accounts/credentials.ts) each time a
+ * connection is made and never kept or returned; accounts themselves belong to accounts/.
  * Every user action on a message emits a domain event (the audit trail's seam).
  */
-import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
-import type { AccountInput, AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SmtpServer, SortOrder } from '../../../shared/domain.js';
+import type { AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageView, SortOrder } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailEventHub } from '../events/mail-events.js';
 import type { Logger } from '../logging/logger.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import type { AccountConnections, AccountService, ImapServer, SendingAccount } from '../accounts/account-service.js';
+import type { Credential, CredentialProvider } from '../accounts/credentials.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
 import { createImapClient, type ImapEndpoint } from './imap-client-factory.js';
@@ -28,7 +29,9 @@ const MAX_OPEN_SESSIONS = 4;
 
 export interface MailServiceDeps {
   settings: SettingsStore;
-  secrets: SecretStore;
+  /** The accounts (settings entries) and, at connect time, their credentials. */
+  accounts: Pick<AccountService, 'list' | 'stored' | 'sendingAccount'>;
+  credentials: CredentialProvider;
   mailEvents: MailEventHub;
   domainEvents: DomainEventBus;
   logger: Logger;
@@ -39,9 +42,7 @@ export interface MailServiceDeps {
   keys?: import('../crypto/key-provider.js').KeyProvider;
 }
 
-const passwordKey = (accountId: string) => `imap-password:${accountId}`;
-
-export class MailService {
+export class MailService implements AccountConnections {
   private readonly sessions = new Map<string, MailboxSession>();
   private readonly states = new Map<string, MailboxState>();
   private readonly control = new Map<string, ImapFlow>();
@@ -49,21 +50,17 @@ export class MailService {
   constructor(private readonly deps: MailServiceDeps) {}
 
   listAccounts(): AccountSummary[] {
-    return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName, address, smtp }) => ({
-      id,
-      displayName,
-      host,
-      port,
-      security,
-      username,
-      ...(teamName ? { teamName } : {}),
-      ...(address ? { address } : {}),
-      ...(smtp ? { smtp } : {}),
-    }));
+    return this.deps.accounts.list();
   }
 
-  async testConnection(input: AccountInput): Promise<{ capabilities: string[] }> {
-    const client = this.newClient(input);
+  /** Who this account sends as and through which server (no secret; see AccountService). */
+  async sendingAccount(accountId: string): Promise<SendingAccount> {
+    return this.deps.accounts.sendingAccount(accountId);
+  }
+
+  /** The connection test of accounts/: one login with the credential given, then logout. */
+  async test(server: ImapServer, credential: Credential): Promise<{ capabilities: string[] }> {
+    const client = this.newClient({ ...server, credential });
     try {
       await client.connect();
       const capabilities = [...client.capabilities.keys()].sort();
@@ -75,47 +72,8 @@ export class MailService {
     }
   }
 
-  async addAccount(input: AccountInput): Promise<AccountSummary> {
-    await this.testConnection(input);
-    const account: StoredAccount = {
-      id: randomUUID(),
-      displayName: input.displayName,
-      host: input.host,
-      port: input.port,
-      security: input.security,
-      username: input.username,
-      ...(input.teamName ? { teamName: input.teamName } : {}),
-      ...(input.address ? { address: input.address.toLowerCase() } : {}),
-      ...(input.smtp ? { smtp: input.smtp } : {}),
-    };
-    // Secret first: an account in settings without its password would be a half-added account.
-    await this.deps.secrets.set(passwordKey(account.id), input.password);
-    this.deps.settings.addAccount(account);
-    this.deps.domainEvents.emit({ type: 'account.added', accountId: account.id, at: Date.now() });
-    return this.listAccounts().find((a) => a.id === account.id)!;
-  }
-
-  /**
-   * Who this account sends as and through which server, with its password: for the send service
-   * in this process only, never over IPC. SMTP defaults to the IMAP host on the submission port
-   * that matches the account's security (465 implicit TLS, 587 STARTTLS).
-   */
-  async sendingAccount(accountId: string): Promise<{ address: string; name: string; smtp: SmtpServer; username: string; password: string }> {
-    const account = this.account(accountId);
-    const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username.toLowerCase() : null);
-    if (!address) throw new ServiceError('VALIDATION', 'This account has no sending address: add the account again with its e-mail address.');
-    const smtp = account.smtp ?? {
-      host: account.host,
-      port: account.security === 'tls' ? 465 : account.security === 'starttls' ? 587 : 25,
-      security: account.security,
-    };
-    const password = await this.deps.secrets.get(passwordKey(accountId));
-    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
-    return { address, name: account.teamName ?? account.displayName, smtp, username: account.username, password };
-  }
-
-  async removeAccount(accountId: string): Promise<void> {
-    this.account(accountId);
+  /** Closes the account's connections and drops its cached state (it was edited or removed). */
+  async forget(accountId: string): Promise<void> {
     for (const [key, session] of this.sessions) {
       if (session.ref.accountId === accountId) {
         this.sessions.delete(key);
@@ -126,9 +84,6 @@ export class MailService {
     const control = this.control.get(accountId);
     this.control.delete(accountId);
     if (control) await control.logout().catch(() => control.close());
-    this.deps.settings.removeAccount(accountId);
-    await this.deps.secrets.delete(passwordKey(accountId));
-    this.deps.domainEvents.emit({ type: 'account.removed', accountId, at: Date.now() });
   }
 
   async listMailboxes(): Promise<MailboxGroup[]> {
@@ -350,9 +305,7 @@ export class MailService {
   }
 
   private account(accountId: string): StoredAccount {
-    const account = this.deps.settings.get().accounts.find((a) => a.id === accountId);
-    if (!account) throw new ServiceError('NOT_FOUND', 'No such account.');
-    return account;
+    return this.deps.accounts.stored(accountId);
   }
 
   private newClient(endpoint: ImapEndpoint): ImapFlow {
@@ -363,18 +316,26 @@ export class MailService {
     });
   }
 
+  /**
+   * A new logged-in connection with a credential asked now. A token the server refuses (expired
+   * or revoked before its time) is dropped and a fresh one tried once; a second refusal is the
+   * answer (a password is never retried: that would only lock the account sooner).
+   */
   private async connect(accountId: string): Promise<ImapFlow> {
-    const account = this.account(accountId);
-    const password = await this.deps.secrets.get(passwordKey(accountId));
-    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
-    const client = this.newClient({ ...account, password });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.close();
-      throw classifyImapError(error);
+    const { host, port, security } = this.account(accountId);
+    for (let attempt = 1; ; attempt++) {
+      const credential = await this.deps.credentials.credential(accountId);
+      const client = this.newClient({ host, port, security, credential });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        client.close();
+        const failure = classifyImapError(error);
+        if (failure.code !== 'AUTH_FAILED' || credential.method !== 'oauth2' || attempt > 1) throw failure;
+        await this.deps.credentials.refused(accountId, credential);
+      }
     }
-    return client;
   }
 
   private async controlClient(accountId: string): Promise<ImapFlow> {
