@@ -26,6 +26,8 @@ import { openable } from './structure-limits.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
+/** How long an edit or removal of an account waits for its connections to log out politely. */
+const FORGET_WAIT_MS = 2_000;
 
 export interface MailServiceDeps {
   settings: SettingsStore;
@@ -72,18 +74,28 @@ export class MailService implements AccountConnections {
     }
   }
 
-  /** Closes the account's connections and drops its cached state (it was edited or removed). */
+  /**
+   * Closes the account's connections and drops its cached state (it was edited or removed). A
+   * polite LOGOUT waits behind whatever the connection is doing (a header window of a large
+   * mailbox): the person waits at most FORGET_WAIT_MS for it, then the sockets are closed.
+   */
   async forget(accountId: string): Promise<void> {
+    const closing: Promise<void>[] = [];
     for (const [key, session] of this.sessions) {
       if (session.ref.accountId === accountId) {
         this.sessions.delete(key);
-        await session.close();
+        closing.push(session.close());
       }
     }
     for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
     const control = this.control.get(accountId);
     this.control.delete(accountId);
-    if (control) await control.logout().catch(() => control.close());
+    if (control) closing.push(control.logout().catch(() => control.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FORGET_WAIT_MS)));
+    await Promise.race([Promise.allSettled(closing), waited]);
+    clearTimeout(timer);
+    control?.close();
   }
 
   async listMailboxes(): Promise<MailboxGroup[]> {

@@ -548,6 +548,40 @@ export const fi = {
   'segments.signed': 'Allekirjoitettu osa (osa {part}), allekirjoittaja {signer}',
   'segments.unsigned': 'Ei allekirjoitettu (osa {part})',
   'segments.unconfirmed': 'Osa, jonka allekirjoitusta ei voitu vahvistaa (osa {part})',
+  // Accounts: sending address, SMTP server, edit, password, removal (issues 12 and 14).
+  'header.accounts': 'Tilit',
+  'account.address': 'Sähköpostiosoite',
+  'account.addressHint': 'Osoite, josta viestit lähetetään. Tunnetuille palveluntarjoajille palvelimet täytetään sen perusteella.',
+  'account.addressInvalid': 'Anna sähköpostiosoite, esimerkiksi etunimi.sukunimi@kunta.fi.',
+  'account.presetUsed': 'Palvelun {provider} tavalliset asetukset täytettiin. Tarkista ne ennen tallentamista.',
+  'account.incoming': 'Saapuva posti (IMAP)',
+  'account.outgoing': 'Lähtevä posti (SMTP)',
+  'account.smtpHost': 'SMTP-palvelin',
+  'account.smtpHostHint': 'Jätä tyhjäksi, niin posti lähetetään saapuvan postin palvelimen kautta.',
+  'account.smtpPort': 'SMTP-portti',
+  'account.smtpSecurity': 'SMTP-yhteyden suojaus',
+  'account.newPassword': 'Uusi salasana',
+  'account.newPasswordHint': 'Vain jos salasana on vaihdettu. Jätä tyhjäksi, niin tallennettu salasana säilyy.',
+  'accounts.title': 'Tilit',
+  'accounts.edit': 'Muokkaa',
+  'accounts.changePassword': 'Vaihda salasana',
+  'accounts.remove': 'Poista',
+  'accounts.close': 'Sulje',
+  'accounts.editTitle': 'Muokkaa tiliä {name}',
+  'accounts.passwordTitle': 'Uusi salasana tilille {name}',
+  'accounts.removeTitle': 'Poistetaanko tili {name}?',
+  'accounts.passwordExplain':
+    'Anna salasana, jota nyt käytät postipalvelimella. Se kokeillaan ensin palvelimella ja tallennetaan vain, jos palvelin hyväksyy sen; seuraava yhteys käyttää sitä ilman uudelleenkäynnistystä.',
+  'accounts.passwordSave': 'Tallenna uusi salasana',
+  'accounts.removeServer': 'Postisi säilyy postipalvelimella: sieltä ei poisteta mitään, ja voit lisätä tilin myöhemmin uudelleen.',
+  'accounts.removeLocal':
+    'Tältä tietokoneelta Sinetti poistaa tilin asetukset, tallennetun salasanan tai kirjautumisen sekä muistissa pidetyt viestiluettelot.',
+  'accounts.removeKept':
+    'Tälle tietokoneelle tallennetut luonnokset säilyvät täällä salattuina ja palaavat, jos lisäät saman tilin uudelleen. Jos lähtevien kansiossa on vielä tältä tililtä lähteviä viestejä, poistoa ei tehdä ennen kuin ne on lähetetty tai poistettu.',
+  'accounts.removeConfirm': 'Poista tili',
+  'accounts.removed': 'Tili poistettu. Sen posti on yhä palvelimella.',
+  'accounts.passwordChanged': 'Uusi salasana on käytössä.',
+  'accounts.edited': 'Tilin asetukset tallennettu.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;
