@@ -101,6 +101,9 @@ export function classifySmtpError(error: unknown): SmtpSendError {
   if (e.code === 'ETLS')
     return new SmtpSendError('STARTTLS_REQUIRED', 'The mail server did not offer an encrypted connection, so nothing was sent.', 'permanent');
   if (typeof e.responseCode === 'number') {
+    // Microsoft 365 with SMTP AUTH turned off for the tenant or mailbox: only IT can change it.
+    if (/\b5\.7\.(139|30)\b/.test(response ?? ''))
+      return new SmtpSendError('SMTP_AUTH_DISABLED', 'SMTP AUTH is turned off for this mailbox or organisation.', 'permanent', response);
     if (e.code === 'EAUTH') return new SmtpSendError('AUTH_FAILED', 'The mail server did not accept the user name or password.', 'permanent', response);
     return e.responseCode >= 500
       ? new SmtpSendError('SEND_REJECTED', `The mail server refused the message: ${response ?? e.responseCode}`, 'permanent', response)

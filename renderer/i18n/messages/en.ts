@@ -578,4 +578,16 @@ export const en: Record<MessageKey, string> = {
   'accounts.removed': 'Account removed. Its mail is still on the server.',
   'accounts.passwordChanged': 'The new password is in use.',
   'accounts.edited': 'Account settings saved.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Sign in again with your organisation account: the earlier sign-in is no longer valid. Messages waiting in the outbox are sent after you sign in.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Your organisation has not approved Sinetti for the mail service (admin consent is missing). Ask IT to grant consent to the Sinetti application.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Your account has not been given access to Sinetti or to this mailbox in your organisation. Ask IT to assign the application (and the shared mailbox rights) to you.',
+  'error.OAUTH_UNREACHABLE': 'The sign-in service could not be reached. Check the network connection and try again.',
+  'error.OAUTH_FAILED': 'Signing in with the organisation account failed. Try again; if it keeps failing, contact IT.',
+  'error.CLOCK_SKEW': 'This computer’s clock is too far off for signing in. Correct the date and time and try again.',
+  'error.SMTP_AUTH_DISABLED':
+    'The mail service does not allow sending with this sign-in (SMTP AUTH is turned off for your organisation). Ask IT to enable authenticated SMTP for your mailbox.',
 };

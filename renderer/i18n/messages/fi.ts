@@ -582,6 +582,18 @@ export const fi = {
   'accounts.removed': 'Tili poistettu. Sen posti on yhä palvelimella.',
   'accounts.passwordChanged': 'Uusi salasana on käytössä.',
   'accounts.edited': 'Tilin asetukset tallennettu.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Kirjaudu uudelleen organisaatiosi tunnuksella: aiempi kirjautuminen ei ole enää voimassa. Lähtevien kansiossa odottavat viestit lähetetään kirjautumisen jälkeen.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Organisaatiosi ei ole hyväksynyt Sinettiä postipalvelun käyttöön (ylläpitäjän suostumus puuttuu). Pyydä IT-tukea antamaan suostumus Sinetti-sovellukselle.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Tunnuksellesi ei ole annettu organisaatiossasi käyttöoikeutta Sinettiin tai tähän postilaatikkoon. Pyydä IT-tukea liittämään sovellus (ja yhteisen postilaatikon oikeudet) tunnukseesi.',
+  'error.OAUTH_UNREACHABLE': 'Kirjautumispalveluun ei saatu yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.',
+  'error.OAUTH_FAILED': 'Kirjautuminen organisaation tunnuksella epäonnistui. Yritä uudelleen; jos se ei onnistu, ota yhteys IT-tukeen.',
+  'error.CLOCK_SKEW': 'Tämän tietokoneen kello on liian paljon väärässä kirjautumista varten. Korjaa päivämäärä ja aika ja yritä uudelleen.',
+  'error.SMTP_AUTH_DISABLED':
+    'Postipalvelu ei salli lähettämistä tällä kirjautumisella (SMTP AUTH on poistettu käytöstä organisaatiossasi). Pyydä IT-tukea sallimaan tunnistautunut SMTP postilaatikollesi.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -582,4 +582,16 @@ export const svFI: Record<MessageKey, string> = {
   'accounts.removed': 'Kontot har tagits bort. Dess e-post finns kvar på servern.',
   'accounts.passwordChanged': 'Det nya lösenordet används.',
   'accounts.edited': 'Kontots inställningar har sparats.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Logga in igen med organisationens konto: den tidigare inloggningen gäller inte längre. Meddelanden som väntar i utkorgen skickas när du har loggat in.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Din organisation har inte godkänt Sinetti för e-posttjänsten (administratörens medgivande saknas). Be IT ge medgivande till programmet Sinetti.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Ditt konto har inte fått tillgång till Sinetti eller till den här postlådan i din organisation. Be IT tilldela dig programmet (och rättigheterna till den gemensamma postlådan).',
+  'error.OAUTH_UNREACHABLE': 'Inloggningstjänsten kunde inte nås. Kontrollera nätverksanslutningen och försök igen.',
+  'error.OAUTH_FAILED': 'Inloggningen med organisationens konto misslyckades. Försök igen; kontakta IT om det fortsätter.',
+  'error.CLOCK_SKEW': 'Datorns klocka går för mycket fel för inloggning. Rätta datum och tid och försök igen.',
+  'error.SMTP_AUTH_DISABLED':
+    'E-posttjänsten tillåter inte att skicka med den här inloggningen (SMTP AUTH är avstängt i din organisation). Be IT tillåta autentiserad SMTP för din postlåda.',
 };
