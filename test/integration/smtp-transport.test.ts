@@ -88,6 +88,41 @@ describe('SMTP transport', () => {
     expect(asked).toBe(3);
   });
 
+  it('sends with an OAuth2 token (XOAUTH2); a token refused mid-way is refreshed once and the message goes', async () => {
+    const good = new Set(['token-2']);
+    const server = await startSmtpTestServer({
+      mode: 'starttls',
+      dovecotConfigPath: env.configPath,
+      users: {},
+      acceptToken: async (user, token) => user === 'anna@sinetti.test' && good.has(token),
+    });
+    servers.push(server);
+    let current = 'token-1';
+    const refused: string[] = [];
+    const transport = new SmtpTransport(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'starttls',
+        username: 'anna@sinetti.test',
+        credential: async () => ({ method: 'oauth2', user: 'anna@sinetti.test', accessToken: current }),
+        refused: async (credential) => {
+          if (credential.method === 'oauth2') refused.push(credential.accessToken);
+          current = 'token-2';
+        },
+      },
+      { extraCaPem: env.caCertPem },
+    );
+    transports.push(transport);
+    await transport.send(envelope());
+    expect(refused).toEqual(['token-1']);
+    expect(server.received).toHaveLength(1);
+    // Revoked everywhere: one more refresh attempt, then the answer, never a loop.
+    good.clear();
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    expect(refused).toEqual(['token-1', 'token-2']);
+  });
+
   it('refuses a server that hides STARTTLS: no credential and no message leaves', async () => {
     const { server, transport } = await setup('strip-starttls');
     await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'STARTTLS_REQUIRED', kind: 'permanent' });

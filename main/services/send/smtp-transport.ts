@@ -133,7 +133,8 @@ export function classifySmtpError(error: unknown): SmtpSendError {
 function xoauth2Token(user: string, accessToken: string) {
   return {
     getToken: (renew: boolean, callback: (error: Error | null, token?: string) => void) =>
-      renew ? callback(new Error('The access token was refused.')) : callback(null, accessToken),
+      // The server's 535 to this token, as nodemailer would report a refused password.
+      renew ? callback(Object.assign(new Error('The access token was refused.'), { code: 'EAUTH', responseCode: 535 })) : callback(null, accessToken),
     buildXOAuth2Token: (token: string) => Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64'),
   };
 }
