@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       const rawMs = Math.min(...raw);
       // The bulk connection alone, warm (login excluded, as for the raw baseline): the parser's cost.
       const bulkOptions = buildImapOptions(
-        { host: '127.0.0.1', port: dovecot.imapPort, security: 'plain', username: user.name, password: user.password },
+        { host: '127.0.0.1', port: dovecot.imapPort, security: 'plain', credential: { method: 'password', user: user.name, password: user.password } },
         { logger: createLogger('bench', { sink: () => undefined }) },
       );
       const uids = [...session.state!.uids];

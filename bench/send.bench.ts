@@ -14,6 +14,7 @@ import type { OutgoingMessage } from '../main/services/crypto/pgp-mime-writer.js
 import { PolicyService } from '../main/services/policy/policy-service.js';
 import { SendGate, buildPlainMessage } from '../main/services/send/send-gate.js';
 import { SmtpTransport } from '../main/services/send/smtp-transport.js';
+import { fixedCredential } from '../main/services/accounts/credentials.js';
 import { SettingsStore } from '../main/services/settings/settings-store.js';
 import { startDovecot } from '../test/support/dovecot.js';
 import { startSmtpTestServer } from '../test/support/smtp-test-server.js';
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
   const dovecot = await startDovecot({ baseDir, users: [{ name: 'bench.sender', password: 'x' }], teams: [] });
   const smtp = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: dovecot.configPath, users: { 'anna@kunta.example': 'bench-smtp' } });
   const transport = new SmtpTransport(
-    { host: '127.0.0.1', port: smtp.port, security: 'starttls', username: 'anna@kunta.example', password: 'bench-smtp' },
+    {
+      host: '127.0.0.1',
+      port: smtp.port,
+      security: 'starttls',
+      username: 'anna@kunta.example',
+      credential: fixedCredential({ method: 'password', user: 'anna@kunta.example', password: 'bench-smtp' }),
+    },
     { extraCaPem: dovecot.caCertPem },
   );
   try {

@@ -10,6 +10,9 @@ export const REQUEST_CHANNELS = [
   'accounts:connection:test',
   'accounts:add',
   'accounts:remove',
+  // Accounts: edit and credentials (issues 12 and 14).
+  'accounts:update',
+  'accounts:credentials:set',
   'mail:mailboxes:list',
   'mail:messages:page',
   'mail:message:open',

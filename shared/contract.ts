@@ -9,6 +9,7 @@ import type { RequestChannel } from './channels.js';
 import {
   accountInputSchema,
   accountSummarySchema,
+  accountUpdateSchema,
   appInfoSchema,
   attachmentContentSchema,
   localeSchema,
@@ -68,6 +69,12 @@ export const contract = {
   'accounts:connection:test': { request: accountInputSchema.strict(), response: z.object({ capabilities: z.array(z.string()) }) },
   'accounts:add': { request: accountInputSchema.strict(), response: accountSummarySchema },
   'accounts:remove': { request: z.object({ accountId: z.string().min(1).max(100) }).strict(), response: z.object({}) },
+  // Accounts: edit and credentials (issues 12 and 14).
+  'accounts:update': { request: accountUpdateSchema, response: accountSummarySchema },
+  'accounts:credentials:set': {
+    request: z.object({ accountId: z.string().min(1).max(100), password: z.string().min(1).max(1024) }).strict(),
+    response: z.object({}),
+  },
   'mail:mailboxes:list': { request: empty, response: z.array(mailboxGroupSchema) },
   'mail:messages:page': {
     request: z

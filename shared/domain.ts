@@ -41,6 +41,16 @@ export const accountInputSchema = z.object({
 });
 export type AccountInput = z.infer<typeof accountInputSchema>;
 
+/** How an account signs in: a password, or the organisation's OAuth2 sign-in (tokens). */
+export const accountAuthSchema = z.enum(['password', 'oauth2']);
+
+/** An edit of an account: its settings, and optionally a new password (tried at the server first). */
+export const accountUpdateSchema = accountInputSchema
+  .omit({ password: true })
+  .extend({ accountId: z.string().min(1).max(100), password: z.string().min(1).max(1024).optional() })
+  .strict();
+export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
+
 export const accountSummarySchema = z.object({
   id: z.string(),
   displayName: z.string(),
@@ -48,6 +58,7 @@ export const accountSummarySchema = z.object({
   port: z.number(),
   security: accountSecuritySchema,
   username: z.string(),
+  auth: accountAuthSchema,
   teamName: z.string().optional(),
   address: z.string().optional(),
   smtp: smtpServerSchema.optional(),

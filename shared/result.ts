@@ -51,6 +51,16 @@ export const ERROR_CODES = [
   'TEAM_STATE_UNSUPPORTED',
   /** Someone else handles the team message, or claimed or answered it since the composer opened. */
   'TEAM_ITEM_TAKEN',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  /** The sign-in is no longer valid (refresh token revoked or expired): the person signs in again. */
+  'SIGN_IN_REQUIRED',
+  'OAUTH_CONSENT_REQUIRED',
+  'OAUTH_ACCESS_DENIED',
+  'OAUTH_UNREACHABLE',
+  'OAUTH_FAILED',
+  'CLOCK_SKEW',
+  /** The mail service has SMTP AUTH turned off for the tenant (Microsoft 365: 535 5.7.139, 550 5.7.30). */
+  'SMTP_AUTH_DISABLED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

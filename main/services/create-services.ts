@@ -25,6 +25,8 @@ import { ImapDraftsFolder } from './mail/drafts-folder.js';
 import { HeaderCache } from './mail/header-cache.js';
 import { LocalDrafts } from './drafts/local-drafts.js';
 import { MailService } from './mail/mail-service.js';
+import { AccountService } from './accounts/account-service.js';
+import { AccountCredentials } from './accounts/credentials.js';
 import { imapTeamMailAccess } from './mail/team-key-folder.js';
 import { ImapTeamStateBackend } from './mail/team-state-imap.js';
 import { teamNoteSealer } from './crypto/team-note-sealer.js';
@@ -90,11 +92,30 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   });
   searchIndex.preload();
   let indexer: EncryptedIndexer | null = null;
+  // Accounts and their credentials (one home): mail/ and send/ ask for a credential at connect time.
+  const credentials = new AccountCredentials({
+    secrets,
+    login: (accountId) => {
+      const account = settings.get().accounts.find((a) => a.id === accountId);
+      return account ? { user: account.username, auth: account.auth ?? 'password' } : null;
+    },
+  });
+  // The mail side tests logins and forgets connections for accounts/ (which never imports mail/).
+  let mailRef: MailService | null = null;
+  let queuedFor: (accountId: string) => number = () => 0;
+  const accounts = new AccountService({
+    settings,
+    credentials,
+    connections: { test: (server, credential) => mailRef!.test(server, credential), forget: (accountId) => mailRef!.forget(accountId) },
+    domainEvents,
+    queuedFor: (accountId) => queuedFor(accountId),
+  });
   const mail = new MailService({
     onDecrypted: (opened) => indexer?.indexOpened(opened),
     onMailboxOpened: (ref) => void indexer?.catchUp(ref),
     settings,
-    secrets,
+    accounts,
+    credentials,
     mailEvents,
     domainEvents,
     keys: keyProvider,
@@ -105,11 +126,13 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     bulkHeaderSync: options.bulkHeaderSync,
     headerCache: new HeaderCache(join(options.dataDir, 'header-cache'), secrets, logger.child('header-cache')),
   });
+  mailRef = mail;
   // The one decision of which keys sign as an identity and read its kept copies: sending, drafts and grants.
   let teamAddresses: () => Promise<string[]> = async () => [];
   const identityKeys = new IdentityKeyring({ own: keys, team: teamKeyStore, teamAddresses: () => teamAddresses() });
   const send = await SendService.create({
     mail,
+    credentials,
     identityKeys,
     keyProvider,
     policy,
@@ -120,6 +143,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     logger: logger.child('outbox'),
   });
   teamAddresses = () => send.sources.teamAddresses();
+  queuedFor = (accountId) => send.outbox.list().filter((item) => item.accountId === accountId && item.state !== 'failed').length;
   const teamKeys = new TeamKeyService(teamKeyStore, keys, identityKeys, imapTeamMailAccess(mail), domainEvents);
   // Team handling: claims, statuses and history kept in the team mailbox (team/, mail/team-state-imap.ts).
   const teamWork = new TeamWorkService({
@@ -195,6 +219,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     version: options.version,
     settings,
     mail,
+    accounts,
     openExternal: options.openExternal,
     correspondents,
     keyLookup,

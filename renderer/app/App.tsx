@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AccountSummary, MailboxGroup, MailboxRef } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
+import { AccountsDialog } from '../accounts/AccountsDialog.js';
 import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
@@ -84,6 +85,7 @@ export function App() {
   const [refreshKey, setRefreshKey] = useState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [accountsOpen, setAccountsOpen] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
   const [policyOpen, setPolicyOpen] = useState(false);
   const [outboxOpen, setOutboxOpen] = useState(false);
@@ -157,6 +159,15 @@ export function App() {
     void load();
   };
 
+  const onAccountsChanged = (what: 'edited' | 'password' | 'removed') => {
+    setAccountsOpen(false);
+    setNotice({ key: what === 'removed' ? 'accounts.removed' : what === 'password' ? 'accounts.passwordChanged' : 'accounts.edited' });
+    // A removed account's mailbox may be the one shown.
+    if (what === 'removed') setMailbox(null);
+    setUid(null);
+    void load();
+  };
+
   const onAddAccount = () => {
     if (accounts?.length === 0) {
       // The form is already on screen: take the user to it instead of stacking a dialog.
@@ -226,6 +237,7 @@ export function App() {
       <Header
         connection={connection}
         onAddAccount={onAddAccount}
+        onOpenAccounts={accounts && accounts.length > 0 ? () => setAccountsOpen(true) : undefined}
         onOpenKeys={() => setKeysOpen(true)}
         onOpenPolicy={() => setPolicyOpen(true)}
         onCompose={() => setComposeOpen({})}
@@ -317,6 +329,7 @@ export function App() {
       )}
       {/* Mounted only while open: a mounted Fluent Dialog makes Tabster add focusable aria-hidden
           guard elements to <body> for the rest of the session. */}
+      {accountsOpen && accounts ? <AccountsDialog accounts={accounts} onClose={() => setAccountsOpen(false)} onChanged={onAccountsChanged} /> : null}
       {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
       {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
       {policyOpen ? <PolicyDialog onClose={() => setPolicyOpen(false)} /> : null}

@@ -5,6 +5,7 @@ import {
   MailEditRegular,
   ShieldTaskRegular,
   KeyMultipleRegular,
+  PersonAccountsRegular,
   PersonAddRegular,
   ShieldLockRegular,
 } from '@fluentui/react-icons';
@@ -35,6 +36,8 @@ const useStyles = makeStyles({
 interface Props {
   connection: ConnectionState;
   onAddAccount: () => void;
+  /** Edit, change the password of or remove an account (absent while there is none). */
+  onOpenAccounts?: () => void;
   onOpenKeys: () => void;
   onOpenPolicy: () => void;
   onCompose: () => void;
@@ -43,7 +46,7 @@ interface Props {
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
+export function Header({ connection, onAddAccount, onOpenAccounts, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -88,6 +91,11 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
       <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
         {t('header.keys')}
       </Button>
+      {onOpenAccounts ? (
+        <Button data-testid="open-accounts" icon={<PersonAccountsRegular />} onClick={onOpenAccounts}>
+          {t('header.accounts')}
+        </Button>
+      ) : null}
       <Button data-testid="add-account" appearance="primary" icon={<PersonAddRegular />} onClick={onAddAccount}>
         {t('header.addAccount')}
       </Button>

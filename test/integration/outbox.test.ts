@@ -18,6 +18,7 @@ import { SecretStore } from '../../main/services/secrets/secret-store.js';
 import { Outbox } from '../../main/services/send/outbox.js';
 import type { Envelope, MailTransport } from '../../main/services/send/send-gate.js';
 import { SmtpTransport } from '../../main/services/send/smtp-transport.js';
+import { fixedCredential } from '../../main/services/accounts/credentials.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
 const env = inject('mailEnv');
@@ -35,7 +36,13 @@ async function server(): Promise<SmtpTestServer> {
 
 function transportTo(port: number): SmtpTransport {
   const t = new SmtpTransport(
-    { host: '127.0.0.1', port, security: 'starttls', username: 'anna@sinetti.test', password: users['anna@sinetti.test'] },
+    {
+      host: '127.0.0.1',
+      port,
+      security: 'starttls',
+      username: 'anna@sinetti.test',
+      credential: fixedCredential({ method: 'password', user: 'anna@sinetti.test', password: users['anna@sinetti.test'] }),
+    },
     { extraCaPem: env.caCertPem, timeoutMs: 3_000 },
   );
   cleanup.push(() => t.close());

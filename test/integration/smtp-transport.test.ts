@@ -9,6 +9,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import '../support/mail-test-env.js';
 import { ehloNameFor } from '../../main/services/mime/message-id.js';
 import { SmtpTransport, buildSmtpOptions } from '../../main/services/send/smtp-transport.js';
+import { fixedCredential } from '../../main/services/accounts/credentials.js';
 import type { Envelope } from '../../main/services/send/send-gate.js';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.js';
 
@@ -30,7 +31,7 @@ async function setup(mode: 'tls' | 'starttls' | 'strip-starttls', trustCa = true
       port: server.port,
       security: mode === 'tls' ? 'tls' : 'starttls',
       username: 'anna@sinetti.test',
-      password: users['anna@sinetti.test'],
+      credential: fixedCredential({ method: 'password', user: 'anna@sinetti.test', password: users['anna@sinetti.test'] }),
     },
     trustCa ? { extraCaPem: env.caCertPem } : {},
   );
@@ -54,6 +55,72 @@ describe('SMTP transport', () => {
       expect(server.received).toHaveLength(1);
       expect(server.authAttempts).toEqual(['anna@sinetti.test']);
     }
+  });
+
+  it('asks for the credential at every connection: a changed password is used by the next message', async () => {
+    const serverUsers: Record<string, string> = { 'vaihto@sinetti.test': 'ensimmainen' };
+    const server = await startSmtpTestServer({ mode: 'starttls', dovecotConfigPath: env.configPath, users: serverUsers });
+    servers.push(server);
+    let password = 'ensimmainen';
+    let asked = 0;
+    const transport = new SmtpTransport(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'starttls',
+        username: 'vaihto@sinetti.test',
+        credential: async () => {
+          asked += 1;
+          return { method: 'password', user: 'vaihto@sinetti.test', password };
+        },
+      },
+      { extraCaPem: env.caCertPem },
+    );
+    transports.push(transport);
+    await transport.send(envelope());
+    // Changed at the server only: refused, never retried with the same password.
+    serverUsers['vaihto@sinetti.test'] = 'toinen';
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'AUTH_FAILED', kind: 'permanent' });
+    // Changed in Sinetti too: the same transport uses it for the next message.
+    password = 'toinen';
+    await transport.send(envelope());
+    expect(server.received).toHaveLength(2);
+    expect(asked).toBe(3);
+  });
+
+  it('sends with an OAuth2 token (XOAUTH2); a token refused mid-way is refreshed once and the message goes', async () => {
+    const good = new Set(['token-2']);
+    const server = await startSmtpTestServer({
+      mode: 'starttls',
+      dovecotConfigPath: env.configPath,
+      users: {},
+      acceptToken: async (user, token) => user === 'anna@sinetti.test' && good.has(token),
+    });
+    servers.push(server);
+    let current = 'token-1';
+    const refused: string[] = [];
+    const transport = new SmtpTransport(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'starttls',
+        username: 'anna@sinetti.test',
+        credential: async () => ({ method: 'oauth2', user: 'anna@sinetti.test', accessToken: current }),
+        refused: async (credential) => {
+          if (credential.method === 'oauth2') refused.push(credential.accessToken);
+          current = 'token-2';
+        },
+      },
+      { extraCaPem: env.caCertPem },
+    );
+    transports.push(transport);
+    await transport.send(envelope());
+    expect(refused).toEqual(['token-1']);
+    expect(server.received).toHaveLength(1);
+    // Revoked everywhere: one more refresh attempt, then the answer, never a loop.
+    good.clear();
+    await expect(transport.send(envelope())).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    expect(refused).toEqual(['token-1', 'token-2']);
   });
 
   it('refuses a server that hides STARTTLS: no credential and no message leaves', async () => {
@@ -110,10 +177,10 @@ describe('SMTP transport', () => {
   });
 
   it('allows plain SMTP only to loopback', () => {
-    expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a', password: 'b' })).toThrow(
+    expect(() => buildSmtpOptions({ host: 'smtp.kunta.example', port: 25, security: 'plain', username: 'a' })).toThrow(
       expect.objectContaining({ code: 'INSECURE_NOT_ALLOWED' }),
     );
-    expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a', password: 'b' })).toMatchObject({
+    expect(buildSmtpOptions({ host: 'smtp.kunta.example', port: 587, security: 'starttls', username: 'a' })).toMatchObject({
       requireTLS: true,
       secure: false,
       logger: false,
@@ -121,7 +188,7 @@ describe('SMTP transport', () => {
   });
 
   it("says EHLO with the sender's mail domain, never the workstation's name or `.invalid`", () => {
-    const endpoint = { host: 'smtp.kunta.example', port: 587, security: 'starttls' as const, username: 'anna.virtanen', password: 'b' };
+    const endpoint = { host: 'smtp.kunta.example', port: 587, security: 'starttls' as const, username: 'anna.virtanen' };
     expect(buildSmtpOptions(endpoint, { clientName: ehloNameFor('Anna@Kunta.Example') }).name).toBe('kunta.example');
     expect(buildSmtpOptions({ ...endpoint, username: 'anna@kunta.example' }).name).toBe('kunta.example');
     expect(buildSmtpOptions(endpoint).name).toBe('localhost');

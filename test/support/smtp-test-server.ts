@@ -35,6 +35,8 @@ export interface SmtpTestServerOptions {
   /** The test Dovecot's config file: its directory holds the TLS certificate to serve. */
   dovecotConfigPath: string;
   users: Record<string, string>;
+  /** XOAUTH2 offered too: whether this access token is good for the user (e.g. the provider's introspection). */
+  acceptToken?: (user: string, accessToken: string) => Promise<boolean>;
   /** Deliver accepted messages into Dovecot (recipient local part = Dovecot user). */
   lmtpPort?: number;
   /** Only recipients in these domains are delivered into Dovecot; the rest are just recorded (the "internet"). */
@@ -57,11 +59,17 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions): Promi
     hideSTARTTLS: options.mode === 'strip-starttls' || options.mode === 'plain',
     disabledCommands: options.mode === 'plain' || options.mode === 'strip-starttls' ? ['STARTTLS'] : [],
     allowInsecureAuth: options.mode === 'plain' || options.mode === 'strip-starttls',
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.acceptToken ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     size: 60 * 1024 * 1024,
     logger: false,
     onAuth(auth, session, callback) {
       state.authAttempts.push(`${auth.username}${session.secure ? '' : ' (in plaintext)'}`);
+      if (auth.method === 'XOAUTH2') {
+        void (options.acceptToken?.(auth.username ?? '', auth.accessToken ?? '') ?? Promise.resolve(false)).then((good) =>
+          good ? callback(null, { user: auth.username }) : callback(null, { data: { status: '401', schemes: 'bearer' } }),
+        );
+        return;
+      }
       if (options.users[auth.username ?? ''] === auth.password) return callback(null, { user: auth.username });
       return callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
     },

@@ -72,7 +72,7 @@ export async function startClaimsEnv(prefix = 'sinetti-claims-'): Promise<Claims
     member: (name, profile) => {
       const connect = async () => {
         const client = createImapClient(
-          { host: '127.0.0.1', port: portOf(profile), security: 'plain', username: name, password: `pw-${name}` },
+          { host: '127.0.0.1', port: portOf(profile), security: 'plain', credential: { method: 'password', user: name, password: `pw-${name}` } },
           { logger: quietLogger },
         );
         await client.connect();

@@ -10,6 +10,7 @@ import type { PolicyService } from '../policy/policy-service.js';
 import type { SendService } from '../send/send-service.js';
 import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
+import type { AccountService } from '../accounts/account-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
@@ -23,6 +24,7 @@ export interface HandlerDeps {
   version: string;
   settings: SettingsStore;
   mail: MailService;
+  accounts: AccountService;
   keys: KeyService;
   policy: PolicyService;
   send: SendService;
@@ -59,11 +61,16 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'app:info:get': async () => ({ version: deps.version, host: deps.host, vaultProblem: (await deps.vault?.current()) ?? null }),
     'settings:ui:get': async () => settings.get().ui,
     'settings:locale:set': async ({ locale }) => settings.setLocale(locale).ui,
-    'accounts:list': async () => mail.listAccounts(),
-    'accounts:connection:test': async (input) => mail.testConnection(input),
-    'accounts:add': async (input) => mail.addAccount(input),
+    'accounts:list': async () => deps.accounts.list(),
+    'accounts:connection:test': async (input) => deps.accounts.testConnection(input),
+    'accounts:add': async (input) => deps.accounts.add(input),
     'accounts:remove': async ({ accountId }) => {
-      await mail.removeAccount(accountId);
+      await deps.accounts.remove(accountId);
+      return {};
+    },
+    'accounts:update': async (update) => deps.accounts.update(update),
+    'accounts:credentials:set': async ({ accountId, password }) => {
+      await deps.accounts.setPassword(accountId, password);
       return {};
     },
     'mail:mailboxes:list': async () => mail.listMailboxes(),

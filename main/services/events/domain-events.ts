@@ -6,6 +6,8 @@
 export type DomainEvent =
   | { type: 'account.added'; accountId: string; at: number }
   | { type: 'account.removed'; accountId: string; at: number }
+  /** Settings or credentials of an account changed (`credentials`: a new password or sign-in). */
+  | { type: 'account.changed'; accountId: string; credentials: boolean; at: number }
   | { type: 'message.opened'; accountId: string; mailbox: string; uid: number; at: number }
   | { type: 'attachment.fetched'; accountId: string; mailbox: string; uid: number; partId: string; at: number }
   | { type: 'message.flags-changed'; accountId: string; mailbox: string; uids: number[]; at: number }

@@ -3,7 +3,7 @@
  * - 'tls' is implicit TLS with certificate verification and TLS 1.2+;
  * - 'starttls' REQUIRES the upgrade (imapflow `doSTARTTLS: true`): a server or attacker that does
  *   not offer STARTTLS, or answers with a PREAUTH greeting, gets a refused connection and never
- *   sees the password;
+ *   sees the password or token;
  * - 'plain' is allowed only to loopback addresses (local test and demo servers);
  * - imapflow never logs raw socket data (it would contain message content and credentials).
  */
@@ -13,13 +13,14 @@ import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { ServiceError } from '../../../shared/result.js';
 import type { AccountSecurity } from '../../../shared/domain.js';
 import type { Logger } from '../logging/logger.js';
+import type { Credential } from '../accounts/credentials.js';
 
+/** The server and the credential asked for this connection (accounts/credentials.ts). */
 export interface ImapEndpoint {
   host: string;
   port: number;
   security: AccountSecurity;
-  username: string;
-  password: string;
+  credential: Credential;
 }
 
 export interface ImapClientFactoryOptions {
@@ -50,7 +51,11 @@ export function buildImapOptions(endpoint: ImapEndpoint, options: ImapClientFact
     secure: endpoint.security === 'tls',
     doSTARTTLS: endpoint.security === 'starttls' ? true : endpoint.security === 'plain' ? false : undefined,
     tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(ca ? { ca } : {}) },
-    auth: { user: endpoint.username, pass: endpoint.password },
+    // An OAuth2 token goes as OAUTHBEARER when offered, else XOAUTH2 (imapflow chooses).
+    auth:
+      endpoint.credential.method === 'oauth2'
+        ? { user: endpoint.credential.user, accessToken: endpoint.credential.accessToken }
+        : { user: endpoint.credential.user, pass: endpoint.credential.password },
     qresync: true,
     connectionTimeout: timeout,
     greetingTimeout: timeout,

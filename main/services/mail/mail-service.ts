@@ -1,9 +1,9 @@
 /**
  * The mail capability: accounts, their connections, open mailboxes and message actions.
- * Passwords come from the SecretStore only when a connection is made and are never returned.
+ * Credentials are asked from the credential provider (accounts/credentials.ts) each time a
+ * connection is made and never kept or returned; accounts themselves belong to accounts/.
  * Every user action on a message emits a domain event (the audit trail's seam).
  */
-import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import type { SearchQuery } from '../../../shared/search-schema.js';
 import type {
@@ -21,7 +21,8 @@ import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailEventHub } from '../events/mail-events.js';
 import type { Logger } from '../logging/logger.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import type { AccountConnections, AccountService, ImapServer, SendingAccount } from '../accounts/account-service.js';
+import type { Credential, CredentialProvider } from '../accounts/credentials.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { StoredAccount } from '../settings/settings-schema.js';
 import { BulkHeaderConnection } from './bulk-header-connection.js';
@@ -40,6 +41,8 @@ import { openable } from './structure-limits.js';
 
 /** Open mailboxes kept connected (and IDLE-ing) at once per service; older ones are closed. */
 const MAX_OPEN_SESSIONS = 4;
+/** How long an edit or removal of an account waits for its connections to log out politely. */
+const FORGET_WAIT_MS = 2_000;
 
 /** What the team module runs before a message is read (team/team-work-service.ts `beforeOpen`). */
 export interface OpenGuard {
@@ -50,7 +53,9 @@ export interface OpenGuard {
 
 export interface MailServiceDeps {
   settings: SettingsStore;
-  secrets: SecretStore;
+  /** The accounts (settings entries) and, at connect time, their credentials. */
+  accounts: Pick<AccountService, 'list' | 'stored' | 'sendingAccount'>;
+  credentials: CredentialProvider;
   mailEvents: MailEventHub;
   domainEvents: DomainEventBus;
   logger: Logger;
@@ -79,9 +84,7 @@ export interface DecryptedMessage {
 /** Folders a search of every mailbox leaves out: deleted mail, spam and the team keys folder. */
 const UNSEARCHED = /^(trash|roskakori|papperskorg|junk|spam|roskaposti|skräppost|sinetti-avaimet)$/i;
 
-const passwordKey = (accountId: string) => `imap-password:${accountId}`;
-
-export class MailService {
+export class MailService implements AccountConnections {
   private readonly sessions = new Map<string, MailboxSession>();
   private readonly states = new Map<string, MailboxState>();
   private readonly control = new Map<string, ImapFlow>();
@@ -92,21 +95,17 @@ export class MailService {
   constructor(private readonly deps: MailServiceDeps) {}
 
   listAccounts(): AccountSummary[] {
-    return this.deps.settings.get().accounts.map(({ id, displayName, host, port, security, username, teamName, address, smtp }) => ({
-      id,
-      displayName,
-      host,
-      port,
-      security,
-      username,
-      ...(teamName ? { teamName } : {}),
-      ...(address ? { address } : {}),
-      ...(smtp ? { smtp } : {}),
-    }));
+    return this.deps.accounts.list();
   }
 
-  async testConnection(input: AccountInput): Promise<{ capabilities: string[] }> {
-    const client = this.newClient(input);
+  /** Who this account sends as and through which server (no secret; see AccountService). */
+  async sendingAccount(accountId: string): Promise<SendingAccount> {
+    return this.deps.accounts.sendingAccount(accountId);
+  }
+
+  /** The connection test of accounts/: one login with the credential given, then logout. */
+  async test(server: ImapServer, credential: Credential): Promise<{ capabilities: string[] }> {
+    const client = this.newClient({ ...server, credential });
     try {
       await client.connect();
       const capabilities = [...client.capabilities.keys()].sort();
@@ -118,63 +117,32 @@ export class MailService {
     }
   }
 
-  async addAccount(input: AccountInput): Promise<AccountSummary> {
-    await this.testConnection(input);
-    const account: StoredAccount = {
-      id: randomUUID(),
-      displayName: input.displayName,
-      host: input.host,
-      port: input.port,
-      security: input.security,
-      username: input.username,
-      ...(input.teamName ? { teamName: input.teamName } : {}),
-      ...(input.address ? { address: input.address.toLowerCase() } : {}),
-      ...(input.smtp ? { smtp: input.smtp } : {}),
-    };
-    // Secret first: an account in settings without its password would be a half-added account.
-    await this.deps.secrets.set(passwordKey(account.id), input.password);
-    this.deps.settings.addAccount(account);
-    this.deps.domainEvents.emit({ type: 'account.added', accountId: account.id, at: Date.now() });
-    return this.listAccounts().find((a) => a.id === account.id)!;
-  }
-
   /**
-   * Who this account sends as and through which server, with its password: for the send service
-   * in this process only, never over IPC. SMTP defaults to the IMAP host on the submission port
-   * that matches the account's security (465 implicit TLS, 587 STARTTLS).
+   * Closes the account's connections and drops its cached state (it was edited or removed). A
+   * polite LOGOUT waits behind whatever the connection is doing (a header window of a large
+   * mailbox): the person waits at most FORGET_WAIT_MS for it, then the sockets are closed.
    */
-  async sendingAccount(accountId: string): Promise<{ address: string; name: string; smtp: SmtpServer; username: string; password: string }> {
-    const account = this.account(accountId);
-    const address = account.address ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(account.username) ? account.username.toLowerCase() : null);
-    if (!address) throw new ServiceError('VALIDATION', 'This account has no sending address: add the account again with its e-mail address.');
-    const smtp = account.smtp ?? {
-      host: account.host,
-      port: account.security === 'tls' ? 465 : account.security === 'starttls' ? 587 : 25,
-      security: account.security,
-    };
-    const password = await this.deps.secrets.get(passwordKey(accountId));
-    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
-    return { address, name: account.teamName ?? account.displayName, smtp, username: account.username, password };
-  }
-
-  async removeAccount(accountId: string): Promise<void> {
-    this.account(accountId);
+  async forget(accountId: string): Promise<void> {
+    const closing: Promise<void>[] = [];
     for (const [key, session] of this.sessions) {
       if (session.ref.accountId === accountId) {
         this.sessions.delete(key);
-        await session.close();
+        closing.push(session.close());
       }
     }
     for (const key of [...this.states.keys()]) if (key.startsWith(`${accountId}\u0000`)) this.states.delete(key);
     this.deps.headerCache?.removeAccount(accountId);
-    for (const kept of [this.control, this.searchClients]) {
-      const client = kept.get(accountId);
-      kept.delete(accountId);
-      if (client) await client.logout().catch(() => client.close());
-    }
-    this.deps.settings.removeAccount(accountId);
-    await this.deps.secrets.delete(passwordKey(accountId));
-    this.deps.domainEvents.emit({ type: 'account.removed', accountId, at: Date.now() });
+    const kept = [this.control, this.searchClients].flatMap((clients) => {
+      const client = clients.get(accountId);
+      clients.delete(accountId);
+      return client ? [client] : [];
+    });
+    for (const client of kept) closing.push(client.logout().catch(() => client.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FORGET_WAIT_MS)));
+    await Promise.race([Promise.allSettled(closing), waited]);
+    clearTimeout(timer);
+    for (const client of kept) client.close();
   }
 
   async listMailboxes(): Promise<MailboxGroup[]> {
@@ -517,9 +485,7 @@ export class MailService {
   }
 
   private account(accountId: string): StoredAccount {
-    const account = this.deps.settings.get().accounts.find((a) => a.id === accountId);
-    if (!account) throw new ServiceError('NOT_FOUND', 'No such account.');
-    return account;
+    return this.deps.accounts.stored(accountId);
   }
 
   private newClient(endpoint: ImapEndpoint): ImapFlow {
@@ -543,27 +509,34 @@ export class MailService {
     return this.connect(accountId);
   }
 
+  /**
+   * A new logged-in connection with a credential asked now. A token the server refuses (expired
+   * or revoked before its time) is dropped and a fresh one tried once; a second refusal is the
+   * answer (a password is never retried: that would only lock the account sooner).
+   */
   private async connect(accountId: string): Promise<ImapFlow> {
-    const account = this.account(accountId);
-    const password = await this.deps.secrets.get(passwordKey(accountId));
-    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
-    const client = this.newClient({ ...account, password });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.close();
-      throw classifyImapError(error);
+    const { host, port, security } = this.account(accountId);
+    for (let attempt = 1; ; attempt++) {
+      const credential = await this.deps.credentials.credential(accountId);
+      const client = this.newClient({ host, port, security, credential });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        client.close();
+        const failure = classifyImapError(error);
+        if (failure.code !== 'AUTH_FAILED' || credential.method !== 'oauth2' || attempt > 1) throw failure;
+        await this.deps.credentials.refused(accountId, credential);
+      }
     }
-    return client;
   }
 
   /** The bulk header connection: the same endpoint, TLS settings and credentials as connect(). */
   private async openBulkHeaders(ref: MailboxRef, uidValidity: bigint): Promise<BulkHeaderConnection> {
-    const account = this.account(ref.accountId);
-    const password = await this.deps.secrets.get(passwordKey(ref.accountId));
-    if (password === null) throw new ServiceError('SECRET_CORRUPT', 'The password for this account is missing; add the account again.');
+    const { host, port, security } = this.account(ref.accountId);
+    const credential = await this.deps.credentials.credential(ref.accountId);
     const options = buildImapOptions(
-      { ...account, password },
+      { host, port, security, credential },
       { logger: this.deps.logger.child('imap'), extraCaPem: this.deps.extraCaPem, connectTimeoutMs: this.deps.connectTimeoutMs },
     );
     return BulkHeaderConnection.open(options, ref.path, uidValidity);

@@ -91,6 +91,11 @@ function vaultUnreachable(error: unknown): error is ServiceError {
   return error instanceof ServiceError && (error.code === 'KEYCHAIN_LOCKED' || error.code === 'KEYCHAIN_UNAVAILABLE');
 }
 
+/** The person must sign in again (OAuth2): the copy waits in the queue instead of failing. */
+function waitsForSignIn(error: unknown): boolean {
+  return error instanceof ServiceError && error.code === 'SIGN_IN_REQUIRED';
+}
+
 function codeOf(error: unknown): string {
   return error instanceof ServiceError ? error.code : error instanceof SyntaxError || error instanceof z.ZodError ? 'SECRET_CORRUPT' : 'INTERNAL';
 }
@@ -316,7 +321,7 @@ export class Outbox {
         error instanceof SmtpSendError
           ? error
           : error instanceof ServiceError
-            ? new SmtpSendError(error.code, error.message, vaultUnreachable(error) ? 'temporary' : 'permanent')
+            ? new SmtpSendError(error.code, error.message, vaultUnreachable(error) || waitsForSignIn(error) ? 'temporary' : 'permanent')
             : classifySmtpError(error);
       const state: OutboxState = failure.kind === 'temporary' ? 'queued' : failure.kind === 'uncertain' ? 'uncertain' : 'failed';
       Object.assign(item, {

@@ -16,6 +16,7 @@ import type { KeyProvider } from '../crypto/key-provider.js';
 import { buildPgpMimeMessage, type OutgoingMessage } from '../crypto/pgp-mime-writer.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailService } from '../mail/mail-service.js';
+import type { CredentialProvider } from '../accounts/credentials.js';
 import type { PolicyService } from '../policy/policy-service.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
@@ -30,6 +31,8 @@ import { SmtpTransport } from './smtp-transport.js';
 
 export interface SendServiceDeps {
   mail: MailService;
+  /** Asked at each SMTP connection (accounts/credentials.ts). */
+  credentials: CredentialProvider;
   /** Which keys sign as an identity and read its kept copies (the one decision, identity-keys.ts). */
   identityKeys: IdentityKeyring;
   /** Every key the person holds or accepted (own, team, correspondents). */
@@ -88,19 +91,21 @@ export class SendService {
   private original: { key: string; at: number; attachment: { filename: string; contentType: string; content: Buffer } } | null = null;
 
   static async create(deps: SendServiceDeps): Promise<SendService> {
-    const transports = new Map<string, SmtpTransport>();
+    // A transport per send (only options; the connection is per transaction anyway): an edited
+    // SMTP server or a changed password applies to the next message, and the credential is asked
+    // from the credential provider at connect time, never kept here.
     const transportFor = async (accountId: string): Promise<MailTransport> => {
-      let transport = transports.get(accountId);
-      if (!transport) {
-        const account = await deps.mail.sendingAccount(accountId);
-        // EHLO names the account's own mail domain, never the workstation or `.invalid`.
-        transport = new SmtpTransport(
-          { ...account.smtp, username: account.username, password: account.password },
-          { extraCaPem: deps.extraCaPem, clientName: ehloNameFor(account.address) },
-        );
-        transports.set(accountId, transport);
-      }
-      return transport;
+      const account = await deps.mail.sendingAccount(accountId);
+      // EHLO names the account's own mail domain, never the workstation or `.invalid`.
+      return new SmtpTransport(
+        {
+          ...account.smtp,
+          username: account.username,
+          credential: () => deps.credentials.credential(accountId),
+          refused: (credential) => deps.credentials.refused(accountId, credential),
+        },
+        { extraCaPem: deps.extraCaPem, clientName: ehloNameFor(account.address) },
+      );
     };
     let opened: Outbox | null = null;
     const outbox = await Outbox.open({

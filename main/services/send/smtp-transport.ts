@@ -6,6 +6,9 @@
  *   connection before any credential or message byte is sent;
  * - certificates are verified (TLS 1.2+); a certificate error is reported, never ignored;
  * - 'plain' only to loopback (local test and demo servers);
+ * - the credential is asked at every connection (accounts/credentials.ts), never kept: a changed
+ *   password or a refreshed token is used by the next message; an OAuth2 token the server
+ *   refuses is dropped and a fresh one tried once (XOAUTH2), a refused password never retried;
  * - the SMTP envelope is given explicitly (never derived from headers), so Bcc-like surprises
  *   and header injection cannot change who receives the message.
  * Failures are classified for the outbox: temporary (retry with backoff), permanent (keep the
@@ -20,6 +23,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AccountSecurity } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
+import type { Credential } from '../accounts/credentials.js';
 import { isLoopbackHost } from '../mail/imap-client-factory.js';
 import { ehloNameFor } from '../mime/message-id.js';
 import type { Envelope, MailTransport } from './send-gate.js';
@@ -28,8 +32,12 @@ export interface SmtpEndpoint {
   host: string;
   port: number;
   security: AccountSecurity;
+  /** The login name (also names the EHLO domain when no clientName is given). */
   username: string;
-  password: string;
+  /** Asked at every connection. */
+  credential: () => Promise<Credential>;
+  /** The server refused this credential: an OAuth2 token is dropped so the next ask refreshes it. */
+  refused?: (credential: Credential) => Promise<void>;
 }
 
 export interface SmtpTransportOptions {
@@ -42,7 +50,7 @@ export interface SmtpTransportOptions {
   clientName?: string;
 }
 
-export function buildSmtpOptions(endpoint: SmtpEndpoint, options: SmtpTransportOptions = {}): SMTPTransport.Options {
+export function buildSmtpOptions(endpoint: Omit<SmtpEndpoint, 'credential' | 'refused'>, options: SmtpTransportOptions = {}): SMTPTransport.Options {
   if (endpoint.security === 'plain' && !isLoopbackHost(endpoint.host)) {
     throw new ServiceError('INSECURE_NOT_ALLOWED', 'An unencrypted connection is allowed only to a server on this computer. Use TLS or STARTTLS.');
   }
@@ -59,7 +67,6 @@ export function buildSmtpOptions(endpoint: SmtpEndpoint, options: SmtpTransportO
       ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
       ...(options.extraCaPem ? { ca: [...rootCertificates, options.extraCaPem] } : {}),
     },
-    auth: { user: endpoint.username, pass: endpoint.password },
     name: options.clientName ?? ehloNameFor(endpoint.username),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
@@ -94,6 +101,9 @@ export function classifySmtpError(error: unknown): SmtpSendError {
   if (e.code === 'ETLS')
     return new SmtpSendError('STARTTLS_REQUIRED', 'The mail server did not offer an encrypted connection, so nothing was sent.', 'permanent');
   if (typeof e.responseCode === 'number') {
+    // Microsoft 365 with SMTP AUTH turned off for the tenant or mailbox: only IT can change it.
+    if (/\b5\.7\.(139|30)\b/.test(response ?? ''))
+      return new SmtpSendError('SMTP_AUTH_DISABLED', 'SMTP AUTH is turned off for this mailbox or organisation.', 'permanent', response);
     if (e.code === 'EAUTH') return new SmtpSendError('AUTH_FAILED', 'The mail server did not accept the user name or password.', 'permanent', response);
     return e.responseCode >= 500
       ? new SmtpSendError('SEND_REJECTED', `The mail server refused the message: ${response ?? e.responseCode}`, 'permanent', response)
@@ -115,6 +125,20 @@ export function classifySmtpError(error: unknown): SmtpSendError {
   }
 }
 
+/**
+ * The token for nodemailer's XOAUTH2 step. When the server refuses it, nodemailer asks again with
+ * `renew`: we answer with an error, and `send` asks the credential provider for a fresh token on
+ * a new connection (one home for refreshing, never a loop inside nodemailer).
+ */
+function xoauth2Token(user: string, accessToken: string) {
+  return {
+    getToken: (renew: boolean, callback: (error: Error | null, token?: string) => void) =>
+      // The server's 535 to this token, as nodemailer would report a refused password.
+      renew ? callback(Object.assign(new Error('The access token was refused.'), { code: 'EAUTH', responseCode: 535 })) : callback(null, accessToken),
+    buildXOAuth2Token: (token: string) => Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64'),
+  };
+}
+
 /** Chunks small enough that the socket's backpressure, not our buffer, decides how far the message got. */
 const CHUNK = 64 * 1024;
 
@@ -122,7 +146,10 @@ export class SmtpTransport implements MailTransport {
   private readonly options: SMTPTransport.Options;
   private readonly connections = new Set<SMTPConnection>();
 
-  constructor(endpoint: SmtpEndpoint, options: SmtpTransportOptions = {}) {
+  constructor(
+    private readonly endpoint: SmtpEndpoint,
+    options: SmtpTransportOptions = {},
+  ) {
     this.options = buildSmtpOptions(endpoint, options);
   }
 
@@ -141,7 +168,13 @@ export class SmtpTransport implements MailTransport {
     });
     message.once('end', () => (handedOver = true));
     try {
-      await this.transaction(envelope, message);
+      await this.transaction(envelope, message, await this.endpoint.credential()).catch(async (error: unknown) => {
+        // A token refused at AUTH (nothing of the message sent yet): one more try with a fresh one.
+        const refused = (error as { refusedCredential?: Credential }).refusedCredential;
+        if (refused?.method !== 'oauth2' || !this.endpoint.refused) throw error;
+        await this.endpoint.refused(refused);
+        await this.transaction(envelope, message, await this.endpoint.credential());
+      });
     } catch (error) {
       const failure = classifySmtpError(error);
       const answered = typeof (error as { responseCode?: unknown }).responseCode === 'number';
@@ -162,7 +195,7 @@ export class SmtpTransport implements MailTransport {
   }
 
   /** One SMTP session (connect, AUTH when offered, MAIL/RCPT/DATA, QUIT) as nodemailer's SMTP transport runs it. */
-  private transaction(envelope: Envelope, message: Readable): Promise<void> {
+  private transaction(envelope: Envelope, message: Readable, credential: Credential): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const connection = new SMTPConnection(this.options as ConstructorParameters<typeof SMTPConnection>[0]);
       this.connections.add(connection);
@@ -184,10 +217,13 @@ export class SmtpTransport implements MailTransport {
       connection.connect((error?: Error | null) => {
         if (error) return finish(error);
         const transfer = () => connection.send({ from: envelope.from, to: envelope.to }, message, (sendError) => finish(sendError ?? undefined));
-        const auth = this.options.auth as { user: string; pass: string } | undefined;
-        if (!auth || !connection.allowsAuth) return transfer();
-        connection.login({ user: auth.user, credentials: { user: auth.user, pass: auth.pass }, method: false }, (loginError) =>
-          loginError ? finish(loginError) : transfer(),
+        if (!connection.allowsAuth) return transfer();
+        const login =
+          credential.method === 'oauth2'
+            ? { user: credential.user, method: 'XOAUTH2', oauth2: xoauth2Token(credential.user, credential.accessToken) }
+            : { user: credential.user, credentials: { user: credential.user, pass: credential.password }, method: false };
+        connection.login(login as Parameters<SMTPConnection['login']>[0], (loginError) =>
+          loginError ? finish(Object.assign(loginError, { refusedCredential: credential })) : transfer(),
         );
       });
     });

@@ -4,7 +4,7 @@
  * so a typo in a hand-edited or managed file loses nothing.
  */
 import { z } from 'zod';
-import { accountSecuritySchema, localeSchema, smtpServerSchema } from '../../../shared/domain.js';
+import { accountAuthSchema, accountSecuritySchema, localeSchema, smtpServerSchema } from '../../../shared/domain.js';
 import { policyLayerSchema } from '../../../shared/policy-schema.js';
 import { composeSettingsSchema } from '../../../shared/send-schema.js';
 
@@ -20,6 +20,8 @@ export const storedAccountSchema = z.object({
   teamName: z.string().optional(),
   address: z.string().optional(),
   smtp: smtpServerSchema.optional(),
+  /** Absent: a password (every account before OAuth2 existed). */
+  auth: accountAuthSchema.optional(),
 });
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
 

@@ -33,6 +33,11 @@ export class SettingsStore {
     return this.update((s) => ({ ...s, accounts: [...s.accounts, account] }));
   }
 
+  /** Replaces the entry with the same id, in place (the order of accounts is the person's). */
+  replaceAccount(account: StoredAccount): Settings {
+    return this.update((s) => ({ ...s, accounts: s.accounts.map((a) => (a.id === account.id ? account : a)) }));
+  }
+
   removeAccount(accountId: string): Settings {
     return this.update((s) => ({ ...s, accounts: s.accounts.filter((a) => a.id !== accountId) }));
   }

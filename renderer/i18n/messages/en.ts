@@ -655,4 +655,50 @@ export const en: Record<MessageKey, string> = {
   'search.results.subject': 'Subject',
   'search.results.encryptedHit': 'Found inside an encrypted message',
   'search.needsInput': 'Type a word to search for or choose a filter.',
+  // Accounts: sending address, SMTP server, edit, password, removal (issues 12 and 14).
+  'header.accounts': 'Accounts',
+  'account.address': 'E-mail address',
+  'account.addressHint': 'The address mail is sent from. For a known provider the servers are filled in from it.',
+  'account.addressInvalid': 'Enter an e-mail address such as etunimi.sukunimi@kunta.fi.',
+  'account.presetUsed': 'The usual settings of {provider} were filled in. Check them before saving.',
+  'account.incoming': 'Incoming mail (IMAP)',
+  'account.outgoing': 'Outgoing mail (SMTP)',
+  'account.smtpHost': 'SMTP server',
+  'account.smtpHostHint': 'Leave empty to send through the incoming mail server.',
+  'account.smtpPort': 'SMTP port',
+  'account.smtpSecurity': 'SMTP connection security',
+  'account.newPassword': 'New password',
+  'account.newPasswordHint': 'Only if the password was changed. Leave empty to keep the stored one.',
+  'accounts.title': 'Accounts',
+  'accounts.edit': 'Edit',
+  'accounts.changePassword': 'Change password',
+  'accounts.remove': 'Remove',
+  'accounts.close': 'Close',
+  'accounts.editTitle': 'Edit account {name}',
+  'accounts.passwordTitle': 'New password for {name}',
+  'accounts.removeTitle': 'Remove account {name}?',
+  'accounts.passwordExplain':
+    'Enter the password you now use at the mail server. It is tried at the server first and stored only if the server accepts it; the next connection uses it, no restart needed.',
+  'accounts.passwordSave': 'Save the new password',
+  'accounts.removeServer': 'Your mail stays on the mail server: nothing is deleted there, and you can add the account again later.',
+  'accounts.removeLocal':
+    'On this computer Sinetti removes the account’s settings, its stored password or sign-in, and the message lists it has kept in memory.',
+  'accounts.removeKept':
+    'Drafts saved on this computer stay sealed here and reappear if you add the same account again. If the outbox still holds messages from this account, removal is refused until they are sent or removed.',
+  'accounts.removeConfirm': 'Remove the account',
+  'accounts.removed': 'Account removed. Its mail is still on the server.',
+  'accounts.passwordChanged': 'The new password is in use.',
+  'accounts.edited': 'Account settings saved.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Sign in again with your organisation account: the earlier sign-in is no longer valid. Messages waiting in the outbox are sent after you sign in.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Your organisation has not approved Sinetti for the mail service (admin consent is missing). Ask IT to grant consent to the Sinetti application.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Your account has not been given access to Sinetti or to this mailbox in your organisation. Ask IT to assign the application (and the shared mailbox rights) to you.',
+  'error.OAUTH_UNREACHABLE': 'The sign-in service could not be reached. Check the network connection and try again.',
+  'error.OAUTH_FAILED': 'Signing in with the organisation account failed. Try again; if it keeps failing, contact IT.',
+  'error.CLOCK_SKEW': 'This computer’s clock is too far off for signing in. Correct the date and time and try again.',
+  'error.SMTP_AUTH_DISABLED':
+    'The mail service does not allow sending with this sign-in (SMTP AUTH is turned off for your organisation). Ask IT to enable authenticated SMTP for your mailbox.',
 };

@@ -660,6 +660,52 @@ export const fi = {
   'search.results.subject': 'Aihe',
   'search.results.encryptedHit': 'Löytyi salatun viestin sisältä',
   'search.needsInput': 'Kirjoita hakusana tai valitse suodatin.',
+  // Accounts: sending address, SMTP server, edit, password, removal (issues 12 and 14).
+  'header.accounts': 'Tilit',
+  'account.address': 'Sähköpostiosoite',
+  'account.addressHint': 'Osoite, josta viestit lähetetään. Tunnetuille palveluntarjoajille palvelimet täytetään sen perusteella.',
+  'account.addressInvalid': 'Anna sähköpostiosoite, esimerkiksi etunimi.sukunimi@kunta.fi.',
+  'account.presetUsed': 'Palvelun {provider} tavalliset asetukset täytettiin. Tarkista ne ennen tallentamista.',
+  'account.incoming': 'Saapuva posti (IMAP)',
+  'account.outgoing': 'Lähtevä posti (SMTP)',
+  'account.smtpHost': 'SMTP-palvelin',
+  'account.smtpHostHint': 'Jätä tyhjäksi, niin posti lähetetään saapuvan postin palvelimen kautta.',
+  'account.smtpPort': 'SMTP-portti',
+  'account.smtpSecurity': 'SMTP-yhteyden suojaus',
+  'account.newPassword': 'Uusi salasana',
+  'account.newPasswordHint': 'Vain jos salasana on vaihdettu. Jätä tyhjäksi, niin tallennettu salasana säilyy.',
+  'accounts.title': 'Tilit',
+  'accounts.edit': 'Muokkaa',
+  'accounts.changePassword': 'Vaihda salasana',
+  'accounts.remove': 'Poista',
+  'accounts.close': 'Sulje',
+  'accounts.editTitle': 'Muokkaa tiliä {name}',
+  'accounts.passwordTitle': 'Uusi salasana tilille {name}',
+  'accounts.removeTitle': 'Poistetaanko tili {name}?',
+  'accounts.passwordExplain':
+    'Anna salasana, jota nyt käytät postipalvelimella. Se kokeillaan ensin palvelimella ja tallennetaan vain, jos palvelin hyväksyy sen; seuraava yhteys käyttää sitä ilman uudelleenkäynnistystä.',
+  'accounts.passwordSave': 'Tallenna uusi salasana',
+  'accounts.removeServer': 'Postisi säilyy postipalvelimella: sieltä ei poisteta mitään, ja voit lisätä tilin myöhemmin uudelleen.',
+  'accounts.removeLocal':
+    'Tältä tietokoneelta Sinetti poistaa tilin asetukset, tallennetun salasanan tai kirjautumisen sekä muistissa pidetyt viestiluettelot.',
+  'accounts.removeKept':
+    'Tälle tietokoneelle tallennetut luonnokset säilyvät täällä salattuina ja palaavat, jos lisäät saman tilin uudelleen. Jos lähtevien kansiossa on vielä tältä tililtä lähteviä viestejä, poistoa ei tehdä ennen kuin ne on lähetetty tai poistettu.',
+  'accounts.removeConfirm': 'Poista tili',
+  'accounts.removed': 'Tili poistettu. Sen posti on yhä palvelimella.',
+  'accounts.passwordChanged': 'Uusi salasana on käytössä.',
+  'accounts.edited': 'Tilin asetukset tallennettu.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Kirjaudu uudelleen organisaatiosi tunnuksella: aiempi kirjautuminen ei ole enää voimassa. Lähtevien kansiossa odottavat viestit lähetetään kirjautumisen jälkeen.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Organisaatiosi ei ole hyväksynyt Sinettiä postipalvelun käyttöön (ylläpitäjän suostumus puuttuu). Pyydä IT-tukea antamaan suostumus Sinetti-sovellukselle.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Tunnuksellesi ei ole annettu organisaatiossasi käyttöoikeutta Sinettiin tai tähän postilaatikkoon. Pyydä IT-tukea liittämään sovellus (ja yhteisen postilaatikon oikeudet) tunnukseesi.',
+  'error.OAUTH_UNREACHABLE': 'Kirjautumispalveluun ei saatu yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.',
+  'error.OAUTH_FAILED': 'Kirjautuminen organisaation tunnuksella epäonnistui. Yritä uudelleen; jos se ei onnistu, ota yhteys IT-tukeen.',
+  'error.CLOCK_SKEW': 'Tämän tietokoneen kello on liian paljon väärässä kirjautumista varten. Korjaa päivämäärä ja aika ja yritä uudelleen.',
+  'error.SMTP_AUTH_DISABLED':
+    'Postipalvelu ei salli lähettämistä tällä kirjautumisella (SMTP AUTH on poistettu käytöstä organisaatiossasi). Pyydä IT-tukea sallimaan tunnistautunut SMTP postilaatikollesi.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

@@ -661,4 +661,49 @@ export const svFI: Record<MessageKey, string> = {
   'search.results.subject': 'Ämne',
   'search.results.encryptedHit': 'Hittades inuti ett krypterat meddelande',
   'search.needsInput': 'Skriv ett sökord eller välj ett filter.',
+  // Accounts: sending address, SMTP server, edit, password, removal (issues 12 and 14).
+  'header.accounts': 'Konton',
+  'account.address': 'E-postadress',
+  'account.addressHint': 'Adressen som e-post skickas från. För en känd leverantör fylls servrarna i utifrån den.',
+  'account.addressInvalid': 'Ange en e-postadress, till exempel fornamn.efternamn@kommun.fi.',
+  'account.presetUsed': 'De vanliga inställningarna för {provider} fylldes i. Kontrollera dem innan du sparar.',
+  'account.incoming': 'Inkommande e-post (IMAP)',
+  'account.outgoing': 'Utgående e-post (SMTP)',
+  'account.smtpHost': 'SMTP-server',
+  'account.smtpHostHint': 'Lämna tomt för att skicka via servern för inkommande e-post.',
+  'account.smtpPort': 'SMTP-port',
+  'account.smtpSecurity': 'SMTP-anslutningens skydd',
+  'account.newPassword': 'Nytt lösenord',
+  'account.newPasswordHint': 'Endast om lösenordet har bytts. Lämna tomt för att behålla det sparade.',
+  'accounts.title': 'Konton',
+  'accounts.edit': 'Redigera',
+  'accounts.changePassword': 'Byt lösenord',
+  'accounts.remove': 'Ta bort',
+  'accounts.close': 'Stäng',
+  'accounts.editTitle': 'Redigera kontot {name}',
+  'accounts.passwordTitle': 'Nytt lösenord för {name}',
+  'accounts.removeTitle': 'Ta bort kontot {name}?',
+  'accounts.passwordExplain':
+    'Ange lösenordet du nu använder på e-postservern. Det prövas först på servern och sparas bara om servern godkänner det; nästa anslutning använder det utan omstart.',
+  'accounts.passwordSave': 'Spara det nya lösenordet',
+  'accounts.removeServer': 'Din e-post finns kvar på e-postservern: ingenting tas bort där, och du kan lägga till kontot igen senare.',
+  'accounts.removeLocal': 'På den här datorn tar Sinetti bort kontots inställningar, dess sparade lösenord eller inloggning och meddelandelistorna i minnet.',
+  'accounts.removeKept':
+    'Utkast som sparats på den här datorn finns kvar krypterade här och kommer tillbaka om du lägger till samma konto igen. Om utkorgen ännu har meddelanden från kontot tas det inte bort förrän de har skickats eller tagits bort.',
+  'accounts.removeConfirm': 'Ta bort kontot',
+  'accounts.removed': 'Kontot har tagits bort. Dess e-post finns kvar på servern.',
+  'accounts.passwordChanged': 'Det nya lösenordet används.',
+  'accounts.edited': 'Kontots inställningar har sparats.',
+  // Signing in with the organisation account (OAuth2, issue 14).
+  'error.SIGN_IN_REQUIRED':
+    'Logga in igen med organisationens konto: den tidigare inloggningen gäller inte längre. Meddelanden som väntar i utkorgen skickas när du har loggat in.',
+  'error.OAUTH_CONSENT_REQUIRED':
+    'Din organisation har inte godkänt Sinetti för e-posttjänsten (administratörens medgivande saknas). Be IT ge medgivande till programmet Sinetti.',
+  'error.OAUTH_ACCESS_DENIED':
+    'Ditt konto har inte fått tillgång till Sinetti eller till den här postlådan i din organisation. Be IT tilldela dig programmet (och rättigheterna till den gemensamma postlådan).',
+  'error.OAUTH_UNREACHABLE': 'Inloggningstjänsten kunde inte nås. Kontrollera nätverksanslutningen och försök igen.',
+  'error.OAUTH_FAILED': 'Inloggningen med organisationens konto misslyckades. Försök igen; kontakta IT om det fortsätter.',
+  'error.CLOCK_SKEW': 'Datorns klocka går för mycket fel för inloggning. Rätta datum och tid och försök igen.',
+  'error.SMTP_AUTH_DISABLED':
+    'E-posttjänsten tillåter inte att skicka med den här inloggningen (SMTP AUTH är avstängt i din organisation). Be IT tillåta autentiserad SMTP för din postlåda.',
 };

@@ -40,7 +40,10 @@ async function fakeServer(greeting: string, answer: (line: string, socket: Socke
 }
 
 const options = (port: number, security: 'starttls' | 'plain') =>
-  buildImapOptions({ host: '127.0.0.1', port, security, username: 'u', password: 'Salasana1' }, { logger, connectTimeoutMs: 5000 });
+  buildImapOptions(
+    { host: '127.0.0.1', port, security, credential: { method: 'password', user: 'u', password: 'Salasana1' } },
+    { logger, connectTimeoutMs: 5000 },
+  );
 
 const tagOf = (line: string) => line.split(' ')[0]!;
 

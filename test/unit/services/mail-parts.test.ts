@@ -8,7 +8,7 @@ import { expandUidSet, toUidRange } from '../../../main/services/mail/uid-ranges
 import { createLogger } from '../../../main/services/logging/logger.js';
 
 const logger = createLogger('test', { sink: () => undefined });
-const endpoint = { host: 'imap.kunta.fi', port: 143, username: 'u', password: 'p' };
+const endpoint = { host: 'imap.kunta.fi', port: 143, credential: { method: 'password' as const, user: 'u', password: 'p' } };
 
 describe('IMAP connection options fail closed', () => {
   it('requires STARTTLS (never opportunistic) with certificate checks', () => {
