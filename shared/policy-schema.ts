@@ -107,6 +107,48 @@ export const policySchema = z
           .describe('A VKS keyserver (keys.openpgp.org protocol) to look keys up in, https only; false: none. Asked only when WKD finds nothing.'),
       })
       .strict(),
+    audit: z
+      .object({
+        pseudonymKey: z
+          .string()
+          .regex(/^(?:[A-Za-z0-9+/]{43,}={0,2})?$/, 'base64 of at least 32 bytes, or empty')
+          .describe(
+            "The organisation's key (base64, at least 32 bytes) for the keyed hashes of client identity codes and addresses in the audit trail; the registrar looks clients up with the same key. Empty: a key of this workstation's own.",
+          ),
+        checkpointEvery: z.number().int().min(10).max(100_000).describe('A signed checkpoint after this many audit records.'),
+        checkpointMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .describe('…and after this many minutes with new records.'),
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(20 * 366)
+          .describe('How long records stay on the workstation after every destination confirmed them.'),
+        syslog: z
+          .object({
+            host: z.string().max(253).describe('RFC 5424 syslog over TLS (RFC 5425) receiver; empty: none.'),
+            port: z.number().int().min(1).max(65535),
+            caPem: z
+              .string()
+              .max(64 * 1024)
+              .describe("Extra CA certificate (PEM) for the receiver's certificate; empty: the system roots."),
+          })
+          .strict(),
+        imap: z
+          .object({
+            mailbox: z.string().max(1000).describe('The audit folder (full IMAP path, e.g. in a team mailbox) records are filed to; empty: none.'),
+            auditKey: z
+              .string()
+              .max(256 * 1024)
+              .describe("The organisation's audit OpenPGP public key (armored): shipped records are encrypted to it only."),
+          })
+          .strict(),
+      })
+      .strict(),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
@@ -138,6 +180,10 @@ export const policyLayerSchema = z
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
     sending: policySchema.shape.sending.partial().optional(),
+    audit: policySchema.shape.audit
+      .extend({ syslog: policySchema.shape.audit.shape.syslog.partial().optional(), imap: policySchema.shape.audit.shape.imap.partial().optional() })
+      .partial()
+      .optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -177,6 +223,14 @@ export const BUILTIN_POLICY: Policy = {
   // Lookups: WKD asks the correspondent's own domain; a keyserver is a third party, so IT turns it on.
   crypto: { passphraseRequired: false, unlockMinutes: 30, wkd: true, keyserver: false },
   sending: { senderHeader: true },
+  audit: {
+    pseudonymKey: '',
+    checkpointEvery: 1000,
+    checkpointMinutes: 60,
+    retentionDays: 730,
+    syslog: { host: '', port: 6514, caPem: '' },
+    imap: { mailbox: '', auditKey: '' },
+  },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);

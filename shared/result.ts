@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',
+  /** The audit trail could not record the action, so it was not done (an opened message is not shown). */
+  'AUDIT_UNAVAILABLE',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
+import { createAudit } from './audit/create-audit.js';
+import type { AuditService } from './audit/audit-service.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
@@ -32,6 +34,8 @@ import { SettingsStore } from './settings/settings-store.js';
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
   mail: MailService;
+  /** The audit record API (audit.record(...)) for services built beside these, and for tests. */
+  audit: AuditService;
 }
 
 /** The platform's managed policy file, from the operating system (never the environment). */
@@ -48,7 +52,10 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const vault = new VaultStatus(secrets, logger.child('secrets'));
   await vault.check();
   const mailEvents = new MailEventHub();
-  const domainEvents = new DomainEventBus();
+  const eventLog = logger.child('events');
+  const domainEvents = new DomainEventBus((type, error) =>
+    eventLog.error('event listener failed', { type, error: error instanceof Error ? error.name : typeof error }),
+  );
   const policy = new PolicyService({
     managedPolicyPath: options.managedPolicyPath === undefined ? locatedPolicy() : options.managedPolicyPath,
     requireProtectedFile: options.requireProtectedPolicyFile ?? true,
@@ -107,6 +114,16 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     },
     events: domainEvents,
   });
+  // The audit trail: recorded at each action's durable point (audit/audited-handlers.ts).
+  const audit = createAudit({
+    dataDir: options.dataDir,
+    secrets,
+    version: options.version,
+    policy,
+    accounts: () => mail.listAccounts(),
+    domainEvents,
+    logger: logger.child('audit'),
+  });
   const handlers = createServiceHandlers({
     drafts,
     keys,
@@ -124,12 +141,14 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     uploads: new AttachmentUploads(),
   });
   return {
-    dispatcher: createDispatcher(handlers, logger.child('ipc')),
+    dispatcher: createDispatcher(audit.handlers(handlers), logger.child('ipc')),
     mailEvents,
     domainEvents,
     mail,
+    audit: audit.service,
     close: async () => {
       send.close();
+      await audit.close();
       await mail.close();
     },
   };

@@ -99,6 +99,16 @@ export const TIGHTENING_RULES = {
   // A lookup tells the correspondent's domain (WKD) or a third party (keyserver) whom the person writes to.
   'crypto.wkd': { kind: 'order', order: [true, false] },
   'crypto.keyserver': { kind: 'only', value: false },
+  // The audit trail is the organisation's: keys and destinations are IT's; a person may only sign more often.
+  'audit.pseudonymKey': managedOnly,
+  'audit.checkpointEvery': { kind: 'at-most' },
+  'audit.checkpointMinutes': { kind: 'at-most' },
+  'audit.retentionDays': managedOnly,
+  'audit.syslog.host': managedOnly,
+  'audit.syslog.port': managedOnly,
+  'audit.syslog.caPem': managedOnly,
+  'audit.imap.mailbox': managedOnly,
+  'audit.imap.auditKey': managedOnly,
 } as const satisfies Record<PolicyLeafPath, TighteningRule>;
 
 function ruleFor(path: string): TighteningRule {

@@ -293,6 +293,7 @@ export const en: Record<MessageKey, string> = {
   'keys.close': 'Close',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'The team-key grant was not accepted.',
+  'error.AUDIT_UNAVAILABLE': 'The audit trail could not record this, so the message is not shown. Unlock the keychain or free disk space, then try again.',
   'teamKeys.none': 'You have no team mailboxes.',
   'teamKeys.listLabel': 'Team mailboxes',
   'teamKeys.badge.lead': 'Team lead',

@@ -293,6 +293,7 @@ export const fi = {
   'keys.close': 'Sulje',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'Tiimiavaimen käyttöoikeutta ei hyväksytty.',
+  'error.AUDIT_UNAVAILABLE': 'Lokiin ei voitu kirjata tätä, joten viestiä ei näytetä. Avaa avainnippu tai vapauta levytilaa ja yritä uudelleen.',
   'teamKeys.none': 'Sinulla ei ole tiimipostilaatikoita.',
   'teamKeys.listLabel': 'Tiimipostilaatikot',
   'teamKeys.badge.lead': 'Tiimin vastaava',

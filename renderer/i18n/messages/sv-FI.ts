@@ -296,6 +296,8 @@ export const svFI: Record<MessageKey, string> = {
   'keys.close': 'Stäng',
   // Team keys.
   'error.TEAM_GRANT_REFUSED': 'Behörigheten till teamnyckeln godkändes inte.',
+  'error.AUDIT_UNAVAILABLE':
+    'Granskningsloggen kunde inte registrera detta, så meddelandet visas inte. Lås upp nyckelringen eller frigör diskutrymme och försök igen.',
   'teamKeys.none': 'Du har inga teampostlådor.',
   'teamKeys.listLabel': 'Teampostlådor',
   'teamKeys.badge.lead': 'Teamansvarig',
