@@ -67,6 +67,11 @@ export const REQUEST_CHANNELS = [
   'attachments:upload:begin',
   'attachments:upload:chunk',
   'attachments:release',
+  // Audit trail (issue 13): lookup by identity code or address, own activity, export, verification.
+  'audit:lookup',
+  'audit:own',
+  'audit:export',
+  'audit:verify',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

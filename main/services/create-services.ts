@@ -139,6 +139,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     keyLookup,
     vault,
     uploads: new AttachmentUploads(),
+    audit: audit.service,
   });
   return {
     dispatcher: createDispatcher(audit.handlers(handlers), logger.child('ipc')),

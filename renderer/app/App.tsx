@@ -5,6 +5,7 @@ import type { AppError } from '../../shared/result.js';
 import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
 import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
+import { AuditDialog } from '../audit/AuditDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
 import { DraftsDialog } from '../compose/DraftsDialog.js';
@@ -78,6 +79,7 @@ export function App() {
   const [dialogOpen, setDialogOpen] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
   const [policyOpen, setPolicyOpen] = useState(false);
+  const [auditOpen, setAuditOpen] = useState(false);
   const [outboxOpen, setOutboxOpen] = useState(false);
   const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraftView } | null>(null);
   const [draftsOpen, setDraftsOpen] = useState(false);
@@ -191,6 +193,7 @@ export function App() {
         onAddAccount={onAddAccount}
         onOpenKeys={() => setKeysOpen(true)}
         onOpenPolicy={() => setPolicyOpen(true)}
+        onOpenAudit={() => setAuditOpen(true)}
         onCompose={() => setComposeOpen({})}
         onOpenOutbox={() => setOutboxOpen(true)}
         onOpenDrafts={() => setDraftsOpen(true)}
@@ -255,6 +258,7 @@ export function App() {
       {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
       {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
       {policyOpen ? <PolicyDialog onClose={() => setPolicyOpen(false)} /> : null}
+      {auditOpen ? <AuditDialog onClose={() => setAuditOpen(false)} /> : null}
       {outboxOpen ? <OutboxDialog onClose={() => setOutboxOpen(false)} /> : null}
       {draftsOpen ? (
         <DraftsDialog

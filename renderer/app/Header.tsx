@@ -1,5 +1,6 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
 import {
+  DocumentSearchRegular,
   DraftsRegular,
   MailArrowUpRegular,
   MailEditRegular,
@@ -37,13 +38,14 @@ interface Props {
   onAddAccount: () => void;
   onOpenKeys: () => void;
   onOpenPolicy: () => void;
+  onOpenAudit?: () => void;
   onCompose: () => void;
   onOpenOutbox: () => void;
   onOpenDrafts: () => void;
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
+export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onOpenAudit, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -85,6 +87,11 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
       <Button data-testid="open-policy" icon={<ShieldTaskRegular />} onClick={onOpenPolicy}>
         {t('header.policy')}
       </Button>
+      {onOpenAudit ? (
+        <Button data-testid="open-audit" icon={<DocumentSearchRegular />} onClick={onOpenAudit}>
+          {t('header.audit')}
+        </Button>
+      ) : null}
       <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
         {t('header.keys')}
       </Button>

@@ -13,6 +13,8 @@ import type { MailService } from '../mail/mail-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { auditChannels } from '../audit/audit-channels.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -30,6 +32,7 @@ export interface HandlerDeps {
   /** Whether the vault key can be used (checked at start-up); absent: assumed usable. */
   vault?: Pick<VaultStatus, 'current'>;
   uploads: AttachmentUploads;
+  audit: AuditService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -150,5 +153,7 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       uploads.release(attachmentIds);
       return {};
     },
+    // Audit trail: the person's identities are their accounts' (user@host), as the records name them.
+    ...auditChannels(deps.audit, () => mail.listAccounts().map((a) => `${a.username.toLowerCase()}@${a.host.toLowerCase()}`)),
   };
 }
