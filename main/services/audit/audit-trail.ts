@@ -59,6 +59,13 @@ export class AuditTrail {
     this.now = options.now ?? Date.now;
   }
 
+  /** Opens the trail (reads where the chain ends) without writing anything. */
+  ready(): Promise<void> {
+    const run = this.queue.then(() => this.start());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Where the chain stands (the last record written). */
   position(): TrailPosition {
     return { ...this.head };
@@ -163,6 +170,20 @@ export class AuditTrail {
       const body = auditBodySchema.safeParse(JSON.parse(opened.toString('utf8')));
       if (!body.success) continue;
       yield { seq: payload.s, at: payload.t, subjects: payload.p, body: body.data };
+    }
+  }
+
+  /** Records from `fromSeq` with their chain hashes (for shipping). */
+  async *recordsWithHash(options: { fromSeq: number }): AsyncGenerator<{ record: AuditRecord; hash: string }> {
+    if (!existsSync(this.trailFile)) return;
+    const lines = createInterface({ input: createReadStream(this.trailFile, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+    for await (const text of lines) {
+      const split = splitLine(text);
+      const payload = split ? parsePayload(split.payload) : null;
+      if (!split || !payload || payload.s < options.fromSeq) continue;
+      const opened = await this.options.secrets.open(`audit:${payload.s}`, Buffer.from(payload.b, 'base64'));
+      const body = auditBodySchema.parse(JSON.parse(opened.toString('utf8')));
+      yield { record: { seq: payload.s, at: payload.t, subjects: payload.p, body }, hash: split.hash };
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * Builds the audit trail for the composition root: the trail under <dataDir>/audit, the record
- * API, the wrapped contract handlers, the period checkpoint timer, and the record of the server's
+ * API, the wrapped contract handlers, the period checkpoint timer, shipping to syslog over TLS
+ * when the policy names a receiver, and the record of the server's
  * acceptance of a sent message (which happens in the outbox's background delivery, after the
  * request that queued it has long returned).
  */
@@ -14,6 +15,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { auditHandlers } from './audited-handlers.js';
 import { AuditService } from './audit-service.js';
 import { AuditTrail } from './audit-trail.js';
+import { SyslogShipper } from './syslog-shipper.js';
 
 export interface CreatedAudit {
   service: AuditService;
@@ -53,6 +55,16 @@ export function createAudit(options: {
     if (event.type !== 'message.accepted') return;
     void service.recordAfterTheFact({ action: 'send.accepted', outcome: 'ok', accountId: event.accountId, messageId: event.messageId });
   });
+  // Shipping to the organisation's syslog receiver (RFC 5425), when the policy names one.
+  const shipper = new SyslogShipper(
+    trail,
+    () => {
+      const syslog = settings()?.syslog;
+      return syslog?.host ? { host: syslog.host, port: syslog.port, ...(syslog.caPem ? { caPem: syslog.caPem } : {}) } : null;
+    },
+    { hostname: service.workstation, logger: options.logger },
+  );
+  shipper.kick();
   const timer = setInterval(() => {
     if (trail.checkpointDue()) trail.checkpoint('period').catch((error: unknown) => options.logger.error('audit checkpoint failed', { error: String(error) }));
   }, 60_000);
@@ -63,6 +75,8 @@ export function createAudit(options: {
     close: async () => {
       clearInterval(timer);
       unsubscribe();
+      shipper.stop();
+      await shipper.idle();
       await trail.close().catch((error: unknown) => options.logger.error('audit trail close failed', { error: String(error) }));
     },
   };
