@@ -10,4 +10,5 @@ node --import tsx bench/openpgp.bench.ts
 node --import tsx bench/open-encrypted.bench.ts
 node --import tsx bench/policy.bench.ts
 node --import tsx bench/bombs.bench.ts
+node --import tsx bench/audit.bench.ts
 exec node --import tsx bench/send.bench.ts

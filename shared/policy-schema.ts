@@ -138,15 +138,6 @@ export const policySchema = z
               .describe("Extra CA certificate (PEM) for the receiver's certificate; empty: the system roots."),
           })
           .strict(),
-        imap: z
-          .object({
-            mailbox: z.string().max(1000).describe('The audit folder (full IMAP path, e.g. in a team mailbox) records are filed to; empty: none.'),
-            auditKey: z
-              .string()
-              .max(256 * 1024)
-              .describe("The organisation's audit OpenPGP public key (armored): shipped records are encrypted to it only."),
-          })
-          .strict(),
       })
       .strict(),
   })
@@ -180,10 +171,7 @@ export const policyLayerSchema = z
     justification: policySchema.shape.justification.partial().optional(),
     crypto: policySchema.shape.crypto.partial().optional(),
     sending: policySchema.shape.sending.partial().optional(),
-    audit: policySchema.shape.audit
-      .extend({ syslog: policySchema.shape.audit.shape.syslog.partial().optional(), imap: policySchema.shape.audit.shape.imap.partial().optional() })
-      .partial()
-      .optional(),
+    audit: policySchema.shape.audit.extend({ syslog: policySchema.shape.audit.shape.syslog.partial().optional() }).partial().optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -229,7 +217,6 @@ export const BUILTIN_POLICY: Policy = {
     checkpointMinutes: 60,
     retentionDays: 730,
     syslog: { host: '', port: 6514, caPem: '' },
-    imap: { mailbox: '', auditKey: '' },
   },
 };
 

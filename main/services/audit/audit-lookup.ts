@@ -35,7 +35,8 @@ export async function findAccesses(audit: AuditService, term: string, from: numb
   const hasher = await audit.pseudonymizer();
   const wanted = parsed.kind === 'identity-code' ? hasher.identityCode(parsed.value) : hasher.address(parsed.value);
   const rows: AuditRow[] = [];
-  for await (const record of audit.trail.records({ want: (_seq, at, subjects) => at >= from && at <= to && subjects.includes(wanted) })) {
+  const want = (_seq: number, at: number, subjects: string[]) => at >= from && at <= to && subjects.includes(wanted);
+  for await (const record of audit.trail.records({ containing: `"${wanted}"`, want })) {
     // Lookups and exports of the trail name the client too; they are not accesses to the client's messages.
     if (record.body.action === 'audit.looked-up' || record.body.action === 'audit.exported') continue;
     rows.push(toRow(record));

@@ -16,10 +16,10 @@
  * - unsigned-tail: records after the last checkpoint (normal for the newest few; an error past the
  *   checkpoint interval, which means checkpoints were removed).
  */
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { existsSync, readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { GENESIS_HASH, chainHash, checkpointValid, parseCheckpoint, parsePayload, splitLine, type Checkpoint } from './audit-chain.js';
+import { GENESIS_HASH, chainHash, checkpointValid, parseCheckpoint, splitLine, type Checkpoint } from './audit-chain.js';
+import { leadingSeq, trailLines } from './trail-lines.js';
 
 export type AuditProblemKind =
   'edited' | 'missing' | 'out-of-order' | 'damaged' | 'truncated' | 'checkpoint-mismatch' | 'replaced' | 'forged-checkpoint' | 'unsigned-tail' | 'no-trail';
@@ -99,17 +99,16 @@ export async function verifyTrail(options: {
   let matched = 0;
   let mismatched = 0;
   let lineNo = 0;
-  const lines = createInterface({ input: createReadStream(options.trailFile, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  for await (const text of lines) {
+  for await (const text of trailLines(options.trailFile)) {
     lineNo++;
     const split = splitLine(text);
-    const payload = split ? parsePayload(split.payload) : null;
-    if (!split || !payload) {
+    // Only the sequence number is read: the hash covers the payload's exact bytes, whatever they say.
+    const seq = split ? leadingSeq(split.payload) : null;
+    if (!split || seq === null) {
       problems.push({ kind: 'damaged', line: lineNo, message: `Line ${lineNo} of the trail is not a record.` });
       continue;
     }
     records++;
-    const seq = payload.s;
     if (firstSeq === null) {
       firstSeq = seq;
       // A trail that starts later was pruned: its first record must follow a signed checkpoint.

@@ -107,8 +107,6 @@ export const TIGHTENING_RULES = {
   'audit.syslog.host': managedOnly,
   'audit.syslog.port': managedOnly,
   'audit.syslog.caPem': managedOnly,
-  'audit.imap.mailbox': managedOnly,
-  'audit.imap.auditKey': managedOnly,
 } as const satisfies Record<PolicyLeafPath, TighteningRule>;
 
 function ruleFor(path: string): TighteningRule {
