@@ -16,4 +16,5 @@ bash scripts/env/with-keyring.sh node --import tsx bench/cold-start.bench.ts
 node --import tsx bench/claim-latency.bench.ts
 node --import tsx bench/team-board.bench.ts
 node --import tsx bench/search.bench.ts
+node --import tsx bench/audit.bench.ts
 exec node --import tsx bench/send.bench.ts

@@ -116,6 +116,7 @@ async function buildCommands() {
   for (const [entry, out] of [
     ['main/cli/policy.ts', 'dist/cli/sinetti-policy.mjs'],
     ['main/cli/inspect.ts', 'dist/cli/sinetti-inspect.mjs'],
+    ['main/cli/audit.ts', 'dist/cli/sinetti-audit.mjs'],
   ]) {
     await build({
       ...common,

@@ -93,6 +93,11 @@ export const REQUEST_CHANNELS = [
   'mail:search:start',
   'mail:search:more',
   'mail:search:end',
+  // Audit trail (issue 13): lookup by identity code or address, own activity, export, verification.
+  'audit:lookup',
+  'audit:own',
+  'audit:export',
+  'audit:verify',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -52,6 +52,15 @@ import {
   uploadChunkSchema,
   attachmentIdSchema,
 } from './attachment-upload-schema.js';
+import {
+  auditExportRequestSchema,
+  auditExportSchema,
+  auditLookupRequestSchema,
+  auditLookupResultSchema,
+  auditPeriodSchema,
+  auditRowSchema,
+  auditVerificationSchema,
+} from './audit-schema.js';
 
 const empty = z.object({}).strict();
 const uid = z.number().int().positive();
@@ -283,6 +292,15 @@ export const contract = {
   },
   // Search (shared/search-schema.ts).
   ...searchContract,
+  // Audit trail (shared/audit-schema.ts): every lookup and export is itself recorded.
+  /** Every recorded access to a client's messages (identity code or address) in a period. */
+  'audit:lookup': { request: auditLookupRequestSchema, response: auditLookupResultSchema },
+  /** The person's own recorded activity in a period. */
+  'audit:own': { request: auditPeriodSchema, response: z.array(auditRowSchema) },
+  /** The lookup as a CSV or PDF file in the chosen language. */
+  'audit:export': { request: auditExportRequestSchema, response: auditExportSchema },
+  /** Checks the chain and the signed checkpoints and says where the trail was changed. */
+  'audit:verify': { request: empty, response: auditVerificationSchema },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export type Contract = typeof contract;

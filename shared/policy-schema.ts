@@ -136,6 +136,39 @@ export const policySchema = z
           .describe('A VKS keyserver (keys.openpgp.org protocol) to look keys up in, https only; false: none. Asked only when WKD finds nothing.'),
       })
       .strict(),
+    audit: z
+      .object({
+        pseudonymKey: z
+          .string()
+          .regex(/^(?:[A-Za-z0-9+/]{43,}={0,2})?$/, 'base64 of at least 32 bytes, or empty')
+          .describe(
+            "The organisation's key (base64, at least 32 bytes) for the keyed hashes of client identity codes and addresses in the audit trail; the registrar looks clients up with the same key. Empty: a key of this workstation's own.",
+          ),
+        checkpointEvery: z.number().int().min(10).max(100_000).describe('A signed checkpoint after this many audit records.'),
+        checkpointMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .describe('…and after this many minutes with new records.'),
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(20 * 366)
+          .describe('How long records stay on the workstation after every destination confirmed them.'),
+        syslog: z
+          .object({
+            host: z.string().max(253).describe('RFC 5424 syslog over TLS (RFC 5425) receiver; empty: none.'),
+            port: z.number().int().min(1).max(65535),
+            caPem: z
+              .string()
+              .max(64 * 1024)
+              .describe("Extra CA certificate (PEM) for the receiver's certificate; empty: the system roots."),
+          })
+          .strict(),
+      })
+      .strict(),
   })
   .strict();
 export type Policy = z.infer<typeof policySchema>;
@@ -168,6 +201,7 @@ export const policyLayerSchema = z
     crypto: policySchema.shape.crypto.partial().optional(),
     sending: policySchema.shape.sending.partial().optional(),
     teamWork: policySchema.shape.teamWork.partial().optional(),
+    audit: policySchema.shape.audit.extend({ syslog: policySchema.shape.audit.shape.syslog.partial().optional() }).partial().optional(),
   })
   .strict();
 export type PolicyLayer = z.infer<typeof policyLayerSchema>;
@@ -209,6 +243,13 @@ export const BUILTIN_POLICY: Policy = {
   sending: { senderHeader: true },
   // One working day is what Finnish social services promise for a first response; notifications say only that mail came.
   teamWork: { firstResponseWorkingDays: 1, notificationDetails: 'none' },
+  audit: {
+    pseudonymKey: '',
+    checkpointEvery: 1000,
+    checkpointMinutes: 60,
+    retentionDays: 730,
+    syslog: { host: '', port: 6514, caPem: '' },
+  },
 };
 
 export const policyLayerNameSchema = z.enum(['builtin', 'managed', 'user']);

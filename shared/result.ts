@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'CLOCK_SKEW',
   /** The mail service has SMTP AUTH turned off for the tenant (Microsoft 365: 535 5.7.139, 550 5.7.30). */
   'SMTP_AUTH_DISABLED',
+  /** The audit trail could not record the action, so it was not done (an opened message is not shown). */
+  'AUDIT_UNAVAILABLE',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

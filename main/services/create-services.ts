@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { BUILTIN_POLICY } from '../../shared/policy-schema.js';
 import { createDispatcher } from './api/dispatcher.js';
 import { createServiceHandlers } from './api/service-handlers.js';
+import { createAudit } from './audit/create-audit.js';
+import type { AuditService } from './audit/audit-service.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
@@ -50,6 +52,8 @@ export interface CreatedServices extends Services {
   /** The sealed index of encrypted mail and what keeps it up to date (tests and the benchmark). */
   searchIndex: EncryptedSearchIndex;
   indexer: EncryptedIndexer;
+  /** The audit record API (audit.record(...)) for services built beside these, and for tests. */
+  audit: AuditService;
 }
 
 /** The platform's managed policy file, from the operating system (never the environment). */
@@ -66,7 +70,10 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const vault = new VaultStatus(secrets, logger.child('secrets'));
   await vault.check();
   const mailEvents = new MailEventHub();
-  const domainEvents = new DomainEventBus();
+  const eventLog = logger.child('events');
+  const domainEvents = new DomainEventBus((type, error) =>
+    eventLog.error('event listener failed', { type, error: error instanceof Error ? error.name : typeof error }),
+  );
   const policy = new PolicyService({
     managedPolicyPath: options.managedPolicyPath === undefined ? locatedPolicy() : options.managedPolicyPath,
     requireProtectedFile: options.requireProtectedPolicyFile ?? true,
@@ -205,6 +212,16 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     if (KEY_EVENTS.has(event.type)) indexer?.keysChanged();
   });
   const search = new SearchService({ mail, index: searchIndex, logger: logger.child('search') });
+  // The audit trail: recorded at each action's durable point (audit/audited-handlers.ts).
+  const audit = createAudit({
+    dataDir: options.dataDir,
+    secrets,
+    version: options.version,
+    policy,
+    accounts: () => mail.listAccounts(),
+    domainEvents,
+    logger: logger.child('audit'),
+  });
   const handlers = createServiceHandlers({
     sessionLock,
     teamBoard,
@@ -225,15 +242,17 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     keyLookup,
     vault,
     uploads: new AttachmentUploads(),
+    audit: audit.service,
   });
   return {
-    dispatcher: gateWhileLocked(createDispatcher(handlers, logger.child('ipc')), sessionLock),
+    dispatcher: gateWhileLocked(createDispatcher(audit.handlers(handlers), logger.child('ipc')), sessionLock),
     mailEvents,
     sessionLock,
     domainEvents,
     mail,
     searchIndex,
     indexer,
+    audit: audit.service,
     close: async () => {
       sessionLock.close();
       stopIndexing();
@@ -242,6 +261,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
       send.close();
       teamBoard.close();
       await teamWork.close();
+      await audit.close();
       await mail.close();
     },
   };

@@ -6,6 +6,7 @@ import { AddAccountDialog } from '../accounts/AddAccountDialog.js';
 import { AccountsDialog } from '../accounts/AccountsDialog.js';
 import { KeysDialog } from '../keys/KeysDialog.js';
 import { PolicyDialog } from '../policy/PolicyDialog.js';
+import { AuditDialog } from '../audit/AuditDialog.js';
 import { ComposeDialog, type ComposeInitial } from '../compose/ComposeDialog.js';
 import { OutboxDialog } from '../compose/OutboxDialog.js';
 import { DraftsDialog } from '../compose/DraftsDialog.js';
@@ -88,6 +89,7 @@ export function App() {
   const [accountsOpen, setAccountsOpen] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
   const [policyOpen, setPolicyOpen] = useState(false);
+  const [auditOpen, setAuditOpen] = useState(false);
   const [outboxOpen, setOutboxOpen] = useState(false);
   const [composeOpen, setComposeOpen] = useState<{ initial?: ComposeInitial; draft?: OpenedDraftView } | null>(null);
   const [draftsOpen, setDraftsOpen] = useState(false);
@@ -240,6 +242,7 @@ export function App() {
         onOpenAccounts={accounts && accounts.length > 0 ? () => setAccountsOpen(true) : undefined}
         onOpenKeys={() => setKeysOpen(true)}
         onOpenPolicy={() => setPolicyOpen(true)}
+        onOpenAudit={() => setAuditOpen(true)}
         onCompose={() => setComposeOpen({})}
         onOpenOutbox={() => setOutboxOpen(true)}
         onOpenDrafts={() => setDraftsOpen(true)}
@@ -333,6 +336,7 @@ export function App() {
       {dialogOpen ? <AddAccountDialog open onClose={() => setDialogOpen(false)} onSaved={onAccountSaved} /> : null}
       {keysOpen ? <KeysDialog onClose={() => setKeysOpen(false)} /> : null}
       {policyOpen ? <PolicyDialog onClose={() => setPolicyOpen(false)} /> : null}
+      {auditOpen ? <AuditDialog onClose={() => setAuditOpen(false)} /> : null}
       {outboxOpen ? <OutboxDialog onClose={() => setOutboxOpen(false)} /> : null}
       {draftsOpen ? (
         <DraftsDialog

@@ -1,5 +1,6 @@
 import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
 import {
+  DocumentSearchRegular,
   DraftsRegular,
   MailArrowUpRegular,
   MailEditRegular,
@@ -40,13 +41,25 @@ interface Props {
   onOpenAccounts?: () => void;
   onOpenKeys: () => void;
   onOpenPolicy: () => void;
+  onOpenAudit?: () => void;
   onCompose: () => void;
   onOpenOutbox: () => void;
   onOpenDrafts: () => void;
   onLocaleError: (error: AppError) => void;
 }
 
-export function Header({ connection, onAddAccount, onOpenAccounts, onOpenKeys, onOpenPolicy, onCompose, onOpenOutbox, onOpenDrafts, onLocaleError }: Props) {
+export function Header({
+  connection,
+  onAddAccount,
+  onOpenAccounts,
+  onOpenKeys,
+  onOpenPolicy,
+  onOpenAudit,
+  onCompose,
+  onOpenOutbox,
+  onOpenDrafts,
+  onLocaleError,
+}: Props) {
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
@@ -88,6 +101,11 @@ export function Header({ connection, onAddAccount, onOpenAccounts, onOpenKeys, o
       <Button data-testid="open-policy" icon={<ShieldTaskRegular />} onClick={onOpenPolicy}>
         {t('header.policy')}
       </Button>
+      {onOpenAudit ? (
+        <Button data-testid="open-audit" icon={<DocumentSearchRegular />} onClick={onOpenAudit}>
+          {t('header.audit')}
+        </Button>
+      ) : null}
       <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
         {t('header.keys')}
       </Button>

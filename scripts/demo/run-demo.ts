@@ -85,6 +85,9 @@ async function main(): Promise<void> {
       domains: { internal: ['sinetti.test'], partner: [] },
       actions: { sensitive: { external: 'gateway' } },
       gateway: { enabled: true, method: 'suffix', suffix: '.s' },
+      // The audit trail's pseudonym key: a fixed demo key, never one for real use (IT makes its own:
+      // 32 random bytes, base64; the registrar looks clients up with the same key).
+      audit: { pseudonymKey: Buffer.from('sinetti-demo-audit-pseudonym-key-not-secret').toString('base64') },
     }),
   );
   const env = {

@@ -18,6 +18,8 @@ import type { SessionLock } from '../session-lock/session-lock.js';
 import type { TeamBoardService } from '../team-work/team-board-service.js';
 import type { TeamWorkService } from '../team/team-work-service.js';
 import type { SearchService } from '../search/search-service.js';
+import type { AuditService } from '../audit/audit-service.js';
+import { auditChannels } from '../audit/audit-channels.js';
 
 export interface HandlerDeps {
   host: 'electron' | 'browser';
@@ -40,6 +42,7 @@ export interface HandlerDeps {
   sessionLock: SessionLock;
   teamBoard: TeamBoardService;
   search: SearchService;
+  audit: AuditService;
 }
 
 export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
@@ -207,5 +210,7 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
       deps.search.end(searchId);
       return {};
     },
+    // Audit trail: the person's identities are their accounts' (user@host), as the records name them.
+    ...auditChannels(deps.audit, () => mail.listAccounts().map((a) => `${a.username.toLowerCase()}@${a.host.toLowerCase()}`)),
   };
 }

@@ -1,7 +1,12 @@
 /**
- * Domain events: what happened, by whom, to which message. The audit trail (a later issue)
- * subscribes here; services emit without knowing who listens. Events carry identifiers only,
- * never message content.
+ * The internal event channel: what happened, to which message, for coordination between services
+ * (a draft goes when its message was accepted). Services emit without knowing who listens. Events
+ * carry identifiers only, never message content.
+ *
+ * This is not the audit trail: an event is a notification after the fact, with no actor, and a
+ * listener's failure never turns the emitter's finished action into an error (it is caught and
+ * reported to `onListenerError`). The audit record is written, awaited, at each action's durable
+ * point (main/services/audit/).
  */
 export type DomainEvent =
   | { type: 'account.added'; accountId: string; at: number }
@@ -61,12 +66,23 @@ export interface DomainEventSource {
 export class DomainEventBus implements DomainEventSource {
   private readonly listeners = new Set<(event: DomainEvent) => void>();
 
+  /** Where a failing listener is reported (ids only); the emitter never sees it. */
+  constructor(private readonly onListenerError: (event: DomainEvent['type'], error: unknown) => void = () => undefined) {}
+
   subscribe(listener: (event: DomainEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   emit(event: DomainEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        const result = listener(event) as unknown;
+        // A listener that returns a promise (an async handler) fails later: caught the same way.
+        if (result instanceof Promise) result.catch((error: unknown) => this.onListenerError(event.type, error));
+      } catch (error) {
+        this.onListenerError(event.type, error);
+      }
+    }
   }
 }

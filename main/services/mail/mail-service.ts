@@ -6,17 +6,7 @@
  */
 import type { ImapFlow } from 'imapflow';
 import type { SearchQuery } from '../../../shared/search-schema.js';
-import type {
-  AccountInput,
-  AccountSummary,
-  MailboxGroup,
-  MailboxRef,
-  MessagePage,
-  MessageRow,
-  MessageView,
-  SmtpServer,
-  SortOrder,
-} from '../../../shared/domain.js';
+import type { AccountSummary, MailboxGroup, MailboxRef, MessagePage, MessageRow, MessageView, SortOrder } from '../../../shared/domain.js';
 import { ServiceError } from '../../../shared/result.js';
 import type { DomainEventBus } from '../events/domain-events.js';
 import type { MailEventHub } from '../events/mail-events.js';

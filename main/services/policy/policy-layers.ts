@@ -103,6 +103,14 @@ export const TIGHTENING_RULES = {
   'teamWork.firstResponseWorkingDays': managedOnly,
   // Showing less of a message on the desktop is stricter.
   'teamWork.notificationDetails': { kind: 'order', order: ['sender-and-subject', 'sender', 'none'] },
+  // The audit trail is the organisation's: keys and destinations are IT's; a person may only sign more often.
+  'audit.pseudonymKey': managedOnly,
+  'audit.checkpointEvery': { kind: 'at-most' },
+  'audit.checkpointMinutes': { kind: 'at-most' },
+  'audit.retentionDays': managedOnly,
+  'audit.syslog.host': managedOnly,
+  'audit.syslog.port': managedOnly,
+  'audit.syslog.caPem': managedOnly,
 } as const satisfies Record<PolicyLeafPath, TighteningRule>;
 
 function ruleFor(path: string): TighteningRule {

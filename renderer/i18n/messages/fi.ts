@@ -296,6 +296,7 @@ export const fi = {
   'error.TEAM_STATE_UNSUPPORTED':
     'Palvelin ei pysty säilyttämään tiimin käsittelytietoja (ei ehdollista tallennusta eikä tiimin tilakansiota, johon voisit lisätä).',
   'error.TEAM_ITEM_TAKEN': 'Toinen tiimin jäsen käsittelee viestiä tai on jo vastannut siihen.',
+  'error.AUDIT_UNAVAILABLE': 'Lokiin ei voitu kirjata tätä, joten viestiä ei näytetä. Avaa avainnippu tai vapauta levytilaa ja yritä uudelleen.',
   'teamKeys.none': 'Sinulla ei ole tiimipostilaatikoita.',
   'teamKeys.listLabel': 'Tiimipostilaatikot',
   'teamKeys.badge.lead': 'Tiimin vastaava',
@@ -706,6 +707,32 @@ export const fi = {
   'error.CLOCK_SKEW': 'Tämän tietokoneen kello on liian paljon väärässä kirjautumista varten. Korjaa päivämäärä ja aika ja yritä uudelleen.',
   'error.SMTP_AUTH_DISABLED':
     'Postipalvelu ei salli lähettämistä tällä kirjautumisella (SMTP AUTH on poistettu käytöstä organisaatiossasi). Pyydä IT-tukea sallimaan tunnistautunut SMTP postilaatikollesi.',
+  // Audit trail (issue 13).
+  'header.audit': 'Lokitiedot',
+  'audit.title': 'Lokitiedot',
+  'audit.tab.lookup': 'Asiakkaan tiedot',
+  'audit.tab.own': 'Omat toimet',
+  'audit.tab.verify': 'Eheys',
+  'audit.term': 'Henkilötunnus tai sähköpostiosoite',
+  'audit.termHint': 'Näytetään jokainen kirjattu käsittely aikavälillä. Haku kirjataan.',
+  'audit.from': 'Alkaen',
+  'audit.to': 'Päättyen',
+  'audit.search': 'Hae',
+  'audit.count': '{count, plural, one {# kirjaus} other {# kirjausta}}',
+  'audit.none': 'Aikavälillä ei ole kirjauksia.',
+  'audit.older': '{count, plural, one {# kirjaus on} other {# kirjausta on}} yli kaksi vuotta vanhoja: ne luovutetaan vain erityisestä syystä.',
+  'audit.localKey': 'Organisaation avainta ei ole asetettu: tunnisteet on suojattu tämän työaseman omalla avaimella, joten haku kattaa vain tämän työaseman.',
+  'audit.col.time': 'Aika',
+  'audit.col.person': 'Käsittelijä',
+  'audit.col.action': 'Toiminto',
+  'audit.col.mailbox': 'Postilaatikko',
+  'audit.col.outcome': 'Tulos',
+  'audit.exportCsv': 'Vie CSV',
+  'audit.exportPdf': 'Vie PDF',
+  'audit.verify': 'Tarkista loki',
+  'audit.verifyOk': 'Loki on eheä ({count} kirjausta).',
+  'audit.verifyProblems': 'Lokia on muutettu:',
+  'audit.close': 'Sulje',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;

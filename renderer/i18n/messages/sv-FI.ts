@@ -299,6 +299,8 @@ export const svFI: Record<MessageKey, string> = {
   'error.TEAM_STATE_UNSUPPORTED':
     'Servern kan inte spara teamets hanteringsuppgifter (ingen villkorlig lagring och ingen tillståndsmapp för teamet som du kan lägga till i).',
   'error.TEAM_ITEM_TAKEN': 'En annan medlem i teamet hanterar meddelandet eller har redan svarat på det.',
+  'error.AUDIT_UNAVAILABLE':
+    'Granskningsloggen kunde inte registrera detta, så meddelandet visas inte. Lås upp nyckelringen eller frigör diskutrymme och försök igen.',
   'teamKeys.none': 'Du har inga teampostlådor.',
   'teamKeys.listLabel': 'Teampostlådor',
   'teamKeys.badge.lead': 'Teamansvarig',
@@ -706,4 +708,31 @@ export const svFI: Record<MessageKey, string> = {
   'error.CLOCK_SKEW': 'Datorns klocka går för mycket fel för inloggning. Rätta datum och tid och försök igen.',
   'error.SMTP_AUTH_DISABLED':
     'E-posttjänsten tillåter inte att skicka med den här inloggningen (SMTP AUTH är avstängt i din organisation). Be IT tillåta autentiserad SMTP för din postlåda.',
+  // Audit trail (issue 13).
+  'header.audit': 'Loggdata',
+  'audit.title': 'Loggdata',
+  'audit.tab.lookup': 'Klientens uppgifter',
+  'audit.tab.own': 'Egna åtgärder',
+  'audit.tab.verify': 'Integritet',
+  'audit.term': 'Personbeteckning eller e-postadress',
+  'audit.termHint': 'Varje registrerad behandling under perioden visas. Sökningen registreras.',
+  'audit.from': 'Från',
+  'audit.to': 'Till',
+  'audit.search': 'Sök',
+  'audit.count': '{count, plural, one {# post} other {# poster}}',
+  'audit.none': 'Inga poster under perioden.',
+  'audit.older': '{count, plural, one {# post är} other {# poster är}} äldre än två år: de lämnas ut endast av särskilt skäl.',
+  'audit.localKey':
+    'Organisationens nyckel är inte inställd: identifierarna skyddas med arbetsstationens egen nyckel, så sökningen omfattar bara denna arbetsstation.',
+  'audit.col.time': 'Tid',
+  'audit.col.person': 'Behandlare',
+  'audit.col.action': 'Åtgärd',
+  'audit.col.mailbox': 'Postlåda',
+  'audit.col.outcome': 'Resultat',
+  'audit.exportCsv': 'Exportera CSV',
+  'audit.exportPdf': 'Exportera PDF',
+  'audit.verify': 'Kontrollera loggen',
+  'audit.verifyOk': 'Loggen är hel ({count} poster).',
+  'audit.verifyProblems': 'Loggen har ändrats:',
+  'audit.close': 'Stäng',
 };

@@ -63,7 +63,8 @@ function candidates(path: string, schema: AnySchema, current: unknown): unknown[
     return [minValue, maxValue, (current as number) - 1, (current as number) + 1].filter((n) => n >= minValue && n <= maxValue);
   }
   if (type === 'union') return [false, 'https://keys.example.org', current];
-  if (type === 'string') return ['Toinen', 'x', '.x', 'X-Other', '[x]'];
+  // The last: a key (audit.pseudonymKey is base64 of 32 bytes or more).
+  if (type === 'string') return ['Toinen', 'x', '.x', 'X-Other', '[x]', Buffer.alloc(32, 7).toString('base64')];
   if (type === 'array') {
     const list = current as unknown[];
     if (path === 'vocabularies.add') return [[], [extraCategory]];
