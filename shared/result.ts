@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'INTERNAL',
   /** A team-key grant failed a check (not signed by the lead it names, another team, lead not confirmed). */
   'TEAM_GRANT_REFUSED',
+  /** The organisation set this (enforced, or a setting only it may set): the person cannot change it. */
+  'MANAGED_SETTING_LOCKED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

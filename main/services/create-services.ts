@@ -16,7 +16,8 @@ import { TeamKeyService } from './crypto/team-key-service.js';
 import { TeamKeyStore } from './crypto/team-key-store.js';
 import { CorrespondentKeyring } from './crypto/correspondent-keyring.js';
 import { KeyLookupService } from './crypto/key-lookup.js';
-import { managedPolicyLocation } from './policy/managed-policy-location.js';
+import { ManagedConfigService } from './managed-config/managed-config-service.js';
+import { platformManagedConfigSource } from './managed-config/platform-source.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
@@ -32,12 +33,8 @@ import { SettingsStore } from './settings/settings-store.js';
 export interface CreatedServices extends Services {
   /** The mail service itself, for in-process tests and the benchmark (hosts use the dispatcher). */
   mail: MailService;
-}
-
-/** The platform's managed policy file, from the operating system (never the environment). */
-function locatedPolicy(): string | { problem: string } {
-  const located = managedPolicyLocation();
-  return located.path ?? { problem: located.problem };
+  /** IT's configuration as the running app applies it (consumers subscribe; the Electron layer reads idle lock and updates here). */
+  managedConfig: ManagedConfigService;
 }
 
 export async function createServices(options: ServicesOptions): Promise<CreatedServices> {
@@ -49,11 +46,20 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   await vault.check();
   const mailEvents = new MailEventHub();
   const domainEvents = new DomainEventBus();
-  const policy = new PolicyService({
-    managedPolicyPath: options.managedPolicyPath === undefined ? locatedPolicy() : options.managedPolicyPath,
-    requireProtectedFile: options.requireProtectedPolicyFile ?? true,
+  // IT's configuration from the operating system's place for it (never the environment), followed while the app runs.
+  const managedConfig = new ManagedConfigService({
+    source:
+      options.managedConfigSource !== undefined ? options.managedConfigSource : options.managedPolicyPath === undefined ? platformManagedConfigSource() : null,
     settings,
+    logger: logger.child('managed-config'),
+    pollMs: options.managedConfigPollMs,
   });
+  managedConfig.watch();
+  const policy = new PolicyService(
+    options.managedPolicyPath === undefined
+      ? { managedConfig, settings }
+      : { managedPolicyPath: options.managedPolicyPath, requireProtectedFile: options.requireProtectedPolicyFile ?? true, settings },
+  );
   const keys = new KeyService(secrets, domainEvents, {
     unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes,
     // No effective policy (an invalid managed file): the stricter reading.
@@ -128,7 +134,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     mailEvents,
     domainEvents,
     mail,
+    managedConfig,
     close: async () => {
+      managedConfig.close();
       send.close();
       await mail.close();
     },
