@@ -283,6 +283,8 @@ export const mailEventSchema = z.discriminatedUnion('type', [
     accountId: z.string(),
     state: z.enum(['connected', 'reconnecting', 'offline']),
   }),
+  /** IT's managed configuration (or the person's own value of one of its settings) changed: read it again. */
+  z.object({ type: z.literal('managed-config-changed') }),
 ]);
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

@@ -8,7 +8,7 @@ import { createServiceHandlers } from './api/service-handlers.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, withLevel, type LogLevel } from './logging/logger.js';
 import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { IdentityKeyring } from './crypto/identity-keys.js';
 import { KeyService } from './crypto/key-service.js';
@@ -38,7 +38,9 @@ export interface CreatedServices extends Services {
 }
 
 export async function createServices(options: ServicesOptions): Promise<CreatedServices> {
-  const logger = options.logger ?? createLogger('sinetti');
+  // The services' log follows IT's `logging.level` (set once the configuration is read, below).
+  let logLevel: () => LogLevel = () => 'info';
+  const logger = withLevel(options.logger ?? createLogger('sinetti'), () => logLevel());
   const settings = new SettingsStore(options.settingsBackend);
   const secrets = new SecretStore(options.keychain, options.dataDir);
   // Up front: a locked keychain is reported now (app:info:get), and the app still starts.
@@ -55,13 +57,17 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     pollMs: options.managedConfigPollMs,
   });
   managedConfig.watch();
+  logLevel = () => managedConfig.get('logging.level');
+  // The renderer reads the configuration again on this event (values, "set by your organisation").
+  managedConfig.subscribe(() => mailEvents.emit({ type: 'managed-config-changed' }));
   const policy = new PolicyService(
     options.managedPolicyPath === undefined
       ? { managedConfig, settings }
       : { managedPolicyPath: options.managedPolicyPath, requireProtectedFile: options.requireProtectedPolicyFile ?? true, settings },
   );
   const keys = new KeyService(secrets, domainEvents, {
-    unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes,
+    // Asked at each unlock (it was read once at start): IT's change applies to the next unlock.
+    unlockMinutes: options.keyUnlockMinutes ?? (() => policy.state().effective?.policy.crypto.unlockMinutes ?? 30),
     // No effective policy (an invalid managed file): the stricter reading.
     passphraseRequired: () => policy.state().effective?.policy.crypto.passphraseRequired ?? true,
   });
@@ -119,6 +125,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     send,
     teamKeys,
     policy,
+    managedConfig,
     host: options.host,
     version: options.version,
     settings,

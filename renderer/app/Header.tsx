@@ -13,6 +13,8 @@ import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
+import { SetByOrganisation } from '../managed/SetByOrganisation.js';
+import { useManagedConfig, useManagedSetting } from '../managed/use-managed-config.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import type { ConnectionState } from './use-connection-state.js';
 
@@ -47,6 +49,9 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
+  const managed = useManagedConfig();
+  const localeSetting = useManagedSetting(managed, 'ui.locale');
+  const addAccountsOff = useManagedSetting(managed, 'features.addAccounts')?.value === false;
   return (
     <header className={styles.root}>
       <div className={styles.brand}>
@@ -54,11 +59,17 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
         <h1 className={styles.title}>{t('app.name')}</h1>
       </div>
       <ConnectionIndicator state={connection} />
-      <Field label={t('header.language')} orientation="horizontal" className={styles.language}>
+      <Field
+        label={t('header.language')}
+        orientation="horizontal"
+        className={styles.language}
+        hint={localeSetting?.locked ? <SetByOrganisation testId="language-set-by-organisation" /> : undefined}
+      >
         <Select
           data-testid="language-select"
           size="small"
           value={locale}
+          disabled={localeSetting?.locked ?? false}
           onChange={(_event, data) => {
             if (!isLocale(data.value)) return;
             void setLocale(data.value).then((error) => {
@@ -88,7 +99,14 @@ export function Header({ connection, onAddAccount, onOpenKeys, onOpenPolicy, onC
       <Button data-testid="open-keys" icon={<KeyMultipleRegular />} onClick={onOpenKeys}>
         {t('header.keys')}
       </Button>
-      <Button data-testid="add-account" appearance="primary" icon={<PersonAddRegular />} onClick={onAddAccount}>
+      <Button
+        data-testid="add-account"
+        appearance="primary"
+        icon={<PersonAddRegular />}
+        onClick={onAddAccount}
+        disabled={addAccountsOff}
+        title={addAccountsOff ? t('managed.addAccountsOff') : undefined}
+      >
         {t('header.addAccount')}
       </Button>
     </header>

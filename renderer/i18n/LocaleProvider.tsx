@@ -18,11 +18,18 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    void api['settings:ui:get']({}).then((result) => {
-      if (!cancelled && result.ok) setLocaleState(result.value.locale);
+    const load = () =>
+      api['settings:ui:get']({}).then((result) => {
+        if (!cancelled && result.ok) setLocaleState(result.value.locale);
+      });
+    void load();
+    // IT may enforce a language (or let go of it) while the app runs.
+    const unsubscribe = api.onMailEvent((event) => {
+      if (event.type === 'managed-config-changed') void load();
     });
     return () => {
       cancelled = true;
+      unsubscribe();
     };
   }, [api]);
 

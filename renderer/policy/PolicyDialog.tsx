@@ -80,7 +80,11 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     void load('policy:state:get');
-  }, [load]);
+    // IT's policy may change while the dialog is open: show what is in force now.
+    return api.onMailEvent((event) => {
+      if (event.type === 'managed-config-changed') void load('policy:state:get');
+    });
+  }, [api, load]);
 
   const tighten = async (kind: 'sensitive' | 'notSensitive', cls: (typeof CLASSES)[number], action: Action) => {
     if (!state) return;
