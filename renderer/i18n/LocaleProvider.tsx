@@ -4,6 +4,7 @@ import type { Locale } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { catalogs, DEFAULT_LOCALE } from './catalogs.js';
+import { onManagedConfigChange } from '../managed/use-managed-config.js';
 
 interface LocaleState {
   locale: Locale;
@@ -24,8 +25,8 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
       });
     void load();
     // IT may enforce a language (or let go of it) while the app runs.
-    const unsubscribe = api.onMailEvent((event) => {
-      if (event.type === 'managed-config-changed') void load();
+    const unsubscribe = onManagedConfigChange(api, () => {
+      void load();
     });
     return () => {
       cancelled = true;

@@ -27,6 +27,7 @@ import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
+import { onManagedConfigChange } from '../managed/use-managed-config.js';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '52rem', width: '100%' },
@@ -81,9 +82,7 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
   useEffect(() => {
     void load('policy:state:get');
     // IT's policy may change while the dialog is open: show what is in force now.
-    return api.onMailEvent((event) => {
-      if (event.type === 'managed-config-changed') void load('policy:state:get');
-    });
+    return onManagedConfigChange(api, () => void load('policy:state:get'));
   }, [api, load]);
 
   const tighten = async (kind: 'sensitive' | 'notSensitive', cls: (typeof CLASSES)[number], action: Action) => {
