@@ -33,6 +33,8 @@ export const REQUEST_CHANNELS = [
   'policy:state:get',
   'policy:reload',
   'policy:preferences:set',
+  'config:managed:get',
+  'config:personal:set',
   'send:identities:list',
   'send:evaluate',
   'send:submit',

@@ -24,6 +24,7 @@ import {
   keySummarySchema,
 } from './domain.js';
 import { policyLayerSchema, policyStateSchema } from './policy-schema.js';
+import { managedConfigViewSchema } from './managed-config-schema.js';
 import { approvalSchema, decisionSchema, outboxItemSchema, sendIdentitySchema } from './send-schema.js';
 import { composeContextSchema, composeSettingsSchema, correspondentSchema } from './send-schema.js';
 import { draftIdSchema, draftListSchema, draftSaveResultSchema } from './draft-schema.js';
@@ -177,6 +178,13 @@ export const contract = {
   'policy:reload': { request: empty, response: policyStateSchema },
   /** The person's own layer; only values stricter than the rest take effect. */
   'policy:preferences:set': { request: z.object({ layer: policyLayerSchema }).strict(), response: policyStateSchema },
+  /** IT's managed configuration as it applies: every setting's value, who set it, and whether the person may change it. */
+  'config:managed:get': { request: empty, response: managedConfigViewSchema },
+  /** The person's own value for a setting that allows one (null: back to the organisation's default); MANAGED_SETTING_LOCKED where IT enforces. */
+  'config:personal:set': {
+    request: z.object({ key: z.string().min(1).max(200), value: z.unknown() }).strict(),
+    response: managedConfigViewSchema,
+  },
   /** The addresses the person can send as. */
   'send:identities:list': { request: empty, response: z.array(sendIdentitySchema) },
   /** The decision for the message as it stands (the composer's hints) and the approval token for it. */

@@ -298,6 +298,8 @@ export const mailEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session-lock'), locked: z.boolean() }),
   /** Someone changed the handling state of a team's messages (claims, statuses): re-read it. */
   z.object({ type: z.literal('team-changed'), accountId: z.string(), team: z.string() }),
+  /** IT's managed configuration (or the person's own value of one of its settings) changed: read it again. */
+  z.object({ type: z.literal('managed-config-changed') }),
 ]);
 export type MailEvent = z.infer<typeof mailEventSchema>;
 

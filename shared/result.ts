@@ -63,6 +63,8 @@ export const ERROR_CODES = [
   'SMTP_AUTH_DISABLED',
   /** The audit trail could not record the action, so it was not done (an opened message is not shown). */
   'AUDIT_UNAVAILABLE',
+  /** The organisation set this (enforced, or a setting only it may set): the person cannot change it. */
+  'MANAGED_SETTING_LOCKED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);

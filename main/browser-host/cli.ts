@@ -11,11 +11,14 @@
  *   SINETTI_PROVISION_FILE  JSON account to add at start-up through the normal add-account path (demo)
  *   SINETTI_MANAGED_POLICY  a managed policy file instead of the platform's (tests and demos only: the
  *                           desktop app reads only the machine-wide file IT installs)
+ *   SINETTI_MANAGED_CONFIG  a managed-configuration document (`{ "enforced": …, "defaults": … }`) instead of
+ *                           the platform's, watched like it (tests and demos only; not protection-checked)
  *   SINETTI_KEY_LOOKUP_TEST_FILE  tests only: JSON `{ "hosts": { "<name>": "127.0.0.1:<port>" }, "caPem": "…" }`
  *                           sends key lookups (WKD, keyserver) for those names to local servers, whose CA
  *                           is trusted in addition; certificates are still verified for the names
  */
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { fileSource } from '../services/managed-config/file-source.js';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +49,9 @@ async function main(): Promise<void> {
     settingsBackend: new ConfSettingsBackend(dataDir),
     keychain: new KeytarKeychain(),
     extraCaPem,
+    ...(process.env.SINETTI_MANAGED_CONFIG
+      ? { managedConfigSource: fileSource({ path: resolve(process.env.SINETTI_MANAGED_CONFIG), protection: null }), managedConfigPollMs: 2_000 }
+      : {}),
     ...(process.env.SINETTI_MANAGED_POLICY ? { managedPolicyPath: resolve(process.env.SINETTI_MANAGED_POLICY), requireProtectedPolicyFile: false } : {}),
     ...(lookupTest ? { keyLookupConnectTo: (name: string) => mappedHost(lookupTest.hosts, name) } : {}),
     logger: log,

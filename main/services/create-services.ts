@@ -11,7 +11,7 @@ import type { AuditService } from './audit/audit-service.js';
 import { AttachmentUploads } from './attachments/attachment-uploads.js';
 import { DomainEventBus } from './events/domain-events.js';
 import { MailEventHub } from './events/mail-events.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, withLevel, type LogLevel } from './logging/logger.js';
 import { CompositeKeyProvider } from './crypto/key-provider.js';
 import { IdentityKeyring } from './crypto/identity-keys.js';
 import { KeyService } from './crypto/key-service.js';
@@ -19,7 +19,8 @@ import { TeamKeyService } from './crypto/team-key-service.js';
 import { TeamKeyStore } from './crypto/team-key-store.js';
 import { CorrespondentKeyring } from './crypto/correspondent-keyring.js';
 import { KeyLookupService } from './crypto/key-lookup.js';
-import { managedPolicyLocation } from './policy/managed-policy-location.js';
+import { ManagedConfigService } from './managed-config/managed-config-service.js';
+import { platformManagedConfigSource } from './managed-config/platform-source.js';
 import { PolicyService } from './policy/policy-service.js';
 import { SendService } from './send/send-service.js';
 import { DraftService } from './drafts/draft-service.js';
@@ -54,16 +55,14 @@ export interface CreatedServices extends Services {
   indexer: EncryptedIndexer;
   /** The audit record API (audit.record(...)) for services built beside these, and for tests. */
   audit: AuditService;
-}
-
-/** The platform's managed policy file, from the operating system (never the environment). */
-function locatedPolicy(): string | { problem: string } {
-  const located = managedPolicyLocation();
-  return located.path ?? { problem: located.problem };
+  /** IT's configuration as the running app applies it (consumers subscribe; the Electron layer reads idle lock and updates here). */
+  managedConfig: ManagedConfigService;
 }
 
 export async function createServices(options: ServicesOptions): Promise<CreatedServices> {
-  const logger = options.logger ?? createLogger('sinetti');
+  // The services' log follows IT's `logging.level` (set once the configuration is read, below).
+  let logLevel: () => LogLevel = () => 'info';
+  const logger = withLevel(options.logger ?? createLogger('sinetti'), () => logLevel());
   const settings = new SettingsStore(options.settingsBackend);
   const secrets = new SecretStore(options.keychain, options.dataDir);
   // Up front: a locked keychain is reported now (app:info:get), and the app still starts.
@@ -74,13 +73,26 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
   const domainEvents = new DomainEventBus((type, error) =>
     eventLog.error('event listener failed', { type, error: error instanceof Error ? error.name : typeof error }),
   );
-  const policy = new PolicyService({
-    managedPolicyPath: options.managedPolicyPath === undefined ? locatedPolicy() : options.managedPolicyPath,
-    requireProtectedFile: options.requireProtectedPolicyFile ?? true,
+  // IT's configuration from the operating system's place for it (never the environment), followed while the app runs.
+  const managedConfig = new ManagedConfigService({
+    source:
+      options.managedConfigSource !== undefined ? options.managedConfigSource : options.managedPolicyPath === undefined ? platformManagedConfigSource() : null,
     settings,
+    logger: logger.child('managed-config'),
+    pollMs: options.managedConfigPollMs,
   });
+  managedConfig.watch();
+  logLevel = () => managedConfig.get('logging.level');
+  // The renderer reads the configuration again on this event (values, "set by your organisation").
+  managedConfig.subscribe(() => mailEvents.emit({ type: 'managed-config-changed' }));
+  const policy = new PolicyService(
+    options.managedPolicyPath === undefined
+      ? { managedConfig, settings }
+      : { managedPolicyPath: options.managedPolicyPath, requireProtectedFile: options.requireProtectedPolicyFile ?? true, settings },
+  );
   const keys = new KeyService(secrets, domainEvents, {
-    unlockMinutes: options.keyUnlockMinutes ?? policy.state().effective?.policy.crypto.unlockMinutes,
+    // Asked at each unlock (it was read once at start): IT's change applies to the next unlock.
+    unlockMinutes: options.keyUnlockMinutes ?? (() => policy.state().effective?.policy.crypto.unlockMinutes ?? 30),
     // No effective policy (an invalid managed file): the stricter reading.
     passphraseRequired: () => policy.state().effective?.policy.crypto.passphraseRequired ?? true,
   });
@@ -232,6 +244,7 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     teamKeys,
     teamWork,
     policy,
+    managedConfig,
     host: options.host,
     version: options.version,
     settings,
@@ -253,7 +266,9 @@ export async function createServices(options: ServicesOptions): Promise<CreatedS
     searchIndex,
     indexer,
     audit: audit.service,
+    managedConfig,
     close: async () => {
+      managedConfig.close();
       sessionLock.close();
       stopIndexing();
       stopKeyWatch();

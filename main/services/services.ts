@@ -9,6 +9,7 @@ import type { KeychainBackend } from './secrets/keychain.js';
 import type { SettingsBackend } from './settings/settings-backend.js';
 import type { Logger } from './logging/logger.js';
 import type { TeamWorkActions, TeamWorkSource } from './team-work/team-work-source.js';
+import type { ManagedConfigSource } from './managed-config/managed-config-source.js';
 
 export interface ServicesOptions {
   host: 'electron' | 'browser';
@@ -33,9 +34,16 @@ export interface ServicesOptions {
   /** How long a passphrase unlock lasts, in minutes; by default the effective policy's `crypto.unlockMinutes`. */
   keyUnlockMinutes?: number;
   /**
-   * The machine-wide managed policy file. Default: the platform's location from the operating
-   * system (managedPolicyLocation());
-   * null: none (the built-in default and preferences only).
+   * Where IT's managed configuration is read. Default: the platform's source from the operating
+   * system (registry, macOS profile, /etc/sinetti; platformManagedConfigSource()), unless
+   * managedPolicyPath is given; null: none.
+   */
+  managedConfigSource?: ManagedConfigSource | null;
+  /** How often the managed configuration is read again besides watching its files (default 15 s). */
+  managedConfigPollMs?: number;
+  /**
+   * Development and tests only: a secure-send policy file as IT's policy layer instead of the
+   * managed configuration's `policy` section; null: no managed policy.
    */
   managedPolicyPath?: string | null;
   /** Refuse a managed policy file that ordinary users could edit (default true). */

@@ -15,6 +15,8 @@ import type { AppError } from '../../shared/result.js';
 import { isLocale } from '../i18n/catalogs.js';
 import { useLocale } from '../i18n/LocaleProvider.js';
 import { useT } from '../i18n/use-t.js';
+import { SetByOrganisation } from '../managed/SetByOrganisation.js';
+import { useManagedConfig, useManagedSetting } from '../managed/use-managed-config.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import type { ConnectionState } from './use-connection-state.js';
 
@@ -63,6 +65,9 @@ export function Header({
   const t = useT();
   const styles = useStyles();
   const { locale, setLocale } = useLocale();
+  const managed = useManagedConfig();
+  const localeSetting = useManagedSetting(managed, 'ui.locale');
+  const addAccountsOff = useManagedSetting(managed, 'features.addAccounts')?.value === false;
   return (
     <header className={styles.root}>
       <div className={styles.brand}>
@@ -70,11 +75,17 @@ export function Header({
         <h1 className={styles.title}>{t('app.name')}</h1>
       </div>
       <ConnectionIndicator state={connection} />
-      <Field label={t('header.language')} orientation="horizontal" className={styles.language}>
+      <Field
+        label={t('header.language')}
+        orientation="horizontal"
+        className={styles.language}
+        hint={localeSetting?.locked ? <SetByOrganisation testId="language-set-by-organisation" /> : undefined}
+      >
         <Select
           data-testid="language-select"
           size="small"
           value={locale}
+          disabled={localeSetting?.locked ?? false}
           onChange={(_event, data) => {
             if (!isLocale(data.value)) return;
             void setLocale(data.value).then((error) => {
@@ -114,7 +125,14 @@ export function Header({
           {t('header.accounts')}
         </Button>
       ) : null}
-      <Button data-testid="add-account" appearance="primary" icon={<PersonAddRegular />} onClick={onAddAccount}>
+      <Button
+        data-testid="add-account"
+        appearance="primary"
+        icon={<PersonAddRegular />}
+        onClick={onAddAccount}
+        disabled={addAccountsOff}
+        title={addAccountsOff ? t('managed.addAccountsOff') : undefined}
+      >
         {t('header.addAccount')}
       </Button>
     </header>

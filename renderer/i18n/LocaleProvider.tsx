@@ -4,6 +4,7 @@ import type { Locale } from '../../shared/domain.js';
 import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { catalogs, DEFAULT_LOCALE } from './catalogs.js';
+import { onManagedConfigChange } from '../managed/use-managed-config.js';
 
 interface LocaleState {
   locale: Locale;
@@ -18,11 +19,18 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let cancelled = false;
-    void api['settings:ui:get']({}).then((result) => {
-      if (!cancelled && result.ok) setLocaleState(result.value.locale);
+    const load = () =>
+      api['settings:ui:get']({}).then((result) => {
+        if (!cancelled && result.ok) setLocaleState(result.value.locale);
+      });
+    void load();
+    // IT may enforce a language (or let go of it) while the app runs.
+    const unsubscribe = onManagedConfigChange(api, () => {
+      void load();
     });
     return () => {
       cancelled = true;
+      unsubscribe();
     };
   }, [api]);
 

@@ -27,6 +27,7 @@ import type { AppError } from '../../shared/result.js';
 import { useApi } from '../api/api-context.js';
 import { Bar, ErrorBar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
+import { onManagedConfigChange } from '../managed/use-managed-config.js';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '52rem', width: '100%' },
@@ -80,7 +81,9 @@ export function PolicyDialog({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     void load('policy:state:get');
-  }, [load]);
+    // IT's policy may change while the dialog is open: show what is in force now.
+    return onManagedConfigChange(api, () => void load('policy:state:get'));
+  }, [api, load]);
 
   const tighten = async (kind: 'sensitive' | 'notSensitive', cls: (typeof CLASSES)[number], action: Action) => {
     if (!state) return;

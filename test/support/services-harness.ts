@@ -9,6 +9,7 @@ import type { Result } from '../../shared/result.js';
 import { createServices, type CreatedServices } from '../../main/services/create-services.js';
 import { createLogger } from '../../main/services/logging/logger.js';
 import type { KeychainBackend } from '../../main/services/secrets/keychain.js';
+import type { ManagedConfigSource } from '../../main/services/managed-config/managed-config-source.js';
 import { MemoryKeychain } from '../../main/services/secrets/memory-keychain.js';
 import { ConfSettingsBackend } from '../../main/services/settings/conf-settings-backend.js';
 import type { TeamWorkActions, TeamWorkSource } from '../../main/services/team-work/team-work-source.js';
@@ -32,6 +33,9 @@ export async function createTestServices(
     headerWindowSize?: number;
     bulkHeaderSync?: boolean;
     managedPolicyPath?: string;
+    /** IT's managed configuration (tests pass a source of their own; default none). */
+    managedConfigSource?: ManagedConfigSource;
+    logSink?: (line: string) => void;
     keyLookupConnectTo?: (hostname: string) => { host: string; port: number } | null;
     teamWorkSource?: TeamWorkSource & TeamWorkActions;
   } = {},
@@ -48,10 +52,12 @@ export async function createTestServices(
     headerWindowSize: options.headerWindowSize,
     bulkHeaderSync: options.bulkHeaderSync,
     // Tests never read the machine's own /etc/sinetti/policy.json: only the file they give.
-    managedPolicyPath: options.managedPolicyPath ?? null,
+    // (With a managed configuration of the test's own, its `policy` section is IT's policy instead.)
+    ...(options.managedConfigSource ? {} : { managedPolicyPath: options.managedPolicyPath ?? null }),
     // A test's own file lives in a temporary directory anyone may write to (like the demo's override).
     requireProtectedPolicyFile: false,
-    logger: createLogger('it', { sink: () => undefined }),
+    logger: createLogger('it', { sink: options.logSink ?? (() => undefined) }),
+    ...(options.managedConfigSource ? { managedConfigSource: options.managedConfigSource } : {}),
     ...(options.keyLookupConnectTo ? { keyLookupConnectTo: options.keyLookupConnectTo } : {}),
     ...(options.teamWorkSource ? { teamWorkSource: options.teamWorkSource } : {}),
   });

@@ -7,6 +7,7 @@ import type { TeamKeyService } from '../crypto/team-key-service.js';
 import type { CorrespondentKeyring } from '../crypto/correspondent-keyring.js';
 import type { KeyLookupService } from '../crypto/key-lookup.js';
 import type { PolicyService } from '../policy/policy-service.js';
+import type { ManagedConfigService } from '../managed-config/managed-config-service.js';
 import type { SendService } from '../send/send-service.js';
 import type { DraftService } from '../drafts/draft-service.js';
 import type { MailService } from '../mail/mail-service.js';
@@ -29,6 +30,7 @@ export interface HandlerDeps {
   accounts: AccountService;
   keys: KeyService;
   policy: PolicyService;
+  managedConfig: ManagedConfigService;
   send: SendService;
   teamKeys: TeamKeyService;
   teamWork: TeamWorkService;
@@ -62,11 +64,22 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     });
   return {
     'app:info:get': async () => ({ version: deps.version, host: deps.host, vaultProblem: (await deps.vault?.current()) ?? null }),
-    'settings:ui:get': async () => settings.get().ui,
-    'settings:locale:set': async ({ locale }) => settings.setLocale(locale).ui,
+    // The language IT enforces wins over the person's; the person cannot change an enforced one.
+    'settings:ui:get': async () => ({
+      ...settings.get().ui,
+      ...(deps.managedConfig.isEnforced('ui.locale') ? { locale: deps.managedConfig.get('ui.locale') } : {}),
+    }),
+    'settings:locale:set': async ({ locale }) => {
+      if (deps.managedConfig.isEnforced('ui.locale')) throw new ServiceError('MANAGED_SETTING_LOCKED', 'ui.locale is set by your organisation');
+      return settings.setLocale(locale).ui;
+    },
     'accounts:list': async () => deps.accounts.list(),
     'accounts:connection:test': async (input) => deps.accounts.testConnection(input),
-    'accounts:add': async (input) => deps.accounts.add(input),
+    'accounts:add': async (input) => {
+      if (!deps.managedConfig.get('features.addAccounts'))
+        throw new ServiceError('MANAGED_SETTING_LOCKED', 'features.addAccounts is off: your organisation does not allow adding accounts');
+      return deps.accounts.add(input);
+    },
     'accounts:remove': async ({ accountId }) => {
       await deps.accounts.remove(accountId);
       return {};
@@ -111,6 +124,8 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'crypto:keys:revoke': async ({ fingerprint, reason, description }) => keys.revoke(fingerprint, reason, description),
     'crypto:keys:revocation:export': async ({ fingerprint }) => ({ armored: await keys.exportRevocationCertificate(fingerprint) }),
     'crypto:keys:revocation:apply': async ({ fingerprint, certificate }) => keys.applyRevocationCertificate(fingerprint, certificate),
+    'config:managed:get': async () => deps.managedConfig.view(),
+    'config:personal:set': async ({ key, value }) => deps.managedConfig.setPersonal(key, value ?? null),
     'policy:state:get': async () => policy.state(),
     'policy:reload': async () => policy.reload(),
     'policy:preferences:set': async ({ layer }) => policy.setPreferences(layer),

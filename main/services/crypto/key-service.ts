@@ -37,8 +37,8 @@ export interface KeySummary {
 export type RevocationReason = 'compromised' | 'superseded' | 'retired';
 
 export interface KeyServiceOptions {
-  /** How long a passphrase unlock lasts (managed policy sets it; default 30 minutes). */
-  unlockMinutes?: number;
+  /** How long a passphrase unlock lasts (managed policy sets it; default 30 minutes); a function is asked at each unlock, so IT's change applies while running. */
+  unlockMinutes?: number | (() => number);
   /** How early to warn that the person's own key expires (default 30 days). */
   expiryWarningDays?: number;
   /** The managed policy's `crypto.passphraseRequired`, read at each generate/import (IT may change it). */
@@ -58,7 +58,7 @@ export class KeyService implements KeySource {
    * when the unlock period ends, on lock() and when the process exits.
    */
   private readonly unlocked = new Map<string, { key: PrivateKey; until: number }>();
-  private readonly unlockMs: number;
+  private readonly unlockMs: () => number;
   private readonly warnMs: number;
   private readonly now: () => number;
   private readonly passphraseRequired: () => boolean;
@@ -68,7 +68,8 @@ export class KeyService implements KeySource {
     private readonly events?: DomainEventBus,
     options: KeyServiceOptions = {},
   ) {
-    this.unlockMs = (options.unlockMinutes ?? 30) * 60_000;
+    const minutes = options.unlockMinutes ?? 30;
+    this.unlockMs = () => (typeof minutes === 'function' ? minutes() : minutes) * 60_000;
     this.warnMs = (options.expiryWarningDays ?? 30) * 86_400_000;
     this.now = options.now ?? Date.now;
     this.passphraseRequired = options.passphraseRequired ?? (() => false);
@@ -134,7 +135,7 @@ export class KeyService implements KeySource {
       throw new ServiceError('WRONG_PASSPHRASE', 'The passphrase is wrong; the key stays locked.');
     }
     const id = key.getFingerprint().toUpperCase();
-    this.unlocked.set(id, { key: unlocked, until: this.now() + this.unlockMs });
+    this.unlocked.set(id, { key: unlocked, until: this.now() + this.unlockMs() });
     this.events?.emit({ type: 'openpgp.key.unlocked', fingerprint: id, at: this.now() });
     return this.summary(key);
   }

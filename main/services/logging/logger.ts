@@ -22,6 +22,7 @@ export function redact(fields: Record<string, unknown> | undefined): Record<stri
 }
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = Level;
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger(subsystem = 'sinetti', options: { level?: Level; sink?: (line: string) => void } = {}): Logger {
@@ -37,5 +38,21 @@ export function createLogger(subsystem = 'sinetti', options: { level?: Level; si
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
     child: (name) => createLogger(`${subsystem}.${name}`, options),
+  };
+}
+
+/**
+ * A logger that drops lines below a level asked at every line, so IT's `logging.level` applies
+ * while running. It can only hold back what the underlying logger writes (a debug line still
+ * needs an underlying logger at debug).
+ */
+export function withLevel(inner: Logger, level: () => Level): Logger {
+  const pass = (at: Level) => ORDER[at] >= (ORDER[level()] ?? ORDER.info);
+  return {
+    debug: (m, f) => (pass('debug') ? inner.debug(m, f) : undefined),
+    info: (m, f) => (pass('info') ? inner.info(m, f) : undefined),
+    warn: (m, f) => (pass('warn') ? inner.warn(m, f) : undefined),
+    error: (m, f) => (pass('error') ? inner.error(m, f) : undefined),
+    child: (name) => withLevel(inner.child(name), level),
   };
 }

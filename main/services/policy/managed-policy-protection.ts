@@ -106,6 +106,11 @@ const RIGHT_CODES: Record<string, number> = {
   FR: 0x120089,
   FW: 0x120116,
   FX: 0x1200a0,
+  // Registry keys (KEY_ALL_ACCESS, KEY_READ, KEY_WRITE, KEY_EXECUTE): the managed configuration's HKLM key.
+  KA: 0xf003f,
+  KR: 0x20019,
+  KW: 0x20006,
+  KX: 0x20019,
 };
 
 const GENERIC_ALL = 0x10000000;
@@ -114,10 +119,20 @@ const DELETE = 0x10000;
 const WRITE_DAC = 0x40000;
 const WRITE_OWNER = 0x80000;
 const CHANGES_ANY = GENERIC_ALL | GENERIC_WRITE | DELETE | WRITE_DAC | WRITE_OWNER;
-/** A file: write or append data, extended attributes, attributes, plus the above. */
+/** A file: write or append data, extended attributes, attributes, plus the above (for a registry key: set a value, create a subkey). */
 const CHANGES_FILE = CHANGES_ANY | 0x2 | 0x4 | 0x10 | 0x100;
 /** A folder: delete what is in it (FILE_DELETE_CHILD), plus the above. Adding files is allowed. */
 const CHANGES_FOLDER = CHANGES_ANY | 0x40;
+/** A registry key: set a value, create a subkey or a link (KEY_NOTIFY, 0x10, only reads). */
+const CHANGES_KEY = CHANGES_ANY | 0x2 | 0x4 | 0x20;
+const CHANGES: Record<AclObjectKind, number> = {
+  file: CHANGES_FILE,
+  folder: CHANGES_FOLDER,
+  'registry-key': CHANGES_KEY,
+  // Above the key: replacing the key needs rights on the key itself, which its own check covers.
+  'registry-parent': CHANGES_ANY,
+};
+export type AclObjectKind = 'file' | 'folder' | 'registry-key' | 'registry-parent';
 
 export interface SddlAce {
   type: string;
@@ -161,12 +176,12 @@ export function parseSddl(sddl: string): ParsedSddl | null {
 const nameOf = (sid: string) => TRUSTED_SIDS.get(sid) ?? SID_NAMES[sid] ?? sid;
 
 /** Why ordinary users could change this file or folder, or null when only administrators can. */
-export function windowsAclProblem(path: string, sddl: string, kind: 'file' | 'folder'): string | null {
+export function windowsAclProblem(path: string, sddl: string, kind: AclObjectKind): string | null {
   const parsed = parseSddl(sddl);
   if (!parsed) return `${path}: its access list could not be read`;
   if (!parsed.owner || !TRUSTED_SIDS.has(parsed.owner))
     return `${path} is owned by ${parsed.owner ? nameOf(parsed.owner) : 'an unknown account'}, not Administrators, SYSTEM or TrustedInstaller`;
-  const changes = kind === 'file' ? CHANGES_FILE : CHANGES_FOLDER;
+  const changes = CHANGES[kind];
   for (const ace of parsed.aces) {
     // Deny entries only take rights away; inherit-only entries apply to children, not to this object.
     if (ace.type !== 'A' && ace.type !== 'OA') continue;

@@ -34,6 +34,8 @@ export const settingsSchema = z
     policyPreferences: policyLayerSchema,
     /** Signatures per sending identity and language, and saved replies. */
     compose: composeSettingsSchema,
+    /** The person's own values for managed-configuration settings that allow one (shared/managed-config-schema.ts). Optional: no migration. */
+    personal: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;

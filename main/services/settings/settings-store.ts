@@ -46,6 +46,11 @@ export class SettingsStore {
     return this.update((s) => ({ ...s, policyPreferences: layer }));
   }
 
+  /** The person's own values for managed settings (validated by the managed-configuration service). */
+  setPersonal(personal: Record<string, unknown>): Settings {
+    return this.update((s) => ({ ...s, personal }));
+  }
+
   setCompose(compose: ComposeSettings): Settings {
     return this.update((s) => ({ ...s, compose }));
   }

@@ -733,6 +733,22 @@ export const fi = {
   'audit.verifyOk': 'Loki on eheä ({count} kirjausta).',
   'audit.verifyProblems': 'Lokia on muutettu:',
   'audit.close': 'Sulje',
+  // Managed configuration (issue 15)
+  'error.MANAGED_SETTING_LOCKED': 'Organisaatiosi on asettanut tämän, joten sitä ei voi muuttaa täällä.',
+  'managed.setByOrganisation': 'Organisaatiosi asettama',
+  'managed.title': 'Organisaation asetukset',
+  'managed.status.none': 'Sovellus ei lue organisaation asetuksia.',
+  'managed.status.absent': 'Organisaatiosi ei ole asettanut Sinetille mitään tällä tietokoneella: sisäänrakennetut arvot ovat voimassa.',
+  'managed.status.ok': 'Organisaatiosi asetukset ovat voimassa ({locations}).',
+  'managed.status.invalid': 'Organisaatiosi asetuksissa on virhe: aiemmat arvot pysyvät voimassa, eikä mitään voi lähettää ennen kuin IT korjaa sen.',
+  'managed.column.setting': 'Asetus',
+  'managed.column.value': 'Arvo',
+  'managed.column.source': 'Asettaja',
+  'managed.source.builtin': 'Sisäänrakennettu',
+  'managed.source.organisation-default': 'Organisaatio (voit muuttaa)',
+  'managed.source.personal': 'Sinä',
+  'managed.source.organisation-enforced': 'Organisaatiosi asettama',
+  'managed.addAccountsOff': 'Organisaatiosi ei salli tilien lisäämistä täällä.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof fi;
