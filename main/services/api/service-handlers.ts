@@ -15,6 +15,7 @@ import type { AccountService } from '../accounts/account-service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { VaultStatus } from '../secrets/vault-status.js';
 import type { AttachmentUploads } from '../attachments/attachment-uploads.js';
+import { policyStateForRenderer } from '../policy/policy-state-for-renderer.js';
 import type { SessionLock } from '../session-lock/session-lock.js';
 import type { TeamBoardService } from '../team-work/team-board-service.js';
 import type { TeamWorkService } from '../team/team-work-service.js';
@@ -126,9 +127,10 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     'crypto:keys:revocation:apply': async ({ fingerprint, certificate }) => keys.applyRevocationCertificate(fingerprint, certificate),
     'config:managed:get': async () => deps.managedConfig.view(),
     'config:personal:set': async ({ key, value }) => deps.managedConfig.setPersonal(key, value ?? null),
-    'policy:state:get': async () => policy.state(),
-    'policy:reload': async () => policy.reload(),
-    'policy:preferences:set': async ({ layer }) => policy.setPreferences(layer),
+    // The renderer never sees a secret of the policy (the audit pseudonym key).
+    'policy:state:get': async () => policyStateForRenderer(policy.state()),
+    'policy:reload': async () => policyStateForRenderer(await policy.reload()),
+    'policy:preferences:set': async ({ layer }) => policyStateForRenderer(await policy.setPreferences(layer)),
     'send:identities:list': async () => send.identities(),
     'send:evaluate': async ({ message }) => send.evaluate({ ...message, attachments: withContent(message.attachments) }),
     'send:submit': async ({ message, approval }) => send.submit({ ...message, attachments: withContent(message.attachments) }, approval),
