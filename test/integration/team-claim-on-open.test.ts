@@ -97,6 +97,9 @@ describe('claim on open in a team mailbox', () => {
     expect(noKey.ok).toBe(false);
 
     expect((await anna.t.value('team:item:release', { mailbox: annaRef, uid })).applied).toBe(true);
+    // The release is in Anna's audit trail, at the durable point (awaited before the answer).
+    const annasTrail = await anna.t.value('audit:own', { from: 0, to: Date.now() + 60_000 });
+    expect(annasTrail).toContainEqual(expect.objectContaining({ action: 'claim.changed', outcome: 'ok', mailbox: annaRef.path, uid }));
     await ben.t.value('mail:message:open', { mailbox: benRef, uid });
     const now = await ben.t.value('team:item:get', { mailbox: benRef, uid });
     expect(now?.item.handler?.memberId).toBe(ben.address);

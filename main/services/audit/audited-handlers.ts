@@ -170,5 +170,38 @@ export function auditHandlers(handlers: ServiceHandlers, audit: AuditService): S
     mailbox: mailbox.path,
     details: { uids: uids.slice(0, 100).map(String) },
   }));
+  // Team handling: who claimed, released, took over, reassigned or changed the status of what.
+  // A change that lost to another member's is recorded as refused.
+  const teamChange =
+    (change: string, details: (request: never) => Record<string, string> = () => ({})) =>
+    (request: { mailbox: { accountId: string; path: string }; uid: number }, result: { applied: boolean }): AuditEntry => ({
+      action: 'claim.changed',
+      outcome: result.applied ? 'ok' : 'refused',
+      accountId: request.mailbox.accountId,
+      mailbox: request.mailbox.path,
+      uid: request.uid,
+      details: { change, ...details(request as never) },
+    });
+  wrap('team:item:claim', teamChange('claim'));
+  wrap('team:item:release', teamChange('release'));
+  wrap(
+    'team:item:status',
+    teamChange('status', (r: { status: string }) => ({ status: r.status })),
+  );
+  wrap(
+    'team:item:take-over',
+    teamChange('takeover', (r: { from: string | null }) => ({ previous: r.from ?? '' })),
+  );
+  wrap(
+    'team:item:reassign',
+    teamChange('reassign', (r: { from: string | null; to: string }) => ({ previous: r.from ?? '', to: r.to })),
+  );
+  wrap('team:handover', ({ accountId, team, from, to }, result) => ({
+    action: 'claim.changed',
+    outcome: result.failed.length === 0 ? 'ok' : 'refused',
+    accountId,
+    mailbox: team,
+    details: { change: 'handover', previous: from, to: to.join(','), moved: String(result.moved), failed: String(result.failed.length) },
+  }));
   return handlers;
 }
