@@ -33,6 +33,7 @@ export const REQUEST_CHANNELS = [
   'policy:state:get',
   'policy:reload',
   'policy:preferences:set',
+  'policy:false-positive:report',
   'config:managed:get',
   'config:personal:set',
   'send:identities:list',

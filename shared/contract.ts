@@ -178,6 +178,34 @@ export const contract = {
   'policy:reload': { request: empty, response: policyStateSchema },
   /** The person's own layer; only values stricter than the rest take effect. */
   'policy:preferences:set': { request: z.object({ layer: policyLayerSchema }).strict(), response: policyStateSchema },
+  /**
+   * The person says a hint is wrong (a false positive). It unblocks nothing; it is recorded in the
+   * audit trail with identifiers only (detector, vocabulary label, confidence, where), never the
+   * text or the masked finding, so IT can tune the rules.
+   */
+  'policy:false-positive:report': {
+    request: z
+      .object({
+        findings: z
+          .array(
+            z
+              .object({
+                detector: z.enum(['identity-code', 'business-id', 'iban', 'icd-10', 'sensitive-term']),
+                label: z
+                  .string()
+                  .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)?$/)
+                  .max(200),
+                confidence: z.enum(['low', 'medium', 'high']),
+                part: z.enum(['subject', 'body', 'attachment']),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(50),
+      })
+      .strict(),
+    response: z.object({}),
+  },
   /** IT's managed configuration as it applies: every setting's value, who set it, and whether the person may change it. */
   'config:managed:get': { request: empty, response: managedConfigViewSchema },
   /** The person's own value for a setting that allows one (null: back to the organisation's default); MANAGED_SETTING_LOCKED where IT enforces. */

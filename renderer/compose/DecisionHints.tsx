@@ -3,9 +3,11 @@
  * right now, what was found where (masked), and the route for each recipient. Advice only — the
  * send gate in the main process decides again on the final message.
  */
-import { Badge, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Button, makeStyles, tokens } from '@fluentui/react-components';
+import { useState } from 'react';
 import { displayAddress } from '../../shared/outgoing-address.js';
 import type { DecisionView } from '../../shared/send-schema.js';
+import { useApi } from '../api/api-context.js';
 import { Bar } from '../app/ErrorBar.js';
 import { useT } from '../i18n/use-t.js';
 
@@ -46,6 +48,32 @@ function HighlightedBody({ text, findings }: { text: string; findings: Finding[]
   );
 }
 
+/**
+ * "This is wrong": the person reports the findings as a false positive. It unblocks nothing; the
+ * report goes to the audit trail with identifiers only (what fired, how sure, where), for IT.
+ */
+function ReportFalsePositive({ findings }: { findings: Finding[] }) {
+  const api = useApi();
+  const t = useT();
+  const [state, setState] = useState<'idle' | 'sending' | 'reported' | 'failed'>('idle');
+  const report = async () => {
+    setState('sending');
+    const result = await api['policy:false-positive:report']({
+      findings: findings.slice(0, 50).map((f) => ({ detector: f.detector, label: f.label, confidence: f.confidence, part: f.where.part })),
+    });
+    setState(result.ok ? 'reported' : 'failed');
+  };
+  if (state === 'reported') return <p data-testid="false-positive-reported">{t('compose.falsePositiveReported')}</p>;
+  return (
+    <div>
+      <Button size="small" data-testid="report-false-positive" disabled={state === 'sending'} onClick={() => void report()}>
+        {t('compose.reportFalsePositive')}
+      </Button>
+      {state === 'failed' ? <p role="alert">{t('compose.falsePositiveFailed')}</p> : null}
+    </div>
+  );
+}
+
 export function DecisionHints({ decision, bodyText }: { decision: DecisionView; bodyText: string }) {
   const t = useT();
   const styles = useStyles();
@@ -77,6 +105,7 @@ export function DecisionHints({ decision, bodyText }: { decision: DecisionView; 
               </li>
             ))}
           </ul>
+          <ReportFalsePositive findings={decision.findings} />
         </section>
       ) : null}
       <HighlightedBody text={bodyText} findings={decision.findings} />

@@ -26,6 +26,10 @@ test('shows the policy hint while typing and refuses what the rules do not allow
   await expect(dialog.getByTestId('blocked-recipient-unreachable')).toBeVisible();
   await expect(dialog.getByTestId('compose-send')).toBeDisabled();
   await expectAccessible(page, 'composer with a policy hint');
+  // "This finding is wrong" is recorded for IT and unblocks nothing.
+  await dialog.getByTestId('report-false-positive').click();
+  await expect(dialog.getByTestId('false-positive-reported')).toBeVisible();
+  await expect(dialog.getByTestId('compose-send')).toBeDisabled();
 
   await dialog.getByLabel('Viesti', { exact: true }).fill('Hei, asiasi on käsittelyssä.');
   await dialog.getByLabel('Aihe').fill('Asiakas 131052-308T');

@@ -130,6 +130,8 @@ export function createServiceHandlers(deps: HandlerDeps): ServiceHandlers {
     // The renderer never sees a secret of the policy (the audit pseudonym key).
     'policy:state:get': async () => policyStateForRenderer(policy.state()),
     'policy:reload': async () => policyStateForRenderer(await policy.reload()),
+    // Recorded by the audit trail's wrapper (audit/audited-handlers.ts), which is the report's one home.
+    'policy:false-positive:report': async () => ({}),
     'policy:preferences:set': async ({ layer }) => policyStateForRenderer(await policy.setPreferences(layer)),
     'send:identities:list': async () => send.identities(),
     'send:evaluate': async ({ message }) => send.evaluate({ ...message, attachments: withContent(message.attachments) }),

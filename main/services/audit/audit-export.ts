@@ -38,6 +38,7 @@ const TEXT = {
       'message.moved': 'viesti siirretty',
       'message.deleted': 'viesti poistettu',
       'claim.changed': 'käsittelijä tai tila muuttui',
+      'policy.false-positive': 'ilmoitus virheellisestä osumasta',
     },
   },
   'sv-FI': {
@@ -62,6 +63,7 @@ const TEXT = {
       'message.moved': 'meddelande flyttat',
       'message.deleted': 'meddelande raderat',
       'claim.changed': 'handläggare eller status ändrad',
+      'policy.false-positive': 'anmälan om felaktig träff',
     },
   },
   en: {
@@ -86,6 +88,7 @@ const TEXT = {
       'message.moved': 'message moved',
       'message.deleted': 'message deleted',
       'claim.changed': 'handler or status changed',
+      'policy.false-positive': 'false positive reported',
     },
   },
 } as const satisfies Record<Locale, unknown>;

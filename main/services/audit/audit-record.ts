@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'team-key.imported',
   'correspondent-key.changed',
   'policy.changed',
+  'policy.false-positive',
   'account.added',
   'account.removed',
   'keys.locked',

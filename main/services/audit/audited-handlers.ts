@@ -170,6 +170,12 @@ export function auditHandlers(handlers: ServiceHandlers, audit: AuditService): S
     mailbox: mailbox.path,
     details: { uids: uids.slice(0, 100).map(String) },
   }));
+  // A reported false positive: identifiers only (what fired, how sure, where), for IT to tune the rules.
+  wrap('policy:false-positive:report', ({ findings }) => ({
+    action: 'policy.false-positive',
+    outcome: 'ok',
+    details: { findings: findings.slice(0, 50).map((f) => `${f.detector}:${f.label}:${f.confidence}:${f.part}`) },
+  }));
   // Team handling: who claimed, released, took over, reassigned or changed the status of what.
   // A change that lost to another member's is recorded as refused.
   const teamChange =

@@ -188,6 +188,10 @@ export const fi = {
   'compose.blocked.tooLarge': 'Liite on liian suuri ({files}); enintään {max} Mt.',
   'compose.blocked.noRecipients': 'Lisää vastaanottaja.',
   'compose.justificationNeeded': 'Käytäntö vaatii kirjallisen perustelun.',
+  'compose.reportFalsePositive': 'Osuma on virheellinen – ilmoita',
+  'compose.falsePositiveReported':
+    'Kiitos. Ilmoitus virheellisestä osumasta kirjattiin ylläpidolle (vain tunnisteet, ei viestin sisältöä). Lähetyskäytäntö pysyy voimassa.',
+  'compose.falsePositiveFailed': 'Ilmoitusta ei voitu kirjata. Yritä uudelleen.',
   'compose.findings': 'Löydetyt tiedot',
   'compose.where.subject': 'aiheessa',
   'compose.where.body': 'viestissä',

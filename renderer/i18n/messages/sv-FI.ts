@@ -190,6 +190,10 @@ export const svFI: Record<MessageKey, string> = {
   'compose.blocked.tooLarge': 'Bilagan är för stor ({files}); högst {max} MB.',
   'compose.blocked.noRecipients': 'Lägg till en mottagare.',
   'compose.justificationNeeded': 'Policyn kräver en skriftlig motivering.',
+  'compose.reportFalsePositive': 'Träffen är fel – anmäl',
+  'compose.falsePositiveReported':
+    'Tack. Anmälan om en felaktig träff registrerades för administrationen (endast identifierare, inget innehåll). Policyn gäller fortfarande.',
+  'compose.falsePositiveFailed': 'Anmälan kunde inte registreras. Försök igen.',
   'compose.findings': 'Hittade uppgifter',
   'compose.where.subject': 'i ämnet',
   'compose.where.body': 'i meddelandet',
