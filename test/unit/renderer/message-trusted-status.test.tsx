@@ -46,6 +46,9 @@ async function render(view: View, groups: MailboxGroup[] = []): Promise<HTMLElem
   const api = {
     'settings:ui:get': async () => ok({ locale: 'fi' as const }),
     'mail:message:open': async () => ok(view),
+    // A team INBOX shows its handling state above the message; this test is not about it.
+    'team:item:get': async () => ok(null),
+    onMailEvent: () => () => undefined,
   } as unknown as SinettiApi;
   container = document.createElement('div');
   document.body.append(container);

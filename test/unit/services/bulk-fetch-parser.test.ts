@@ -55,7 +55,7 @@ describe('bulk FETCH parser: what Dovecot sends', () => {
   });
 
   it('marks PGP/MIME encrypted mail and reads MODSEQ', () => {
-    expect(parse(ENCRYPTED)).toMatchObject({ uid: 42, subject: '...', encrypted: true, signed: false, hasAttachments: true });
+    expect(parse(ENCRYPTED)).toMatchObject({ uid: 42, subject: '...', encrypted: true, signed: false, hasAttachments: false });
   });
 
   it('reads literals (8-bit and quote characters), as imapflow does', async () => {
