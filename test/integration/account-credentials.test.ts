@@ -17,15 +17,20 @@ const user = `tunnus.vaihto${process.pid}`;
 const passwd = join(dirname(env.configPath), 'passwd');
 let t: TestServices;
 
-function setServerPassword(password: string): void {
+/**
+ * Dovecot looks at passwd-file again at most once a second (it skips the check when it already
+ * synced in the same second of its clock), so a change is awaited past the next second boundary.
+ */
+async function setServerPassword(password: string): Promise<void> {
   const lines = readFileSync(passwd, 'utf8')
     .split('\n')
     .filter((l) => l && !l.startsWith(`${user}:`));
   writeFileSync(passwd, [...lines, `${user}:{PLAIN}${password}::::::`, ''].join('\n'));
+  await new Promise((resolve) => setTimeout(resolve, 1100));
 }
 
 beforeAll(async () => {
-  setServerPassword('vanha-salasana-1');
+  await setServerPassword('vanha-salasana-1');
   t = await createTestServices({ caCertPem: env.caCertPem });
 });
 afterAll(async () => {
@@ -47,7 +52,7 @@ describe('account credentials', () => {
     await t.value('mail:mailboxes:list', {});
 
     // Changed at the server: the connection Sinetti has (if any) ends, new ones fail until the person types it.
-    setServerPassword('uusi-salasana-2');
+    await setServerPassword('uusi-salasana-2');
     await t.services.mail.forget(account.id);
     expect(await t.call('mail:mailboxes:list', {})).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
 

@@ -81,7 +81,11 @@ async function openBySubject(c: Client, subject: string) {
     },
     { timeout: 10_000 },
   );
-  return c.t.value('mail:message:open', { mailbox: ref, uid: uid! });
+  const view = await c.t.value('mail:message:open', { mailbox: ref, uid: uid! });
+  // This file is about keys, not handling: opening claimed the message (issue 11), so it goes back
+  // to the queue for the next member to open.
+  await c.t.call('team:item:release', { mailbox: ref, uid: uid! });
+  return view;
 }
 
 let lead: Client;
