@@ -213,47 +213,50 @@ export function TeamClaimBar({ mailbox, uid, withheld, onMayRead, onAsk }: Props
           </ol>
         </details>
       ) : null}
-      <Dialog open={dialog !== null} onOpenChange={(_e, data) => (data.open ? undefined : setDialog(null))} modalType="modal">
-        <DialogSurface data-testid="team-dialog">
-          <DialogBody>
-            <DialogTitle>{dialog === 'reassign' ? t('team.claim.reassign') : t('team.claim.takeOver')}</DialogTitle>
-            <DialogContent>
-              {dialog === 'reassign' ? (
-                <Field label={t('team.claim.reassignTo')} required>
-                  <Input type="email" value={reassignTo} onChange={(_e, d) => setReassignTo(d.value)} data-testid="team-reassign-to" />
-                </Field>
-              ) : (
-                <Field label={t('team.claim.reason')} hint={t('team.claim.reasonHint')} required>
-                  <Textarea value={reason} maxLength={1000} onChange={(_e, d) => setReason(d.value)} data-testid="team-take-over-reason" />
-                </Field>
-              )}
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="secondary" onClick={() => setDialog(null)}>
-                {t('team.claim.cancel')}
-              </Button>
-              <Button
-                appearance="primary"
-                data-testid="team-dialog-confirm"
-                disabled={busy || (dialog === 'reassign' ? !reassignTo.trim() : !reason.trim())}
-                onClick={() => {
-                  const from = handler?.memberId ?? null;
-                  const kind = dialog;
-                  setDialog(null);
-                  void change(() =>
-                    kind === 'reassign'
-                      ? api['team:item:reassign']({ mailbox: { accountId, path }, uid, from, to: reassignTo.trim() })
-                      : api['team:item:take-over']({ mailbox: { accountId, path }, uid, from, reason: reason.trim() }),
-                  );
-                  setReason('');
-                }}
-              >
-                {dialog === 'reassign' ? t('team.claim.reassign') : t('team.claim.takeOver')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </DialogSurface>
-      </Dialog>
+      {/* Mounted only while open: a closed modal Dialog still leaves Tabster's focus guards in the page. */}
+      {dialog !== null ? (
+        <Dialog open onOpenChange={(_e, data) => (data.open ? undefined : setDialog(null))} modalType="modal">
+          <DialogSurface data-testid="team-dialog">
+            <DialogBody>
+              <DialogTitle>{dialog === 'reassign' ? t('team.claim.reassign') : t('team.claim.takeOver')}</DialogTitle>
+              <DialogContent>
+                {dialog === 'reassign' ? (
+                  <Field label={t('team.claim.reassignTo')} required>
+                    <Input type="email" value={reassignTo} onChange={(_e, d) => setReassignTo(d.value)} data-testid="team-reassign-to" />
+                  </Field>
+                ) : (
+                  <Field label={t('team.claim.reason')} hint={t('team.claim.reasonHint')} required>
+                    <Textarea value={reason} maxLength={1000} onChange={(_e, d) => setReason(d.value)} data-testid="team-take-over-reason" />
+                  </Field>
+                )}
+              </DialogContent>
+              <DialogActions>
+                <Button appearance="secondary" onClick={() => setDialog(null)}>
+                  {t('team.claim.cancel')}
+                </Button>
+                <Button
+                  appearance="primary"
+                  data-testid="team-dialog-confirm"
+                  disabled={busy || (dialog === 'reassign' ? !reassignTo.trim() : !reason.trim())}
+                  onClick={() => {
+                    const from = handler?.memberId ?? null;
+                    const kind = dialog;
+                    setDialog(null);
+                    void change(() =>
+                      kind === 'reassign'
+                        ? api['team:item:reassign']({ mailbox: { accountId, path }, uid, from, to: reassignTo.trim() })
+                        : api['team:item:take-over']({ mailbox: { accountId, path }, uid, from, reason: reason.trim() }),
+                    );
+                    setReason('');
+                  }}
+                >
+                  {dialog === 'reassign' ? t('team.claim.reassign') : t('team.claim.takeOver')}
+                </Button>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      ) : null}
     </div>
   );
 }
