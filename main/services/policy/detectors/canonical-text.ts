@@ -235,16 +235,7 @@ export function canonicalText(input: string): CanonicalText {
   if (runStart >= 0 && canonLength + (length - last) - runStart >= MIN_BASE64_RUN) base64Runs.push(runStart, canonLength + (length - last));
   if (last === 0) return { text: nfc, base64Runs, toOriginal: nfcMap ?? ((offset) => offset) };
   text += nfc.slice(last);
-  const toNfc = (offset: number): number => {
-    let lo = 0;
-    let hi = canonAt.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (canonAt[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return sourceAt[lo]! + (offset - canonAt[lo]!);
-  };
+  const toNfc = sparseOffsetMap(canonAt, sourceAt, Infinity);
   return { text, base64Runs, toOriginal: nfcMap ? (offset) => nfcMap(toNfc(offset)) : toNfc };
 }
 
@@ -265,14 +256,23 @@ function lengthMap(input: string): (offset: number) => number {
     canonAt.push(nfcLength);
     sourceAt.push(sourceEnd);
   }
+  return sparseOffsetMap(canonAt, sourceAt, input.length);
+}
+
+/**
+ * Offsets back through a sparse map: breakpoints where the two texts start to differ by a new
+ * amount (`from[i]` in the derived text is `to[i]` in the source); between them the offset moves
+ * one for one. Results are capped at `limit`.
+ */
+function sparseOffsetMap(from: number[], to: number[], limit: number): (offset: number) => number {
   return (offset) => {
     let lo = 0;
-    let hi = canonAt.length - 1;
+    let hi = from.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (canonAt[mid]! <= offset) lo = mid;
+      if (from[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return Math.min(input.length, sourceAt[lo]! + (offset - canonAt[lo]!));
+    return Math.min(limit, to[lo]! + (offset - from[lo]!));
   };
 }
